@@ -1,0 +1,241 @@
+"""One exception family for everything that can go wrong in kinerja_engine.
+
+Every error the library raises is a :class:`KinerjaError`. Errors that point at
+rule text carry a :class:`Span` (line and column, 1-based) and can render the
+offending line with a caret under it, like a compiler:
+
+>>> err = KinerjaSyntaxError("expected a number here", Span(0, 1, 1, 1, 1, 2), source="* 2")
+>>> print(err.render("rumus.kinerja"))
+rumus.kinerja:1:1: error: expected a number here
+  * 2
+  ^
+
+Nothing else escapes the public API: parser, checker, evaluator and model
+validation all translate their failures into this family.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "BindingError",
+    "CheckError",
+    "Diagnostic",
+    "EvaluationError",
+    "KinerjaError",
+    "KinerjaSyntaxError",
+    "LimitError",
+    "ModelError",
+    "Span",
+    "UsageError",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A region of source text: character offsets plus 1-based line/column.
+
+    >>> Span(0, 3, 1, 1, 1, 4).line
+    1
+    """
+
+    start: int
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+def render_caret(source: str, span: Span) -> str:
+    """Return the source line of ``span`` with carets under the spanned part.
+
+    >>> print(render_caret("a + bb", Span(4, 6, 1, 5, 1, 7)))
+      a + bb
+          ^^
+    """
+    lines = source.splitlines() or [""]
+    index = min(max(span.line, 1), len(lines)) - 1
+    text = lines[index]
+    # Very long lines (a 1 MB formula) are cut around the caret so the message stays readable.
+    col = max(span.column, 1) - 1
+    width = max(1, (span.end_column - span.column) if span.end_line == span.line else 1)
+    offset = 0
+    if len(text) > 120:
+        offset = max(0, col - 40)
+        text = text[offset : offset + 120]
+    width = min(width, max(1, len(text) - (col - offset)))
+    return f"  {text}\n  {' ' * (col - offset)}{'^' * width}"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem found in rule text, with where it is and, when we know, a hint.
+
+    >>> span = Span(0, 5, 1, 1, 1, 6)
+    >>> d = Diagnostic("unknown name 'targt'", span, hint="did you mean 'target'?")
+    >>> print(d.render("targt", "f.kinerja"))
+    f.kinerja:1:1: error: unknown name 'targt'
+      targt
+      ^^^^^
+      hint: did you mean 'target'?
+    """
+
+    message: str
+    span: Span | None = None
+    hint: str | None = None
+    code: str = "error"
+
+    def render(self, source: str | None = None, filename: str = "<formula>") -> str:
+        """Render like a compiler: ``file:line:col: error: message``, caret, hint."""
+        if self.span is None:
+            head = f"{filename}: error: {self.message}"
+        else:
+            head = f"{filename}:{self.span.line}:{self.span.column}: error: {self.message}"
+        parts = [head]
+        if self.span is not None and source is not None:
+            parts.append(render_caret(source, self.span))
+        if self.hint:
+            parts.append(f"  hint: {self.hint}")
+        return "\n".join(parts)
+
+
+class KinerjaError(Exception):
+    """Root of every error raised by kinerja_engine.
+
+    ``line`` and ``column`` are set when the error points at rule text.
+
+    >>> try:
+    ...     raise KinerjaError("something is wrong")
+    ... except KinerjaError as e:
+    ...     print(e)
+    something is wrong
+    """
+
+    def __init__(
+        self,
+        message: str,
+        span: Span | None = None,
+        *,
+        source: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.span = span
+        self.source = source
+        self.hint = hint
+
+    @property
+    def line(self) -> int | None:
+        """1-based line of the problem, if it points at text."""
+        return None if self.span is None else self.span.line
+
+    @property
+    def column(self) -> int | None:
+        """1-based column of the problem, if it points at text."""
+        return None if self.span is None else self.span.column
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """The problems this error reports (one, unless it is a :class:`CheckError`)."""
+        return (Diagnostic(self.message, self.span, self.hint),)
+
+    def snippet(self) -> str:
+        """The offending line with a caret, or ``""`` when there is no position."""
+        if self.span is None or self.source is None:
+            return ""
+        return render_caret(self.source, self.span)
+
+    def render(self, filename: str = "<formula>") -> str:
+        """Render every diagnostic like a compiler would."""
+        return "\n".join(d.render(self.source, filename) for d in self.diagnostics)
+
+    def __str__(self) -> str:
+        where = "" if self.span is None else f" (line {self.span.line}, column {self.span.column})"
+        text = f"{self.message}{where}"
+        snippet = self.snippet()
+        if snippet:
+            text += "\n" + snippet
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class KinerjaSyntaxError(KinerjaError):
+    """The text is not valid formula or rulebook syntax.
+
+    Always carries ``line`` and ``column``; the message says what was expected in
+    plain words.
+    """
+
+
+class LimitError(KinerjaError):
+    """The text or the computation exceeds a declared limit (length, depth, node count, size)."""
+
+
+class CheckError(KinerjaError):
+    """The checker found problems. ``diagnostics`` lists *all* of them, in source order.
+
+    >>> err = CheckError([Diagnostic("first"), Diagnostic("second")])
+    >>> [d.message for d in err.diagnostics]
+    ['first', 'second']
+    """
+
+    def __init__(self, diagnostics: list[Diagnostic], *, source: str | None = None) -> None:
+        ordered = sorted(
+            diagnostics,
+            key=lambda d: (d.span.start if d.span else -1, d.message),
+        )
+        first = ordered[0] if ordered else Diagnostic("check failed")
+        count = len(ordered)
+        summary = first.message if count == 1 else f"{first.message} (and {count - 1} more)"
+        super().__init__(summary, first.span, source=source, hint=first.hint)
+        self._diagnostics = tuple(ordered)
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        return self._diagnostics
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+class EvaluationError(KinerjaError):
+    """Evaluation of checked rules failed (e.g. division by zero); names the sub-expression."""
+
+
+class BindingError(KinerjaError):
+    """An input value given to a formula or definition is missing, unknown or of the wrong kind."""
+
+
+class UsageError(KinerjaError):
+    """The API was called in a way that cannot work (e.g. an unknown definition name)."""
+
+
+class ModelError(KinerjaError):
+    """Input data (an employee, plan, realisation …) is invalid.
+
+    ``field`` names the offending field (a dotted path) and ``employee`` the NIP or
+    name of the employee concerned, when known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        employee: str | None = None,
+        errors: tuple[str, ...] = (),
+    ) -> None:
+        prefix = []
+        if employee:
+            prefix.append(f"employee {employee}")
+        if field:
+            prefix.append(f"field '{field}'")
+        text = f"{', '.join(prefix)}: {message}" if prefix else message
+        super().__init__(text)
+        self.field = field
+        self.employee = employee
+        self.errors = tuple(errors)

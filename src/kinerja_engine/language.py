@@ -1,0 +1,312 @@
+"""The public face of the rules language: :class:`Formula` and :class:`Rulebook`.
+
+This is the shell that chains the phases (parse → check → compile) so a caller never holds an
+unchecked program: every ``Formula`` and ``Rulebook`` object has been checked and compiled once,
+and evaluates many times.
+
+>>> f = Formula.parse("cap(realisasi / target, 120%) * 100")
+>>> f.evaluate(realisasi=95, target=100)
+Decimal('95')
+>>> sorted(f.names)
+['realisasi', 'target']
+>>> Formula.parse(str(f)) == f
+True
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator, Mapping
+from fractions import Fraction
+from typing import Any, TypeVar
+
+from .checker import CheckedRulebook, EnumInfo, check_formula, check_rulebook
+from .compiler import Program, compile_formula, compile_rulebook
+from .errors import KinerjaError, UsageError
+from .nodes import Expr, RulebookNode
+from .parser import parse_formula, parse_rulebook
+from .printer import print_expr, print_rulebook
+from .values import Label, Value
+
+__all__ = ["Formula", "Rulebook"]
+
+T = TypeVar("T")
+
+
+def _guard(action: Callable[[], T], what: str) -> T:
+    """Run ``action``; anything that is not a KinerjaError is a bug, reported as one."""
+    try:
+        return action()
+    except KinerjaError:
+        raise
+    except RecursionError as exc:  # pragma: no cover - limits make this unreachable
+        raise KinerjaError(f"{what}: the input is nested too deeply") from exc
+    except Exception as exc:  # pragma: no cover - a bug; never let it escape unexplained
+        raise KinerjaError(
+            f"internal error while {what} ({type(exc).__name__}: {exc}); please report it"
+        ) from exc
+
+
+class Formula:
+    """A checked, compiled indicator formula.
+
+    Create it with :meth:`parse`; free names are its inputs. Pass ``rulebook=`` to use that
+    rulebook's constants, functions, bands, matrices and enumerations, and ``inputs=`` to declare
+    the allowed inputs and their types (then unknown names are errors with a suggestion).
+
+    Bindings accept ``int``, ``str`` and ``Decimal``; a ``float`` is converted through its
+    shortest ``repr`` (``0.1`` is exactly 0.1). Results are ``Decimal``, ``bool`` or a
+    :class:`~kinerja_engine.values.Label`.
+
+    >>> Formula.parse("0.1 + 0.2 == 0.3").evaluate()
+    True
+    >>> Formula.parse("targt * 2", inputs={"target": "number"})
+    Traceback (most recent call last):
+    ...
+    kinerja_engine.errors.CheckError: <formula>:1:1: error: unknown name 'targt'
+      targt * 2
+      ^^^^^
+      hint: did you mean 'target'?
+    """
+
+    __slots__ = ("_program", "_raw", "ast", "inputs", "result_type", "rulebook", "text")
+    text: str
+    ast: Expr
+    rulebook: Rulebook | None
+    #: Input names (in order of first use) and their types: number, bool, list or an enum.
+    inputs: dict[str, str]
+    result_type: str
+    _program: Program
+    _raw: Callable[..., Any]
+
+    def __init__(self) -> None:
+        raise UsageError("create a Formula with Formula.parse(text)")
+
+    @classmethod
+    def parse(
+        cls,
+        text: str,
+        *,
+        rulebook: Rulebook | None = None,
+        inputs: Mapping[str, str] | None = None,
+    ) -> Formula:
+        """Parse, check and compile ``text``; raises a :class:`KinerjaError` on any problem."""
+
+        def build() -> Formula:
+            expr = parse_formula(text)
+            book = rulebook.checked if rulebook is not None else None
+            checked = check_formula(expr, text, book=book, inputs=inputs)
+            program = compile_formula(checked, rulebook.program if rulebook else None)
+            self = object.__new__(cls)
+            self.text = text
+            self.ast = expr
+            self.rulebook = rulebook
+            self.inputs = {name: str(type_) for name, type_ in checked.inputs.items()}
+            self.result_type = str(checked.result)
+            self._program = program
+            self._raw = program.raw("")
+            return self
+
+        return _guard(build, "reading the formula")
+
+    @property
+    def names(self) -> frozenset[str]:
+        """The input names the formula reads."""
+        return frozenset(self.inputs)
+
+    @property
+    def function(self) -> Callable[..., Any]:
+        """The compiled function for trusted, positional, already-converted inputs.
+
+        Inputs are in the order of :attr:`inputs`; numbers must be ``Decimal``. This skips input
+        conversion, for hot loops; the result may be a ``Fraction`` when it is not a finite
+        decimal. Prefer :meth:`evaluate` unless you measured the difference.
+
+        >>> from decimal import Decimal
+        >>> Formula.parse("r / t").function(Decimal(3), Decimal(4))
+        Decimal('0.75')
+        """
+        return self._raw
+
+    def evaluate(self, **bindings: Any) -> Value:
+        """Evaluate with keyword inputs; exact, with results as ``Decimal``/``bool``/``Label``.
+
+        >>> Formula.parse("x / 0").evaluate(x=1)
+        Traceback (most recent call last):
+        ...
+        kinerja_engine.errors.EvaluationError: division by zero in 'x / 0' (line 1, column 1)
+          x / 0
+          ^^^^^
+          hint: the divisor is 0 here; guard it with if … then … else
+        """
+        result: Value = _guard(lambda: self._program.call("", bindings), "evaluating a formula")
+        return result
+
+    def evaluate_exact(self, **bindings: Any) -> Fraction | bool | Label | tuple[Fraction, ...]:
+        """Like :meth:`evaluate` but returns numbers as exact fractions (``1/3`` stays ``1/3``).
+
+        >>> Formula.parse("1 / 3").evaluate_exact()
+        Fraction(1, 3)
+        """
+        result: Any = _guard(
+            lambda: self._program.call("", bindings, exact=True), "evaluating a formula"
+        )
+        return result  # type: ignore[no-any-return]
+
+    def __str__(self) -> str:
+        return print_expr(self.ast)
+
+    def __repr__(self) -> str:
+        return f"Formula({str(self)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Formula):
+            return NotImplemented
+        return self.ast == other.ast and self.rulebook is other.rulebook
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+
+class Rulebook:
+    """A checked, compiled rulebook: named constants, parameters, functions, enums, tables.
+
+    >>> book = Rulebook.parse('''
+    ... rulebook "contoh" version "1"
+    ... def nilai(t, r) = r / t * 100
+    ... band sebutan(n) { [76, inf) -> true, (-inf, 76) -> false }
+    ... ''')
+    >>> book.evaluate("nilai", t=12, r="9.12")
+    Decimal('76')
+    >>> book.evaluate("sebutan", n=76)
+    True
+    """
+
+    __slots__ = ("checked", "program", "text")
+    text: str
+    checked: CheckedRulebook
+    program: Program
+
+    def __init__(self) -> None:
+        raise UsageError("create a Rulebook with Rulebook.parse(text)")
+
+    @classmethod
+    def parse(cls, text: str) -> Rulebook:
+        """Parse, check and compile a whole rulebook; raises :class:`KinerjaError` on problems."""
+
+        def build() -> Rulebook:
+            node = parse_rulebook(text)
+            checked = check_rulebook(node, text)
+            self = object.__new__(cls)
+            self.text = text
+            self.checked = checked
+            self.program = compile_rulebook(checked)
+            return self
+
+        return _guard(build, "reading the rulebook")
+
+    @classmethod
+    def from_ast(cls, node: RulebookNode) -> Rulebook:
+        """Check and compile a rulebook built as an AST (its canonical text becomes its source)."""
+        return cls.parse(print_rulebook(node))
+
+    # -- metadata ----------------------------------------------------------------------
+
+    @property
+    def ast(self) -> RulebookNode:
+        """The rulebook's syntax tree."""
+        return self.checked.node
+
+    @property
+    def name(self) -> str:
+        """The name in the header."""
+        return self.checked.node.header.name
+
+    @property
+    def version(self) -> str:
+        """The version in the header ("" when absent)."""
+        return self.checked.node.header.version
+
+    @property
+    def cites(self) -> tuple[str, ...]:
+        """The regulations the rulebook cites."""
+        return self.checked.node.header.cites
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(d.name for d in self.checked.node.definitions)
+
+    def __contains__(self, name: object) -> bool:
+        return any(d.name == name for d in self.checked.node.definitions)
+
+    @property
+    def parameters(self) -> dict[str, Value]:
+        """Policy parameters (``param`` definitions) and their values.
+
+        >>> Rulebook.parse('rulebook "r" param batas = 76').parameters
+        {'batas': Decimal('76')}
+        """
+        return {
+            name: self.evaluate(name)
+            for name, info in self.checked.consts.items()
+            if info.node.is_param
+        }
+
+    def signature(self, name: str) -> dict[str, str]:
+        """Input names and types of definition ``name``.
+
+        >>> Rulebook.parse('rulebook "r" def f(a, b: bool) = if b then a else 0').signature("f")
+        {'a': 'number', 'b': 'bool'}
+        """
+        self._known(name)
+        return {p: str(t) for p, t in self.program.signature(name)}
+
+    def enum(self, name: str) -> EnumInfo:
+        """The enumeration ``name``, to list members or resolve spellings."""
+        if name not in self.checked.enums:
+            raise UsageError(f"rulebook '{self.name}' has no enumeration '{name}'")
+        return self.checked.enums[name]
+
+    def label(self, enum: str, text: str) -> Label:
+        """Resolve a spelling (name, display text or alias, any case) to a member of ``enum``."""
+        return self.enum(enum).resolve(text, enum)
+
+    # -- evaluation --------------------------------------------------------------------
+
+    def _known(self, name: str) -> None:
+        if name in self.checked.consts or name in self.checked.funcs:
+            return
+        names = [*self.checked.consts, *self.checked.funcs]
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise UsageError(f"rulebook '{self.name}' has no definition '{name}'{hint}")
+
+    def evaluate(self, name: str, /, **bindings: Any) -> Value:
+        """Evaluate the named definition with keyword inputs (a constant takes none)."""
+        self._known(name)
+        result: Value = _guard(lambda: self.program.call(name, bindings), f"evaluating '{name}'")
+        return result
+
+    def function(self, name: str) -> Callable[..., Any]:
+        """The compiled function of ``name`` for trusted positional inputs (see ``Formula``)."""
+        self._known(name)
+        return self.program.raw(name)
+
+    def formula(self, text: str, *, inputs: Mapping[str, str] | None = None) -> Formula:
+        """A formula that may use this rulebook's definitions."""
+        return Formula.parse(text, rulebook=self, inputs=inputs)
+
+    # -- text --------------------------------------------------------------------------
+
+    def __str__(self) -> str:
+        return print_rulebook(self.checked.node)
+
+    def __repr__(self) -> str:
+        return f"<Rulebook {self.name!r} version {self.version!r}>"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Rulebook):
+            return NotImplemented
+        return self.checked.node == other.checked.node
+
+    def __hash__(self) -> int:
+        return hash(str(self))

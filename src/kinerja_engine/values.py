@@ -1,0 +1,200 @@
+"""Runtime values of the language and the one place where caller inputs become exact numbers.
+
+Numbers are :class:`decimal.Decimal` (or, inside an evaluation that met a
+non-terminating division, :class:`fractions.Fraction`); booleans are ``bool``;
+enumeration members are :class:`Label`. Every number a caller hands to the
+library passes through :func:`to_decimal`, which accepts ``int``, ``str`` and
+``Decimal`` and converts ``float`` through its shortest ``repr`` (so ``0.1``
+becomes ``Decimal('0.1')``, never ``0.1000000000000000055…``).
+
+>>> to_decimal("95.5")
+Decimal('95.5')
+>>> to_decimal(0.1)
+Decimal('0.1')
+>>> to_decimal("NaN")
+Traceback (most recent call last):
+...
+kinerja_engine.errors.BindingError: value: 'NaN' is not a finite decimal number
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+from fractions import Fraction
+
+from .errors import BindingError
+
+__all__ = [
+    "MAX_INPUT_DIGITS",
+    "Label",
+    "Number",
+    "Value",
+    "display_decimal",
+    "fraction_to_decimal",
+    "normalize",
+    "round_half_up",
+    "to_decimal",
+]
+
+#: Inputs with more significant digits than this are rejected (a size bomb, not a measurement).
+MAX_INPUT_DIGITS = 60
+
+Number = Decimal | Fraction
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A member of an enumeration declared in a rulebook, e.g. a rating.
+
+    ``enum`` and ``name`` identify it; ``text`` is how people write it.
+
+    >>> lab = Label("rating", "di_atas", "Di Atas Ekspektasi")
+    >>> str(lab)
+    'Di Atas Ekspektasi'
+    >>> lab == Label("rating", "di_atas", "other text")
+    True
+    """
+
+    enum: str
+    name: str
+    text: str = ""
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Label):
+            return NotImplemented
+        return self.enum == other.enum and self.name == other.name
+
+    def __hash__(self) -> int:
+        return hash((self.enum, self.name))
+
+    def __str__(self) -> str:
+        return self.text or self.name
+
+    def __repr__(self) -> str:
+        return f"Label({self.enum}.{self.name})"
+
+
+Value = Decimal | Fraction | bool | Label | tuple[Decimal | Fraction, ...]
+
+_NUMBER_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+def to_decimal(value: object, what: str = "value") -> Decimal:
+    """Convert a caller's number to an exact, finite :class:`Decimal`.
+
+    Accepts ``int``, ``Decimal``, decimal strings (``"95.5"``, ``" 12 "``) and
+    ``float`` (through its shortest repr). Rejects ``bool``, NaN, infinities,
+    exponent notation in strings and absurdly long numbers, raising
+    :class:`BindingError` that names ``what``.
+
+    >>> to_decimal(12), to_decimal(Decimal("9.12")), to_decimal(" -3.50 ")
+    (Decimal('12'), Decimal('9.12'), Decimal('-3.50'))
+    >>> to_decimal(True, "target")
+    Traceback (most recent call last):
+    ...
+    kinerja_engine.errors.BindingError: target: expected a number, got a boolean (True)
+    """
+    if isinstance(value, bool):
+        raise BindingError(f"{what}: expected a number, got a boolean ({value})")
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        if abs(value) >= 10**MAX_INPUT_DIGITS:
+            raise BindingError(f"{what}: number has more than {MAX_INPUT_DIGITS} digits")
+        return Decimal(value)
+    elif isinstance(value, float):
+        # The shortest repr is what the caller typed; the binary value never decides anything.
+        text = repr(value)
+        if text in ("nan", "inf", "-inf"):
+            raise BindingError(f"{what}: {value!r} is not a finite decimal number")
+        result = Decimal(text)
+    elif isinstance(value, Fraction):
+        return fraction_to_decimal(value, what)
+    elif isinstance(value, str):
+        text = value.strip()
+        if not _NUMBER_TEXT.fullmatch(text):
+            raise BindingError(f"{what}: {value!r} is not a finite decimal number")
+        if len(text) > MAX_INPUT_DIGITS + 2:
+            raise BindingError(f"{what}: number has more than {MAX_INPUT_DIGITS} digits")
+        result = Decimal(text)
+    else:
+        raise BindingError(f"{what}: expected a number, got {type(value).__name__}")
+    if not result.is_finite():
+        raise BindingError(f"{what}: {value!r} is not a finite decimal number")
+    if len(result.as_tuple().digits) > MAX_INPUT_DIGITS or abs(result.adjusted()) > 2 * (
+        MAX_INPUT_DIGITS
+    ):
+        raise BindingError(f"{what}: number is too large or too precise ({value!r})")
+    return result
+
+
+def fraction_to_decimal(value: Fraction, what: str = "value", digits: int = 34) -> Decimal:
+    """Exact decimal if the denominator is 2^a·5^b; else ``digits`` significant digits, half up.
+
+    >>> fraction_to_decimal(Fraction(3, 8))
+    Decimal('0.375')
+    >>> fraction_to_decimal(Fraction(1, 3))
+    Decimal('0.3333333333333333333333333333333333')
+    """
+    den = value.denominator
+    twos = fives = 0
+    while den % 2 == 0:
+        den //= 2
+        twos += 1
+    while den % 5 == 0:
+        den //= 5
+        fives += 1
+    if den == 1:
+        scale = max(twos, fives)
+        scaled = value * (10**scale)
+        # scaled is an integer because the denominator divides 10**scale.
+        return Decimal(scaled.numerator).scaleb(-scale)
+    with localcontext(Context(prec=digits, rounding=ROUND_HALF_UP)):
+        try:
+            return Decimal(value.numerator) / Decimal(value.denominator)
+        except InvalidOperation as exc:  # pragma: no cover - finite inputs cannot get here
+            raise BindingError(f"{what}: cannot represent {value}") from exc
+
+
+def normalize(value: Decimal) -> Decimal:
+    """Drop trailing zeros without switching to exponent notation.
+
+    >>> normalize(Decimal("95.00")), normalize(Decimal("100")), normalize(Decimal("0.50"))
+    (Decimal('95'), Decimal('100'), Decimal('0.5'))
+    """
+    # An explicit context wide enough for every digit: the caller's context must never round.
+    context = Context(prec=max(len(value.as_tuple().digits), 1) + 2)
+    if not value:
+        return Decimal(0)
+    if value == value.to_integral_value(context=context):
+        return value.quantize(Decimal(1), context=context)
+    return value.normalize(context=context)
+
+
+def round_half_up(value: Number, places: int) -> Decimal:
+    """Round exactly, half away from zero, to ``places`` decimals (never banker's rounding).
+
+    >>> round_half_up(Decimal("2.675"), 2), round_half_up(Fraction(1, 3), 2)
+    (Decimal('2.68'), Decimal('0.33'))
+    >>> round_half_up(Decimal("-2.5"), 0)
+    Decimal('-3')
+    """
+    exact = Fraction(value) if isinstance(value, Decimal) else value
+    scale = Fraction(10) ** places
+    scaled = abs(exact) * scale
+    whole = scaled.numerator // scaled.denominator
+    if scaled - whole >= Fraction(1, 2):
+        whole += 1
+    signed = -whole if exact < 0 else whole
+    return Decimal(signed).scaleb(-places)
+
+
+def display_decimal(value: Decimal) -> str:
+    """Plain (never scientific) text for a decimal.
+
+    >>> display_decimal(Decimal("1E+2")), display_decimal(Decimal("0.0000001"))
+    ('100', '0.0000001')
+    """
+    return format(value, "f")
