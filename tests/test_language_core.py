@@ -16,8 +16,8 @@ from kinerja_engine import (
     LimitError,
     Rulebook,
     UsageError,
+    rulebooks,
 )
-from kinerja_engine import rulebooks
 
 
 @pytest.mark.parametrize(
