@@ -149,8 +149,10 @@ def fraction_to_decimal(value: Fraction, what: str = "value", digits: int = 34) 
     if den == 1:
         scale = max(twos, fives)
         scaled = value * (10**scale)
-        # scaled is an integer because the denominator divides 10**scale.
-        return Decimal(scaled.numerator).scaleb(-scale)
+        # scaled is an integer because the denominator divides 10**scale; the context is wide
+        # enough for every digit, so scaleb only moves the point and never rounds.
+        digits = len(str(abs(scaled.numerator))) + 1
+        return Decimal(scaled.numerator).scaleb(-scale, context=Context(prec=digits))
     with localcontext(Context(prec=digits, rounding=ROUND_HALF_UP)):
         try:
             return Decimal(value.numerator) / Decimal(value.denominator)

@@ -1,0 +1,871 @@
+"""Phase 4, score: typed plans in, explained appraisals out, driven by a rulebook.
+
+Input: a :class:`~kinerja_engine.models.Plan` (the SKP with its realisations, behaviour rating
+and overrides) and a :class:`~kinerja_engine.language.Rulebook`. Output: a frozen
+:class:`Appraisal` with per-indicator and per-RHK breakdowns and a trace of every step.
+Guarantees: every number comes from the rulebook's definitions, not from Python constants;
+values are carried exactly (fractions) between stages and rounded only where the rulebook says
+(display rounds to 2 places, half up); a missing realisation is "not yet reported", never 0;
+nothing is read from the clock, the environment or files.
+
+The rulebook entry points the pipeline calls (a rulebook lacking an optional one gets the
+documented behaviour):
+
+=============================  ===========================================================
+``capaian_<kind>(realisasi, target)``  capaian of an indicator of that kind (or direction:
+                                 ``higher``/``lower``); ``capaian_range(realisasi, lo, hi)``
+``nilai_rhk(capaian, bobot)``    an RHK's value from its indicators' capaian and weights
+``nilai_hasil_kerja(nilai, bobot)``  the overall value from the RHKs
+``rating_hasil_kerja(nilai)``    optional band: the *recommended* rating; without it the
+                                 evaluator's rating (an override) is required
+``predikat_kinerja(hasil, perilaku)``  the matrix from the two ratings to the predikat
+``konversi_*``                   conversions (allowance, credit points); their parameters
+                                 are bound by name: predikat, nilai_hasil_kerja,
+                                 rating_hasil_kerja, rating_perilaku, bulan, jenjang
+``kebijakan_realisasi_kosong``   ``kebijakan_kosong.kecualikan`` or ``.tidak_lengkap``
+``agregasi_tahunan``             the annual aggregation policy (enum ``agregasi``)
+=============================  ===========================================================
+
+>>> from kinerja_engine import rulebooks
+>>> from kinerja_engine.models import _example_plan
+>>> book = rulebooks.load("permenpanrb-6-2022").extend(
+...     'rulebook "lokal" band rating_hasil_kerja(nilai) {'
+...     '[100, inf) -> rating.di_atas, [80, 100) -> rating.sesuai, (-inf, 80) -> rating.di_bawah}'
+...     ' param kebijakan_realisasi_kosong = kebijakan_kosong.kecualikan')
+>>> result = appraise(_example_plan(), book)
+>>> format_number_id(result.nilai_hasil_kerja), str(result.rating_hasil_kerja_rekomendasi)
+('83,33', 'Sesuai Ekspektasi')
+>>> result.status, result.notes[0]
+('incomplete', 'realisasi belum dilaporkan: dikecualikan, bobot dinormalkan ulang')
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from .checker import BandInfo, format_number
+from .errors import KinerjaError, ModelError, UsageError
+from .language import Formula, Rulebook
+from .models import Indicator, Plan, TargetRange
+from .values import Label, fraction_to_decimal, normalize, round_half_up
+
+__all__ = [
+    "Appraisal",
+    "DistributionReport",
+    "IndicatorResult",
+    "RhkResult",
+    "Step",
+    "Violation",
+    "appraise",
+    "appraise_many",
+    "appraise_year",
+    "check_distribution",
+    "format_number_id",
+]
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def _display(value: Any, lang: str = "id", places: int = 2) -> str:
+    if isinstance(value, Label):
+        return str(value)
+    if isinstance(value, bool):
+        return ("ya" if value else "tidak") if lang == "id" else ("yes" if value else "no")
+    if isinstance(value, Fraction | Decimal | int):
+        return format_number_id(value, places) if lang == "id" else _format_en(value, places)
+    if isinstance(value, tuple):
+        return "[" + "; ".join(_display(v, lang, places) for v in value) + "]"
+    return str(value)
+
+
+def format_number_id(value: Fraction | Decimal | int, places: int = 2) -> str:
+    """Indonesian number format, half-up rounded: thousands with '.', decimals with ','.
+
+    >>> format_number_id(Decimal("1234.5")), format_number_id(Fraction(1, 3)), format_number_id(95)
+    ('1.234,50', '0,33', '95')
+    """
+    text = _format_en(value, places)
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def _format_en(value: Fraction | Decimal | int, places: int = 2) -> str:
+    exact = Fraction(value)
+    if exact.denominator == 1:
+        return f"{exact.numerator:,}"
+    rounded = round_half_up(exact, places)
+    return f"{rounded:,.{places}f}"
+
+
+def _exact(value: Any) -> Any:
+    """Internal carry: numbers as Fractions (exact), everything else unchanged."""
+    if isinstance(value, Decimal):
+        return Fraction(value)
+    if isinstance(value, tuple):
+        return tuple(_exact(v) for v in value)
+    return value
+
+
+def _public(value: Any) -> Any:
+    if isinstance(value, Fraction):
+        return normalize(fraction_to_decimal(value))
+    if isinstance(value, tuple):
+        return tuple(_public(v) for v in value)
+    return value
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, Fraction | Decimal):
+        return str(_public(Fraction(value)))
+    if isinstance(value, Label):
+        return {"enum": value.enum, "name": value.name, "text": value.text}
+    if isinstance(value, tuple | list):
+        return [_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
+    if isinstance(value, TargetRange):
+        return {"lo": _json(value.lo), "hi": _json(value.hi)}
+    return value
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of the trace: what was computed, by which rule, from what, giving what.
+
+    ``detail`` records the band row or matrix cell chosen, a cap that bit, or a policy applied.
+    """
+
+    what: str
+    subject: str
+    rule: str
+    inputs: Mapping[str, Any]
+    result: Any
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form of the step."""
+        return {
+            "what": self.what,
+            "subject": self.subject,
+            "rule": self.rule,
+            "inputs": _json(dict(self.inputs)),
+            "result": _json(self.result),
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorResult:
+    """The outcome of one indicator (IKI). ``status``: reported, not_reported, not_applicable."""
+
+    id: str
+    name: str
+    unit_of_measure: str
+    direction: str
+    target: Any
+    realisasi: Fraction | None
+    status: str
+    capaian: Fraction | None
+    weight: Fraction
+    rule: str
+    capped_from: Fraction | None = None
+
+    @property
+    def counted(self) -> bool:
+        """Whether the indicator entered the RHK value."""
+        return self.capaian is not None
+
+
+@dataclass(frozen=True, slots=True)
+class RhkResult:
+    """The outcome of one RHK: its weighted value and its indicators."""
+
+    id: str
+    description: str
+    kind: str
+    weight: Fraction
+    nilai: Fraction | None
+    indicators: tuple[IndicatorResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Appraisal:
+    """An explained appraisal of one plan. ``status``: complete, incomplete or error.
+
+    Numbers are exact fractions internally; the ``*_decimal`` helpers and :meth:`to_dict`
+    give decimals. Recommendations and the final values after overrides are both kept.
+    """
+
+    plan_id: str
+    employee: str
+    employee_name: str
+    unit: str
+    period: str
+    status: str
+    rhk: tuple[RhkResult, ...] = ()
+    nilai_hasil_kerja: Fraction | None = None
+    rating_hasil_kerja_rekomendasi: Label | None = None
+    rating_hasil_kerja: Label | None = None
+    rating_perilaku: Label | None = None
+    predikat_rekomendasi: Label | None = None
+    predikat: Label | None = None
+    overrides: tuple[tuple[str, Any, Any, str], ...] = ()
+    conversions: Mapping[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    trace: tuple[Step, ...] = ()
+    error: str | None = None
+    rulebook: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """False for an error result."""
+        return self.status != "error"
+
+    def indicator(self, indicator_id: str) -> IndicatorResult:
+        """The result of one indicator by id."""
+        for rhk in self.rhk:
+            for ind in rhk.indicators:
+                if ind.id == indicator_id:
+                    return ind
+        raise UsageError(f"appraisal {self.plan_id} has no indicator '{indicator_id}'")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready structure: every number as a decimal string, labels as objects."""
+        return {
+            "plan_id": self.plan_id,
+            "employee": self.employee,
+            "employee_name": self.employee_name,
+            "unit": self.unit,
+            "period": self.period,
+            "status": self.status,
+            "rulebook": self.rulebook,
+            "rhk": [
+                {
+                    "id": r.id,
+                    "description": r.description,
+                    "kind": r.kind,
+                    "weight": _json(r.weight),
+                    "nilai": _json(r.nilai),
+                    "indicators": [
+                        {
+                            "id": i.id,
+                            "name": i.name,
+                            "unit_of_measure": i.unit_of_measure,
+                            "direction": i.direction,
+                            "target": _json(i.target),
+                            "realisasi": _json(i.realisasi),
+                            "status": i.status,
+                            "capaian": _json(i.capaian),
+                            "capped_from": _json(i.capped_from),
+                            "weight": _json(i.weight),
+                            "rule": i.rule,
+                        }
+                        for i in r.indicators
+                    ],
+                }
+                for r in self.rhk
+            ],
+            "nilai_hasil_kerja": _json(self.nilai_hasil_kerja),
+            "rating_hasil_kerja_rekomendasi": _json(self.rating_hasil_kerja_rekomendasi),
+            "rating_hasil_kerja": _json(self.rating_hasil_kerja),
+            "rating_perilaku": _json(self.rating_perilaku),
+            "predikat_rekomendasi": _json(self.predikat_rekomendasi),
+            "predikat": _json(self.predikat),
+            "overrides": [
+                {"what": w, "recommended": _json(a), "value": _json(b), "reason": r}
+                for w, a, b, r in self.overrides
+            ],
+            "conversions": _json(dict(self.conversions)),
+            "notes": list(self.notes),
+            "trace": [s.to_dict() for s in self.trace],
+            "error": self.error,
+        }
+
+    def to_json(self) -> str:
+        """The appraisal as JSON text (see :meth:`to_dict`)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    def explain(self, lang: str = "id") -> str:
+        """The appraisal as text for the employee: Indonesian (``"id"``) or English (``"en"``)."""
+        from .explain import render  # noqa: PLC0415 - rendering is only needed on request
+
+        return render(self, lang)
+
+
+# --------------------------------------------------------------------------- the pipeline
+
+
+class _Run:
+    """One appraisal in progress: the rulebook's definitions, a trace and the employee."""
+
+    def __init__(self, plan: Plan, book: Rulebook) -> None:
+        self.plan = plan
+        self.book = book
+        self.trace: list[Step] = []
+        self.notes: list[str] = []
+        self.who = f"{plan.employee.nip} ({plan.employee.name})"
+
+    def has(self, name: str) -> bool:
+        return name in self.book.checked.consts or name in self.book.checked.funcs
+
+    def call(self, name: str, *args: Any) -> Any:
+        """Call a rulebook definition exactly with internal (Fraction/Label) arguments."""
+        program = self.book.program
+        if all(_terminating(a) for a in args):
+            result = program.raw(name)(*(_as_decimal(a) for a in args))
+        else:
+            result = program._exact[name](*args)
+        return _exact(result)
+
+    def param(self, name: str, default: Any) -> Any:
+        return self.call(name) if self.has(name) else default
+
+    def step(self, what: str, subject: str, rule: str, inputs: Mapping[str, Any], result: Any,
+             detail: str = "") -> None:  # fmt: skip
+        self.trace.append(Step(what, subject, rule, dict(inputs), result, detail))
+
+    def fail(self, message: str) -> KinerjaError:
+        return KinerjaError(f"employee {self.who}, plan {self.plan.id}: {message}")
+
+
+def _terminating(value: Any) -> bool:
+    if isinstance(value, Fraction):
+        den = value.denominator
+        for p in (2, 5):
+            while den % p == 0:
+                den //= p
+        return den == 1
+    if isinstance(value, tuple):
+        return all(_terminating(v) for v in value)
+    return True
+
+
+def _as_decimal(value: Any) -> Any:
+    if isinstance(value, Fraction):
+        return fraction_to_decimal(value)
+    if isinstance(value, tuple):
+        return tuple(_as_decimal(v) for v in value)
+    return value
+
+
+_FORMULA_INPUTS = {"realisasi": "number", "target": "number", "lo": "number", "hi": "number"}
+
+
+# Compiled indicator formulas per rulebook program, so a formula text is parsed once.
+_FORMULAS: dict[int, dict[str, Formula]] = {}
+
+
+def _indicator_formula(run: _Run, text: str) -> Formula:
+    cache = _FORMULAS.setdefault(id(run.book.program), {})
+    formula = cache.get(text)
+    if formula is None:
+        formula = run.book.formula(text, inputs=_FORMULA_INPUTS)
+        cache[text] = formula
+    return formula
+
+
+def _capaian(run: _Run, ind: Indicator, realisasi: Fraction, target: Any) -> tuple[Fraction, str]:
+    """Capaian of one indicator from its kind, its own formula, or its direction."""
+    if isinstance(target, TargetRange):
+        lo, hi = Fraction(target.lo), Fraction(target.hi)
+        values = {"realisasi": realisasi, "lo": lo, "hi": hi, "target": hi}
+    else:
+        lo = hi = Fraction(target)
+        values = {"realisasi": realisasi, "target": lo, "lo": lo, "hi": hi}
+    if ind.formula is not None:
+        formula = _indicator_formula(run, ind.formula)
+        used = {k: _as_decimal(values[k]) for k in formula.inputs}
+        result = _exact(formula.evaluate_exact(**used))
+        run.step("capaian", ind.id, ind.formula, {k: values[k] for k in formula.inputs}, result)
+        return result, ind.formula
+    name = f"capaian_{ind.kind}" if ind.kind else f"capaian_{ind.direction.value}"
+    if not run.has(name):
+        raise run.fail(
+            f"indicator '{ind.id}': rulebook '{run.book.name}' has no definition '{name}'"
+        )
+    params = list(run.book.program.signature(name))
+    args = [values.get(p, values["target"]) for p, _ in params]
+    result = run.call(name, *args)
+    run.step(
+        "capaian", ind.id, name, {p: a for (p, _), a in zip(params, args, strict=True)}, result
+    )
+    return result, name
+
+
+def _weights(run: _Run, given: Sequence[Fraction | None], what: str) -> list[Fraction]:
+    """Explicit weights must sum to exactly 100 %; no weights at all means equal weights."""
+    if all(w is None for w in given):
+        return [Fraction(100, len(given))] * len(given)
+    if any(w is None for w in given):
+        raise run.fail(f"{what}: either every weight is given or none is")
+    total = sum((w for w in given if w is not None), Fraction(0))
+    if total != 100:
+        raise run.fail(
+            f"{what}: weights add up to {format_number(total)} %, not 100 % "
+            '(write thirds exactly, e.g. "100/3")'
+        )
+    return [w for w in given if w is not None]
+
+
+def _band_row(run: _Run, name: str, value: Fraction) -> str:
+    info = run.book.checked.funcs.get(name)
+    if not isinstance(info, BandInfo):
+        return ""
+    for lo, lo_closed, hi, hi_closed, _ in info.rows:
+        above = lo is None or (value >= lo if lo_closed else value > lo)
+        below = hi is None or (value <= hi if hi_closed else value < hi)
+        if above and below:
+            left = "[" if lo_closed else "("
+            right = "]" if hi_closed else ")"
+            lo_text = "-inf" if lo is None else format_number(lo)
+            hi_text = "inf" if hi is None else format_number(hi)
+            return f"{format_number_id(value)} ∈ {left}{lo_text}, {hi_text}{right}"
+    return ""
+
+
+def _indicator_stage(run: _Run, given: Mapping[str, Fraction] | None) -> tuple[
+    list[tuple[Any, list[IndicatorResult]]], bool
+]:  # fmt: skip
+    """Capaian of every indicator; ``given`` supplies capaian directly (annual aggregation)."""
+    plan = run.plan
+    missing = False
+    out: list[tuple[Any, list[IndicatorResult]]] = []
+    for rhk in plan.rhk:
+        weights = _weights(run, [i.weight for i in rhk.indicators], f"RHK '{rhk.id}'")
+        results = []
+        for ind, weight in zip(rhk.indicators, weights, strict=True):
+            real = plan.realisation_for(ind.id)
+            target = ind.target
+            shown_target = target if isinstance(target, TargetRange) else Fraction(target)
+
+            def result(status: str, capaian: Fraction | None = None, rule: str = "",
+                       realisasi: Fraction | None = None,
+                       capped_from: Fraction | None = None) -> IndicatorResult:  # fmt: skip
+                return IndicatorResult(
+                    ind.id, ind.name, ind.unit_of_measure, ind.direction.value,  # noqa: B023
+                    shown_target, realisasi, status, capaian, weight, rule,  # noqa: B023
+                    capped_from,
+                )  # fmt: skip
+
+            if given is not None and ind.id in given:
+                capaian = given[ind.id]
+                results.append(result("reported", capaian, "agregasi"))
+                continue
+            if real is None or (given is not None and ind.id not in given):
+                missing = True
+                run.step("capaian", ind.id, "belum dilaporkan", {}, None, "not yet reported")
+                results.append(result("not_reported"))
+                continue
+            if real.not_applicable:
+                run.step("capaian", ind.id, "tidak berlaku", {}, None, "not applicable")
+                results.append(result("not_applicable"))
+                continue
+            assert real.value is not None
+            realisasi = Fraction(real.value)
+            try:
+                capaian, rule = _capaian(run, ind, realisasi, target)
+            except KinerjaError as exc:
+                if exc.message.startswith(f"employee {run.who}"):
+                    raise
+                raise run.fail(f"indicator '{ind.id}' ({ind.name}): {exc.message}") from exc
+            capped_from = None
+            if not isinstance(capaian, Fraction):
+                raise run.fail(f"indicator '{ind.id}': capaian must be a number, got {capaian}")
+            if ind.cap is not None and capaian > Fraction(ind.cap):
+                capped_from, capaian = capaian, Fraction(ind.cap)
+                run.step("cap", ind.id, f"cap {format_number(capaian)} %",
+                         {"capaian": capped_from}, capaian, "cap applied")  # fmt: skip
+            results.append(result("reported", capaian, rule, realisasi, capped_from))
+        out.append((rhk, results))
+    return out, missing
+
+
+def _score(run: _Run, given: Mapping[str, Fraction] | None = None,
+           unit_rating: str | None = None) -> Appraisal:  # fmt: skip
+    plan = run.plan
+    stage, missing = _indicator_stage(run, given)
+    policy = run.param("kebijakan_realisasi_kosong", None)
+    exclude = isinstance(policy, Label) and policy.name == "kecualikan"
+    rhk_weights = _weights(run, [r.weight for r in plan.rhk], "RHK weights")
+    rhk_results: list[RhkResult] = []
+    incomplete = missing and not exclude
+    if missing:
+        run.notes.append(
+            "realisasi belum dilaporkan: dikecualikan, bobot dinormalkan ulang"
+            if exclude
+            else "realisasi belum dilaporkan: hasil belum lengkap"
+        )
+        run.step("kebijakan", "", "kebijakan_realisasi_kosong", {}, policy,
+                 "excluded and renormalised" if exclude else "result incomplete")  # fmt: skip
+    for (rhk, results), weight in zip(stage, rhk_weights, strict=True):
+        counted = [r for r in results if r.counted]
+        nilai = None
+        if counted and not incomplete:
+            capaian = tuple(r.capaian for r in counted)
+            bobot = tuple(r.weight for r in counted)
+            nilai = run.call("nilai_rhk", capaian, bobot)
+            run.step("nilai_rhk", rhk.id, "nilai_rhk", {"capaian": capaian, "bobot": bobot}, nilai)
+        rhk_results.append(RhkResult(rhk.id, rhk.description, rhk.kind.value, weight, nilai,
+                                     tuple(results)))  # fmt: skip
+    nilai_hk = None
+    scored = [r for r in rhk_results if r.nilai is not None]
+    if scored and not incomplete:
+        values = tuple(r.nilai for r in scored)
+        weights = tuple(r.weight for r in scored)
+        nilai_hk = run.call("nilai_hasil_kerja", values, weights)
+        run.step("nilai_hasil_kerja", "", "nilai_hasil_kerja",
+                 {"nilai": values, "bobot": weights}, nilai_hk)  # fmt: skip
+    elif not incomplete:
+        incomplete = True
+        run.notes.append("tidak ada indikator yang dapat dihitung")
+    return _ratings(run, rhk_results, nilai_hk, incomplete, unit_rating)
+
+
+def _ratings(run: _Run, rhk_results: list[RhkResult], nilai_hk: Fraction | None,
+             incomplete: bool, unit_rating: str | None) -> Appraisal:  # fmt: skip
+    plan = run.plan
+    overrides = {o.what.value: o for o in plan.overrides}
+    applied: list[tuple[str, Any, Any, str]] = []
+    rating_enum = run.book.enum("rating") if "rating" in run.book.checked.enums else None
+
+    def resolve(text: str, what: str) -> Label:
+        if rating_enum is None:
+            raise run.fail(f"rulebook '{run.book.name}' has no enum 'rating' for {what}")
+        try:
+            return rating_enum.resolve(text, what)
+        except KinerjaError as exc:
+            raise run.fail(exc.message) from exc
+
+    recommended = None
+    if nilai_hk is not None and run.has("rating_hasil_kerja"):
+        recommended = run.call("rating_hasil_kerja", nilai_hk)
+        run.step("rating_hasil_kerja", "", "rating_hasil_kerja", {"nilai": nilai_hk},
+                 recommended, _band_row(run, "rating_hasil_kerja", nilai_hk))  # fmt: skip
+    hasil = recommended
+    if plan.employee.is_unit_head and unit_rating is not None:
+        hasil = resolve(unit_rating, "unit rating")
+        run.step("rating_hasil_kerja", "", "kepala unit", {"rating_unit": hasil}, hasil,
+                 "the unit's result is the head's Rating Hasil Kerja")  # fmt: skip
+    if "rating_hasil_kerja" in overrides:
+        o = overrides["rating_hasil_kerja"]
+        hasil = resolve(o.value, "override of rating_hasil_kerja")
+        applied.append(("rating_hasil_kerja", recommended, hasil, o.reason))
+        run.step(
+            "override", "", "rating_hasil_kerja", {"rekomendasi": recommended}, hasil, o.reason
+        )
+    perilaku = None
+    if plan.behaviour is not None:
+        perilaku = resolve(plan.behaviour.rating, "behaviour rating")
+        run.step("rating_perilaku", "", "penilaian atasan", {}, perilaku)
+    if "rating_perilaku" in overrides:
+        o = overrides["rating_perilaku"]
+        before = perilaku
+        perilaku = resolve(o.value, "override of rating_perilaku")
+        applied.append(("rating_perilaku", before, perilaku, o.reason))
+        run.step("override", "", "rating_perilaku", {"sebelumnya": before}, perilaku, o.reason)
+    if hasil is None and not incomplete:
+        run.notes.append("rating hasil kerja menunggu keputusan pejabat penilai")
+    predikat_rec = None
+    if hasil is not None and perilaku is not None and run.has("predikat_kinerja"):
+        predikat_rec = run.call("predikat_kinerja", hasil, perilaku)
+        run.step("predikat", "", "predikat_kinerja", {"hasil": hasil, "perilaku": perilaku},
+                 predikat_rec, f"sel ({hasil.name}, {perilaku.name})")  # fmt: skip
+    predikat = predikat_rec
+    if "predikat" in overrides:
+        o = overrides["predikat"]
+        if "predikat" not in run.book.checked.enums:
+            raise run.fail(f"rulebook '{run.book.name}' has no enum 'predikat'")
+        try:
+            predikat = run.book.enum("predikat").resolve(o.value, "override of predikat")
+        except KinerjaError as exc:
+            raise run.fail(exc.message) from exc
+        applied.append(("predikat", predikat_rec, predikat, o.reason))
+        run.step("override", "", "predikat", {"rekomendasi": predikat_rec}, predikat, o.reason)
+    conversions = _conversions(run, nilai_hk, hasil, perilaku, predikat)
+    complete = predikat is not None and not incomplete
+    return Appraisal(
+        plan_id=plan.id,
+        employee=plan.employee.nip,
+        employee_name=plan.employee.name,
+        unit=plan.employee.unit,
+        period=str(plan.period),
+        status="complete" if complete else "incomplete",
+        rhk=tuple(rhk_results),
+        nilai_hasil_kerja=nilai_hk,
+        rating_hasil_kerja_rekomendasi=recommended,
+        rating_hasil_kerja=hasil,
+        rating_perilaku=perilaku,
+        predikat_rekomendasi=predikat_rec,
+        predikat=predikat,
+        overrides=tuple(applied),
+        conversions=conversions,
+        notes=tuple(run.notes),
+        trace=tuple(run.trace),
+        rulebook=f"{run.book.name} {run.book.version}".strip(),
+    )
+
+
+def _conversions(run: _Run, nilai: Fraction | None, hasil: Label | None,
+                 perilaku: Label | None, predikat: Label | None) -> dict[str, Any]:  # fmt: skip
+    plan = run.plan
+    context: dict[str, Any] = {
+        "predikat": predikat,
+        "nilai_hasil_kerja": nilai,
+        "rating_hasil_kerja": hasil,
+        "rating_perilaku": perilaku,
+        "bulan": Fraction(len(plan.period.months)),
+    }
+    jenjang = plan.employee.position.jenjang
+    if jenjang is not None and "jenjang" in run.book.checked.enums:
+        try:
+            context["jenjang"] = run.book.enum("jenjang").resolve(jenjang.value, "jenjang")
+        except KinerjaError:
+            context["jenjang"] = None
+    results: dict[str, Any] = {}
+    for name in run.book:
+        if not name.startswith("konversi_") or name not in run.book.checked.funcs:
+            continue
+        params = [p for p, _ in run.book.program.signature(name)]
+        missing = [p for p in params if context.get(p) is None]
+        if missing:
+            run.step("konversi", name, name, {}, None, f"not applicable: no {', '.join(missing)}")
+            continue
+        args = [context[p] for p in params]
+        value = run.call(name, *args)
+        results[name.removeprefix("konversi_")] = value
+        run.step("konversi", name, name, dict(zip(params, args, strict=True)), value)
+    return results
+
+
+def appraise(plan: Plan, rulebook: Rulebook, *, unit_rating: str | None = None) -> Appraisal:
+    """Score one plan with a rulebook: the one obvious entry point.
+
+    ``unit_rating`` is the unit's own result, which becomes the Rating Hasil Kerja of an
+    employee who heads the unit. Raises :class:`~kinerja_engine.errors.KinerjaError` naming
+    the employee when the plan cannot be scored.
+    """
+    if not isinstance(plan, Plan):
+        raise UsageError(f"appraise() needs a Plan, got {type(plan).__name__}")
+    run = _Run(plan, rulebook)
+    try:
+        return _score(run, unit_rating=unit_rating)
+    except KinerjaError as exc:
+        if exc.message.startswith("employee "):
+            raise
+        raise run.fail(exc.message) from exc
+
+
+def _error_result(item: Any, exc: KinerjaError) -> Appraisal:
+    if isinstance(item, Plan):
+        return Appraisal(item.id, item.employee.nip, item.employee.name, item.employee.unit,
+                         str(item.period), "error", error=exc.message)  # fmt: skip
+    employee = exc.employee if isinstance(exc, ModelError) and exc.employee else "?"
+    plan_id = str(item.get("id", "?")) if isinstance(item, Mapping) else "?"
+    return Appraisal(plan_id, employee, "", "", "", "error", error=exc.message)
+
+
+def appraise_many(
+    plans: Iterable[Plan | Mapping[str, Any]],
+    rulebook: Rulebook,
+    *,
+    on_progress: Callable[[int], None] | None = None,
+) -> Iterator[Appraisal]:
+    """Score a stream of plans (models or raw dicts), lazily: an iterator in, an iterator out.
+
+    A plan that fails validation or scoring yields an ``Appraisal`` with ``status="error"``
+    naming the employee and the problem; it never stops or alters the others.
+    """
+    for count, item in enumerate(plans, 1):
+        try:
+            plan = item if isinstance(item, Plan) else Plan.model_validate(item)
+            yield appraise(plan, rulebook)
+        except KinerjaError as exc:
+            yield _error_result(item, exc)
+        if on_progress is not None:
+            on_progress(count)
+
+
+# --------------------------------------------------------------------------- the year
+
+
+def appraise_year(
+    plans: Sequence[Plan], rulebook: Rulebook, *, annual: Plan | None = None,
+    policy: str | None = None,
+) -> Appraisal:  # fmt: skip
+    """Build an annual appraisal from periodic plans by the rulebook's ``agregasi_tahunan``.
+
+    Policies: ``periode_terakhir`` (the last period's result), ``terburuk`` (the worst
+    predikat), ``rata_capaian`` (each indicator's capaian averaged exactly over the periods it
+    was reported, then scored once), ``kumulatif`` (realisasi summed over the periods against
+    the annual target of ``annual``). Values are carried unrounded and rounded once.
+    ``annual`` supplies the annual plan (targets, behaviour, overrides); by default the last
+    periodic plan, relabelled, is used.
+    """
+    if not plans:
+        raise UsageError("appraise_year() needs at least one periodic plan")
+    ordered = sorted(plans, key=lambda p: p.period)
+    base = annual or ordered[-1]
+    run = _Run(base, rulebook)
+    chosen = policy or _policy_name(run)
+    periodic = [appraise(p, rulebook) for p in ordered]
+    run.step("agregasi", "", "agregasi_tahunan", {"periode": tuple(a.period for a in periodic)},
+             chosen)  # fmt: skip
+    if chosen == "periode_terakhir":
+        return periodic[-1]
+    if chosen == "terburuk":
+        order = {m.name: i for i, m in enumerate(rulebook.enum("predikat").members)}
+        rated = [a for a in periodic if a.predikat is not None]
+        if not rated:
+            raise run.fail("no periodic result has a predikat to take the worst of")
+        return max(rated, key=lambda a: (order[a.predikat.name], -(a.nilai_hasil_kerja or 0)))  # type: ignore[union-attr]
+    if chosen == "rata_capaian":
+        sums: dict[str, list[Fraction]] = {}
+        for a in periodic:
+            for rhk in a.rhk:
+                for ind in rhk.indicators:
+                    if ind.capaian is not None:
+                        sums.setdefault(ind.id, []).append(ind.capaian)
+        given = {k: sum(v, Fraction(0)) / len(v) for k, v in sums.items()}
+        for k, v in sums.items():
+            run.step("agregasi", k, "rata_capaian", {"capaian": tuple(v)}, given[k])
+        return _score(run, given=given)
+    if chosen == "kumulatif":
+        if annual is None:
+            raise run.fail("the kumulatif policy needs the annual plan with annual targets")
+        totals: dict[str, Fraction] = {}
+        for p in ordered:
+            for r in p.realisations:
+                if r.value is not None:
+                    totals[r.indicator] = totals.get(r.indicator, Fraction(0)) + Fraction(r.value)
+        realisations = tuple({"indicator": k, "value": str(_public(v))} for k, v in totals.items())
+        data = annual.model_dump()
+        data["realisations"] = realisations
+        cumulative = Plan.model_validate(data)
+        run2 = _Run(cumulative, rulebook)
+        run2.trace.extend(run.trace)
+        return _score(run2)
+    raise run.fail(f"unknown annual aggregation policy '{chosen}'")
+
+
+def _policy_name(run: _Run) -> str:
+    value = run.param("agregasi_tahunan", None)
+    if not isinstance(value, Label):
+        raise run.fail(f"rulebook '{run.book.name}' defines no agregasi_tahunan policy")
+    return value.name
+
+
+# --------------------------------------------------------------------------- the unit
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One broken rule of the distribution curve, with the numbers behind it."""
+
+    rule: str
+    group: Label
+    count: int
+    total: int
+    share: Fraction
+    limit: Fraction
+    employees: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "rule": self.rule,
+            "group": _json(self.group),
+            "count": self.count,
+            "total": self.total,
+            "share": _json(self.share),
+            "limit": _json(self.limit),
+            "employees": list(self.employees),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DistributionReport:
+    """The distribution check of one unit: counts per predikat and every violated rule."""
+
+    unit_predikat: Label
+    total: int
+    counts: Mapping[str, int]
+    violations: tuple[Violation, ...]
+    skipped: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when no rule is violated."""
+        return not self.violations
+
+
+def check_distribution(
+    unit_predikat: str | Label, appraisals: Iterable[Appraisal], rulebook: Rulebook
+) -> DistributionReport:
+    """Check a unit's employee predikat against the rulebook's distribution curve.
+
+    Appraisals without a predikat (incomplete, errors) are listed in ``skipped``.
+    """
+    book = rulebook
+    unit_label = book.label("predikat_unit", unit_predikat) if isinstance(
+        unit_predikat, str) else unit_predikat  # fmt: skip
+    rated = []
+    skipped = []
+    for a in appraisals:
+        if a.predikat is None:
+            skipped.append(a.employee)
+        else:
+            rated.append(a)
+    total = len(rated)
+    counts = {m.text: 0 for m in book.enum("predikat").members}
+    for a in rated:
+        assert a.predikat is not None
+        counts[a.predikat.text] = counts.get(a.predikat.text, 0) + 1
+    violations: list[Violation] = []
+    if total == 0:
+        return DistributionReport(unit_label, 0, counts, (), tuple(skipped))
+    rounding = book.evaluate("pembulatan_kurva") if "pembulatan_kurva" in book else None
+    lenient = isinstance(rounding, Label) and rounding.name == "longgar"
+    run_call = book.program
+
+    def call(name: str, *args: Any) -> Any:
+        return _exact(run_call.raw(name)(*args))
+
+    for group in book.enum("kelompok").members:
+        members = [a for a in rated if call("anggota_kelompok", group, a.predikat)]
+        count = len(members)
+        share = Fraction(count, total)
+        who = tuple(a.employee for a in members)
+        lo = call("kurva_min", unit_label, group)
+        hi = call("kurva_maks", unit_label, group)
+        people = call("kurva_min_orang", unit_label, group)
+        majority = call("kurva_mayoritas", unit_label, group)
+        need = lo * total
+        allow = hi * total
+        if lenient:
+            need = Fraction(need.numerator // need.denominator)
+            allow = Fraction(-((-allow.numerator) // allow.denominator))
+        if count < need:
+            violations.append(Violation(
+                f"minimal {format_number(lo * 100)} % {group.text}", group, count, total, share,
+                lo, who))  # fmt: skip
+        if count > allow:
+            violations.append(Violation(
+                f"maksimal {format_number(hi * 100)} % {group.text}", group, count, total, share,
+                hi, who))  # fmt: skip
+        if count < people:
+            violations.append(Violation(
+                f"minimal {format_number(people)} orang {group.text}", group, count, total,
+                share, people, who))  # fmt: skip
+        if majority and not share > Fraction(1, 2):
+            violations.append(Violation(
+                f"mayoritas (> 50 %) {group.text}", group, count, total, share, Fraction(1, 2),
+                who))  # fmt: skip
+    return DistributionReport(unit_label, total, counts, tuple(violations), tuple(skipped))

@@ -1,0 +1,326 @@
+"""The scoring pipeline (issue: typed models and the scoring pipeline, every number explained)."""
+
+import copy
+import json
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import pytest
+
+from kinerja_engine import rulebooks
+from kinerja_engine.errors import KinerjaError
+from kinerja_engine.models import Plan
+from kinerja_engine.scoring import (
+    appraise,
+    appraise_many,
+    appraise_year,
+    check_distribution,
+)
+
+# A local policy on top of the national rules: the rating rule from capaian (the regulation
+# leaves it to local policy), a capped vaccination kind, and missing realisations excluded.
+LOCAL = """
+rulebook "uji-lokal" version "1"
+band rating_hasil_kerja(nilai) {
+    [110, inf) -> rating.di_atas,
+    [90, 110) -> rating.sesuai,
+    (-inf, 90) -> rating.di_bawah,
+}
+def capaian_vaksinasi(realisasi, target) = cap(capaian_higher(realisasi, target), 120)
+param kebijakan_realisasi_kosong = kebijakan_kosong.kecualikan
+def konversi_tpp(predikat: predikat) =
+    if predikat == predikat.sangat_baik or predikat == predikat.baik then 100%
+    else if predikat == predikat.butuh_perbaikan then 90%
+    else if predikat == predikat.kurang then 85%
+    else 80%
+"""
+
+
+@pytest.fixture(scope="module")
+def book() -> Any:
+    return rulebooks.load("permenpanrb-6-2022").extend(LOCAL)
+
+
+def _employee(nip: str = "198609262015051001", name: str = "Siti Rahma") -> dict[str, Any]:
+    return {
+        "nip": nip,
+        "name": name,
+        "position": {"name": "Pengelola Layanan", "category": "Pelaksana"},
+        "unit": "kec-gajahmungkur",
+    }
+
+
+def plan_data(**changes: Any) -> dict[str, Any]:
+    """A realistic plan: 3 RHK, 6 IKI incl. lower-is-better time, a range and a capped count."""
+    data: dict[str, Any] = {
+        "id": "skp-2026-q1-001",
+        "employee": _employee(),
+        "evaluator": _employee("197501012000031002", "Drs. Bambang"),
+        "period": "2026-Q1",
+        "rhk": [
+            {
+                "id": "rhk1",
+                "description": "Layanan administrasi kependudukan tepat waktu",
+                "weight": 50,
+                "indicators": [
+                    {"id": "waktu", "name": "Waktu penyelesaian layanan",
+                     "unit_of_measure": "hari", "target": 3, "direction": "lower", "weight": 50},
+                    {"id": "kasus", "name": "Kasus ditangani", "unit_of_measure": "kasus",
+                     "target": 120, "direction": "higher", "weight": 50},
+                ],
+            },
+            {
+                "id": "rhk2",
+                "description": "Vaksinasi warga",
+                "weight": 30,
+                "indicators": [
+                    {"id": "vaksin", "name": "Vaksinasi diberikan", "unit_of_measure": "dosis",
+                     "target": 1000, "direction": "higher", "kind": "vaksinasi",
+                     "weight": "100/3"},
+                    {"id": "ikm", "name": "Indeks kepuasan masyarakat",
+                     "unit_of_measure": "indeks", "target": "80-90", "direction": "range",
+                     "weight": "100/3"},
+                    {"id": "sosialisasi", "name": "Efektivitas sosialisasi",
+                     "unit_of_measure": "%", "target": 80, "direction": "higher",
+                     "formula": "cap(realisasi / target * 100, 110)", "weight": "100/3"},
+                ],
+            },
+            {
+                "id": "rhk3",
+                "description": "Kolaborasi dengan masyarakat",
+                "kind": "tambahan",
+                "weight": 20,
+                "indicators": [
+                    {"id": "kolaborasi", "name": "Kegiatan kolaborasi",
+                     "unit_of_measure": "kegiatan", "target": 4, "direction": "higher"},
+                ],
+            },
+        ],
+        "realisations": [
+            {"indicator": "waktu", "value": "2.5"},
+            {"indicator": "kasus", "value": 132},
+            {"indicator": "vaksin", "value": 1500},
+            {"indicator": "ikm", "value": "92"},
+            {"indicator": "sosialisasi", "value": 96},
+            {"indicator": "kolaborasi", "value": 4},
+        ],
+        "behaviour": {"rating": "Sesuai Ekspektasi"},
+    }  # fmt: skip
+    data.update(changes)
+    return data
+
+
+def test_realistic_plan_every_number(book: Any) -> None:
+    result = appraise(Plan.model_validate(plan_data()), book)
+    cap = {i.id: i.capaian for r in result.rhk for i in r.indicators}
+    # lower is better: (2 - 2.5/3) * 100 = 116 2/3
+    assert cap["waktu"] == Fraction(350, 3)
+    assert cap["kasus"] == 110  # 132 / 120
+    assert cap["vaksin"] == 120  # 150 % capped by the kind at 120
+    # above the range [80, 90]: compared with 90 as lower-is-better: (2 - 92/90) * 100
+    assert cap["ikm"] == (2 - Fraction(92, 90)) * 100
+    assert cap["sosialisasi"] == 110  # 120 % capped by its own formula at 110
+    assert cap["kolaborasi"] == 100
+    rhk = {r.id: r.nilai for r in result.rhk}
+    assert rhk["rhk1"] == (Fraction(350, 3) + 110) / 2
+    assert rhk["rhk2"] == (120 + (2 - Fraction(92, 90)) * 100 + 110) / 3  # thirds exactly
+    assert rhk["rhk3"] == 100
+    expected = rhk["rhk1"] * Fraction(1, 2) + rhk["rhk2"] * Fraction(3, 10) + 20
+    assert result.nilai_hasil_kerja == expected
+    assert str(result.rating_hasil_kerja_rekomendasi) == "Sesuai Ekspektasi"  # 106.6… < 110
+    assert str(result.rating_perilaku) == "Sesuai Ekspektasi"
+    assert str(result.predikat) == "Baik"
+    assert result.conversions["tpp"] == 1
+    assert result.status == "complete"
+    text = result.explain()
+    assert "Predikat Kinerja: Baik" in text
+    assert "116,67 %" in text  # Indonesian formatting, half up
+    assert "Waktu penyelesaian layanan" in result.explain("en")
+
+
+@pytest.mark.parametrize(
+    ("hasil", "perilaku", "predikat"),
+    [
+        ("Di Atas Ekspektasi", "Di Atas Ekspektasi", "Sangat Baik"),
+        ("Di Atas Ekspektasi", "Sesuai Ekspektasi", "Baik"),
+        ("Di Atas Ekspektasi", "Di Bawah Ekspektasi", "Kurang/Misconduct"),
+        ("Sesuai Ekspektasi", "Di Atas Ekspektasi", "Baik"),
+        ("Sesuai Ekspektasi", "Sesuai Ekspektasi", "Baik"),
+        ("Sesuai Ekspektasi", "Di Bawah Ekspektasi", "Kurang/Misconduct"),
+        ("Di Bawah Ekspektasi", "Di Atas Ekspektasi", "Butuh Perbaikan"),
+        ("Di Bawah Ekspektasi", "Sesuai Ekspektasi", "Butuh Perbaikan"),
+        ("Di Bawah Ekspektasi", "Di Bawah Ekspektasi", "Sangat Kurang"),
+    ],
+)
+def test_all_nine_matrix_cells(book: Any, hasil: str, perilaku: str, predikat: str) -> None:
+    # domain.md §1: the PermenPANRB 6/2022 predikat matrix.
+    data = plan_data(
+        behaviour={"rating": perilaku},
+        overrides=[{"what": "rating_hasil_kerja", "value": hasil, "reason": "uji matriks"}],
+    )
+    result = appraise(Plan.model_validate(data), book)
+    assert str(result.predikat) == predikat
+    assert result.overrides[0][3] == "uji matriks"
+    assert str(result.rating_hasil_kerja_rekomendasi) == "Sesuai Ekspektasi"  # kept
+
+
+@pytest.mark.parametrize(
+    "spelling", ["di bawah", "dibawah", "DIBAWAH_EKSPEKTASI", "Di Bawah Ekspektasi"]
+)
+def test_rating_aliases(book: Any, spelling: str) -> None:
+    result = appraise(Plan.model_validate(plan_data(behaviour={"rating": spelling})), book)
+    assert result.rating_perilaku is not None
+    assert result.rating_perilaku.name == "di_bawah"
+
+
+def test_unknown_rating_rejected_naming_employee(book: Any) -> None:
+    with pytest.raises(KinerjaError, match=r"198609262015051001.*istimewa"):
+        appraise(Plan.model_validate(plan_data(behaviour={"rating": "istimewa"})), book)
+
+
+def test_missing_versus_zero(book: Any) -> None:
+    data = plan_data()
+    data["realisations"] = [r for r in data["realisations"] if r["indicator"] != "kasus"]
+    missing = appraise(Plan.model_validate(data), book)
+    assert missing.indicator("kasus").status == "not_reported"
+    assert missing.indicator("kasus").capaian is None
+    # excluded: rhk1 is now the time indicator alone (weights renormalised)
+    assert missing.rhk[0].nilai == Fraction(350, 3)
+    zero = copy.deepcopy(plan_data())
+    zero["realisations"][1]["value"] = 0
+    scored = appraise(Plan.model_validate(zero), book)
+    assert scored.indicator("kasus").capaian == 0
+    assert scored.rhk[0].nilai == Fraction(350, 3) / 2
+    # Under the national default, a missing realisation makes the result incomplete.
+    national = rulebooks.load("permenpanrb-6-2022").extend(
+        LOCAL.replace("kebijakan_kosong.kecualikan", "kebijakan_kosong.tidak_lengkap")
+    )
+    incomplete = appraise(Plan.model_validate(data), national)
+    assert incomplete.status == "incomplete"
+    assert incomplete.nilai_hasil_kerja is None
+    assert incomplete.predikat is None
+
+
+def test_zero_target_never_nan(book: Any) -> None:
+    data = plan_data()
+    data["rhk"][0]["indicators"][1]["target"] = 0
+    result = appraise(Plan.model_validate(data), book)
+    assert result.indicator("kasus").capaian == 100  # the rulebook's zero-target policy
+
+
+def test_weights_must_sum_to_100(book: Any) -> None:
+    data = plan_data()
+    data["rhk"][0]["weight"] = 49
+    with pytest.raises(KinerjaError, match="add up to 99"):
+        appraise(Plan.model_validate(data), book)
+
+
+def _quarter(q: int, values: dict[str, Any]) -> Plan:
+    data = plan_data(id=f"skp-2026-q{q}", period=f"2026-Q{q}")
+    data["realisations"] = [{"indicator": k, "value": v} for k, v in values.items()]
+    return Plan.model_validate(data)
+
+
+QUARTERS = [
+    {"waktu": 3, "kasus": 100, "vaksin": 900, "ikm": 85, "sosialisasi": 80, "kolaborasi": 3},
+    {"waktu": "2.5", "kasus": 125, "vaksin": 1000, "ikm": 88, "sosialisasi": 82, "kolaborasi": 4},
+    {"waktu": 4, "kasus": 110, "vaksin": 1100, "ikm": 79, "sosialisasi": 84, "kolaborasi": 5},
+    {"waktu": 2, "kasus": 140, "vaksin": 1300, "ikm": 91, "sosialisasi": 90, "kolaborasi": 4},
+]
+
+
+def test_annual_from_four_quarters(book: Any) -> None:
+    plans = [_quarter(q, v) for q, v in enumerate(QUARTERS, 1)]
+    mean = appraise_year(plans, book, policy="rata_capaian")
+    quarterly = [appraise(p, book) for p in plans]
+    # Mean of the exact quarterly capaian, carried unrounded.
+    for ind in ("waktu", "kasus", "ikm"):
+        exact = sum((a.indicator(ind).capaian or 0 for a in quarterly), Fraction(0)) / 4
+        assert mean.indicator(ind).capaian == exact
+    last = appraise_year(plans, book, policy="periode_terakhir")
+    assert last.nilai_hasil_kerja == quarterly[-1].nilai_hasil_kerja
+    assert mean.nilai_hasil_kerja != last.nilai_hasil_kerja
+    # Round once: the exact mean 104 1/6 is carried; rounding each quarter first would carry
+    # 104.1675 instead (100 + 116.67 + 66.67 + 133.33) / 4.
+    from kinerja_engine.values import round_half_up
+
+    once = round_half_up(mean.indicator("waktu").capaian or Fraction(0), 2)
+    per_part = (
+        sum(
+            (round_half_up(a.indicator("waktu").capaian or Fraction(0), 2) for a in quarterly),
+            Decimal(0),
+        )
+        / 4
+    )
+    assert mean.indicator("waktu").capaian == Fraction(625, 6)
+    assert once == Decimal("104.17")
+    assert per_part == Decimal("104.1675")
+    assert Fraction(per_part) != mean.indicator("waktu").capaian
+
+
+def _rated(predikat: list[str]) -> list[Any]:
+    from kinerja_engine.scoring import Appraisal
+
+    book = rulebooks.load("permenpanrb-6-2022")
+    out = []
+    for i, text in enumerate(predikat):
+        label = book.label("predikat", text)
+        out.append(Appraisal(f"p{i}", f"e{i}", "", "u", "2026", "complete", predikat=label))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("unit", "mix", "broken"),
+    [
+        ("Istimewa", ["Sangat Baik"] * 3, ["maksimal 70 % Sangat Baik"]),
+        ("Istimewa", ["Sangat Baik"] * 6 + ["Baik"] * 4, []),
+        ("Baik", ["Baik"] * 10, ["maksimal 70 % Baik", "minimal 1 orang Butuh Perbaikan atau"]),
+        ("Baik", ["Baik"] * 6 + ["Butuh Perbaikan"] + ["Sangat Baik"] * 3, []),
+        ("Butuh Perbaikan", ["Baik"] * 57, ["minimal 60 % Butuh Perbaikan"]),
+        ("Kurang", ["Kurang"] * 35 + ["Butuh Perbaikan"] * 6 + ["Baik"] * 16, []),
+        ("Sangat Kurang", ["Sangat Kurang"] * 2 + ["Sangat Baik"], ["maksimal 0 % Sangat Baik",
+                                                                    "minimal 10 % Butuh"]),
+    ],
+)  # fmt: skip
+def test_distribution_curve(unit: str, mix: list[str], broken: list[str]) -> None:
+    # SE MenPANRB 3/2023 (domain.md §1.1); units of 3, 10 and 57 employees.
+    book = rulebooks.load("permenpanrb-6-2022")
+    report = check_distribution(unit, _rated(mix), book)
+    rules = [v.rule for v in report.violations]
+    assert len(rules) == len(broken), rules
+    for want, got in zip(broken, rules, strict=True):
+        assert got.startswith(want)
+    for v in report.violations:
+        assert v.total == len(mix)
+        assert v.share == Fraction(v.count, v.total)
+
+
+def test_batch_with_corrupted_plans(book: Any) -> None:
+    good = plan_data()
+    items: list[Any] = []
+    for i in range(200):
+        data = copy.deepcopy(good)
+        data["id"] = f"skp-{i}"
+        if i % 50 == 7:
+            data["realisations"][0]["value"] = "NaN"  # corrupted input
+        items.append(data)
+    results = list(appraise_many(items, book))
+    assert len(results) == 200
+    errors = [r for r in results if not r.ok]
+    assert [r.plan_id for r in errors] == [f"skp-{i}" for i in range(200) if i % 50 == 7]
+    assert all(r.employee == "198609262015051001" for r in errors)
+    assert all(r.status == "complete" for r in results if r.ok)
+    assert good == plan_data()  # inputs untouched
+
+
+def test_json_round_trip(book: Any) -> None:
+    plan = Plan.model_validate(plan_data())
+    assert Plan.model_validate_json(plan.model_dump_json()) == plan
+    result = appraise(plan, book)
+    data = json.loads(result.to_json())
+    assert data["predikat"]["text"] == "Baik"
+    assert data["rhk"][0]["indicators"][0]["capaian"].startswith("116.66666")
+    assert any(step["what"] == "predikat" for step in data["trace"])
+    schema = Plan.model_json_schema()
+    assert "properties" in schema
