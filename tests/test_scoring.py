@@ -270,47 +270,97 @@ def _rated(predikat: list[str]) -> list[Any]:
     return out
 
 
-@pytest.mark.parametrize(
-    ("unit", "mix", "broken"),
-    [
-        ("Istimewa", ["Sangat Baik"] * 3, ["maksimal 70 % Sangat Baik"]),
-        ("Istimewa", ["Sangat Baik"] * 6 + ["Baik"] * 4, []),
-        ("Baik", ["Baik"] * 10, ["maksimal 70 % Baik", "minimal 1 orang Butuh Perbaikan atau"]),
-        ("Baik", ["Baik"] * 6 + ["Butuh Perbaikan"] + ["Sangat Baik"] * 3, []),
-        ("Butuh Perbaikan", ["Baik"] * 57, ["minimal 60 % Butuh Perbaikan"]),
-        ("Kurang", ["Kurang"] * 35 + ["Butuh Perbaikan"] * 6 + ["Baik"] * 16, []),
-        ("Sangat Kurang", ["Sangat Kurang"] * 2 + ["Sangat Baik"], ["maksimal 0 % Sangat Baik",
-                                                                    "minimal 10 % Butuh"]),
-    ],
-)  # fmt: skip
-def test_distribution_curve(unit: str, mix: list[str], broken: list[str]) -> None:
-    # SE MenPANRB 3/2023 (domain.md §1.1); units of 3, 10 and 57 employees.
+SB, B, BP, K, SK = "Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang"
+# Compliant mixes per unit predikat and unit size (3, 10, 57), from SE MenPANRB 3/2023.
+COMPLIANT = {
+    "Istimewa": {3: {SB: 2, B: 1}, 10: {SB: 6, B: 4}, 57: {SB: 35, B: 22}},
+    "Baik": {3: {B: 2, BP: 1}, 10: {B: 6, BP: 1, SB: 3}, 57: {B: 35, K: 2, SB: 20}},
+    "Butuh Perbaikan": {3: {BP: 2, B: 1}, 10: {BP: 6, SB: 1, B: 3}, 57: {BP: 35, SB: 5, B: 17}},
+    "Kurang": {3: {K: 2, BP: 1}, 10: {K: 6, BP: 1, SB: 1, B: 2}, 57: {K: 35, BP: 6, SB: 5, B: 11}},
+    "Sangat Kurang": {3: {SK: 2, K: 1}, 10: {SK: 6, BP: 1, B: 3}, 57: {SK: 35, K: 6, B: 16}},
+}
+# What an all-"Sangat Baik" unit violates, per unit predikat, in the rulebook's group order.
+ALL_SB_BREAKS = {
+    "Istimewa": ["maksimal 70 % Sangat Baik"],
+    "Baik": ["mayoritas (> 50 %) Baik", "minimal 1 orang Butuh Perbaikan atau"],
+    "Butuh Perbaikan": ["maksimal 10 % Sangat Baik", "minimal 60 % Butuh Perbaikan"],
+    "Kurang": ["maksimal 10 % Sangat Baik", "minimal 10 % Butuh Perbaikan",
+               "minimal 60 % Kurang/Misconduct"],
+    "Sangat Kurang": ["maksimal 0 % Sangat Baik", "minimal 60 % Sangat Kurang",
+                      "minimal 10 % Butuh Perbaikan atau"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("size", [3, 10, 57])
+@pytest.mark.parametrize("unit", list(COMPLIANT))
+def test_distribution_curve(unit: str, size: int) -> None:
+    # SE MenPANRB 3/2023 (domain.md §1.1): each unit predikat, units of 3, 10 and 57.
     book = rulebooks.load("permenpanrb-6-2022")
-    report = check_distribution(unit, _rated(mix), book)
+    mix = [p for p, n in COMPLIANT[unit][size].items() for _ in range(n)]
+    assert len(mix) == size
+    assert check_distribution(unit, _rated(mix), book).ok
+    report = check_distribution(unit, _rated([SB] * size), book)
     rules = [v.rule for v in report.violations]
-    assert len(rules) == len(broken), rules
-    for want, got in zip(broken, rules, strict=True):
+    assert len(rules) == len(ALL_SB_BREAKS[unit]), rules
+    for want, got in zip(ALL_SB_BREAKS[unit], rules, strict=True):
         assert got.startswith(want)
     for v in report.violations:
-        assert v.total == len(mix)
+        assert v.total == size
         assert v.share == Fraction(v.count, v.total)
+        assert len(v.employees) == v.count
 
 
-def test_batch_with_corrupted_plans(book: Any) -> None:
+def test_distribution_rounding_policy_on_small_units() -> None:
+    # A unit of 3 rated Kurang cannot hold exactly 10 % Butuh Perbaikan: the policy decides.
+    strict = rulebooks.load("permenpanrb-6-2022")
+    mix = _rated([K, K, B])
+    assert [v.rule for v in check_distribution("Kurang", mix, strict).violations] == [
+        "minimal 10 % Butuh Perbaikan"
+    ]
+    lenient = strict.with_params(pembulatan_kurva="pembulatan.longgar")
+    assert check_distribution("Kurang", mix, lenient).ok
+
+
+def _corrupt(data: dict[str, Any], how: int) -> None:
+    if how == 0:
+        data["realisations"][0]["value"] = "NaN"
+    elif how == 1:
+        data["employee"]["nip"] = "19860926201505100"  # 17 digits
+    elif how == 2:
+        data["rhk"][0]["weight"] = 49  # weights no longer sum to 100 %
+    elif how == 3:
+        data["behaviour"] = {"rating": "luar biasa"}  # not a rating
+    else:
+        del data["period"]
+
+
+def test_batch_of_10000_with_1_percent_corrupted(book: Any) -> None:
     good = plan_data()
+    bad_ids = set()
     items: list[Any] = []
-    for i in range(200):
+    for i in range(10_000):
         data = copy.deepcopy(good)
         data["id"] = f"skp-{i}"
-        if i % 50 == 7:
-            data["realisations"][0]["value"] = "NaN"  # corrupted input
+        if i % 100 == 42:
+            _corrupt(data, (i // 100) % 5)
+            bad_ids.add(f"skp-{i}")
         items.append(data)
-    results = list(appraise_many(items, book))
-    assert len(results) == 200
-    errors = [r for r in results if not r.ok]
-    assert [r.plan_id for r in errors] == [f"skp-{i}" for i in range(200) if i % 50 == 7]
-    assert all(r.employee == "198609262015051001" for r in errors)
-    assert all(r.status == "complete" for r in results if r.ok)
+    seen = []
+    results = list(appraise_many(iter(items), book, on_progress=seen.append))
+    assert len(results) == 10_000
+    assert seen[-1] == 10_000
+    errors = {r.plan_id for r in results if not r.ok}
+    assert errors == bad_ids
+    for r in results:
+        if not r.ok:
+            assert r.error
+            assert "1986092620150510" in r.employee or "1986092620150510" in (r.error or "")
+    reference = appraise(Plan.model_validate(good), book)
+    assert all(
+        r.nilai_hasil_kerja == reference.nilai_hasil_kerja and r.predikat == reference.predikat
+        for r in results
+        if r.ok
+    )
     assert good == plan_data()  # inputs untouched
 
 
