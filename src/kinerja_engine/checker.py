@@ -425,7 +425,7 @@ class _Checker:
             info = self.funcs[name]
             params, types, returns = info.params, info.param_types, info.returns
             signature = f"{name}({', '.join(params)})"
-        elif name in self.defined:
+        elif name in self.defined and name not in self.consts:
             for arg in (*expr.args, *(v for _, v in expr.kwargs)):
                 self.infer(arg, scope)
             return _known(ANY)

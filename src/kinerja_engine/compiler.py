@@ -29,8 +29,9 @@ import itertools
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal
 from fractions import Fraction
+from functools import cache, reduce
 from typing import Any, Final
 
 from .checker import (
@@ -66,6 +67,8 @@ __all__ = ["MAX_LIST_LENGTH", "Program", "compile_formula", "compile_rulebook", 
 #: Longest list a caller may bind to a list input.
 MAX_LIST_LENGTH: Final = 100_000
 
+#: Longest literal list whose sum/mean/weighted_mean is inlined (nesting stays shallow).
+_MAX_INLINE_ITEMS: Final = 16
 _FAST_OPS: Final = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div"}
 _CMP_OPS: Final = {"==", "!=", "<", "<=", ">", ">="}
 # Exact operators for constant folding; a division by zero is left unfolded (None).
@@ -109,12 +112,41 @@ def _to_fraction(value: Any) -> Any:
     return value
 
 
+_ONE: Final = Decimal(1)
+# Contexts of values.normalize, one per precision, built once instead of on every result.
+_NORMALIZE_CONTEXTS: dict[int, Context] = {}
+_MAX_CACHED_PREC: Final = 200
+
+
+def _normalize(value: Decimal) -> Decimal:
+    """:func:`~kinerja_engine.values.normalize`, without building a Context on every call.
+
+    Same steps, same context precision (digits + 2), same results and errors.
+    """
+    if not value:
+        return Decimal(0)
+    if value.same_quantum(_ONE):
+        # Exponent 0: normalize would return the same coefficient at exponent 0, i.e. value.
+        return value
+    prec = max(len(value.as_tuple().digits), 1) + 2
+    if prec > _MAX_CACHED_PREC:
+        return normalize(value)
+    context = _NORMALIZE_CONTEXTS.get(prec)
+    if context is None:
+        context = _NORMALIZE_CONTEXTS.setdefault(prec, Context(prec=prec))
+    if value == value.to_integral_value(context=context):
+        return value.quantize(_ONE, context=context)
+    return value.normalize(context=context)
+
+
 def to_result(value: Any) -> Any:
     """Turn an internal value into what the API returns: Decimal, bool, Label or tuple.
 
     >>> to_result(Fraction(1, 4)), to_result(Decimal("95.00")), to_result(True)
     (Decimal('0.25'), Decimal('95'), True)
     """
+    if type(value) is Decimal:
+        return _normalize(value)
     if isinstance(value, Fraction):
         return normalize(fraction_to_decimal(value))
     if isinstance(value, Decimal):
@@ -148,6 +180,7 @@ class _Gen:
             "_F": _to_fraction,
             "_not_exact": _not_exact,
             "_xdiv": self._xdiv,
+            "_xcall": self._xcall,
             "_outside": self._outside,
         }
         self.sites: list[_Site] = []
@@ -168,6 +201,17 @@ class _Gen:
                 hint="the divisor is 0 here; guard it with if … then … else",
             )
         return a / b
+
+    def _xcall(self, impl: Callable[..., Any], site: int, *args: Any) -> Any:
+        try:
+            return impl(*args)
+        except EvaluationError as exc:
+            if exc.span is not None:
+                raise
+            where = self.sites[site]
+            raise EvaluationError(
+                f"{exc.message} in '{where.text}'", where.span, source=self.source
+            ) from None
 
     def _outside(self, name: str, value: Fraction) -> Any:
         info = self.book.funcs[name] if self.book else None
@@ -346,19 +390,94 @@ class _Gen:
         if builtin is not None:
             params = [p for p, _ in builtin.params]
             args = self._ordered(e, params) if params else list(e.args)
+            if fast:
+                inlined = self._inline_aggregate(e, args, scope)
+                if inlined is not None:
+                    return inlined
             codes = [self.expr(a, scope, fast) for a in args]
             if e.func in ("cap", "at_least") or (e.func in ("min", "max") and len(codes) == 2):
-                # Inlined: a conditional expression costs far less than a Python call.
-                a, b = f"t{next(self.temp)}", f"t{next(self.temp)}"
+                # Inlined: a conditional expression costs far less than a Python call. Operands
+                # that are plain names (inputs, constants, temporaries) need no temporary.
+                a, b = codes
+                first, second = a, b
+                if not a.isidentifier():
+                    a = f"t{next(self.temp)}"
+                    first = f"({a} := {codes[0]})"
+                if not b.isidentifier():
+                    b = f"t{next(self.temp)}"
+                    second = f"({b} := {codes[1]})"
                 op = ">" if e.func in ("cap", "min") else "<"
-                return f"({b} if ({a} := {codes[0]}) {op} ({b} := {codes[1]}) else {a})"
+                return f"({b} if {first} {op} {second} else {a})"
             impl = f"b_{e.func}_{'f' if fast else 'x'}"
             self.namespace[impl] = builtin.fast if fast else builtin.exact
-            return f"{impl}({', '.join(codes)})"
+            if fast:
+                return f"{impl}({', '.join(codes)})"
+            # On the exact path a builtin's error is given the call's position and text.
+            self.sites.append(_Site(_print(e), e.span))
+            return f"_xcall({impl}, {len(self.sites) - 1}, {', '.join(codes)})"
         assert self.book is not None
         info = self.book.funcs[e.func]
         codes = [self.expr(a, scope, fast) for a in self._ordered(e, list(info.params))]
         return f"{'f' if fast else 'x'}{self.def_ids[e.func]}({', '.join(codes)})"
+
+    def decimal_constant(self, value: Decimal) -> str:
+        """A generated name bound to exactly this Decimal (same digits and exponent)."""
+        key = ("D", str(value))
+        name = self.consts.get(key)
+        if name is None:
+            name = f"k{len(self.consts)}"
+            self.consts[key] = name
+            self.namespace[name] = value
+        return name
+
+    def _inline_aggregate(
+        self, e: Call, args: Sequence[Expr], scope: Mapping[str, str]
+    ) -> str | None:
+        """Fast-path code for sum/mean/weighted_mean of a literal list, or None.
+
+        The generated calls are exactly the ones the builtin makes at run time (a left fold of
+        ``FAST.add`` from ``Decimal(0)``, then ``FAST.divide``), without building tuples or
+        calling the builtin. Anything unusual keeps the generic call.
+        """
+        if e.func in ("sum", "mean"):
+            items: Sequence[Expr] = ()
+            if len(args) == 1 and isinstance(args[0], ListExpr):
+                items = args[0].items
+            elif len(args) >= 2:  # the checker made every argument a number
+                items = args
+            if not 1 <= len(items) <= _MAX_INLINE_ITEMS:
+                return None
+            code = self.decimal_constant(Decimal(0))
+            for item in items:
+                code = f"_add({code}, {self.expr(item, scope, True)})"
+            if e.func == "sum":
+                return code
+            return f"_div({code}, {self.decimal_constant(Decimal(len(items)))})"
+        if e.func == "weighted_mean" and isinstance(args[0], ListExpr):
+            values = args[0].items
+            weights = self.fold(args[1], scope)
+            if (
+                not isinstance(weights, tuple)
+                or len(weights) != len(values)
+                or not 1 <= len(values) <= _MAX_INLINE_ITEMS
+                or not all(_is_terminating(w) and w >= 0 for w in weights)
+            ):
+                return None
+            decimals = [fraction_to_decimal(w) for w in weights]
+            try:
+                total = reduce(FAST.add, decimals, Decimal(0))
+            except ArithmeticError:  # pragma: no cover - a few literal weights cannot overflow
+                return None
+            if not total:
+                return None  # the generic call fails over to the exact path, which reports it
+            code = self.decimal_constant(Decimal(0))
+            for item_expr, weight in zip(values, decimals, strict=True):
+                product = (
+                    f"_mul({self.expr(item_expr, scope, True)}, {self.decimal_constant(weight)})"
+                )
+                code = f"_add({code}, {product})"
+            return f"_div({code}, {self.decimal_constant(total)})"
+        return None
 
     @staticmethod
     def _ordered(e: Call, params: Sequence[str]) -> list[Expr]:
@@ -460,7 +579,17 @@ class Program:
     generated functions then run without any further checks.
     """
 
-    __slots__ = ("_def_ids", "_exact", "_fast", "_inputs", "_namespace", "book", "source")
+    __slots__ = (
+        "_binders",
+        "_def_ids",
+        "_entries",
+        "_exact",
+        "_fast",
+        "_inputs",
+        "_namespace",
+        "book",
+        "source",
+    )
 
     def __init__(
         self,
@@ -470,6 +599,7 @@ class Program:
         exact: dict[str, Callable[..., Any]],
         inputs: dict[str, tuple[tuple[str, Type], ...]],
         link: tuple[dict[str, Any], dict[str, int]] = ({}, {}),
+        entries: dict[str, Callable[..., Any]] | None = None,
     ) -> None:
         self.source = source
         self.book = book
@@ -478,6 +608,10 @@ class Program:
         self._inputs = inputs
         # The generated namespace and identifiers, so formulas can link to these definitions.
         self._namespace, self._def_ids = link
+        # Entry points: the fast function with the exact fallback built in (see raw()).
+        self._entries: dict[str, Callable[..., Any]] = dict(entries or {})
+        # Per definition: the expected names and one converter per input, in call order.
+        self._binders: dict[str, tuple[frozenset[str], tuple[_Converter, ...]]] = {}
 
     def signature(self, name: str = "") -> tuple[tuple[str, Type], ...]:
         """The inputs of definition ``name`` (``""`` for a formula), in call order."""
@@ -490,18 +624,21 @@ class Program:
         ``Decimal``; the result is ``Decimal``/``Fraction``/``bool``/``Label``. This is the hot
         path used by the scoring pipeline and the benchmarks.
         """
-        fast, exact = self._fast[name], self._exact[name]
-
-        def run(*args: Any) -> Any:
-            try:
-                return fast(*args)
-            except ArithmeticError:
-                return exact(*map(_to_fraction, args))
-
-        return run
+        entry = self._entries.get(name)
+        if entry is None:
+            fast, exact = self._fast[name], self._exact[name]
+            make = _entry_factory(len(self._inputs[name]))
+            entry = self._entries[name] = make(fast, exact, _to_fraction)
+        return entry
 
     def bind(self, name: str, bindings: Mapping[str, Any]) -> list[Any]:
         """Convert a caller's keyword bindings to positional runtime values, checking each."""
+        binder = self._binders.get(name)
+        if binder is None:
+            binder = self._binders[name] = self._binder(name)
+        names, converters = binder
+        if bindings.keys() == names:  # the usual case: exactly the expected inputs
+            return [convert(bindings) for convert in converters]
         params = self._inputs[name]
         expected = {p for p, _ in params}
         unknown = [k for k in bindings if k not in expected]
@@ -520,6 +657,15 @@ class Program:
                 raise BindingError(f"missing input '{param}' ({type_.describe()})")
             args.append(self._convert(bindings[param], param, type_))
         return args
+
+    def _binder(self, name: str) -> tuple[frozenset[str], tuple[_Converter, ...]]:
+        converters: list[_Converter] = []
+        for param, type_ in self._inputs[name]:
+            if type_.kind == "number":
+                converters.append(_number_converter(param))
+            else:
+                converters.append(_value_converter(self, param, type_))
+        return frozenset(p for p, _ in self._inputs[name]), tuple(converters)
 
     def _convert(self, value: Any, param: str, type_: Type) -> Any:
         if type_.kind == "number":
@@ -544,20 +690,57 @@ class Program:
         args = self.bind(name, bindings)
         if exact:
             return self._exact[name](*map(_to_fraction, args))
-        try:
-            value = self._fast[name](*args)
-        except ArithmeticError:
-            value = self._exact[name](*map(_to_fraction, args))
-        return to_result(value)
+        return to_result(self.raw(name)(*args))
 
     def run(self, bindings: Mapping[str, Any]) -> Any:
         """Evaluate a compiled formula."""
         return self.call("", bindings)
 
 
+_Converter = Callable[[Mapping[str, Any]], Any]
+
+
+def _number_converter(param: str) -> _Converter:
+    def convert(bindings: Mapping[str, Any]) -> Any:
+        return to_decimal(bindings[param], param)
+
+    return convert
+
+
+def _value_converter(program: Program, param: str, type_: Type) -> _Converter:
+    def convert(bindings: Mapping[str, Any]) -> Any:
+        return program._convert(bindings[param], param, type_)
+
+    return convert
+
+
+@cache
+def _entry_factory(arity: int) -> Callable[..., Callable[..., Any]]:
+    """A maker of entry points of ``arity`` positional parameters (no ``*args`` packing).
+
+    The entry runs the fast function and, if it raised an ``ArithmeticError``, the exact one on
+    the same inputs as fractions. The source is built only from generated identifiers.
+    """
+    params = ", ".join(f"a{i}" for i in range(arity))
+    converted = ", ".join(f"_F(a{i})" for i in range(arity))
+    source = (
+        "def make(fast, exact, _F):\n"
+        f"    def run({params}):\n"
+        "        try:\n"
+        f"            return fast({params})\n"
+        "        except ArithmeticError:\n"
+        f"            return exact({converted})\n"
+        "    return run\n"
+    )
+    namespace: dict[str, Any] = {}
+    exec(compile(source, f"<kinerja entry/{arity}>", "exec"), namespace)
+    make: Callable[..., Callable[..., Any]] = namespace["make"]
+    return make
+
+
 def _gen_helpers(gen: _Gen) -> dict[str, Any]:
     # The runtime helpers must report against the formula's own source, not the rulebook's.
-    return {"_xdiv": gen._xdiv, "_outside": gen._outside}
+    return {"_xdiv": gen._xdiv, "_xcall": gen._xcall, "_outside": gen._outside}
 
 
 def _rulebook_gen(book: CheckedRulebook) -> _Gen:
@@ -568,10 +751,12 @@ def _rulebook_gen(book: CheckedRulebook) -> _Gen:
         if name in book.consts:
             _compile_const(gen, book, name, ident)
         else:
+            # Pending function source is executed together, before the first constant that may
+            # call it (see _compile_const) or at the end.
             gen.function(book.funcs[name], ident)
-            # Functions are executed as soon as they are defined so constants below can call them.
-            gen.build(book.node.header.name)
-            gen.lines = []
+    if gen.lines:
+        gen.build(book.node.header.name)
+        gen.lines = []
     return gen
 
 
@@ -665,11 +850,20 @@ def compile_formula(checked: CheckedFormula, program: Program | None = None) -> 
     names = list(checked.inputs)
     params = [f"a{i}" for i in range(len(names))]
     scope = dict(zip(names, params, strict=True))
-    for fast in (True, False):
-        prefix = "formula_f" if fast else "formula_x"
-        gen.lines.append(f"def {prefix}({', '.join(params)}):")
-        gen.lines.append(f"    return {gen.expr(checked.expr, scope, fast)}")
-        gen.lines.append("")
+    fast_code = gen.expr(checked.expr, scope, True)
+    exact_code = gen.expr(checked.expr, scope, False)
+    # The fast function carries its own exact fallback: one Python call per evaluation.
+    gen.lines += [
+        f"def formula_f({', '.join(params)}):",
+        "    try:",
+        f"        return {fast_code}",
+        "    except ArithmeticError:",
+        f"        return formula_x({', '.join(f'_F({p})' for p in params)})",
+        "",
+        f"def formula_x({', '.join(params)}):",
+        f"    return {exact_code}",
+        "",
+    ]
     namespace = gen.build("formula")
     signature = tuple((n, checked.inputs[n]) for n in names)
     return Program(
@@ -678,4 +872,5 @@ def compile_formula(checked: CheckedFormula, program: Program | None = None) -> 
         {"": namespace["formula_f"]},
         {"": namespace["formula_x"]},
         {"": signature},
+        entries={"": namespace["formula_f"]},
     )

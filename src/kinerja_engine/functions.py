@@ -219,7 +219,8 @@ def _x_weighted_mean(values: tuple[Fraction, ...], weights: tuple[Fraction, ...]
 
 
 def _f_weighted_mean(values: tuple[Decimal, ...], weights: tuple[Decimal, ...]) -> Decimal:
-    if len(values) != len(weights) or any(w < 0 for w in weights):
+    # min() instead of any(<generator>): same test, no generator frame per weight.
+    if len(values) != len(weights) or (weights and min(weights) < 0):
         raise _Fallback
     total = reduce(FAST.add, weights, Decimal(0))
     products = map(FAST.multiply, values, weights)

@@ -166,7 +166,8 @@ class Formula:
         return self.ast == other.ast and self.rulebook is other.rulebook
 
     def __hash__(self) -> int:
-        return hash(str(self))
+        # Consistent with __eq__: the AST's hash ignores spans and hashes numbers by value.
+        return hash(self.ast)
 
 
 class Rulebook:
@@ -367,4 +368,4 @@ class Rulebook:
         return self.checked.node == other.checked.node
 
     def __hash__(self) -> int:
-        return hash(str(self))
+        return hash(self.checked.node)

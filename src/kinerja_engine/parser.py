@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Sequence
-from decimal import Decimal
+from decimal import Context, Decimal
 from functools import cache
 from importlib.resources import files
 from typing import Any, Final
@@ -417,9 +417,12 @@ class _Converter:
 
     def check_name(self, token: Token) -> str:
         name = str(token)
-        if name in KEYWORDS:  # pragma: no cover - the lexer already refuses keywords as names
+        if name in KEYWORDS:
             raise KinerjaSyntaxError(
-                f"'{name}' is a reserved word", _token_span(token), source=self.text
+                f"'{name}' is a reserved word and cannot be used as a name",
+                _token_span(token),
+                source=self.text,
+                hint="reserved words: " + ", ".join(sorted(KEYWORDS)),
             )
         return name
 
@@ -452,7 +455,10 @@ def _h_number(c: _Converter, ch: list[Any], span: Span | None) -> Any:
 
 def _h_percent(c: _Converter, ch: list[Any], span: Span | None) -> Any:
     # scaleb is exact: 120% is Decimal('1.20'), never a rounded quotient.
-    return Num(_literal(c, ch[0]).scaleb(-2), percent=True, span=span)
+    literal = _literal(c, ch[0])
+    # scaleb under an explicit context wide enough for every digit: never the caller's.
+    context = Context(prec=len(literal.as_tuple().digits) + 2)
+    return Num(literal.scaleb(-2, context=context), percent=True, span=span)
 
 
 def _h_true(c: _Converter, ch: list[Any], span: Span | None) -> Any:
@@ -464,11 +470,12 @@ def _h_false(c: _Converter, ch: list[Any], span: Span | None) -> Any:
 
 
 def _h_name(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    return Name(_name(ch[0]), span=span)
+    # The contextual lexer may hand over a keyword as a NAME where only a value fits.
+    return Name(c.check_name(ch[0]), span=span)
 
 
 def _h_label(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    return LabelRef(_name(ch[0]), _name(ch[1]), span=span)
+    return LabelRef(c.check_name(ch[0]), c.check_name(ch[1]), span=span)
 
 
 def _h_neg(c: _Converter, ch: list[Any], span: Span | None) -> Any:
@@ -529,7 +536,7 @@ def _h_call(c: _Converter, ch: list[Any], span: Span | None) -> Any:
             )
         else:
             args.append(arg)
-    return Call(_name(func), tuple(args), tuple(kwargs), span=span)
+    return Call(c.check_name(func), tuple(args), tuple(kwargs), span=span)
 
 
 def _h_arguments(c: _Converter, ch: list[Any], span: Span | None) -> Any:
@@ -537,7 +544,7 @@ def _h_arguments(c: _Converter, ch: list[Any], span: Span | None) -> Any:
 
 
 def _h_kwarg(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    return (_name(ch[0]), ch[1])
+    return (c.check_name(ch[0]), ch[1])
 
 
 def _h_list(c: _Converter, ch: list[Any], span: Span | None) -> Any:

@@ -11,6 +11,8 @@ is a canonical form: ``print(parse(print(x))) == print(x)``.
 
 from __future__ import annotations
 
+from decimal import Context
+
 from .nodes import (
     BandDef,
     Binary,
@@ -72,7 +74,8 @@ def _wrap(expr: Expr, min_prec: int) -> str:
 def _p(e: Expr) -> tuple[str, int]:
     if isinstance(e, Num):
         if e.percent:
-            return f"{display_decimal(normalize(e.value.scaleb(2)))}%", _ATOM
+            context = Context(prec=len(e.value.as_tuple().digits) + 2)
+            return f"{display_decimal(normalize(e.value.scaleb(2, context=context)))}%", _ATOM
         return display_decimal(e.value), _ATOM
     if isinstance(e, BoolLit):
         return ("true" if e.value else "false"), _ATOM
