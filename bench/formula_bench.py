@@ -1,0 +1,655 @@
+"""Side-by-side benchmark of kinerja_engine formulas (design.md §7).
+
+Run from a checkout or after ``pip install -e ".[test,bench]"``::
+
+    python bench/formula_bench.py            # full run, about a minute
+    python bench/formula_bench.py --quick    # fewer repeats, for a smoke test
+
+It prints, in one run:
+
+1. per-evaluation time of representative formulas: kinerja ``evaluate(**kw)`` (the API, with
+   input conversion and result normalisation), kinerja ``function(*decimals)`` (the raw compiled
+   function), a hand-written Python function doing the same Decimal arithmetic with operators
+   (default context: the fastest thing a programmer would write, but it rounds silently), the
+   same hand-written function on the exact trapping context ``FAST`` (the same *exact*
+   arithmetic kinerja does), and simpleeval / rule-engine when installed (the ``bench`` extra);
+   all results are compared before anything is timed;
+2. parse, check and compile time of each formula, of ``bench/data/rulebook_200.kinerja`` and of
+   every bundled rulebook, and the cost of building the Lark parser;
+3. the import time of the package, measured in fresh interpreters.
+
+Times are the minimum over several ``timeit`` repeats (the least disturbed run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import platform
+import re
+import subprocess
+import sys
+import timeit
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+try:
+    import kinerja_engine
+except ImportError:  # running from a checkout without `pip install -e .`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    import kinerja_engine
+
+from kinerja_engine import Formula, Rulebook, parser, rulebooks
+from kinerja_engine.checker import check_formula, check_rulebook
+from kinerja_engine.compiler import compile_formula, compile_rulebook
+from kinerja_engine.functions import FAST
+from kinerja_engine.parser import parse_formula, parse_rulebook
+
+try:
+    import simpleeval
+except ImportError:  # optional: pip install -e ".[bench]"
+    simpleeval = None
+try:
+    import rule_engine
+except ImportError:  # optional: pip install -e ".[bench]"
+    rule_engine = None
+
+HERE = Path(__file__).resolve().parent
+SRC = HERE.parent / "src"
+RULEBOOK_200 = HERE / "data" / "rulebook_200.kinerja"
+D = Decimal
+
+# --------------------------------------------------------------------------- the cases
+
+# Constants of the hand-written functions, built once (as a programmer would).
+K0, K2, K100, K1_2 = D(0), D(2), D(100), D("1.2")
+K176, K24, K76 = D("1.76"), D(24), D(76)
+W1, W2, W3 = D("0.50"), D("0.30"), D("0.20")
+WT = W1 + W2 + W3
+B91, B76, B61, B51 = D(91), D(76), D(61), D(51)
+
+_div, _mul, _add, _sub = FAST.divide, FAST.multiply, FAST.add, FAST.subtract
+
+
+def hand_cap(realisasi: Decimal, target: Decimal) -> Decimal:
+    x = realisasi / target
+    return (K1_2 if x > K1_2 else x) * K100
+
+
+def exact_cap(realisasi: Decimal, target: Decimal) -> Decimal:
+    x = _div(realisasi, target)
+    return _mul(K1_2 if x > K1_2 else x, K100)
+
+
+def hand_lower(realisasi: Decimal, target: Decimal) -> Decimal:
+    return (K2 - realisasi / target) * K100
+
+
+def exact_lower(realisasi: Decimal, target: Decimal) -> Decimal:
+    return _mul(_sub(K2, _div(realisasi, target)), K100)
+
+
+def hand_pp46(t: Decimal, r: Decimal) -> Decimal:
+    if K100 - r / t * K100 <= K24:
+        return (K176 * t - r) / t * K100
+    return K76 - ((K176 * t - r) / t * K100 - K100)
+
+
+def exact_pp46(t: Decimal, r: Decimal) -> Decimal:
+    if _sub(K100, _mul(_div(r, t), K100)) <= K24:
+        return _mul(_div(_sub(_mul(K176, t), r), t), K100)
+    return _sub(K76, _sub(_mul(_div(_sub(_mul(K176, t), r), t), K100), K100))
+
+
+def hand_wmean(a: Decimal, b: Decimal, c: Decimal) -> Decimal:
+    return (a * W1 + b * W2 + c * W3) / WT
+
+
+def exact_wmean(a: Decimal, b: Decimal, c: Decimal) -> Decimal:
+    return _div(_add(_add(_mul(a, W1), _mul(b, W2)), _mul(c, W3)), WT)
+
+
+def _labels() -> dict[str, Any]:
+    book = rulebooks.load("pp-46-2011")
+    return {m.name: m for m in book.enum("sebutan").members}
+
+
+LABELS = _labels()
+L_SB, L_B, L_C, L_K, L_BR = (LABELS[n] for n in ("sangat_baik", "baik", "cukup", "kurang", "buruk"))
+
+
+def hand_band(nilai: Decimal) -> Any:
+    if nilai >= B91:
+        return L_SB
+    if nilai >= B76:
+        return L_B
+    if nilai >= B61:
+        return L_C
+    if nilai >= B51:
+        return L_K
+    if nilai >= K0:
+        return L_BR
+    raise ValueError("nilai below 0")
+
+
+def hand_guard(target: Decimal, realisasi: Decimal) -> Decimal:
+    if target == K0:
+        return K0
+    x = realisasi / target
+    return (K1_2 if x > K1_2 else x) * K100
+
+
+def exact_guard(target: Decimal, realisasi: Decimal) -> Decimal:
+    if target == K0:
+        return K0
+    x = _div(realisasi, target)
+    return _mul(K1_2 if x > K1_2 else x, K100)
+
+
+@dataclass
+class Case:
+    """One representative formula and its equivalents in the other engines."""
+
+    label: str
+    text: str  # kinerja formula (or rulebook definition, if `definition` is set)
+    inputs: dict[str, Decimal]  # in the order of the compiled function's parameters
+    hand: Callable[..., Any]
+    exact: Callable[..., Any] | None
+    simpleeval: str | None = None  # evaluated on floats
+    simpleeval_functions: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    rule_engine: str | None = None  # rule-engine computes on Decimal
+    rulebook: str | None = None  # bundled rulebook providing the definition
+    definition: str | None = None  # evaluate this rulebook definition instead of a formula
+
+
+CASES = [
+    Case(
+        "capped ratio",
+        "cap(realisasi / target, 120%) * 100",
+        {"realisasi": D(95), "target": D(100)},
+        hand_cap,
+        exact_cap,
+        "min(realisasi / target, 1.2) * 100",
+        {"min": min},
+        "(realisasi / target > 1.2 ? 1.2 : realisasi / target) * 100",
+    ),
+    Case(
+        "lower is better",
+        "(2 - realisasi / target) * 100",
+        {"realisasi": D(90), "target": D(100)},
+        hand_lower,
+        exact_lower,
+        "(2 - realisasi / target) * 100",
+        {},
+        "(2 - realisasi / target) * 100",
+    ),
+    Case(
+        "PP 46 efficiency (2 branches)",
+        "nilai_efisiensi(t, r)",
+        {"t": D(5), "r": D(4)},
+        hand_pp46,
+        exact_pp46,
+        "((1.76 * t - r) / t * 100) if 100 - r / t * 100 <= 24 "
+        "else 76 - ((1.76 * t - r) / t * 100 - 100)",
+        {},
+        "100 - r / t * 100 <= 24 ? (1.76 * t - r) / t * 100 "
+        ": 76 - ((1.76 * t - r) / t * 100 - 100)",
+        rulebook="pp-46-2011",
+        definition="nilai_efisiensi",
+    ),
+    Case(
+        "weighted mean of 3",
+        "weighted_mean([a, b, c], [50%, 30%, 20%])",
+        {"a": D(100), "b": D(90), "c": D(80)},
+        hand_wmean,
+        exact_wmean,
+        "(a * 0.5 + b * 0.3 + c * 0.2) / 1.0",
+        {},
+        "(a * 0.5 + b * 0.3 + c * 0.2) / 1.0",
+    ),
+    Case(
+        "band lookup (PP 46 predikat)",
+        "predikat(nilai)",
+        {"nilai": D(80)},
+        hand_band,
+        None,  # comparisons only: no arithmetic, so no separate exact variant
+        "'sangat_baik' if nilai >= 91 else 'baik' if nilai >= 76 else 'cukup' "
+        "if nilai >= 61 else 'kurang' if nilai >= 51 else 'buruk'",
+        {},
+        "nilai >= 91 ? 'sangat_baik' : (nilai >= 76 ? 'baik' : (nilai >= 61 ? 'cukup' "
+        ": (nilai >= 51 ? 'kurang' : 'buruk')))",
+        rulebook="pp-46-2011",
+        definition="predikat",
+    ),
+    Case(
+        "if-guarded zero target (t=100)",
+        "if target == 0 then 0 else cap(realisasi / target, 120%) * 100",
+        {"target": D(100), "realisasi": D(130)},
+        hand_guard,
+        exact_guard,
+        "0 if target == 0 else min(realisasi / target, 1.2) * 100",
+        {"min": min},
+        "target == 0 ? 0 : ((realisasi / target > 1.2 ? 1.2 : realisasi / target) * 100)",
+    ),
+    Case(
+        "if-guarded zero target (t=0)",
+        "if target == 0 then 0 else cap(realisasi / target, 120%) * 100",
+        {"target": D(0), "realisasi": D(130)},
+        hand_guard,
+        exact_guard,
+        "0 if target == 0 else min(realisasi / target, 1.2) * 100",
+        {"min": min},
+        "target == 0 ? 0 : ((realisasi / target > 1.2 ? 1.2 : realisasi / target) * 100)",
+    ),
+]
+
+# --------------------------------------------------------------------------- timing
+
+
+def best_ns(stmt: str, namespace: dict[str, Any], repeat: int, min_time: float) -> float:
+    """Minimum time of one execution of ``stmt``, in nanoseconds."""
+    timer = timeit.Timer(stmt, globals=namespace)
+    number = 1
+    while True:  # like Timer.autorange, but to a chosen duration per repeat
+        elapsed = timer.timeit(number)
+        if elapsed >= min_time:
+            break
+        number = max(number * 2, int(number * min_time / max(elapsed, 1e-9) * 1.1))
+    times = [elapsed, *timer.repeat(repeat=repeat - 1, number=number)]
+    return min(times) / number * 1e9
+
+
+def call_stmt(fn: str, count: int, kwargs: Sequence[str] = (), prefix: str = "") -> str:
+    args = [*([prefix] if prefix else []), *(f"a{i}" for i in range(count))]
+    if kwargs:
+        args = [*([prefix] if prefix else []), *(f"{k}=a{i}" for i, k in enumerate(kwargs))]
+    return f"{fn}({', '.join(args)})"
+
+
+@dataclass
+class Engines:
+    """The callables of one case, each taking the case's inputs."""
+
+    evaluate: Callable[..., Any]
+    function: Callable[..., Any]
+    simple: Callable[[], Any] | None
+    simple_set: Callable[[Sequence[Any]], None] | None
+    rule: Callable[[dict[str, Any]], Any] | None
+
+
+def build(case: Case) -> Engines:
+    names = list(case.inputs)
+    if case.definition is not None:
+        assert case.rulebook is not None
+        book = rulebooks.load(case.rulebook)
+        assert list(book.signature(case.definition)) == names
+        evaluate = functools.partial(book.evaluate, case.definition)
+        function = book.function(case.definition)
+    else:
+        formula = Formula.parse(case.text)
+        assert list(formula.inputs) == names, (formula.inputs, names)
+        evaluate = formula.evaluate
+        function = formula.function
+    simple = simple_set = None
+    if simpleeval is not None and case.simpleeval is not None:
+        evaluator = simpleeval.SimpleEval(functions=case.simpleeval_functions)
+        parsed = evaluator.parse(case.simpleeval)
+        text = case.simpleeval
+
+        def simple() -> Any:
+            return evaluator.eval(text, previously_parsed=parsed)
+
+        def simple_set(values: Sequence[Any]) -> None:
+            evaluator.names = {n: float(v) for n, v in zip(names, values, strict=True)}
+
+    rule = None
+    if rule_engine is not None and case.rule_engine is not None:
+        rule = rule_engine.Rule(case.rule_engine).evaluate
+    return Engines(evaluate, function, simple, simple_set, rule)
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal results across engines: labels compare by member name, floats approximately."""
+    if hasattr(a, "enum") and hasattr(a, "name"):
+        a = a.name
+    if hasattr(b, "enum") and hasattr(b, "name"):
+        b = b.name
+    if isinstance(a, float) or isinstance(b, float):
+        return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)))
+    return bool(a == b)
+
+
+@dataclass
+class EvalRow:
+    label: str
+    evaluate: float
+    function: float
+    hand: float
+    exact: float | None
+    simple: float | None
+    rule: float | None
+
+
+def time_case(case: Case, repeat: int, min_time: float) -> EvalRow:
+    engines = build(case)
+    names = list(case.inputs)
+    values = list(case.inputs.values())
+    kw = dict(case.inputs)
+    expected = case.hand(*values)
+    results = {
+        "evaluate": engines.evaluate(**kw),
+        "function": engines.function(*values),
+    }
+    if case.exact is not None:
+        results["hand exact"] = case.exact(*values)
+    if engines.simple is not None and engines.simple_set is not None:
+        engines.simple_set(values)
+        results["simpleeval"] = engines.simple()
+    if engines.rule is not None:
+        results["rule-engine"] = engines.rule(kw)
+    for engine, value in results.items():
+        if not same(value, expected):
+            raise SystemExit(
+                f"{case.label}: {engine} gave {value!r}, hand-written gave {expected!r}"
+            )
+    ns: dict[str, Any] = {f"a{i}": v for i, v in enumerate(values)}
+    ns.update(
+        evaluate=engines.evaluate,
+        function=engines.function,
+        hand=case.hand,
+        exact=case.exact,
+        simple=engines.simple,
+        rule=engines.rule,
+        thing=kw,
+    )
+    count = len(values)
+    row = EvalRow(
+        case.label,
+        evaluate=best_ns(call_stmt("evaluate", count, names), ns, repeat, min_time),
+        function=best_ns(call_stmt("function", count), ns, repeat, min_time),
+        hand=best_ns(call_stmt("hand", count), ns, repeat, min_time),
+        exact=None,
+        simple=None,
+        rule=None,
+    )
+    if case.exact is not None:
+        row.exact = best_ns(call_stmt("exact", count), ns, repeat, min_time)
+    if engines.simple is not None:
+        row.simple = best_ns("simple()", ns, repeat, min_time)
+    if engines.rule is not None:
+        row.rule = best_ns("rule(thing)", ns, repeat, min_time)
+    return row
+
+
+# --------------------------------------------------------------------------- output
+
+
+def fmt_ns(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.0f}"
+
+
+def fmt_ratio(value: float | None, base: float | None) -> str:
+    if value is None or base is None:
+        return "–"
+    return f"{value / base:.2f}×"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        return (
+            "| "
+            + " | ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+            )
+            + " |"
+        )
+
+    sep = (
+        "|"
+        + "|".join(
+            ("-" * (w + 2)) if i == 0 else ("-" * (w + 1) + ":") for i, w in enumerate(widths)
+        )
+        + "|"
+    )
+    return "\n".join([line(headers), sep, *(line(r) for r in rows)])
+
+
+def machine() -> str:
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for text in info:
+                if text.startswith("model name"):
+                    cpu = text.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        cpu = platform.processor() or "unknown"
+    versions = [f"kinerja_engine {kinerja_engine.__version__}"]
+    for mod, name in ((simpleeval, "simpleeval"), (rule_engine, "rule-engine")):
+        try:
+            version = metadata.version(name) if mod is not None else "not installed"
+        except metadata.PackageNotFoundError:
+            version = "(version unknown)"
+        versions.append(f"{name} {version}")
+    return (
+        f"machine: {os.cpu_count()} CPUs, {cpu}; {platform.system()} {platform.release()}\n"
+        f"python: {platform.python_implementation()} {platform.python_version()}\n"
+        f"versions: {', '.join(versions)}"
+    )
+
+
+# --------------------------------------------------------------------------- parse / import
+
+
+def parse_rows(repeat: int, min_time: float) -> list[list[str]]:
+    rows: list[list[str]] = []
+    seen: set[str] = set()
+    for case in CASES:
+        if case.definition is not None or case.text in seen:
+            continue
+        seen.add(case.text)
+        text = case.text
+        expr = parse_formula(text)
+        checked = check_formula(expr, text)
+        ns = {
+            "parse_formula": parse_formula,
+            "check_formula": check_formula,
+            "compile_formula": compile_formula,
+            "Formula": Formula,
+            "text": text,
+            "expr": expr,
+            "checked": checked,
+        }
+        rows.append(
+            _stage_row(
+                f"formula: {case.label}",
+                [
+                    best_ns("parse_formula(text)", ns, repeat, min_time),
+                    best_ns("check_formula(expr, text)", ns, repeat, min_time),
+                    best_ns("compile_formula(checked)", ns, repeat, min_time),
+                    best_ns("Formula.parse(text)", ns, repeat, min_time),
+                ],
+                1e6,
+            )
+        )
+    books = [(f"rulebook: {RULEBOOK_200.name}", RULEBOOK_200.read_text(encoding="utf-8"))]
+    books += [(f"rulebook: {name} (bundled)", rulebooks.source(name)) for name in rulebooks.names()]
+    for label, text in books:
+        node = parse_rulebook(text)
+        checked_book = check_rulebook(node, text)
+        ns = {
+            "parse_rulebook": parse_rulebook,
+            "check_rulebook": check_rulebook,
+            "compile_rulebook": compile_rulebook,
+            "Rulebook": Rulebook,
+            "text": text,
+            "node": node,
+            "checked": checked_book,
+        }
+        lines = text.count("\n") + 1
+        rows.append(
+            _stage_row(
+                f"{label}, {lines} lines",
+                [
+                    best_ns("parse_rulebook(text)", ns, repeat, min_time),
+                    best_ns("check_rulebook(node, text)", ns, repeat, min_time),
+                    best_ns("compile_rulebook(checked)", ns, repeat, min_time),
+                    best_ns("Rulebook.parse(text)", ns, repeat, min_time),
+                ],
+                1e6,
+            )
+        )
+    return rows
+
+
+def _stage_row(label: str, values_ns: Sequence[float], unit: float) -> list[str]:
+    return [label, *(f"{v / unit:.3f}" for v in values_ns)]
+
+
+def parser_build_ms(repeat: int) -> float:
+    lark = parser._lark
+    times = []
+    for _ in range(max(repeat, 3)):
+        lark.cache_clear()
+        start = timeit.default_timer()
+        lark()
+        times.append(timeit.default_timer() - start)
+    lark()  # leave a built parser behind
+    return min(times) * 1e3
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    if str(SRC) in sys.path:  # we run from a checkout: let the child find the package too
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SRC), env.get("PYTHONPATH")) if p)
+    return env
+
+
+def _run_ms(code: str, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = timeit.default_timer()
+        subprocess.run([sys.executable, "-c", code], check=True, env=_env())
+        times.append(timeit.default_timer() - start)
+    return min(times) * 1e3
+
+
+def import_times(runs: int) -> list[list[str]]:
+    bare = _run_ms("pass", runs)
+    imported = _run_ms("import kinerja_engine", runs)
+    first = _run_ms(
+        "import kinerja_engine; kinerja_engine.Formula.parse('cap(r / t, 120%) * 100')", runs
+    )
+    # -X importtime: the package's own cumulative line (microseconds), minimum over runs.
+    self_us = []
+    for _ in range(runs):
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", "import kinerja_engine"],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=_env(),
+        )
+        for text in done.stderr.splitlines():
+            match = re.match(r"import time:\s+\d+\s+\|\s+(\d+)\s+\|\s*kinerja_engine$", text)
+            if match:
+                self_us.append(int(match.group(1)))
+    return [
+        ["python -c pass (interpreter start-up)", f"{bare:.1f}"],
+        ["python -c 'import kinerja_engine'", f"{imported:.1f}"],
+        ["  → import cost (difference)", f"{imported - bare:.1f}"],
+        ["  → -X importtime, cumulative for kinerja_engine", f"{min(self_us) / 1e3:.1f}"]
+        if self_us
+        else ["  → -X importtime", "not found"],
+        ["import + first Formula.parse (builds the parser)", f"{first:.1f}"],
+        ["  → first parse after import (difference)", f"{first - imported:.1f}"],
+    ]
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    options = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    options.add_argument("--quick", action="store_true", help="fewer, shorter repeats")
+    options.add_argument("--repeat", type=int, default=7, help="timeit repeats (min is kept)")
+    options.add_argument("--min-time", type=float, default=0.1, help="seconds per repeat")
+    args = options.parse_args(argv)
+    repeat, min_time, runs = args.repeat, args.min_time, 7
+    if args.quick:
+        repeat, min_time, runs = 3, 0.02, 3
+
+    print(machine())
+    print(f"command: {Path(sys.executable).name} {' '.join(sys.argv)}")
+    print(f"timing: min of {repeat} repeats of >= {min_time:g} s each\n")
+
+    print("## Per-evaluation time (ns per call; ratio = time / hand-written time)\n")
+    rows = [time_case(case, repeat, min_time) for case in CASES]
+    headers = [
+        "formula",
+        "evaluate(**kw)",
+        "function(*dec)",
+        "hand Decimal",
+        "hand exact",
+        "simpleeval (float)",
+        "rule-engine",
+        "function/hand",
+        "function/exact",
+        "evaluate/hand",
+        "simpleeval/hand",
+        "rule-engine/hand",
+    ]
+    print(
+        table(
+            headers,
+            [
+                [
+                    r.label,
+                    fmt_ns(r.evaluate),
+                    fmt_ns(r.function),
+                    fmt_ns(r.hand),
+                    fmt_ns(r.exact),
+                    fmt_ns(r.simple),
+                    fmt_ns(r.rule),
+                    fmt_ratio(r.function, r.hand),
+                    fmt_ratio(r.function, r.exact),
+                    fmt_ratio(r.evaluate, r.hand),
+                    fmt_ratio(r.simple, r.hand),
+                    fmt_ratio(r.rule, r.hand),
+                ]
+                for r in rows
+            ],
+        )
+    )
+    print(
+        "\nhand Decimal: Decimal operators under the default context (rounds silently);"
+        "\nhand exact: the same operations on functions.FAST context methods (traps rounding),"
+        "\nwhich is the arithmetic kinerja's fast path does. simpleeval runs on floats;"
+        "\nrule-engine on its own Decimal type. All results were checked equal before timing.\n"
+    )
+
+    print("## Parse, check and compile (ms; budget: formula < 1 ms, rulebook < 50 ms)\n")
+    print(
+        table(
+            ["text", "parse", "check", "compile", "total (.parse)"],
+            parse_rows(repeat, min_time),
+        )
+    )
+    print(f"\nbuilding the Lark LALR parser (parser._lark()): {parser_build_ms(repeat):.1f} ms\n")
+
+    print(f"## Import time (ms, min of {runs} fresh interpreters)\n")
+    print(table(["what", "ms"], import_times(runs)))
+
+
+if __name__ == "__main__":
+    main()
