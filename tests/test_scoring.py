@@ -374,3 +374,27 @@ def test_json_round_trip(book: Any) -> None:
     assert any(step["what"] == "predikat" for step in data["trace"])
     schema = Plan.model_json_schema()
     assert "properties" in schema
+
+
+def test_annual_worst_and_last_are_annual_results(book: Any) -> None:
+    plans = [_quarter(q, v) for q, v in enumerate(QUARTERS, 1)]
+    quarterly = [appraise(p, book) for p in plans]
+    worst = appraise_year(plans, book, policy="terburuk")
+    last = appraise_year(plans, book, policy="periode_terakhir")
+    assert worst.period == last.period == "2026"
+    # Every quarter is rated Baik; Q1 has the lowest value (83 % of cases, 75 % of activities).
+    lowest = min(quarterly, key=lambda a: a.nilai_hasil_kerja or 0)
+    assert lowest.period == "2026-Q1"
+    assert worst.nilai_hasil_kerja == lowest.nilai_hasil_kerja
+    assert last.nilai_hasil_kerja == quarterly[-1].nilai_hasil_kerja
+
+
+def test_extends_resolves_bundled_rulebooks() -> None:
+    text = 'rulebook "lokal" extends "permenpanrb-6-2022" param mayoritas_berlaku = false'
+    local = rulebooks.load(text)
+    assert local.evaluate("mayoritas_berlaku") is False
+    assert "predikat_kinerja" in local
+    from kinerja_engine import Rulebook
+
+    with pytest.raises(KinerjaError, match="extends"):
+        Rulebook.parse(text)

@@ -198,6 +198,15 @@ class Rulebook:
 
         def build() -> Rulebook:
             node = parse_rulebook(text)
+            if node.header.extends:
+                raise UsageError(
+                    f"rulebook '{node.header.name}' extends "
+                    + ", ".join(f"'{e}'" for e in node.header.extends)
+                    + "; load it with kinerja_engine.rulebooks.load(text), which resolves "
+                    "bundled rulebooks, or call base.extend(text)",
+                    node.header.span,
+                    source=text,
+                )
             checked = check_rulebook(node, text)
             self = object.__new__(cls)
             self.text = text
@@ -230,6 +239,7 @@ class Rulebook:
             replaced = {d.name: d for d in extra.definitions}
             merged = [replaced.pop(d.name, d) for d in self.ast.definitions]
             merged.extend(d for d in extra.definitions if d.name in replaced)
+            # The merged rulebook is self-contained: it no longer extends anything.
             header = Header(
                 extra.header.name,
                 extra.header.version,

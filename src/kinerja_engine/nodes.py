@@ -199,11 +199,16 @@ class Param(Node):
 
 @dataclass(frozen=True, slots=True)
 class Header(Node):
-    """``rulebook "name" version "v" cites "a", "b"``."""
+    """``rulebook "name" version "v" extends "base" cites "a", "b"``.
+
+    ``extends`` names bundled rulebooks whose definitions this one builds on (in order); the
+    library resolves them in :func:`kinerja_engine.rulebooks.load`, never from files.
+    """
 
     name: str
     version: str = ""
     cites: tuple[str, ...] = ()
+    extends: tuple[str, ...] = ()
     span: Span | None = field(default=None, compare=False, repr=False, kw_only=True)
 
 

@@ -560,11 +560,12 @@ def _h_rulebook(c: _Converter, ch: list[Any], span: Span | None) -> Any:
 
 
 def _h_header(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    name, version, cites = ch
+    name, version, extends, cites = ch
     return Header(
         _unquote(name),
         version or "",
         tuple(cites or ()),
+        tuple(extends or ()),
         span=span,
     )
 
@@ -693,6 +694,7 @@ _HANDLERS: dict[str, Handler] = {
     "header": _h_header,
     "version": _h_version,
     "cites": _h_cites,
+    "extends": _h_cites,
     "const_def": _h_const,
     "param_def": _h_param_def,
     "param": _h_param,

@@ -166,6 +166,8 @@ def print_rulebook(book: RulebookNode) -> str:
     head = f'rulebook "{h.name}"'
     if h.version:
         head += f' version "{h.version}"'
+    if h.extends:
+        head += " extends " + ", ".join(f'"{e}"' for e in h.extends)
     if h.cites:
         head += " cites " + ", ".join(f'"{c}"' for c in h.cites)
     parts = [head, *(print_definition(d) for d in book.definitions)]

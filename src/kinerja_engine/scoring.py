@@ -51,7 +51,7 @@ from typing import Any
 from .checker import BandInfo, format_number
 from .errors import KinerjaError, ModelError, UsageError
 from .language import Formula, Rulebook
-from .models import Indicator, Plan, TargetRange
+from .models import Indicator, Period, Plan, TargetRange
 from .values import Label, fraction_to_decimal, normalize, round_half_up
 
 __all__ = [
@@ -712,20 +712,32 @@ def appraise_year(
     if not plans:
         raise UsageError("appraise_year() needs at least one periodic plan")
     ordered = sorted(plans, key=lambda p: p.period)
-    base = annual or ordered[-1]
+    last = ordered[-1]
+    # Without an annual plan, the last periodic plan stands for the year (targets, weights,
+    # behaviour), relabelled so that conversions see a whole year.
+    base = annual or last.model_copy(
+        update={"period": Period.year(last.period.year), "id": f"{last.id}@{last.period.year}"}
+    )
     run = _Run(base, rulebook)
     chosen = policy or _policy_name(run)
     periodic = [appraise(p, rulebook) for p in ordered]
     run.step("agregasi", "", "agregasi_tahunan", {"periode": tuple(a.period for a in periodic)},
              chosen)  # fmt: skip
     if chosen == "periode_terakhir":
-        return periodic[-1]
+        return _score(run, given=_capaian_of(periodic[-1]))
     if chosen == "terburuk":
         order = {m.name: i for i, m in enumerate(rulebook.enum("predikat").members)}
-        rated = [a for a in periodic if a.predikat is not None]
+        rated = [(a, p) for a, p in zip(periodic, ordered, strict=True) if a.predikat is not None]
         if not rated:
             raise run.fail("no periodic result has a predikat to take the worst of")
-        return max(rated, key=lambda a: (order[a.predikat.name], -(a.nilai_hasil_kerja or 0)))  # type: ignore[union-attr]
+        worst, plan = max(
+            rated,
+            key=lambda ap: (order[ap[0].predikat.name], -(ap[0].nilai_hasil_kerja or 0)),  # type: ignore[union-attr]
+        )
+        run.step("agregasi", "", "terburuk", {}, worst.period, f"periode terburuk: {worst.period}")
+        worst_run = _Run(plan.model_copy(update={"period": base.period, "id": base.id}), rulebook)
+        worst_run.trace.extend(run.trace)
+        return _score(worst_run, given=_capaian_of(worst))
     if chosen == "rata_capaian":
         sums: dict[str, list[Fraction]] = {}
         for a in periodic:
@@ -753,6 +765,15 @@ def appraise_year(
         run2.trace.extend(run.trace)
         return _score(run2)
     raise run.fail(f"unknown annual aggregation policy '{chosen}'")
+
+
+def _capaian_of(appraisal: Appraisal) -> dict[str, Fraction]:
+    return {
+        ind.id: ind.capaian
+        for rhk in appraisal.rhk
+        for ind in rhk.indicators
+        if ind.capaian is not None
+    }
 
 
 def _policy_name(run: _Run) -> str:

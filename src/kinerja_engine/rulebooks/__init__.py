@@ -1,9 +1,15 @@
 """The rulebooks that ship with kinerja_engine, as text files inside the package.
 
+A rulebook may build on others with ``extends`` in its header; :func:`load` resolves those
+names among the bundled rulebooks (the language itself never reads files).
+
 >>> "pp-46-2011" in names()
 True
 >>> load("pp-46-2011").evaluate("nilai_efisiensi", t=5, r=4)
 Decimal('96')
+>>> local = load('rulebook "lokal" extends "pp-46-2011" param batas_efisiensi = 30')
+>>> local.evaluate("nilai_efisiensi", t=10, r="7.5"), local.name
+(Decimal('101'), 'lokal')
 """
 
 from __future__ import annotations
@@ -13,19 +19,23 @@ from importlib.resources import files
 
 from ..errors import UsageError
 from ..language import Rulebook
+from ..parser import parse_rulebook
 
 __all__ = ["load", "names", "source"]
 
 _SUFFIX = ".kinerja"
 
 
-def names() -> list[str]:
+@cache
+def names() -> tuple[str, ...]:
     """Names of the bundled rulebooks, sorted."""
     folder = files(__name__)
-    return sorted(
-        entry.name.removesuffix(_SUFFIX)
-        for entry in folder.iterdir()
-        if entry.name.endswith(_SUFFIX)
+    return tuple(
+        sorted(
+            entry.name.removesuffix(_SUFFIX)
+            for entry in folder.iterdir()
+            if entry.name.endswith(_SUFFIX)
+        )
     )
 
 
@@ -36,7 +46,50 @@ def source(name: str) -> str:
     return files(__name__).joinpath(name + _SUFFIX).read_text(encoding="utf-8")
 
 
-@cache
-def load(name: str) -> Rulebook:
-    """Parse, check and compile bundled rulebook ``name`` (once per process)."""
-    return Rulebook.parse(source(name))
+def load(name_or_text: str) -> Rulebook:
+    """A checked, compiled rulebook: a bundled one by name, or a caller's own text.
+
+    A caller's text may ``extends`` bundled rulebooks to override their parameters and
+    definitions or add its own; bundled rulebooks are built once per process.
+    """
+    if name_or_text in names():
+        return _bundled(name_or_text)
+    if not name_or_text.lstrip().startswith(("rulebook", "#")):
+        raise UsageError(
+            f"'{name_or_text[:40]}' is neither a bundled rulebook ({', '.join(names())}) "
+            "nor rulebook text (which starts with 'rulebook')"
+        )
+    return _resolve(name_or_text, ())
+
+
+_LOADED: dict[str, Rulebook] = {}
+
+
+def _bundled(name: str, chain: tuple[str, ...] = ()) -> Rulebook:
+    """Bundled rulebook ``name``, built once per process; ``chain`` detects extends-cycles."""
+    book = _LOADED.get(name)
+    if book is None:
+        if name in chain:
+            raise UsageError(
+                f"rulebooks extend each other in a cycle: {' → '.join((*chain, name))}"
+            )
+        book = _resolve(source(name), (*chain, name))
+        _LOADED[name] = book
+    return book
+
+
+def _resolve(text: str, chain: tuple[str, ...]) -> Rulebook:
+    header = parse_rulebook(text).header
+    if not header.extends:
+        return Rulebook.parse(text)
+    base: Rulebook | None = None
+    for parent in header.extends:
+        if parent not in names():
+            raise UsageError(
+                f"rulebook '{header.name}' extends '{parent}', which is not bundled; "
+                f"bundled: {', '.join(names())}"
+            )
+        loaded = _bundled(parent, chain)
+        base = loaded if base is None else base.extend(str(loaded))
+    assert base is not None
+    return base.extend(text)
