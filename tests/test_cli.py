@@ -118,14 +118,16 @@ def test_check_needs_something_to_check() -> None:
 
 
 def test_demo() -> None:
+    # The main job: the bundled Gajahmungkur unit scored for a year of quarters.
     result = _run("demo")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    # The worked examples of Perka BKN 1/2013 and the exact branch at 24 % efficiency.
-    assert "cap(realisasi / target, 120%) * 100" in out
-    assert "waktu 5 hari selesai 4 hari    → 96" in out
-    assert "(t=12, r=9.12) → 100.00" in out
-    assert "sebutan untuk nilai 90.5       → Baik" in out
-    # The demo shows a mistake caught by the checker, with its caret and hint.
-    assert "error: unknown name 'targt'" in out
-    assert "hint: did you mean 'target'?" in out
+    assert "Kecamatan Gajahmungkur" in out
+    # Ahli Pertama, Baik, 12 months: 12.5 credit points; Ahli Madya, Butuh Perbaikan:
+    # 75 % x 37.5 = 28.125, shown half up as 28,13 (never banker's 28,12).
+    assert "Hendra Gunawan" in out
+    assert "28,13" in out
+    assert "Semua ketentuan kurva distribusi terpenuhi." in out
+    assert "Predikat Kinerja:" in out
+    assert "diubah pejabat penilai" in out  # the evaluator's override and its reason
+    assert len([line for line in out.splitlines() if "Guru" in line]) == 4

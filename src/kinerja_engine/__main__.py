@@ -14,8 +14,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from . import rulebooks
 from .errors import KinerjaError
-from .language import Formula, Rulebook
+from .language import Formula
 
 __all__ = ["main"]
 
@@ -31,7 +32,8 @@ def _check(paths: Sequence[str], formulas: Sequence[str]) -> int:
             status = max(status, 2)
             continue
         try:
-            book = Rulebook.parse(text)
+            # rulebooks.load resolves an `extends` header among the bundled rulebooks.
+            book = rulebooks.load(text)
         except KinerjaError as exc:
             print(exc.render(path))
             count = len(exc.diagnostics)

@@ -1,61 +1,131 @@
-"""The main job: a demonstration on bundled data, printed for people.
+"""The main job: score the bundled Gajahmungkur unit for a year of quarters, and print it.
 
-For now it shows the rules language end to end: indicator formulas as an HR analyst types
-them, the bundled PP 46/2011 rulebook on the worked examples of its sources, and one mistake
-caught by the checker with its caret.
+This is the shell: it reads the bundled example data (package data) and prints for an HR
+officer. Everything it shows is computed by the library from the ``gajahmungkur`` rulebook:
+each employee's four quarterly appraisals, the annual result by the rulebook's aggregation
+policy, predikat, allowance (TPP) and credit points, the unit's distribution check, and one
+employee's full explanation in Indonesian.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-from fractions import Fraction
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Any
 
 from . import rulebooks
-from .errors import KinerjaError
-from .language import Formula
-from .values import round_half_up
+from .language import Rulebook
+from .models import Plan
+from .scoring import Appraisal, appraise_many, appraise_year, check_distribution, format_number_id
 
-__all__ = ["run_demo"]
+__all__ = ["UnitYear", "load_unit", "run_demo", "score_unit"]
 
-_FORMULAS: list[tuple[str, str, dict[str, object]]] = [
-    ("Capaian vaksinasi (dibatasi 120%)", "cap(realisasi / target, 120%) * 100",
-     {"realisasi": 1140, "target": 1000}),
-    ("Waktu layanan (lebih kecil lebih baik)", "(2 - realisasi / target) * 100",
-     {"realisasi": "2.5", "target": 3}),
-    ("Kehadiran siswa dalam rentang target", "if between(realisasi, 85, 95) then 100 "
-     "else if realisasi < 85 then realisasi / 85 * 100 else 95 / realisasi * 100",
-     {"realisasi": "97.5"}),
-]  # fmt: skip
+_DATA = "gajahmungkur-2026.json"
+
+
+@dataclass(frozen=True, slots=True)
+class UnitYear:
+    """The bundled unit: its name and predikat, and per employee the four quarterly plans."""
+
+    unit_id: str
+    unit_name: str
+    unit_predikat: str
+    year: int
+    plans: tuple[tuple[Plan, ...], ...]
+
+
+def _plans(data: dict[str, Any]) -> Iterator[tuple[Plan, ...]]:
+    year = data["year"]
+    for index, emp in enumerate(data["employees"], 1):
+        quarters = []
+        for q in range(1, 5):
+            raw: dict[str, Any] = {
+                "id": f"skp-{year}-q{q}-{index:03d}",
+                "employee": {
+                    "nip": emp["nip"],
+                    "name": emp["name"],
+                    "kind": emp["kind"],
+                    "position": emp["position"],
+                    "unit": data["unit"]["id"],
+                },
+                "evaluator": {**data["evaluators"][emp["sector"]], "unit": data["unit"]["id"]},
+                "period": f"{year}-Q{q}",
+                "rhk": emp["rhk"],
+                "realisations": [
+                    {"indicator": ind, "value": values[q - 1]}
+                    for ind, values in emp["realisasi"].items()
+                ],
+                "behaviour": {"rating": emp["perilaku"][q - 1]},
+            }
+            if q == 4 and "overrides_q4" in emp:
+                raw["overrides"] = emp["overrides_q4"]
+            quarters.append(Plan.model_validate(raw))
+        yield tuple(quarters)
+
+
+def load_unit() -> UnitYear:
+    """Read the bundled Gajahmungkur example (package data) into validated plans."""
+    text = files("kinerja_engine").joinpath("data", _DATA).read_text(encoding="utf-8")
+    data = json.loads(text)
+    unit = data["unit"]
+    return UnitYear(unit["id"], unit["name"], unit["predikat"], data["year"],
+                    tuple(_plans(data)))  # fmt: skip
+
+
+def score_unit(unit: UnitYear, book: Rulebook) -> list[tuple[list[Appraisal], Appraisal]]:
+    """Each employee's quarterly appraisals and annual result under ``book``."""
+    out = []
+    for quarters in unit.plans:
+        periodic = list(appraise_many(quarters, book))
+        out.append((periodic, appraise_year(list(quarters), book)))
+    return out
+
+
+def _fmt(value: Any, places: int = 2) -> str:
+    if value is None:
+        return "-"
+    return format_number_id(value, places, fixed=True)
 
 
 def run_demo() -> int:
     """Print the demonstration; returns the process exit status."""
-    print("kinerja_engine: rumus indikator dihitung secara eksak\n")
-    for title, text, inputs in _FORMULAS:
-        formula = Formula.parse(text)
-        shown = ", ".join(f"{k} = {v}" for k, v in inputs.items())
-        value = formula.evaluate_exact(**inputs)
-        assert isinstance(value, Fraction)
-        # Displayed at 2 places, half up; the exact value is what any later stage would use.
-        print(f"  {title}\n    {formula}\n    dengan {shown}  →  {round_half_up(value, 2)}\n")
-
-    book = rulebooks.load("pp-46-2011")
-    print(f"Rulebook '{book.name}' versi {book.version}; mengutip: {'; '.join(book.cites)}")
-    print("  Contoh dalam Perka BKN 1/2013:")
-    print(f"    waktu 5 hari selesai 5 hari    → {book.evaluate('nilai_efisiensi', t=5, r=5)}")
-    print(f"    waktu 5 hari selesai 4 hari    → {book.evaluate('nilai_efisiensi', t=5, r=4)}")
-    score = book.evaluate("nilai_kegiatan_biaya", kuan=100, kual=90, waktu=76, biaya=76)
-    print(f"    kegiatan 100 / 90 / 76 / 76    → {score}")
-    for r in ("9.12", "9.11"):
-        nilai = book.evaluate("nilai_efisiensi", t=12, r=r)
-        assert isinstance(nilai, Decimal)
-        print(f"    efisiensi di sekitar 24% (t=12, r={r}) → {round_half_up(nilai, 2)}")
-    print(f"    sebutan untuk nilai 90.5       → {book.evaluate('predikat', nilai='90.5')}\n")
-
-    print("Kesalahan ditangkap sebelum dihitung (pemeriksa wajib):")
-    try:
-        Formula.parse("cap(realisasi / targt, 120%) * 100", inputs={
-            "realisasi": "number", "target": "number"})  # fmt: skip
-    except KinerjaError as exc:
-        print(exc.render("indikator.kinerja"))
+    book = rulebooks.load("gajahmungkur")
+    unit = load_unit()
+    results = score_unit(unit, book)
+    print(f"Penilaian kinerja berbasis capaian — {unit.unit_name}, tahun {unit.year}")
+    print(f"Aturan: {book.name} {book.version} (mengutip: {book.cites[0]})\n")
+    header = (f"{'Pegawai':<30} {'Jabatan':<28} {'T1':>6} {'T2':>6} {'T3':>6} {'T4':>6} "
+              f"{'Nilai':>7}  {'Predikat':<18} {'TPP %':>6} {'AK':>6}")  # fmt: skip
+    print(header)
+    print("-" * len(header))
+    annual: list[Appraisal] = []
+    for periodic, year in results:
+        plan = next(iter(unit.plans[len(annual)]))
+        quarters = " ".join(f"{_fmt(a.nilai_hasil_kerja, 1):>6}" for a in periodic)
+        tpp = year.conversions.get("tpp_persen")
+        ak = year.conversions.get("angka_kredit")
+        print(
+            f"{plan.employee.name[:30]:<30} {plan.employee.position.name[:28]:<28} {quarters} "
+            f"{_fmt(year.nilai_hasil_kerja):>7}  {year.predikat or '-'!s:<18} "
+            f"{_fmt(tpp):>6} {_fmt(ak):>6}"
+        )
+        annual.append(year)
+    print("\nNilai per triwulan (T1–T4) dan nilai tahunan dari rata-rata capaian; TPP = bagian")
+    print("kinerja yang dibayarkan (% dari TPP penuh); AK = angka kredit tahunan")
+    print("(hanya jabatan fungsional).")
+    report = check_distribution(unit.unit_predikat, annual, book)
+    print(f"\nKurva distribusi (SE MenPANRB 3/2023) — predikat unit: {report.unit_predikat}")
+    counts = ", ".join(f"{name}: {n}" for name, n in report.counts.items())
+    print(f"  {report.total} pegawai — {counts}")
+    if report.ok:
+        print("  Semua ketentuan kurva distribusi terpenuhi.")
+    for v in report.violations:
+        print(f"  Tidak terpenuhi: {v.rule} — {v.count} dari {v.total} pegawai "
+              f"({format_number_id(v.share * 100)} %)")  # fmt: skip
+    # The employee whose evaluator overrode a recommendation shows the most of the trace.
+    chosen = next((y for y in annual if y.overrides), annual[0])
+    print("\nPenjelasan lengkap untuk satu pegawai:\n")
+    print(chosen.explain("id"))
     return 0

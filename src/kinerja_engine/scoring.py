@@ -84,19 +84,25 @@ def _display(value: Any, lang: str = "id", places: int = 2) -> str:
     return str(value)
 
 
-def format_number_id(value: Fraction | Decimal | int, places: int = 2) -> str:
+def format_number_id(
+    value: Fraction | Decimal | int, places: int = 2, *, fixed: bool = False
+) -> str:
     """Indonesian number format, half-up rounded: thousands with '.', decimals with ','.
+
+    Whole numbers are shown without decimals unless ``fixed`` (for aligned tables).
 
     >>> format_number_id(Decimal("1234.5")), format_number_id(Fraction(1, 3)), format_number_id(95)
     ('1.234,50', '0,33', '95')
+    >>> format_number_id(117, 1, fixed=True)
+    '117,0'
     """
-    text = _format_en(value, places)
+    text = _format_en(value, places, fixed=fixed)
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
-def _format_en(value: Fraction | Decimal | int, places: int = 2) -> str:
+def _format_en(value: Fraction | Decimal | int, places: int = 2, *, fixed: bool = False) -> str:
     exact = Fraction(value)
-    if exact.denominator == 1:
+    if exact.denominator == 1 and not fixed:
         return f"{exact.numerator:,}"
     rounded = round_half_up(exact, places)
     return f"{rounded:,.{places}f}"
@@ -431,7 +437,7 @@ def _band_row(run: _Run, name: str, value: Fraction) -> str:
     return ""
 
 
-def _indicator_stage(run: _Run, given: Mapping[str, Fraction] | None) -> tuple[
+def _indicator_stage(run: _Run, given: Mapping[str, Fraction] | None, given_rule: str) -> tuple[
     list[tuple[Any, list[IndicatorResult]]], bool
 ]:  # fmt: skip
     """Capaian of every indicator; ``given`` supplies capaian directly (annual aggregation)."""
@@ -457,7 +463,7 @@ def _indicator_stage(run: _Run, given: Mapping[str, Fraction] | None) -> tuple[
 
             if given is not None and ind.id in given:
                 capaian = given[ind.id]
-                results.append(result("reported", capaian, "agregasi"))
+                results.append(result("reported", capaian, given_rule))
                 continue
             if real is None or (given is not None and ind.id not in given):
                 missing = True
@@ -489,9 +495,9 @@ def _indicator_stage(run: _Run, given: Mapping[str, Fraction] | None) -> tuple[
 
 
 def _score(run: _Run, given: Mapping[str, Fraction] | None = None,
-           unit_rating: str | None = None) -> Appraisal:  # fmt: skip
+           unit_rating: str | None = None, given_rule: str = "") -> Appraisal:  # fmt: skip
     plan = run.plan
-    stage, missing = _indicator_stage(run, given)
+    stage, missing = _indicator_stage(run, given, given_rule)
     policy = run.param("kebijakan_realisasi_kosong", None)
     exclude = isinstance(policy, Label) and policy.name == "kecualikan"
     rhk_weights = _weights(run, [r.weight for r in plan.rhk], "RHK weights")
@@ -724,7 +730,9 @@ def appraise_year(
     run.step("agregasi", "", "agregasi_tahunan", {"periode": tuple(a.period for a in periodic)},
              chosen)  # fmt: skip
     if chosen == "periode_terakhir":
-        return _score(run, given=_capaian_of(periodic[-1]))
+        return _score(
+            run, given=_capaian_of(periodic[-1]), given_rule=f"capaian {periodic[-1].period}"
+        )
     if chosen == "terburuk":
         order = {m.name: i for i, m in enumerate(rulebook.enum("predikat").members)}
         rated = [(a, p) for a, p in zip(periodic, ordered, strict=True) if a.predikat is not None]
@@ -737,7 +745,7 @@ def appraise_year(
         run.step("agregasi", "", "terburuk", {}, worst.period, f"periode terburuk: {worst.period}")
         worst_run = _Run(plan.model_copy(update={"period": base.period, "id": base.id}), rulebook)
         worst_run.trace.extend(run.trace)
-        return _score(worst_run, given=_capaian_of(worst))
+        return _score(worst_run, given=_capaian_of(worst), given_rule=f"capaian {worst.period}")
     if chosen == "rata_capaian":
         sums: dict[str, list[Fraction]] = {}
         for a in periodic:
@@ -748,7 +756,8 @@ def appraise_year(
         given = {k: sum(v, Fraction(0)) / len(v) for k, v in sums.items()}
         for k, v in sums.items():
             run.step("agregasi", k, "rata_capaian", {"capaian": tuple(v)}, given[k])
-        return _score(run, given=given)
+        span = f"{periodic[0].period}…{periodic[-1].period}"
+        return _score(run, given=given, given_rule=f"rata-rata capaian {span}")
     if chosen == "kumulatif":
         if annual is None:
             raise run.fail("the kumulatif policy needs the annual plan with annual targets")

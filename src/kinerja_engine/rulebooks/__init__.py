@@ -14,6 +14,7 @@ Decimal('96')
 
 from __future__ import annotations
 
+import difflib
 from functools import cache
 from importlib.resources import files
 
@@ -54,10 +55,12 @@ def load(name_or_text: str) -> Rulebook:
     """
     if name_or_text in names():
         return _bundled(name_or_text)
-    if not name_or_text.lstrip().startswith(("rulebook", "#")):
+    if name_or_text.strip() and not any(ch.isspace() for ch in name_or_text.strip()):
+        close = difflib.get_close_matches(name_or_text, names(), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
         raise UsageError(
-            f"'{name_or_text[:40]}' is neither a bundled rulebook ({', '.join(names())}) "
-            "nor rulebook text (which starts with 'rulebook')"
+            f"'{name_or_text[:40]}' is not a bundled rulebook{hint} "
+            f"(bundled: {', '.join(names())}); rulebook text starts with 'rulebook'"
         )
     return _resolve(name_or_text, ())
 
