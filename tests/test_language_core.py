@@ -175,3 +175,11 @@ def test_rulebook_round_trip() -> None:
     again = Rulebook.parse(str(book))
     assert again == book
     assert str(again) == str(book)
+
+
+def test_round_places_may_be_a_policy_parameter() -> None:
+    book = Rulebook.parse('rulebook "r" param tempat = 2  def bulat(x) = round(x, tempat)')
+    assert book.evaluate("bulat", x="2.675") == Decimal("2.68")
+    assert book.with_params(tempat=1).evaluate("bulat", x="2.675") == Decimal("2.7")
+    with pytest.raises(CheckError, match="known before evaluation"):
+        Rulebook.parse('rulebook "r" def bulat(x, n) = round(x, n)')

@@ -577,12 +577,6 @@ def test_modified_copies_change_results_without_python_changes() -> None:
     assert PP46.evaluate("nilai_waktu", t=10, r="7.5") == D(75)  # 76 − (101 − 100)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: round() takes its number of places only as a literal, so a rulebook cannot make "
-    "the places a param; the bundled rulebooks round to a param unit with "
-    "round(x / unit, 0) * unit instead",
-)
 def test_round_places_from_a_param() -> None:
     book = Rulebook.parse('rulebook "r" param places = 2  def f(x) = round(x, places)')
     assert book.evaluate("f", x="2.675") == D("2.68")

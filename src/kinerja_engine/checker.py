@@ -484,14 +484,16 @@ class _Checker:
         return bound
 
     def _constant_places(self, arg: Expr, func: str, param: str) -> None:
-        if not (
-            isinstance(arg, Num)
-            and not arg.percent
-            and arg.value == arg.value.to_integral_value()
-            and 0 <= arg.value <= 20
-        ):
+        # Places must be known when the rules are checked (a literal, a const or a policy
+        # param), so a formula can never round to a number of places that depends on input.
+        try:
+            value = self.fold(arg)
+        except EvaluationError:
+            value = None
+        if not (isinstance(value, Fraction) and value.denominator == 1 and 0 <= value <= 20):
             self.error(
-                f"'{param}' of {func}() must be a whole number from 0 to 20 written in the formula",
+                f"'{param}' of {func}() must be a whole number from 0 to 20 known before "
+                "evaluation (a literal, const or param)",
                 arg.span,
             )
 

@@ -299,7 +299,8 @@ BUILTINS: Final[dict[str, Builtin]] = {
                 example="at_least(-5, 0) == 0"),
         Builtin("round", (("x", NUMBER), ("places", NUMBER)), NUMBER,
                 "x rounded to `places` decimals, half away from zero (2.675 → 2.68); "
-                "places is a whole number 0–20 written in the formula.",
+                "places is a whole number 0–20 known before evaluation (a literal, const or "
+                "param).",
                 _x_round, _f_round, constant=("places",),
                 example="round(2.675, 2) == 2.68"),
         Builtin("abs", _X, NUMBER, "The absolute value.", _x_abs, _f_abs,
