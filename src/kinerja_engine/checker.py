@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Final
 
-from .errors import BindingError, CheckError, Diagnostic, EvaluationError, Span
+from .errors import BindingError, CheckError, Diagnostic, EvaluationError, LimitError, Span
 from .functions import ANY, BOOL, BUILTINS, LIST, NUMBER, Type, label_type
 from .nodes import (
     ARITHMETIC_OPS,
@@ -50,9 +50,10 @@ from .nodes import (
     RulebookNode,
     Unary,
 )
-from .values import Label
+from .values import Label, check_size
 
 __all__ = [
+    "MAX_CALL_DEPTH",
     "BandInfo",
     "CheckedFormula",
     "CheckedRulebook",
@@ -596,7 +597,8 @@ class _Checker:
             ">": lambda a, b: a > b,
             ">=": lambda a, b: a >= b,
         }
-        return table[op](left, right)
+        result = table[op](left, right)
+        return check_size(result) if isinstance(result, Fraction) else result
 
     def fold_number(self, expr: Expr, what: str) -> Fraction | None:
         """Fold a bound that must be a constant number; report otherwise."""
@@ -606,7 +608,7 @@ class _Checker:
             return None
         try:
             value = self.fold(expr)
-        except EvaluationError as exc:
+        except (EvaluationError, LimitError) as exc:
             self.error(f"{what}: {exc.message}", exc.span or expr.span)
             return None
         if not isinstance(value, Fraction):
@@ -721,6 +723,7 @@ def check_rulebook(node: RulebookNode, source: str) -> CheckedRulebook:
             checker.enums[definition.name] = _check_enum(checker, definition)
     checker.defined = {n for n, d in definitions.items() if not isinstance(d, EnumDef)}
     order, cyclic = _order(checker, definitions)
+    _call_depth(checker, definitions, order, cyclic)
     for name in order:
         if name in cyclic:
             continue
@@ -877,6 +880,32 @@ def _start(node: Node) -> int:
     return node.span.start if node.span is not None else 0
 
 
+#: Deepest chain of definitions using one another (f uses g uses h …). Each link is a Python
+#: call at evaluation time, so the chain is bounded well below the interpreter's recursion limit.
+MAX_CALL_DEPTH: Final = 200
+
+
+def _call_depth(
+    checker: _Checker, definitions: dict[str, Definition], order: list[str], cyclic: set[str]
+) -> None:
+    depth: dict[str, int] = {}
+    for name in order:  # callees come first
+        if name in cyclic:
+            continue
+        refs = [r for r in _references(definitions[name]) if r in depth]
+        deepest = max((depth[r] for r in refs), default=0)
+        # Constants are computed once, when the rulebook is compiled: a chain of constants
+        # adds no calls at evaluation; only functions, bands and matrices do.
+        depth[name] = 0 if isinstance(definitions[name], ConstDef) else 1 + deepest
+        if depth[name] == MAX_CALL_DEPTH + 1:
+            checker.error(
+                f"'{name}' sits on a chain of more than {MAX_CALL_DEPTH} definitions using "
+                "one another",
+                definitions[name].span,
+                "flatten the chain; rules this deep cannot be read or checked by people",
+            )
+
+
 def _report_cycle(
     checker: _Checker,
     definitions: dict[str, Definition],
@@ -909,7 +938,7 @@ def _check_const(checker: _Checker, node: ConstDef) -> None:
     if len(checker.diags) == before:
         try:
             value = checker.fold(node.expr)
-        except EvaluationError as exc:
+        except (EvaluationError, LimitError) as exc:
             checker.error(f"constant '{node.name}': {exc.message}", exc.span or node.span)
     checker.consts[node.name] = ConstInfo(node.name, type_, node, value)
 

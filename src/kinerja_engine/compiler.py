@@ -60,7 +60,15 @@ from .nodes import (
     Num,
     Unary,
 )
-from .values import Label, fraction_to_decimal, normalize, to_decimal
+from .values import (
+    MAX_EMAX,
+    Label,
+    check_size,
+    fraction_to_decimal,
+    normalize,
+    normalize_precision,
+    to_decimal,
+)
 
 __all__ = ["MAX_LIST_LENGTH", "Program", "compile_formula", "compile_rulebook", "to_result"]
 
@@ -77,8 +85,8 @@ _FOLD_OPS: Final[dict[str, Callable[[Any, Any], Any]]] = {
     "or": lambda a, b: b,
     "+": operator.add,
     "-": operator.sub,
-    "*": operator.mul,
-    "/": lambda a, b: None if b == 0 else a / b,
+    "*": lambda a, b: check_size(a * b),
+    "/": lambda a, b: None if b == 0 else check_size(a / b),
     "==": operator.eq,
     "!=": operator.ne,
     "<": operator.lt,
@@ -128,12 +136,14 @@ def _normalize(value: Decimal) -> Decimal:
     if value.same_quantum(_ONE):
         # Exponent 0: normalize would return the same coefficient at exponent 0, i.e. value.
         return value
-    prec = max(len(value.as_tuple().digits), 1) + 2
+    prec = normalize_precision(value)
     if prec > _MAX_CACHED_PREC:
         return normalize(value)
     context = _NORMALIZE_CONTEXTS.get(prec)
     if context is None:
-        context = _NORMALIZE_CONTEXTS.setdefault(prec, Context(prec=prec))
+        context = _NORMALIZE_CONTEXTS.setdefault(
+            prec, Context(prec=prec, Emax=MAX_EMAX, Emin=-MAX_EMAX)
+        )
     if value == value.to_integral_value(context=context):
         return value.quantize(_ONE, context=context)
     return value.normalize(context=context)
@@ -180,6 +190,7 @@ class _Gen:
             "_F": _to_fraction,
             "_not_exact": _not_exact,
             "_xdiv": self._xdiv,
+            "_xsize": check_size,
             "_xcall": self._xcall,
             "_outside": self._outside,
         }
@@ -200,7 +211,7 @@ class _Gen:
                 source=self.source,
                 hint="the divisor is 0 here; guard it with if … then … else",
             )
-        return a / b
+        return check_size(a / b)
 
     def _xcall(self, impl: Callable[..., Any], site: int, *args: Any) -> Any:
         try:
@@ -362,6 +373,9 @@ class _Gen:
         if e.op == "/":
             self.sites.append(_Site(_print(e), e.span))
             return f"_xdiv({left}, {right}, {len(self.sites) - 1})"
+        if e.op == "*":
+            # Products can double a number's size each time: bounded, so no size bomb runs long.
+            return f"_xsize({left} * {right})"
         return f"({left} {e.op} {right})"
 
     def _e_If(self, e: If, scope: Mapping[str, str], fast: bool) -> str:
@@ -555,7 +569,9 @@ class _Gen:
     def build(self, name: str) -> dict[str, Any]:
         source = "\n".join(self.lines)
         try:
-            code = compile(source, f"<kinerja {name}>", "exec")
+            # The rulebook's name is user text: only safe characters reach compile()'s filename.
+            safe = "".join(ch if ch.isalnum() or ch in " ._-" else "?" for ch in name)
+            code = compile(source, f"<kinerja {safe}>", "exec")
         except (SyntaxError, RecursionError, MemoryError) as exc:  # pragma: no cover
             raise KinerjaError(f"could not compile {name}: the expression is too complex") from exc
         exec(code, self.namespace)

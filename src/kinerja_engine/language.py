@@ -129,7 +129,7 @@ class Formula:
         """
         return self._raw
 
-    def evaluate(self, **bindings: Any) -> Value:
+    def evaluate(self, /, **bindings: Any) -> Value:
         """Evaluate with keyword inputs; exact, with results as ``Decimal``/``bool``/``Label``.
 
         >>> Formula.parse("x / 0").evaluate(x=1)
@@ -143,7 +143,7 @@ class Formula:
         result: Value = _guard(lambda: self._program.call("", bindings), "evaluating a formula")
         return result
 
-    def evaluate_exact(self, **bindings: Any) -> Fraction | bool | Label | tuple[Fraction, ...]:
+    def evaluate_exact(self, /, **bindings: Any) -> Fraction | bool | Label | tuple[Fraction, ...]:
         """Like :meth:`evaluate` but returns numbers as exact fractions (``1/3`` stays ``1/3``).
 
         >>> Formula.parse("1 / 3").evaluate_exact()

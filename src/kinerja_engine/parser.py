@@ -70,9 +70,9 @@ __all__ = [
 
 #: Longest formula text accepted, in characters (an admin-form formula is a line or two).
 MAX_FORMULA_LENGTH: Final = 10_000
-#: Longest rulebook text accepted; a whole regulation is well under 50 KB, and Lark takes
-#: seconds on megabytes, so larger input is refused before parsing.
-MAX_RULEBOOK_LENGTH: Final = 200_000
+#: Longest rulebook text accepted; a whole regulation is well under 20 KB, and Lark reads
+#: about 100 KB a second, so larger input is refused before parsing (answers stay < 1 s).
+MAX_RULEBOOK_LENGTH: Final = 64_000
 #: Deepest expression nesting accepted. Checker, compiler and generated Python all stay far
 #: from Python's recursion and parser limits (~1000 frames, ~200 nested parentheses).
 MAX_DEPTH: Final = 100

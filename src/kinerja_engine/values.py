@@ -24,16 +24,19 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 
-from .errors import BindingError
+from .errors import BindingError, LimitError
 
 __all__ = [
+    "MAX_EXACT_BITS",
     "MAX_INPUT_DIGITS",
     "Label",
     "Number",
     "Value",
+    "check_size",
     "display_decimal",
     "fraction_to_decimal",
     "normalize",
+    "normalize_precision",
     "round_half_up",
     "to_decimal",
 ]
@@ -151,7 +154,8 @@ def fraction_to_decimal(value: Fraction, what: str = "value", digits: int = 34) 
         scaled = value * (10**scale)
         # scaled is an integer because the denominator divides 10**scale; the context is wide
         # enough for every digit, so scaleb only moves the point and never rounds.
-        digits = len(str(abs(scaled.numerator))) + 1
+        # From the bit length, not str(): huge integers exceed Python's int-to-str limit.
+        digits = scaled.numerator.bit_length() * 30103 // 100000 + 2
         return Decimal(scaled.numerator).scaleb(-scale, context=Context(prec=digits))
     with localcontext(Context(prec=digits, rounding=ROUND_HALF_UP)):
         try:
@@ -166,13 +170,50 @@ def normalize(value: Decimal) -> Decimal:
     >>> normalize(Decimal("95.00")), normalize(Decimal("100")), normalize(Decimal("0.50"))
     (Decimal('95'), Decimal('100'), Decimal('0.5'))
     """
-    # An explicit context wide enough for every digit: the caller's context must never round.
-    context = Context(prec=max(len(value.as_tuple().digits), 1) + 2)
     if not value:
         return Decimal(0)
+    # An explicit context wide enough for every digit (a positive exponent adds digits when
+    # written out): the caller's context must never round.
+    context = Context(prec=normalize_precision(value), Emax=MAX_EMAX, Emin=-MAX_EMAX)
     if value == value.to_integral_value(context=context):
         return value.quantize(Decimal(1), context=context)
     return value.normalize(context=context)
+
+
+def normalize_precision(value: Decimal) -> int:
+    """Digits needed to write ``value`` out in plain notation, plus a margin of 2.
+
+    >>> normalize_precision(Decimal("1E+3")), normalize_precision(Decimal("0.0001"))
+    (6, 3)
+    """
+    exponent = value.as_tuple().exponent
+    shift = exponent if isinstance(exponent, int) and exponent > 0 else 0
+    return max(len(value.as_tuple().digits), 1) + shift + 2
+
+
+#: Largest exact value, in bits of numerator or denominator, that evaluation may build (about
+#: 6,000 decimal digits). Scores never need more; past it a formula is a size bomb.
+MAX_EXACT_BITS = 20_000
+MAX_EMAX = 999_999
+
+
+def check_size(value: Fraction) -> Fraction:
+    """Return ``value``, or raise :class:`~kinerja_engine.errors.LimitError` if it is too large.
+
+    >>> check_size(Fraction(10) ** 7000)
+    Traceback (most recent call last):
+    ...
+    kinerja_engine.errors.LimitError: a number grew beyond 20,000 bits (about 6,000 digits) ...
+    """
+    if (
+        value.numerator.bit_length() > MAX_EXACT_BITS
+        or value.denominator.bit_length() > MAX_EXACT_BITS
+    ):
+        raise LimitError(
+            f"a number grew beyond {MAX_EXACT_BITS:,} bits (about 6,000 digits) during evaluation",
+            hint="a formula that squares repeatedly is a size bomb; rewrite it",
+        )
+    return value
 
 
 def round_half_up(value: Number, places: int) -> Decimal:

@@ -1,0 +1,172 @@
+"""Fuzz the rules language: feed N generated inputs through parse, check and evaluate.
+
+Usage::
+
+    python bench/fuzz_language.py --count 100000 [--seed N]
+
+Inputs come from the strategies of :mod:`kinerja_engine.testing`, driven by one Hypothesis
+``@given`` function run with ``max_examples=N`` (no database, no deadline, no shrinking) that
+never fails: every outcome is recorded instead. The mix is formula texts (valid, token soups,
+mutated), arbitrary unicode, rulebook texts, formula ASTs and well-typed numeric formulas that
+are evaluated with exact random inputs.
+
+Printed: inputs tried, exceptions that are not KinerjaError (must be 0), internal errors (a
+bare KinerjaError wrapping another exception: a bug reported politely), the maximum and 99th
+percentile time per input, and the inputs over 1 s. Exit status 1 if any input escaped with a
+non-KinerjaError or took over 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+try:
+    import kinerja_engine
+except ImportError:  # run from a checkout without installing: use ../src
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+    import kinerja_engine
+
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import strategies as st
+
+from kinerja_engine import Formula, KinerjaError, Rulebook
+from kinerja_engine.printer import print_expr
+from kinerja_engine.testing import (
+    decimals_for_inputs,
+    formula_asts,
+    formula_texts,
+    numeric_formulas,
+    rulebook_texts,
+)
+
+BUDGET = 1.0
+NAMES = ("x", "y", "z")
+
+
+class Tally:
+    """Outcomes and timings of every input."""
+
+    def __init__(self) -> None:
+        self.tried = 0
+        self.times: list[float] = []
+        self.outcomes: Counter[str] = Counter()
+        self.escaped: list[tuple[str, str]] = []  # non-KinerjaError: (input, exception)
+        self.internal: Counter[str] = Counter()  # bare KinerjaError wrapping a Python error
+        self.internal_examples: dict[str, str] = {}
+        self.slow: list[tuple[float, str]] = []  # (seconds, input)
+
+    def run(self, label: str, shown: str, action: Callable[[], Any]) -> Any:
+        start = time.perf_counter()
+        result = None
+        try:
+            result = action()
+            self.outcomes[f"{label}: ok"] += 1
+        except KinerjaError as exc:
+            if type(exc) is KinerjaError and exc.__cause__ is not None:
+                key = f"{type(exc.__cause__).__name__}: {str(exc.__cause__)[:60]}"
+                self.internal[key] += 1
+                self.internal_examples.setdefault(key, shown[:200])
+            self.outcomes[f"{label}: {type(exc).__name__}"] += 1
+        except Exception as exc:  # the whole point: nothing but KinerjaError may escape
+            self.escaped.append((shown[:200], f"{type(exc).__name__}: {exc}"[:200]))
+            self.outcomes[f"{label}: ESCAPED {type(exc).__name__}"] += 1
+        elapsed = time.perf_counter() - start
+        self.times.append(elapsed)
+        if elapsed > BUDGET:
+            # Run it again: a pause of the machine (GC, another process) does not repeat,
+            # a slow input does. Both times are reported, with the whole input.
+            again = time.perf_counter()
+            with contextlib.suppress(Exception):  # the outcome is already recorded above
+                action()
+            retry = time.perf_counter() - again
+            self.slow.append((elapsed, f"(again: {retry:.2f} s) {shown[:2000]}"))
+        return result
+
+    def report(self, wall: float) -> None:
+        ordered = sorted(self.times)
+        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else 0.0
+        print(f"inputs tried:                 {self.tried:,} ({len(self.times):,} calls)")
+        print(f"non-KinerjaError exceptions:  {len(self.escaped)}")
+        print(f"internal errors (wrapped):    {sum(self.internal.values())}")
+        print(f"max time per call:            {max(ordered, default=0.0) * 1000:.1f} ms")
+        print(f"p99 time per call:            {p99 * 1000:.2f} ms")
+        print(f"calls over {BUDGET:.0f} s:               {len(self.slow)}")
+        print(f"wall time:                    {wall:.0f} s")
+        print("outcomes:")
+        for key, count in sorted(self.outcomes.items()):
+            print(f"  {key:40s} {count:,}")
+        for shown, error in self.escaped[:10]:
+            print(f"ESCAPED {error}\n  input: {shown!r}")
+        for key, count in self.internal.most_common(10):
+            print(f"INTERNAL x{count} {key}\n  e.g. {self.internal_examples[key]!r}")
+        for elapsed, shown in sorted(self.slow, reverse=True)[:10]:
+            print(f"SLOW {elapsed:.2f} s: {shown!r}")
+
+
+def fuzz(count: int, seed_value: int) -> Tally:
+    tally = Tally()
+    values = st.fixed_dictionaries({n: decimals_for_inputs() for n in NAMES})
+    junk = st.one_of(
+        st.text(max_size=300),
+        st.binary(max_size=300).map(lambda b: b.decode("utf-8", errors="replace")),
+    )
+    case = st.one_of(
+        st.tuples(st.just("formula text"), formula_texts()),
+        st.tuples(st.just("unicode"), junk),
+        st.tuples(st.just("rulebook text"), rulebook_texts()),
+        st.tuples(st.just("formula ast"), formula_asts().map(print_expr)),
+        st.tuples(st.just("numeric ast"), numeric_formulas(NAMES).map(print_expr)),
+    )
+
+    @seed(seed_value)
+    @settings(
+        max_examples=count,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case, values)
+    def one(item: tuple[str, str], bindings: dict[str, Decimal]) -> None:
+        kind, text = item
+        tally.tried += 1
+        if kind == "rulebook text":
+            tally.run("rulebook parse", text, lambda: Rulebook.parse(text))
+            return
+        formula = tally.run(f"{kind} parse", text, lambda: Formula.parse(text))
+        if not isinstance(formula, Formula):
+            return
+        if any(t != "number" for t in formula.inputs.values()):
+            return
+        given_values = {n: bindings.get(n, Decimal(1)) for n in formula.names}
+        tally.run(f"{kind} evaluate", text, lambda: formula.evaluate(**given_values))
+        if tally.tried % 10_000 == 0:
+            print(f"... {tally.tried:,} inputs", file=sys.stderr, flush=True)
+
+    one()
+    return tally
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=10_000, help="how many inputs to try")
+    parser.add_argument("--seed", type=int, default=0, help="Hypothesis seed (reproducible)")
+    args = parser.parse_args(argv)
+    print(f"kinerja_engine {kinerja_engine.__version__}: fuzzing {args.count:,} inputs, "
+          f"seed {args.seed}")  # fmt: skip
+    start = time.perf_counter()
+    tally = fuzz(args.count, args.seed)
+    tally.report(time.perf_counter() - start)
+    return 1 if tally.escaped or tally.slow else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
