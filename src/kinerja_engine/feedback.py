@@ -59,7 +59,7 @@ from .nodes import (
     Num,
     Unary,
 )
-from .scoring import Appraisal, IndicatorResult, appraise, format_number_id
+from .scoring import Appraisal, IndicatorResult, appraise
 from .values import Label, fraction_to_decimal, normalize, round_half_up
 
 __all__ = [
@@ -142,12 +142,15 @@ def _templates(
 
 
 def _num(value: Fraction | Decimal | int, lang: str) -> str:
-    if lang == "id":
-        return format_number_id(value)
+    """At most 2 places, half up, without trailing zeros: 2,5 and 95,5 % (1.234,5 in id)."""
     exact = Fraction(value)
     if exact.denominator == 1:
-        return f"{exact.numerator:,}"
-    return f"{round_half_up(exact, 2):,.2f}"
+        text = f"{exact.numerator:,}"
+    else:
+        text = f"{round_half_up(exact, 2):,.2f}".rstrip("0").rstrip(".")
+    if lang == "id":
+        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return text
 
 
 # --------------------------------------------------------------------------- feedback
@@ -372,7 +375,7 @@ def what_if(
     realisasi kolaborasi: 2 → 4
     capaian kolaborasi: 66,67 → 120
     nilai RHK rhk2: 66,67 → 120
-    nilai hasil kerja: 83,27 → 104,60
+    nilai hasil kerja: 83,27 → 104,6
     rekomendasi rating hasil kerja: Di Bawah Ekspektasi → Sesuai Ekspektasi
         (baris tabel: 83,27 ∈ (-inf, 90) → 104,60 ∈ [90, 110))
     predikat: Butuh Perbaikan → Baik (sel (di_bawah, sesuai) → sel (sesuai, sesuai))
