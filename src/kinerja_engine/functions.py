@@ -19,7 +19,7 @@ Fraction(67, 25)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import (
     ROUND_HALF_UP,
@@ -33,6 +33,7 @@ from decimal import (
 )
 from fractions import Fraction
 from functools import reduce
+from math import gcd
 from typing import Any, Final
 
 from .errors import EvaluationError
@@ -210,12 +211,34 @@ def _x_weighted_mean(values: tuple[Fraction, ...], weights: tuple[Fraction, ...]
             f"weighted_mean(): {len(values)} values but {len(weights)} weights; "
             "each value needs exactly one weight"
         )
-    if any(w < 0 for w in weights):
-        raise EvaluationError("weighted_mean(): a weight is negative")
-    total = sum(weights, Fraction(0))
-    if total == 0:
+    for w in weights:
+        if w < 0:
+            raise EvaluationError("weighted_mean(): a weight is negative")
+    # Sums on numerators over a common denominator: one normalisation at the end instead of
+    # one per addition (Fraction arithmetic normalises every step); the same exact value.
+    total_num, total_den = _sum_ratios((w.numerator, w.denominator) for w in weights)
+    if total_num == 0:
         raise EvaluationError("weighted_mean(): the weights add up to zero")
-    return sum((v * w for v, w in zip(values, weights, strict=True)), Fraction(0)) / total
+    num, den = _sum_ratios(
+        (v.numerator * w.numerator, v.denominator * w.denominator)
+        for v, w in zip(values, weights, strict=True)
+    )
+    return Fraction(num * total_den, den * total_num)
+
+
+def _sum_ratios(ratios: Iterable[tuple[int, int]]) -> tuple[int, int]:
+    """Sum of n/d (d > 0) as (numerator, denominator) over the least common denominator."""
+    num, den = 0, 1
+    for n, d in ratios:
+        if d == den:
+            num += n
+        elif den % d == 0:
+            num += n * (den // d)
+        else:
+            g = gcd(den, d)
+            num = num * (d // g) + n * (den // g)
+            den = den // g * d
+    return num, den
 
 
 def _f_weighted_mean(values: tuple[Decimal, ...], weights: tuple[Decimal, ...]) -> Decimal:

@@ -50,6 +50,7 @@ from typing import Any
 
 from .checker import BandInfo, format_number
 from .errors import KinerjaError, ModelError, UsageError
+from .functions import FAST
 from .language import Formula, Rulebook
 from .models import Indicator, Period, Plan, TargetRange
 from .values import Label, fraction_to_decimal, normalize, round_half_up
@@ -108,8 +109,27 @@ def _format_en(value: Fraction | Decimal | int, places: int = 2, *, fixed: bool 
     return f"{rounded:,.{places}f}"
 
 
+# Fractions of the Decimals that recur from plan to plan (targets, realisasi, capaian):
+# a Fraction costs ~1 µs to build, a look-up ~0.1 µs. Equal Decimals give equal Fractions.
+_FRACTIONS: dict[Decimal, Fraction] = {}
+
+
+def _fraction(value: Decimal) -> Fraction:
+    found = _FRACTIONS.get(value)
+    if found is None:
+        if len(_FRACTIONS) > 50_000:  # bounded: memory stays flat over any number of plans
+            _FRACTIONS.clear()
+        found = _FRACTIONS[value] = Fraction(value)
+    return found
+
+
 def _exact(value: Any) -> Any:
     """Internal carry: numbers as Fractions (exact), everything else unchanged."""
+    kind = type(value)
+    if kind is Decimal:
+        return _fraction(value)
+    if kind is Label or kind is bool or kind is Fraction:
+        return value
     if isinstance(value, Decimal):
         return Fraction(value)
     if isinstance(value, tuple):
@@ -309,30 +329,155 @@ class Appraisal:
 # --------------------------------------------------------------------------- the pipeline
 
 
+class _Book:
+    """What the pipeline needs from one rulebook, looked up once instead of on every plan.
+
+    Everything here is derived from the checked, compiled rulebook (immutable), so sharing it
+    between appraisals changes no result: definitions' entry points, constant parameters,
+    signatures, the conversions in rulebook order, band rows as text, enum spellings resolved.
+    """
+
+    __slots__ = (
+        "book",
+        "conversions",
+        "exact",
+        "label",
+        "labels",
+        "names",
+        "params",
+        "program",
+        "raw",
+        "rows",
+        "signatures",
+    )
+
+    def __init__(self, book: Rulebook) -> None:
+        checked = book.checked
+        self.book = book
+        self.program = book.program
+        self.names = frozenset(checked.consts) | frozenset(checked.funcs)
+        self.exact = book.program._exact
+        self.raw: dict[str, Callable[..., Any]] = {}
+        self.params: dict[str, Any] = {}
+        self.signatures: dict[str, tuple[str, ...]] = {}
+        self.conversions = tuple(
+            (name, self.signature(name))
+            for name in book
+            if name.startswith("konversi_") and name in checked.funcs
+        )
+        self.rows: dict[str, tuple[tuple[Any, ...], ...] | None] = {}
+        self.label = f"{book.name} {book.version}".strip()
+        self.labels: dict[tuple[str, str], Label] = {}
+
+    def resolve(self, enum: str, text: str, what: str) -> Label:
+        """The member of ``enum`` written ``text``; successes are remembered (errors name
+        ``what``, so they are raised afresh every time)."""
+        key = (enum, text)
+        label = self.labels.get(key)
+        if label is None:
+            label = self.book.checked.enums[enum].resolve(text, what)
+            if len(self.labels) < 10_000:
+                self.labels[key] = label
+        return label
+
+    def entry(self, name: str) -> Callable[..., Any]:
+        fn = self.raw.get(name)
+        if fn is None:
+            fn = self.raw[name] = self.program.raw(name)
+        return fn
+
+    def signature(self, name: str) -> tuple[str, ...]:
+        sig = self.signatures.get(name)
+        if sig is None:
+            sig = self.signatures[name] = tuple(p for p, _ in self.program.signature(name))
+        return sig
+
+    def band_rows(self, name: str) -> tuple[tuple[Any, ...], ...] | None:
+        """Rows of band ``name`` with their interval text, or None if it is not a band."""
+        if name in self.rows:
+            return self.rows[name]
+        info = self.book.checked.funcs.get(name)
+        rows = None
+        if isinstance(info, BandInfo):
+            built = []
+            for lo, lo_closed, hi, hi_closed, _ in info.rows:
+                left = "[" if lo_closed else "("
+                right = "]" if hi_closed else ")"
+                lo_text = "-inf" if lo is None else format_number(lo)
+                hi_text = "inf" if hi is None else format_number(hi)
+                built.append((lo, lo_closed, hi, hi_closed, f"{left}{lo_text}, {hi_text}{right}"))
+            rows = tuple(built)
+        self.rows[name] = rows
+        return rows
+
+
+# Per compiled program; the entry keeps its rulebook alive, so an id is never reused while
+# cached. Bounded: rulebooks built on the fly (with_params in a loop) do not accumulate.
+_BOOKS: dict[int, _Book] = {}
+_MAX_BOOKS = 64
+
+
+def _book_info(book: Rulebook) -> _Book:
+    info = _BOOKS.get(id(book.program))
+    if info is None or info.program is not book.program:
+        if len(_BOOKS) >= _MAX_BOOKS:
+            _BOOKS.clear()
+        info = _BOOKS[id(book.program)] = _Book(book)
+    return info
+
+
 class _Run:
     """One appraisal in progress: the rulebook's definitions, a trace and the employee."""
+
+    __slots__ = ("book", "info", "notes", "plan", "trace", "who")
 
     def __init__(self, plan: Plan, book: Rulebook) -> None:
         self.plan = plan
         self.book = book
+        self.info = _book_info(book)
         self.trace: list[Step] = []
         self.notes: list[str] = []
-        self.who = f"{plan.employee.nip} ({plan.employee.name})"
+        employee = plan.employee
+        self.who = f"{employee.nip} ({employee.name})"
 
     def has(self, name: str) -> bool:
-        return name in self.book.checked.consts or name in self.book.checked.funcs
+        return name in self.info.names
 
     def call(self, name: str, *args: Any) -> Any:
-        """Call a rulebook definition exactly with internal (Fraction/Label) arguments."""
-        program = self.book.program
-        if all(_terminating(a) for a in args):
-            result = program.raw(name)(*(_as_decimal(a) for a in args))
-        else:
-            result = program._exact[name](*args)
-        return _exact(result)
+        """Call a rulebook definition exactly with internal (Fraction/Label) arguments.
+
+        Arguments that are finite decimals run on the fast (Decimal) path, the others on the
+        exact one; both give the same exact value, returned as a Fraction.
+        """
+        try:
+            fast = [_fast_arg(a) for a in args]
+        except ArithmeticError:  # a non-terminating fraction: only the exact path can take it
+            return _exact(self.info.exact[name](*args))
+        return _exact(self.info.entry(name)(*fast))
+
+    def call_fast(self, name: str, *args: Any) -> Any:
+        """Like :meth:`call` with arguments already Decimal (or labels): the raw result."""
+        return self.info.entry(name)(*args)
+
+    def call_carry(self, name: str, args: Sequence[Any], fast: Sequence[Any] | None) -> Any:
+        """:meth:`call` where ``fast`` are the same arguments as Decimals, when all are known.
+
+        Returns ``(exact, raw)``: the Fraction result and the raw one (a Decimal to carry into
+        the next call, or None when the exact path was taken).
+        """
+        if fast is None:
+            result = self.call(name, *args)
+            return result, _decimal_of(result)
+        raw = self.info.entry(name)(*fast)
+        return _exact(raw), (raw if type(raw) is Decimal else _decimal_of(raw))
 
     def param(self, name: str, default: Any) -> Any:
-        return self.call(name) if self.has(name) else default
+        if name not in self.info.names:
+            return default
+        params = self.info.params
+        if name not in params:
+            params[name] = self.call(name)
+        return params[name]
 
     def step(self, what: str, subject: str, rule: str, inputs: Mapping[str, Any], result: Any,
              detail: str = "") -> None:  # fmt: skip
@@ -340,6 +485,59 @@ class _Run:
 
     def fail(self, message: str) -> KinerjaError:
         return KinerjaError(f"employee {self.who}, plan {self.plan.id}: {message}")
+
+
+_FAST_DIVIDE = FAST.divide
+
+
+def _fast_arg(value: Any) -> Any:
+    """A Fraction as an exact Decimal (raises ``Inexact`` if it does not terminate)."""
+    kind = type(value)
+    if kind is Fraction:
+        if value.denominator == 1:
+            return Decimal(value.numerator)
+        # The FAST context traps Inexact: a quotient that does not terminate (within its
+        # precision) raises instead of rounding, and the caller takes the exact path.
+        return _FAST_DIVIDE(Decimal(value.numerator), Decimal(value.denominator))
+    if kind is tuple:
+        return tuple([_fast_arg(v) for v in value])
+    if isinstance(value, Fraction):  # pragma: no cover - Fraction subclasses
+        return _fast_arg(Fraction(value))
+    return value
+
+
+# Decimal forms of the weights and counts that recur in every plan (100, 50, 100/3, …).
+
+
+_DECIMALS: dict[tuple[int, int], Decimal | None] = {}
+
+
+def _decimal_of(value: Any) -> Decimal | None:
+    """The exact Decimal of a Fraction, or None if it does not terminate (or is not a number)."""
+    if type(value) is not Fraction:
+        return value if type(value) is Decimal else None
+    key = (value.numerator, value.denominator)
+    found = _DECIMALS.get(key, False)
+    if found is not False:
+        return found  # type: ignore[return-value]
+    try:
+        result: Decimal | None = _fast_arg(value)
+    except ArithmeticError:
+        result = None
+    if len(_DECIMALS) > 10_000:  # bounded: weights and counts recur, other values do not
+        _DECIMALS.clear()
+    _DECIMALS[key] = result
+    return result
+
+
+def _decimals(values: Sequence[Any]) -> tuple[Decimal, ...] | None:
+    out = []
+    for value in values:
+        dec = _decimal_of(value)
+        if dec is None:
+            return None
+        out.append(dec)
+    return tuple(out)
 
 
 def _terminating(value: Any) -> bool:
@@ -378,32 +576,41 @@ def _indicator_formula(run: _Run, text: str) -> Formula:
     return formula
 
 
-def _capaian(run: _Run, ind: Indicator, realisasi: Fraction, target: Any) -> tuple[Fraction, str]:
-    """Capaian of one indicator from its kind, its own formula, or its direction."""
+def _capaian(
+    run: _Run, ind: Indicator, realisasi: Fraction, target: Any, value: Decimal
+) -> tuple[Fraction, str, Decimal | None]:
+    """Capaian of one indicator from its kind, its own formula, or its direction.
+
+    ``value`` is the realisation as given (the Decimal that ``realisasi`` is exactly). Also
+    returns the capaian as a Decimal when the fast path computed it (None otherwise).
+    """
     if isinstance(target, TargetRange):
-        lo, hi = Fraction(target.lo), Fraction(target.hi)
+        lo, hi = _fraction(target.lo), _fraction(target.hi)
         values = {"realisasi": realisasi, "lo": lo, "hi": hi, "target": hi}
+        decimals = {"realisasi": value, "lo": target.lo, "hi": target.hi, "target": target.hi}
     else:
-        lo = hi = Fraction(target)
+        lo = hi = _fraction(target)
         values = {"realisasi": realisasi, "target": lo, "lo": lo, "hi": hi}
+        decimals = {"realisasi": value, "target": target, "lo": target, "hi": target}
     if ind.formula is not None:
         formula = _indicator_formula(run, ind.formula)
         used = {k: _as_decimal(values[k]) for k in formula.inputs}
         result = _exact(formula.evaluate_exact(**used))
         run.step("capaian", ind.id, ind.formula, {k: values[k] for k in formula.inputs}, result)
-        return result, ind.formula
+        return result, ind.formula, None
     name = f"capaian_{ind.kind}" if ind.kind else f"capaian_{ind.direction.value}"
     if not run.has(name):
         raise run.fail(
             f"indicator '{ind.id}': rulebook '{run.book.name}' has no definition '{name}'"
         )
-    params = list(run.book.program.signature(name))
-    args = [values.get(p, values["target"]) for p, _ in params]
-    result = run.call(name, *args)
-    run.step(
-        "capaian", ind.id, name, {p: a for (p, _), a in zip(params, args, strict=True)}, result
-    )
-    return result, name
+    params = run.info.signature(name)
+    # The model's Decimals go to the fast path as they are: converting them to Fractions and
+    # back would give equal numbers (the result is the same exact value either way).
+    fallback = decimals["target"]
+    raw = run.call_fast(name, *[decimals.get(p, fallback) for p in params])
+    result = _exact(raw)
+    run.step("capaian", ind.id, name, {p: values.get(p, values["target"]) for p in params}, result)
+    return result, name, raw if type(raw) is Decimal else None
 
 
 def _weights(run: _Run, given: Sequence[Fraction | None], what: str) -> list[Fraction]:
@@ -412,72 +619,92 @@ def _weights(run: _Run, given: Sequence[Fraction | None], what: str) -> list[Fra
         return [Fraction(100, len(given))] * len(given)
     if any(w is None for w in given):
         raise run.fail(f"{what}: either every weight is given or none is")
-    total = sum((w for w in given if w is not None), Fraction(0))
+    weights = [w for w in given if w is not None]
+    if all(w.denominator == 1 for w in weights):  # whole percentages: add integers
+        total = Fraction(sum(w.numerator for w in weights))
+    else:
+        total = sum(weights, Fraction(0))
     if total != 100:
         raise run.fail(
             f"{what}: weights add up to {format_number(total)} %, not 100 % "
             '(write thirds exactly, e.g. "100/3")'
         )
-    return [w for w in given if w is not None]
+    return weights
 
 
 def _band_row(run: _Run, name: str, value: Fraction) -> str:
-    info = run.book.checked.funcs.get(name)
-    if not isinstance(info, BandInfo):
+    rows = run.info.band_rows(name)
+    if rows is None:
         return ""
-    for lo, lo_closed, hi, hi_closed, _ in info.rows:
+    for lo, lo_closed, hi, hi_closed, text in rows:
         above = lo is None or (value >= lo if lo_closed else value > lo)
         below = hi is None or (value <= hi if hi_closed else value < hi)
         if above and below:
-            left = "[" if lo_closed else "("
-            right = "]" if hi_closed else ")"
-            lo_text = "-inf" if lo is None else format_number(lo)
-            hi_text = "inf" if hi is None else format_number(hi)
-            return f"{format_number_id(value)} ∈ {left}{lo_text}, {hi_text}{right}"
+            return f"{_shown_inside(value, lo, lo_closed, hi, hi_closed)} ∈ {text}"
     return ""
 
 
+def _shown_inside(value: Fraction, lo: Fraction | None, lo_closed: bool, hi: Fraction | None,
+                  hi_closed: bool) -> str:  # fmt: skip
+    """The value with as many places (2 or more) as it takes to read as inside its row.
+
+    109.999 in [90, 110) must not be shown as "110,00": the sentence would be false.
+    """
+    for places in range(2, 13):
+        shown = Fraction(round_half_up(value, places))
+        above = lo is None or (shown >= lo if lo_closed else shown > lo)
+        below = hi is None or (shown <= hi if hi_closed else shown < hi)
+        if above and below:
+            return format_number_id(value, places)
+    return f"{value.numerator}/{value.denominator}"
+
+
 def _indicator_stage(run: _Run, given: Mapping[str, Fraction] | None, given_rule: str) -> tuple[
-    list[tuple[Any, list[IndicatorResult]]], bool
+    list[tuple[Any, list[IndicatorResult], list[Decimal | None]]], bool
 ]:  # fmt: skip
-    """Capaian of every indicator; ``given`` supplies capaian directly (annual aggregation)."""
+    """Capaian of every indicator; ``given`` supplies capaian directly (annual aggregation).
+
+    Per RHK: the RHK, its indicator results, and each counted capaian as a Decimal when the
+    fast path computed it (None otherwise), to carry into the next call without conversion.
+    """
     plan = run.plan
     missing = False
-    out: list[tuple[Any, list[IndicatorResult]]] = []
+    out: list[tuple[Any, list[IndicatorResult], list[Decimal | None]]] = []
+    # First realisation per indicator, as Plan.realisation_for finds it.
+    reported: dict[str, Any] = {}
+    for r in plan.realisations:
+        reported.setdefault(r.indicator, r)
     for rhk in plan.rhk:
         weights = _weights(run, [i.weight for i in rhk.indicators], f"RHK '{rhk.id}'")
         results = []
+        raws: list[Decimal | None] = []
         for ind, weight in zip(rhk.indicators, weights, strict=True):
-            real = plan.realisation_for(ind.id)
+            real = reported.get(ind.id)
             target = ind.target
-            shown_target = target if isinstance(target, TargetRange) else Fraction(target)
-
-            def result(status: str, capaian: Fraction | None = None, rule: str = "",
-                       realisasi: Fraction | None = None,
-                       capped_from: Fraction | None = None) -> IndicatorResult:  # fmt: skip
-                return IndicatorResult(
-                    ind.id, ind.name, ind.unit_of_measure, ind.direction.value,  # noqa: B023
-                    shown_target, realisasi, status, capaian, weight, rule,  # noqa: B023
-                    capped_from,
-                )  # fmt: skip
-
+            shown_target = target if isinstance(target, TargetRange) else _fraction(target)
+            head = (ind.id, ind.name, ind.unit_of_measure, ind.direction.value, shown_target)
             if given is not None and ind.id in given:
                 capaian = given[ind.id]
-                results.append(result("reported", capaian, given_rule))
+                results.append(
+                    IndicatorResult(*head, None, "reported", capaian, weight, given_rule)
+                )
+                raws.append(None)
                 continue
             if real is None or (given is not None and ind.id not in given):
                 missing = True
                 run.step("capaian", ind.id, "belum dilaporkan", {}, None, "not yet reported")
-                results.append(result("not_reported"))
+                results.append(IndicatorResult(*head, None, "not_reported", None, weight, ""))
+                raws.append(None)
                 continue
             if real.not_applicable:
                 run.step("capaian", ind.id, "tidak berlaku", {}, None, "not applicable")
-                results.append(result("not_applicable"))
+                results.append(IndicatorResult(*head, None, "not_applicable", None, weight, ""))
+                raws.append(None)
                 continue
             assert real.value is not None
-            realisasi = Fraction(real.value)
+            realisasi = _fraction(real.value)
             try:
-                capaian, rule = _capaian(run, ind, realisasi, target)
+                capaian, rule, raw = _capaian(run, ind, realisasi, target, real.value)
             except KinerjaError as exc:
                 if exc.message.startswith(f"employee {run.who}"):
                     raise
@@ -486,11 +713,14 @@ def _indicator_stage(run: _Run, given: Mapping[str, Fraction] | None, given_rule
             if not isinstance(capaian, Fraction):
                 raise run.fail(f"indicator '{ind.id}': capaian must be a number, got {capaian}")
             if ind.cap is not None and capaian > Fraction(ind.cap):
-                capped_from, capaian = capaian, Fraction(ind.cap)
+                capped_from, capaian, raw = capaian, Fraction(ind.cap), ind.cap
                 run.step("cap", ind.id, f"cap {format_number(capaian)} %",
                          {"capaian": capped_from}, capaian, "cap applied")  # fmt: skip
-            results.append(result("reported", capaian, rule, realisasi, capped_from))
-        out.append((rhk, results))
+            results.append(
+                IndicatorResult(*head, realisasi, "reported", capaian, weight, rule, capped_from)
+            )
+            raws.append(raw)
+        out.append((rhk, results, raws))
     return out, missing
 
 
@@ -511,48 +741,68 @@ def _score(run: _Run, given: Mapping[str, Fraction] | None = None,
         )
         run.step("kebijakan", "", "kebijakan_realisasi_kosong", {}, policy,
                  "excluded and renormalised" if exclude else "result incomplete")  # fmt: skip
-    for (rhk, results), weight in zip(stage, rhk_weights, strict=True):
+    rhk_raws: list[Decimal | None] = []
+    for (rhk, results, raws), weight in zip(stage, rhk_weights, strict=True):
         counted = [r for r in results if r.counted]
-        nilai = None
+        nilai = nilai_raw = None
         if counted and not incomplete:
             capaian = tuple(r.capaian for r in counted)
             bobot = tuple(r.weight for r in counted)
-            nilai = run.call("nilai_rhk", capaian, bobot)
+            fast = _carried([raw for r, raw in zip(results, raws, strict=True) if r.counted],
+                            bobot)  # fmt: skip
+            nilai, nilai_raw = run.call_carry("nilai_rhk", (capaian, bobot), fast)
             run.step("nilai_rhk", rhk.id, "nilai_rhk", {"capaian": capaian, "bobot": bobot}, nilai)
         rhk_results.append(RhkResult(rhk.id, rhk.description, rhk.kind.value, weight, nilai,
                                      tuple(results)))  # fmt: skip
-    nilai_hk = None
+        rhk_raws.append(nilai_raw)
+    nilai_hk = nilai_hk_raw = None
     scored = [r for r in rhk_results if r.nilai is not None]
     if scored and not incomplete:
         values = tuple(r.nilai for r in scored)
         weights = tuple(r.weight for r in scored)
-        nilai_hk = run.call("nilai_hasil_kerja", values, weights)
+        fast = _carried(
+            [raw for r, raw in zip(rhk_results, rhk_raws, strict=True) if r.nilai is not None],
+            weights,
+        )
+        nilai_hk, nilai_hk_raw = run.call_carry("nilai_hasil_kerja", (values, weights), fast)
         run.step("nilai_hasil_kerja", "", "nilai_hasil_kerja",
                  {"nilai": values, "bobot": weights}, nilai_hk)  # fmt: skip
     elif not incomplete:
         incomplete = True
         run.notes.append("tidak ada indikator yang dapat dihitung")
-    return _ratings(run, rhk_results, nilai_hk, incomplete, unit_rating)
+    return _ratings(run, rhk_results, nilai_hk, incomplete, unit_rating, nilai_hk_raw)
+
+
+def _carried(raws: Sequence[Decimal | None], weights: Sequence[Fraction]) -> Any:
+    """Fast-path arguments (values, weights) as Decimals, or None if any is not known."""
+    if None in raws:
+        return None
+    decimals = _decimals(weights)
+    if decimals is None:
+        return None
+    return (tuple(raws), decimals)
 
 
 def _ratings(run: _Run, rhk_results: list[RhkResult], nilai_hk: Fraction | None,
-             incomplete: bool, unit_rating: str | None) -> Appraisal:  # fmt: skip
+             incomplete: bool, unit_rating: str | None,
+             nilai_raw: Decimal | None = None) -> Appraisal:  # fmt: skip
     plan = run.plan
     overrides = {o.what.value: o for o in plan.overrides}
     applied: list[tuple[str, Any, Any, str]] = []
-    rating_enum = run.book.enum("rating") if "rating" in run.book.checked.enums else None
+    info = run.info
 
     def resolve(text: str, what: str) -> Label:
-        if rating_enum is None:
+        if "rating" not in run.book.checked.enums:
             raise run.fail(f"rulebook '{run.book.name}' has no enum 'rating' for {what}")
         try:
-            return rating_enum.resolve(text, what)
+            return info.resolve("rating", text, what)
         except KinerjaError as exc:
             raise run.fail(exc.message) from exc
 
     recommended = None
     if nilai_hk is not None and run.has("rating_hasil_kerja"):
-        recommended = run.call("rating_hasil_kerja", nilai_hk)
+        fast = None if nilai_raw is None else (nilai_raw,)
+        recommended = run.call_carry("rating_hasil_kerja", (nilai_hk,), fast)[0]
         run.step("rating_hasil_kerja", "", "rating_hasil_kerja", {"nilai": nilai_hk},
                  recommended, _band_row(run, "rating_hasil_kerja", nilai_hk))  # fmt: skip
     hasil = recommended
@@ -581,7 +831,7 @@ def _ratings(run: _Run, rhk_results: list[RhkResult], nilai_hk: Fraction | None,
         run.notes.append("rating hasil kerja menunggu keputusan pejabat penilai")
     predikat_rec = None
     if hasil is not None and perilaku is not None and run.has("predikat_kinerja"):
-        predikat_rec = run.call("predikat_kinerja", hasil, perilaku)
+        predikat_rec = run.call_carry("predikat_kinerja", (hasil, perilaku), (hasil, perilaku))[0]
         run.step("predikat", "", "predikat_kinerja", {"hasil": hasil, "perilaku": perilaku},
                  predikat_rec, f"sel ({hasil.name}, {perilaku.name})")  # fmt: skip
     predikat = predikat_rec
@@ -595,7 +845,7 @@ def _ratings(run: _Run, rhk_results: list[RhkResult], nilai_hk: Fraction | None,
             raise run.fail(exc.message) from exc
         applied.append(("predikat", predikat_rec, predikat, o.reason))
         run.step("override", "", "predikat", {"rekomendasi": predikat_rec}, predikat, o.reason)
-    conversions = _conversions(run, nilai_hk, hasil, perilaku, predikat)
+    conversions = _conversions(run, nilai_hk, hasil, perilaku, predikat, nilai_raw)
     complete = predikat is not None and not incomplete
     return Appraisal(
         plan_id=plan.id,
@@ -615,37 +865,40 @@ def _ratings(run: _Run, rhk_results: list[RhkResult], nilai_hk: Fraction | None,
         conversions=conversions,
         notes=tuple(run.notes),
         trace=tuple(run.trace),
-        rulebook=f"{run.book.name} {run.book.version}".strip(),
+        rulebook=info.label,
     )
 
 
 def _conversions(run: _Run, nilai: Fraction | None, hasil: Label | None,
-                 perilaku: Label | None, predikat: Label | None) -> dict[str, Any]:  # fmt: skip
+                 perilaku: Label | None, predikat: Label | None,
+                 nilai_raw: Decimal | None = None) -> dict[str, Any]:  # fmt: skip
     plan = run.plan
+    months = len(plan.period.months)
     context: dict[str, Any] = {
         "predikat": predikat,
         "nilai_hasil_kerja": nilai,
         "rating_hasil_kerja": hasil,
         "rating_perilaku": perilaku,
-        "bulan": Fraction(len(plan.period.months)),
+        "bulan": Fraction(months),
     }
+    # The same arguments for the fast path (Decimals); a missing one means the exact path.
+    fast_context = {**context, "nilai_hasil_kerja": nilai_raw, "bulan": Decimal(months)}
     jenjang = plan.employee.position.jenjang
     if jenjang is not None and "jenjang" in run.book.checked.enums:
         try:
-            context["jenjang"] = run.book.enum("jenjang").resolve(jenjang.value, "jenjang")
+            context["jenjang"] = run.info.resolve("jenjang", jenjang.value, "jenjang")
         except KinerjaError:
             context["jenjang"] = None
+        fast_context["jenjang"] = context["jenjang"]
     results: dict[str, Any] = {}
-    for name in run.book:
-        if not name.startswith("konversi_") or name not in run.book.checked.funcs:
-            continue
-        params = [p for p, _ in run.book.program.signature(name)]
+    for name, params in run.info.conversions:
         missing = [p for p in params if context.get(p) is None]
         if missing:
             run.step("konversi", name, name, {}, None, f"not applicable: no {', '.join(missing)}")
             continue
         args = [context[p] for p in params]
-        value = run.call(name, *args)
+        fast = [fast_context.get(p) for p in params]
+        value = run.call_carry(name, args, None if None in fast else fast)[0]
         results[name.removeprefix("konversi_")] = value
         run.step("konversi", name, name, dict(zip(params, args, strict=True)), value)
     return results
@@ -690,11 +943,14 @@ def appraise_many(
     naming the employee and the problem; it never stops or alters the others.
     """
     for count, item in enumerate(plans, 1):
+        plan: Plan | None = None
         try:
             plan = item if isinstance(item, Plan) else Plan.model_validate(item)
-            yield appraise(plan, rulebook)
+            result = appraise(plan, rulebook)
         except KinerjaError as exc:
-            yield _error_result(item, exc)
+            # Once validated, the plan names its employee even when scoring fails.
+            result = _error_result(item if plan is None else plan, exc)
+        yield result
         if on_progress is not None:
             on_progress(count)
 

@@ -1,0 +1,474 @@
+"""Batch scoring at national scale: a stream of plans in, a summary out, memory flat.
+
+Input: an iterable of plans (models or raw dicts, as :func:`~kinerja_engine.scoring.appraise_many`
+takes) and a rulebook; or, for partitioned runs, a rulebook *name or text* plus the ranges of a
+synthetic workforce. Output: a :class:`BatchSummary` (counts by status and predikat, errors,
+and the per-unit distribution checks), while each :class:`~kinerja_engine.scoring.Appraisal`
+is handed to an optional callback and then dropped. Guarantees:
+
+- **flat memory**: nothing is kept per employee beyond the unit being checked; with
+  ``grouped=True`` (plans arrive unit by unit, as the synthetic generator and most HR exports
+  give them) a unit is checked and forgotten as soon as the next one starts;
+- **same pure functions everywhere**: one process, several processes or a Dask cluster all run
+  :func:`score_partition` → :func:`score_batch` → ``appraise_many``; summaries merge
+  exactly (:meth:`BatchSummary.merge`), so a partitioned run equals a single-process one;
+- Dask is optional (``pip install "kinerja_engine[dask]"``) and imported only inside the
+  functions that use it: ``import kinerja_engine`` never needs it.
+
+>>> from kinerja_engine import rulebooks
+>>> from kinerja_engine.synthetic import generate_plans, unit_predikat
+>>> seen = []
+>>> summary = score_batch(generate_plans(200, seed=1), rulebooks.load("gajahmungkur"),
+...                       unit_predikat=unit_predikat, on_progress=seen.append,
+...                       progress_every=100)
+>>> summary.count, seen, summary.units == len(summary.unit_reports)
+(200, [100, 200], True)
+>>> summary == score_partition(0, 200, seed=1, rulebook="gajahmungkur")
+True
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final, cast
+
+from .errors import KinerjaError, UsageError
+from .language import Rulebook
+from .models import Plan
+from .scoring import Appraisal, DistributionReport, appraise_many, check_distribution
+
+__all__ = [
+    "BatchSummary",
+    "UnitSummary",
+    "appraise_reference",
+    "dask_workforce_bag",
+    "load_rulebook",
+    "score_bag",
+    "score_batch",
+    "score_partition",
+    "score_workforce_dask",
+    "workforce_partitions",
+]
+
+#: Errors kept verbatim in a summary (the rest are only counted).
+MAX_ERRORS_KEPT: Final = 100
+
+UnitPredikat = Mapping[str, str] | Callable[[str], str | None] | str | None
+
+
+@dataclass(frozen=True, slots=True)
+class UnitSummary:
+    """The distribution check of one unit, reduced to what a national report needs."""
+
+    unit: str
+    unit_predikat: str
+    total: int
+    counts: tuple[tuple[str, int], ...]
+    violations: tuple[str, ...]
+    skipped: int
+
+    @property
+    def ok(self) -> bool:
+        """True when the unit meets every rule of the distribution curve."""
+        return not self.violations
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSummary:
+    """What a batch run found: counts, errors and the per-unit distribution checks.
+
+    ``unit_reports`` keeps one small :class:`UnitSummary` per checked unit (no employee
+    lists), in input order. Two summaries of consecutive parts :meth:`merge` into the summary
+    of the whole.
+    """
+
+    count: int = 0
+    status: tuple[tuple[str, int], ...] = ()
+    predikat: tuple[tuple[str, int], ...] = ()
+    errors: int = 0
+    first_errors: tuple[tuple[str, str], ...] = ()
+    units: int = 0
+    units_violating: int = 0
+    unit_reports: tuple[UnitSummary, ...] = field(default=(), repr=False)
+
+    def merge(self, other: BatchSummary) -> BatchSummary:
+        """The summary of this part followed by ``other``.
+
+        >>> a = BatchSummary(count=2, status=(("complete", 2),))
+        >>> a.merge(BatchSummary(count=1, status=(("error", 1),))).status
+        (('complete', 2), ('error', 1))
+        """
+        return BatchSummary(
+            count=self.count + other.count,
+            status=_add_counts(self.status, other.status),
+            predikat=_add_counts(self.predikat, other.predikat),
+            errors=self.errors + other.errors,
+            first_errors=(self.first_errors + other.first_errors)[:MAX_ERRORS_KEPT],
+            units=self.units + other.units,
+            units_violating=self.units_violating + other.units_violating,
+            unit_reports=self.unit_reports + other.unit_reports,
+        )
+
+    def violation_counts(self) -> dict[str, int]:
+        """How many units break each rule of the curve, most frequent first."""
+        counts: dict[str, int] = {}
+        for unit in self.unit_reports:
+            for rule in unit.violations:
+                counts[rule] = counts.get(rule, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _add_counts(
+    a: tuple[tuple[str, int], ...], b: tuple[tuple[str, int], ...]
+) -> tuple[tuple[str, int], ...]:
+    total = dict(a)
+    for key, n in b:
+        total[key] = total.get(key, 0) + n
+    return tuple(sorted(total.items()))
+
+
+def _unit_predikat_of(source: UnitPredikat, unit: str) -> str | None:
+    if source is None or isinstance(source, str):
+        return source
+    if isinstance(source, Mapping):
+        return source.get(unit)
+    return source(unit)
+
+
+class _Collector:
+    """Running counts plus the members of the unit(s) not yet checked."""
+
+    def __init__(
+        self,
+        book: Rulebook,
+        unit_predikat: UnitPredikat,
+        grouped: bool,
+        on_unit: Callable[[str, DistributionReport], None] | None,
+    ) -> None:
+        self.book = book
+        self.unit_predikat = unit_predikat
+        self.grouped = grouped
+        self.on_unit = on_unit
+        self.count = 0
+        self.status: dict[str, int] = {}
+        self.predikat: dict[str, int] = {}
+        self.errors = 0
+        self.first_errors: list[tuple[str, str]] = []
+        self.pending: dict[str, list[Appraisal]] = {}
+        self.units: list[UnitSummary] = []
+        self.check = unit_predikat is not None and "kelompok" in book.checked.enums
+
+    def add(self, result: Appraisal) -> None:
+        self.count += 1
+        self.status[result.status] = self.status.get(result.status, 0) + 1
+        if result.predikat is not None:
+            text = result.predikat.text
+            self.predikat[text] = self.predikat.get(text, 0) + 1
+        if result.error is not None:
+            self.errors += 1
+            if len(self.first_errors) < MAX_ERRORS_KEPT:
+                self.first_errors.append((result.plan_id, result.error))
+        if not self.check or not result.unit:
+            return
+        if self.grouped and self.pending and result.unit not in self.pending:
+            for unit in list(self.pending):
+                self.flush(unit)
+        # Only what check_distribution reads is kept: the NIP and the predikat.
+        slim = Appraisal(
+            result.plan_id,
+            result.employee,
+            "",
+            result.unit,
+            "",
+            result.status,
+            predikat=result.predikat,
+        )
+        self.pending.setdefault(result.unit, []).append(slim)
+
+    def flush(self, unit: str) -> None:
+        members = self.pending.pop(unit)
+        predikat = _unit_predikat_of(self.unit_predikat, unit)
+        if predikat is None:
+            return
+        report = check_distribution(predikat, members, self.book)
+        if self.on_unit is not None:
+            self.on_unit(unit, report)
+        self.units.append(
+            UnitSummary(
+                unit,
+                str(report.unit_predikat),
+                report.total,
+                tuple((k, v) for k, v in report.counts.items() if v),
+                tuple(v.rule for v in report.violations),
+                len(report.skipped),
+            )
+        )
+
+    def summary(self) -> BatchSummary:
+        for unit in list(self.pending):
+            self.flush(unit)
+        return BatchSummary(
+            count=self.count,
+            status=tuple(sorted(self.status.items())),
+            predikat=tuple(sorted(self.predikat.items())),
+            errors=self.errors,
+            first_errors=tuple(self.first_errors),
+            units=len(self.units),
+            units_violating=sum(1 for u in self.units if not u.ok),
+            unit_reports=tuple(self.units),
+        )
+
+
+def score_batch(
+    plans: Iterable[Plan | Mapping[str, Any]],
+    rulebook: Rulebook,
+    *,
+    unit_predikat: UnitPredikat = None,
+    on_progress: Callable[[int], None] | None = None,
+    progress_every: int = 10_000,
+    on_result: Callable[[Appraisal], None] | None = None,
+    on_unit: Callable[[str, DistributionReport], None] | None = None,
+    grouped: bool = True,
+) -> BatchSummary:
+    """Score a stream of plans; return the summary, never the list of results.
+
+    ``unit_predikat`` gives each unit's own predikat (one text for all, a mapping or a function
+    of the unit id); with it, every unit's employees are checked against the rulebook's
+    distribution curve at the end of the unit (``grouped=True``: plans arrive unit by unit)
+    or of the stream (``grouped=False``: members are kept, two short strings each, until the
+    end). ``on_progress(n)`` is called every ``progress_every`` plans and once at the end;
+    ``on_result`` sees every appraisal (to export it), ``on_unit`` every full unit report.
+    A plan that cannot be scored counts as an error result; it never stops the batch.
+
+    >>> from kinerja_engine import rulebooks
+    >>> from kinerja_engine.synthetic import generate_plans
+    >>> s = score_batch(generate_plans(50, seed=2), rulebooks.load("gajahmungkur"))
+    >>> s.count, sum(n for _, n in s.status), s.units
+    (50, 50, 0)
+    """
+    if progress_every < 1:
+        raise UsageError("progress_every must be at least 1")
+    collector = _Collector(rulebook, unit_predikat, grouped, on_unit)
+    count = 0
+    for result in appraise_many(plans, rulebook):
+        collector.add(result)
+        if on_result is not None:
+            on_result(result)
+        count += 1
+        if on_progress is not None and count % progress_every == 0:
+            on_progress(count)
+    if on_progress is not None and count % progress_every != 0:
+        on_progress(count)
+    return collector.summary()
+
+
+@functools.lru_cache(maxsize=8)
+def load_rulebook(name_or_text: str) -> Rulebook:
+    """A bundled rulebook by name, or one parsed from text, once per process.
+
+    Compiled rulebooks hold generated code and do not pickle; partitioned runs send the name
+    or the text and each worker process loads it here once.
+
+    >>> load_rulebook("gajahmungkur") is load_rulebook("gajahmungkur")
+    True
+    """
+    from . import rulebooks  # noqa: PLC0415 - keeps the batch module's import light
+
+    return rulebooks.load(name_or_text)
+
+
+def _book(rulebook: Rulebook | str) -> Rulebook:
+    return load_rulebook(rulebook) if isinstance(rulebook, str) else rulebook
+
+
+def score_partition(
+    start: int,
+    stop: int,
+    *,
+    seed: int = 0,
+    rulebook: Rulebook | str = "gajahmungkur",
+    period: str = "2026-Q1",
+    fault_rate: float = 0.0005,
+) -> BatchSummary:
+    """Generate employees ``start`` … ``stop - 1`` of the synthetic workforce and score them.
+
+    The unit of work of every partitioned run (processes, Dask). Units never cross a block
+    of :data:`~kinerja_engine.synthetic.BLOCK` employees, so partitions on block boundaries
+    check each unit whole.
+
+    >>> score_partition(0, 10, seed=5).count
+    10
+    """
+    from .synthetic import generate_plans, unit_predikat  # noqa: PLC0415 - a leaf module
+
+    plans = generate_plans(stop, seed=seed, start=start, period=period, fault_rate=fault_rate)
+    return score_batch(plans, _book(rulebook), unit_predikat=unit_predikat)
+
+
+def workforce_partitions(count: int, parts: int) -> list[tuple[int, int]]:
+    """Split ``count`` employees into about ``parts`` ranges on block boundaries.
+
+    >>> workforce_partitions(2500, 2)
+    [(0, 2000), (2000, 2500)]
+    """
+    from .synthetic import BLOCK  # noqa: PLC0415
+
+    if count < 0 or parts < 1:
+        raise UsageError("workforce_partitions() needs count >= 0 and parts >= 1")
+    blocks = -(-count // BLOCK)
+    per = max(1, -(-blocks // parts))
+    return [(b * BLOCK, min((b + per) * BLOCK, count)) for b in range(0, blocks, per)]
+
+
+# --------------------------------------------------------------------------- reference
+
+
+class _ExactOnly(dict[str, Callable[..., Any]]):
+    """Entry points that run only the exact (Fraction) function of each definition."""
+
+    def __init__(self, exact: Mapping[str, Callable[..., Any]]) -> None:
+        super().__init__()
+        self.exact = exact
+
+    def get(self, name: str, default: Any = None) -> Callable[..., Any]:
+        from .compiler import _to_fraction  # noqa: PLC0415
+
+        exact = self.exact[name]
+
+        def run(*args: Any) -> Any:
+            return exact(*(_to_fraction(a) for a in args))
+
+        return run
+
+
+def appraise_reference(record: Mapping[str, Any], rulebook: Rulebook) -> Appraisal:
+    """The reference path, slow on purpose: what the fast path must equal, result for result.
+
+    Full validation of JSON-ready data (``Plan.model_validate``), every rulebook definition
+    run on its exact (Fraction) implementation, and the pipeline's shared caches emptied
+    first, so nothing carries over from other plans. Errors become error results as
+    :func:`~kinerja_engine.scoring.appraise_many` makes them for a validated plan.
+
+    >>> from kinerja_engine import rulebooks
+    >>> from kinerja_engine.scoring import appraise
+    >>> from kinerja_engine.synthetic import generate_plans, generate_records
+    >>> book = rulebooks.load("gajahmungkur")
+    >>> appraise_reference(next(generate_records(1)), book) == appraise(
+    ...     next(generate_plans(1)), book)
+    True
+    """
+    from . import scoring  # noqa: PLC0415
+
+    try:
+        plan = Plan.model_validate(record)
+    except KinerjaError as exc:
+        return scoring._error_result(record, exc)
+    scoring._BOOKS.clear()
+    scoring._FRACTIONS.clear()
+    scoring._DECIMALS.clear()
+    run = scoring._Run(plan, rulebook)
+    run.info.raw = _ExactOnly(run.info.exact)
+    try:
+        return scoring._score(run)
+    except KinerjaError as exc:
+        if not exc.message.startswith("employee "):
+            exc = run.fail(exc.message)
+        return scoring._error_result(plan, exc)
+    finally:
+        scoring._BOOKS.clear()
+
+
+# --------------------------------------------------------------------------- Dask
+
+
+def _score_plans(plans: Iterable[Plan | Mapping[str, Any]], rulebook: str) -> list[Appraisal]:
+    # A module-level function (not a closure): Dask pickles it by reference to the workers.
+    # A list, not a generator: a partition may have to travel between workers.
+    return list(appraise_many(plans, load_rulebook(rulebook)))
+
+
+def score_bag(bag: Any, rulebook: str) -> Any:
+    """Score a ``dask.bag.Bag`` of plans (models or raw dicts): a bag of appraisals.
+
+    ``rulebook`` is a bundled name or rulebook text (loaded once per worker). Each partition
+    runs :func:`~kinerja_engine.scoring.appraise_many`, so errors become error results exactly
+    as in one process. Needs the ``dask`` extra.
+    """
+    return bag.map_partitions(_score_plans, rulebook)
+
+
+def _generate(
+    bounds: Iterable[tuple[int, int]], seed: int, period: str, fault_rate: float
+) -> list[Plan]:
+    from .synthetic import generate_plans  # noqa: PLC0415
+
+    return [
+        plan
+        for start, stop in bounds
+        for plan in generate_plans(
+            stop, seed=seed, start=start, period=period, fault_rate=fault_rate
+        )
+    ]
+
+
+def dask_workforce_bag(
+    count: int,
+    *,
+    seed: int = 0,
+    partitions: int = 2,
+    period: str = "2026-Q1",
+    fault_rate: float = 0.0005,
+) -> Any:
+    """The synthetic workforce as a ``dask.bag.Bag`` of plans, generated on the workers.
+
+    Only the ranges travel to the workers; each partition makes its own plans.
+    """
+    import dask.bag as db  # noqa: PLC0415 - optional dependency
+
+    ranges = workforce_partitions(count, partitions)
+    bag = cast(Any, db).from_sequence(ranges, npartitions=len(ranges) or 1)
+    return bag.map_partitions(_generate, seed, period, fault_rate)
+
+
+def _summarise(
+    bounds: Iterable[tuple[int, int]], seed: int, rulebook: str, period: str, fault_rate: float
+) -> list[BatchSummary]:
+    return [
+        score_partition(
+            start, stop, seed=seed, rulebook=rulebook, period=period, fault_rate=fault_rate
+        )
+        for start, stop in bounds
+    ]
+
+
+def score_workforce_dask(
+    count: int,
+    *,
+    seed: int = 0,
+    rulebook: str = "gajahmungkur",
+    partitions: int = 8,
+    period: str = "2026-Q1",
+    fault_rate: float = 0.0005,
+    scheduler: Any = None,
+) -> BatchSummary:
+    """Score ``count`` synthetic employees on Dask: one summary, equal to a one-process run.
+
+    Each partition runs :func:`score_partition` on a worker and returns only its summary;
+    the summaries are merged in partition order. ``scheduler`` is passed to ``compute`` (a
+    ``distributed.Client`` in use is picked up by default). Needs the ``dask`` extra.
+    """
+    import dask.bag as db  # noqa: PLC0415 - optional dependency
+
+    ranges = workforce_partitions(count, partitions)
+    if not ranges:
+        return BatchSummary()
+    bag = cast(Any, db).from_sequence(ranges, npartitions=len(ranges))
+    parts = bag.map_partitions(_summarise, seed, rulebook, period, fault_rate)
+    kwargs = {} if scheduler is None else {"scheduler": scheduler}
+    summaries: list[BatchSummary] = parts.compute(**kwargs)
+    total = BatchSummary()
+    for part in summaries:
+        total = total.merge(part)
+    return total
