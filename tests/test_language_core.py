@@ -183,3 +183,14 @@ def test_round_places_may_be_a_policy_parameter() -> None:
     assert book.with_params(tempat=1).evaluate("bulat", x="2.675") == Decimal("2.7")
     with pytest.raises(CheckError, match="known before evaluation"):
         Rulebook.parse('rulebook "r" def bulat(x, n) = round(x, n)')
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["round(514, abs()) <= 0", "round(1, between(1))", "round(1, [1] < true)", "round(1, -[])"],
+)
+def test_round_places_with_ill_typed_argument_is_a_check_error(text: str) -> None:
+    # Found by the 1,000,000-input fuzz run: the checker folded the places argument even when
+    # it was ill-typed and crashed inside a builtin (an internal error, not a CheckError).
+    with pytest.raises(CheckError):
+        Formula.parse(text)

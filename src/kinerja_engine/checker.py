@@ -447,8 +447,11 @@ class _Checker:
             given = bound.get(param)
             if given is None:
                 continue
+            before = len(self.diags)
             self.expect(given, scope, type_)
-            if builtin is not None and param in builtin.constant:
+            # Fold only a well-typed argument: folding an ill-typed one would run builtins on
+            # nonsense (e.g. abs() with no argument); its own error is already reported.
+            if builtin is not None and param in builtin.constant and len(self.diags) == before:
                 self._constant_places(given, name, param)
         return _known(returns)
 
