@@ -50,7 +50,7 @@ from .nodes import (
     RulebookNode,
     Unary,
 )
-from .values import Label, check_size
+from .values import Label, check_size, is_terminating
 
 __all__ = [
     "MAX_CALL_DEPTH",
@@ -89,12 +89,7 @@ def format_number(value: Fraction) -> str:
     """
     from .values import display_decimal, fraction_to_decimal, normalize  # noqa: PLC0415
 
-    den = value.denominator
-    while den % 2 == 0:
-        den //= 2
-    while den % 5 == 0:
-        den //= 5
-    if den != 1:
+    if not is_terminating(value):
         return f"{value.numerator}/{value.denominator}"
     return display_decimal(normalize(fraction_to_decimal(value)))
 

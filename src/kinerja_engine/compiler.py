@@ -65,6 +65,7 @@ from .values import (
     Label,
     check_size,
     fraction_to_decimal,
+    is_terminating,
     normalize,
     normalize_precision,
     to_decimal,
@@ -102,14 +103,6 @@ class _NotExact(ArithmeticError):
 
 def _not_exact() -> Any:
     raise _NotExact
-
-
-def _is_terminating(value: Fraction) -> bool:
-    den = value.denominator
-    for p in (2, 5):
-        while den % p == 0:
-            den //= p
-    return den == 1
 
 
 def _to_fraction(value: Any) -> Any:
@@ -246,7 +239,7 @@ class _Gen:
         """A generated name bound to ``value`` in the namespace (numbers per variant)."""
         if isinstance(value, Fraction):
             if fast:
-                if not _is_terminating(value):
+                if not is_terminating(value):
                     return "_not_exact()"
                 value = fraction_to_decimal(value)
             key: Any = (
@@ -474,7 +467,7 @@ class _Gen:
                 not isinstance(weights, tuple)
                 or len(weights) != len(values)
                 or not 1 <= len(values) <= _MAX_INLINE_ITEMS
-                or not all(_is_terminating(w) and w >= 0 for w in weights)
+                or not all(is_terminating(w) and w >= 0 for w in weights)
             ):
                 return None
             decimals = [fraction_to_decimal(w) for w in weights]
@@ -541,7 +534,7 @@ class _Gen:
 
     def _bound(self, value: Fraction) -> str:
         name = f"bound{len(self.namespace)}"
-        self.namespace[name] = fraction_to_decimal(value) if _is_terminating(value) else value
+        self.namespace[name] = fraction_to_decimal(value) if is_terminating(value) else value
         return name
 
     def _matrix(
@@ -788,10 +781,10 @@ def _compile_const(gen: _Gen, book: CheckedRulebook, name: str, ident: int) -> N
     gen.namespace[f"xc{ident}"] = value
     if isinstance(value, Fraction):
         gen.namespace[f"fc{ident}"] = (
-            fraction_to_decimal(value) if _is_terminating(value) else _Unexact()
+            fraction_to_decimal(value) if is_terminating(value) else _Unexact()
         )
     elif isinstance(value, tuple):
-        terminating = all(_is_terminating(v) for v in value)
+        terminating = all(is_terminating(v) for v in value)
         gen.namespace[f"fc{ident}"] = (
             tuple(fraction_to_decimal(v) for v in value) if terminating else _Unexact()
         )

@@ -540,18 +540,6 @@ def _decimals(values: Sequence[Any]) -> tuple[Decimal, ...] | None:
     return tuple(out)
 
 
-def _terminating(value: Any) -> bool:
-    if isinstance(value, Fraction):
-        den = value.denominator
-        for p in (2, 5):
-            while den % p == 0:
-                den //= p
-        return den == 1
-    if isinstance(value, tuple):
-        return all(_terminating(v) for v in value)
-    return True
-
-
 def _as_decimal(value: Any) -> Any:
     if isinstance(value, Fraction):
         return fraction_to_decimal(value)

@@ -35,6 +35,7 @@ __all__ = [
     "check_size",
     "display_decimal",
     "fraction_to_decimal",
+    "is_terminating",
     "normalize",
     "normalize_precision",
     "round_half_up",
@@ -131,6 +132,19 @@ def to_decimal(value: object, what: str = "value") -> Decimal:
     ):
         raise BindingError(f"{what}: number is too large or too precise ({value!r})")
     return result
+
+
+def is_terminating(value: Fraction) -> bool:
+    """Whether ``value`` is a finite decimal (its denominator is 2^a·5^b).
+
+    >>> is_terminating(Fraction(3, 8)), is_terminating(Fraction(1, 3))
+    (True, False)
+    """
+    den = value.denominator
+    for p in (2, 5):
+        while den % p == 0:
+            den //= p
+    return den == 1
 
 
 def fraction_to_decimal(value: Fraction, what: str = "value", digits: int = 34) -> Decimal:
