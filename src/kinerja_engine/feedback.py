@@ -59,8 +59,8 @@ from .nodes import (
     Num,
     Unary,
 )
-from .scoring import Appraisal, IndicatorResult, appraise
-from .values import Label, fraction_to_decimal, normalize, round_half_up
+from .scoring import Appraisal, IndicatorResult, _format_en, appraise, format_number_id
+from .values import Label, fraction_to_decimal, normalize
 
 __all__ = [
     "Change",
@@ -143,14 +143,10 @@ def _templates(
 
 def _num(value: Fraction | Decimal | int, lang: str) -> str:
     """At most 2 places, half up, without trailing zeros: 2,5 and 95,5 % (1.234,5 in id)."""
-    exact = Fraction(value)
-    if exact.denominator == 1:
-        text = f"{exact.numerator:,}"
-    else:
-        text = f"{round_half_up(exact, 2):,.2f}".rstrip("0").rstrip(".")
-    if lang == "id":
-        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-    return text
+    # The scoring module's formatting, with the zeros a sentence does not need trimmed.
+    text = format_number_id(value) if lang == "id" else _format_en(value)
+    point = "," if lang == "id" else "."
+    return text.rstrip("0").rstrip(point) if point in text else text
 
 
 # --------------------------------------------------------------------------- feedback
