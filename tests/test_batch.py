@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tracemalloc
 from collections import Counter
 from fractions import Fraction
@@ -27,11 +28,27 @@ def test_fast_path_equals_reference_path_on_generated_employees() -> None:
     book = rulebooks.load(BOOK)
     n = 1500
     fast = list(appraise_many(generate_plans(n, seed=21, fault_rate=0.01), book))
-    for record, result in zip(generate_records(n, seed=21, fault_rate=0.01), fast, strict=True):
+    bare = appraise_many(generate_plans(n, seed=21, fault_rate=0.01), book, trace=False)
+    records = generate_records(n, seed=21, fault_rate=0.01)
+    for record, result, result_bare in zip(records, fast, bare, strict=True):
         ref = appraise_reference(record, book)
         assert ref == result
         assert ref.to_dict() == result.to_dict()
+        # The batch path (no trace) gives the same appraisal, less the trace.
+        assert dataclasses.replace(ref, trace=()) == result_bare
+        assert not result_bare.trace
     assert {r.status for r in fast} == {"complete", "incomplete", "error"}
+    assert sum(len(r.trace) for r in fast) > n
+
+
+def test_batch_results_have_no_trace_unless_asked() -> None:
+    book = rulebooks.load(BOOK)
+    bare: list[Any] = []
+    traced: list[Any] = []
+    score_batch(generate_plans(30, seed=4), book, on_result=bare.append)
+    score_batch(generate_plans(30, seed=4), book, on_result=traced.append, trace=True)
+    assert all(not r.trace for r in bare) and all(r.trace for r in traced if r.ok)
+    assert [dataclasses.replace(r, trace=()) for r in traced] == bare
 
 
 def test_summary_counts_everything_and_progress_is_reported() -> None:

@@ -231,6 +231,7 @@ def score_batch(
     on_result: Callable[[Appraisal], None] | None = None,
     on_unit: Callable[[str, DistributionReport], None] | None = None,
     grouped: bool = True,
+    trace: bool = False,
 ) -> BatchSummary:
     """Score a stream of plans; return the summary, never the list of results.
 
@@ -241,6 +242,9 @@ def score_batch(
     end). ``on_progress(n)`` is called every ``progress_every`` plans and once at the end;
     ``on_result`` sees every appraisal (to export it), ``on_unit`` every full unit report.
     A plan that cannot be scored counts as an error result; it never stops the batch.
+    The appraisals carry no trace unless ``trace=True`` (see
+    :func:`~kinerja_engine.scoring.appraise`): a summary does not need one, and an exporter
+    that does can ask for it.
 
     >>> from kinerja_engine import rulebooks
     >>> from kinerja_engine.synthetic import generate_plans
@@ -252,7 +256,7 @@ def score_batch(
         raise UsageError("progress_every must be at least 1")
     collector = _Collector(rulebook, unit_predikat, grouped, on_unit)
     count = 0
-    for result in appraise_many(plans, rulebook):
+    for result in appraise_many(plans, rulebook, trace=trace):
         collector.add(result)
         if on_result is not None:
             on_result(result)
@@ -368,6 +372,7 @@ def appraise_reference(record: Mapping[str, Any], rulebook: Rulebook) -> Apprais
     scoring._BOOKS.clear()
     scoring._FRACTIONS.clear()
     scoring._DECIMALS.clear()
+    scoring._EQUAL_WEIGHTS.clear()
     run = scoring._Run(plan, rulebook)
     run.info.raw = _ExactOnly(run.info.exact)
     try:

@@ -212,7 +212,7 @@ def _x_weighted_mean(values: tuple[Fraction, ...], weights: tuple[Fraction, ...]
             "each value needs exactly one weight"
         )
     for w in weights:
-        if w < 0:
+        if w.numerator < 0:  # a Fraction's sign is its numerator's (cheaper than w < 0)
             raise EvaluationError("weighted_mean(): a weight is negative")
     # Sums on numerators over a common denominator: one normalisation at the end instead of
     # one per addition (Fraction arithmetic normalises every step); the same exact value.
