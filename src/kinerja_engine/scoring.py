@@ -342,6 +342,7 @@ class _Book:
         "book",
         "conversions",
         "exact",
+        "formulas",
         "label",
         "labels",
         "names",
@@ -369,6 +370,7 @@ class _Book:
         self.rows: dict[str, tuple[tuple[Any, ...], ...] | None] = {}
         self.label = f"{book.name} {book.version}".strip()
         self.labels: dict[tuple[str, str], Label] = {}
+        self.formulas: dict[str, Formula] = {}
 
     def resolve(self, enum: str, text: str, what: str) -> Label:
         """The member of ``enum`` written ``text``; successes are remembered (errors name
@@ -416,6 +418,7 @@ class _Book:
 # cached. Bounded: rulebooks built on the fly (with_params in a loop) do not accumulate.
 _BOOKS: dict[int, _Book] = {}
 _MAX_BOOKS = 64
+_MAX_FORMULAS = 1_000
 
 
 def _book_info(book: Rulebook) -> _Book:
@@ -541,6 +544,7 @@ def _fast_args(args: Sequence[Any]) -> list[Any] | None:
     out: list[Any] = []
     for value in args:
         kind = type(value)
+        converted: Any
         if kind is Fraction:
             converted = _decimal_of(value)
         elif kind is tuple:
@@ -578,15 +582,18 @@ _VALUE: dict[Enum, str] = {m: m.value for enum in (Direction, RhkKind) for m in 
 _FORMULA_INPUTS = {"realisasi": "number", "target": "number", "lo": "number", "hi": "number"}
 
 
-# Compiled indicator formulas per rulebook program, so a formula text is parsed once.
-_FORMULAS: dict[int, dict[str, Formula]] = {}
-
-
 def _indicator_formula(run: _Run, text: str) -> Formula:
-    cache = _FORMULAS.setdefault(id(run.book.program), {})
+    """An indicator's own formula, compiled against the rulebook once per text.
+
+    The cache lives with the rulebook's other derived data (so a new rulebook never sees an
+    old one's formulas) and is bounded: a service fed endless distinct texts stays flat.
+    """
+    cache = run.info.formulas
     formula = cache.get(text)
     if formula is None:
         formula = run.book.formula(text, inputs=_FORMULA_INPUTS)
+        if len(cache) >= _MAX_FORMULAS:
+            cache.clear()
         cache[text] = formula
     return formula
 
