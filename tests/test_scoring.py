@@ -382,7 +382,7 @@ def test_annual_worst_and_last_are_annual_results(book: Any) -> None:
     worst = appraise_year(plans, book, policy="terburuk")
     last = appraise_year(plans, book, policy="periode_terakhir")
     assert worst.period == last.period == "2026"
-    # Every quarter is rated Baik; Q1 has the lowest value (83 % of cases, 75 % of activities).
+    # Q1 has the worst predikat (Butuh Perbaikan; the others are Baik) and the lowest value.
     lowest = min(quarterly, key=lambda a: a.nilai_hasil_kerja or 0)
     assert lowest.period == "2026-Q1"
     assert worst.nilai_hasil_kerja == lowest.nilai_hasil_kerja
@@ -398,3 +398,81 @@ def test_extends_resolves_bundled_rulebooks() -> None:
 
     with pytest.raises(KinerjaError, match="extends"):
         Rulebook.parse(text)
+
+
+def test_annual_worst_breaks_a_tie_of_predikat_by_the_lowest_value(book: Any) -> None:
+    # Q2, Q3 and Q4 are all Baik (nilai 105.46, 95.96, 115.39): the worst is Q3, the lowest
+    # value among the worst predikat, whatever order the plans come in.
+    plans = [_quarter(q, QUARTERS[q - 1]) for q in (4, 2, 3)]
+    q3 = appraise(plans[2], book)
+    assert [str(appraise(p, book).predikat) for p in plans] == ["Baik"] * 3
+    worst = appraise_year(plans, book, policy="terburuk")
+    assert worst.nilai_hasil_kerja == q3.nilai_hasil_kerja
+    assert (worst.plan_id, worst.period, worst.status) == ("skp-2026-q4@2026", "2026", "complete")
+    assert worst.indicator("waktu").rule == "capaian 2026-Q3"
+    steps = [s for s in worst.trace if s.what == "agregasi"]
+    assert [(s.subject, s.rule, dict(s.inputs), s.result, s.detail) for s in steps] == [
+        ("", "agregasi_tahunan", {"periode": ("2026-Q2", "2026-Q3", "2026-Q4")}, "terburuk", ""),
+        ("", "terburuk", {}, "2026-Q3", "periode terburuk: 2026-Q3"),
+    ]
+
+
+def test_annual_last_period_takes_its_capaian_into_the_annual_plan(book: Any) -> None:
+    plans = [_quarter(q, v) for q, v in enumerate(QUARTERS, 1)]
+    q4 = appraise(plans[-1], book)
+    # The annual plan has no realisations of its own: the last period's capaian stand in.
+    data = plan_data(id="skp-2026", period="2026")
+    data["realisations"] = []
+    last = appraise_year(plans, book, annual=Plan.model_validate(data), policy="periode_terakhir")
+    assert (last.plan_id, last.period, last.status) == ("skp-2026", "2026", "complete")
+    assert last.nilai_hasil_kerja == q4.nilai_hasil_kerja
+    for ind in ("waktu", "kasus", "vaksin", "ikm", "sosialisasi", "kolaborasi"):
+        assert last.indicator(ind).capaian == q4.indicator(ind).capaian
+        assert last.indicator(ind).rule == "capaian 2026-Q4"
+        assert last.indicator(ind).realisasi is None  # a capaian given, not a realisasi
+    assert last.trace[0].what == "agregasi" and last.trace[0].result == "periode_terakhir"
+
+
+def test_annual_mean_traces_every_indicator_and_is_the_rulebook_default(book: Any) -> None:
+    plans = [_quarter(q, v) for q, v in enumerate(QUARTERS, 1)]
+    quarterly = [appraise(p, book) for p in plans]
+    mean = appraise_year(plans, book)  # permenpanrb-6-2022: agregasi.rata_capaian
+    assert mean == appraise_year(plans, book, policy="rata_capaian")
+    assert mean.indicator("kasus").rule == "rata-rata capaian 2026-Q1…2026-Q4"
+    step = next(s for s in mean.trace if s.rule == "rata_capaian" and s.subject == "kasus")
+    assert step.what == "agregasi"
+    assert step.inputs == {"capaian": tuple(a.indicator("kasus").capaian for a in quarterly)}
+    # 100/120, 125/120, 110/120 and 140/120 of target: the mean is 475/480 = 98 23/24 %.
+    assert step.result == mean.indicator("kasus").capaian == Fraction(2375, 24)
+
+
+def test_annual_errors_say_what_is_missing(book: Any) -> None:
+    plans = [_quarter(q, v) for q, v in enumerate(QUARTERS, 1)]
+    with pytest.raises(KinerjaError) as empty:
+        appraise_year([], book)
+    assert empty.value.message == "appraise_year() needs at least one periodic plan"
+    with pytest.raises(KinerjaError) as unknown:
+        appraise_year(plans, book, policy="median")
+    assert unknown.value.message.endswith(": unknown annual aggregation policy 'median'")
+    with pytest.raises(KinerjaError) as cumulative:
+        appraise_year(plans, book, policy="kumulatif")
+    assert cumulative.value.message.endswith(
+        ": the kumulatif policy needs the annual plan with annual targets"
+    )
+    unrated = []
+    for q, values in enumerate(QUARTERS, 1):
+        data = plan_data(id=f"skp-2026-q{q}", period=f"2026-Q{q}", behaviour=None)
+        data["realisations"] = [{"indicator": k, "value": v} for k, v in values.items()]
+        unrated.append(Plan.model_validate(data))
+    with pytest.raises(KinerjaError) as no_predikat:
+        appraise_year(unrated, book, policy="terburuk")
+    assert no_predikat.value.message == (
+        "employee 198609262015051001 (Siti Rahma), plan skp-2026-q4@2026: "
+        "no periodic result has a predikat to take the worst of"
+    )
+    bare = rulebooks.load('rulebook "tanpa-agregasi" version "1" const x = 1')
+    with pytest.raises(KinerjaError) as no_policy:
+        appraise_year(plans, bare)
+    assert no_policy.value.message.endswith(
+        ": rulebook 'tanpa-agregasi' defines no agregasi_tahunan policy"
+    )
