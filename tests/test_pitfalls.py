@@ -409,6 +409,55 @@ def test_explained_band_row_contains_the_value_it_shows() -> None:
     assert shown <= hi if match[5] == "]" else shown < hi, line
 
 
+# Bands with every kind of bound: open or closed below and above, unbounded at both ends.
+OPEN_BELOW = P6.extend(
+    'rulebook "batas" band rating_hasil_kerja(nilai) {'
+    " (-inf, 90] -> rating.di_bawah, (90, 110] -> rating.sesuai, (110, inf) -> rating.di_atas }"
+)
+CLOSED_BELOW = P6.extend(
+    'rulebook "batas" band rating_hasil_kerja(nilai) {'
+    " (-inf, 90) -> rating.di_bawah, [90, 110) -> rating.sesuai, [110, inf) -> rating.di_atas }"
+)
+
+
+@pytest.mark.parametrize(
+    ("book", "nilai", "detail"),
+    [
+        (CLOSED_BELOW, "90", "90 ∈ [90, 110)"),  # a closed lower bound takes its own value
+        (CLOSED_BELOW, "110", "110 ∈ [110, inf)"),
+        (CLOSED_BELOW, "109.999", "109,999 ∈ [90, 110)"),  # 110,00 would be outside the row
+        (CLOSED_BELOW, "89.999", "89,999 ∈ (-inf, 90)"),
+        (CLOSED_BELOW, "90.004", "90,00 ∈ [90, 110)"),
+    ]
+    + [
+        (OPEN_BELOW, nilai, detail)
+        for nilai, detail in [
+            ("90", "90 ∈ (-inf, 90]"),  # a closed upper bound takes its own value
+            ("89.996", "90,00 ∈ (-inf, 90]"),  # shown as the bound: still inside the row
+            ("90.001", "90,001 ∈ (90, 110]"),  # 90,00 would be outside an open lower bound
+            ("110", "110 ∈ (90, 110]"),
+            ("110.004", "110,004 ∈ (110, inf)"),
+            ("-5", "-5 ∈ (-inf, 90]"),
+            ("250", "250 ∈ (110, inf)"),  # whole numbers: no decimals
+            # 12 places are not enough to read as above 90: the exact fraction is shown.
+            ("90.0000000000001", "900000000000001/10000000000000 ∈ (90, 110]"),
+        ]
+    ],
+)
+def test_band_row_detail_names_the_row_with_a_value_inside_it(
+    book: Rulebook, nilai: str, detail: str
+) -> None:
+    # The rating step's detail is the sentence the explanation prints next to the rating.
+    result = score([ind("k", 100, weight=100)], {"k": nilai}, book, jenjang=None)
+    assert result.nilai_hasil_kerja == F(nilai)
+    step = next(s for s in result.trace if s.what == "rating_hasil_kerja")
+    assert (step.rule, step.detail) == ("rating_hasil_kerja", detail)
+    assert dict(step.inputs) == {"nilai": F(nilai)}
+    # Without a band (the evaluator rates), there is no row to name.
+    bare = score([ind("k", 100, weight=100)], {"k": nilai}, P6, jenjang=None)
+    assert not [s for s in bare.trace if s.what == "rating_hasil_kerja"]
+
+
 # =========================================================================================
 # "Weights that do not sum to 100 % (and thirds that cannot be written as two-decimal %)"
 
