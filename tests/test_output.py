@@ -446,7 +446,9 @@ def test_error_result_of_an_invalid_raw_plan(
     assert (bad.plan_id, bad.employee, bad.employee_name, bad.unit, bad.period) == (
         plan_id, employee, "", "", "",
     )  # fmt: skip
-    assert (bad.status, bad.ok, bad.error) == ("error", False, error)
+    assert (bad.status, bad.ok, bad.error, bad.rulebook) == (
+        "error", False, error, "gajahmungkur-keluaran 1",
+    )  # fmt: skip
     assert bad.rhk == () and bad.nilai_hasil_kerja is None and bad.predikat is None
     assert bad.trace == () and bad.conversions == {}
     assert good.status == "complete"
@@ -487,7 +489,7 @@ def test_error_result_json_exactly() -> None:
         '  "unit": "gajahmungkur",\n'
         '  "period": "2026-Q2",\n'
         '  "status": "error",\n'
-        '  "rulebook": "",\n'
+        '  "rulebook": "gajahmungkur-keluaran 1",\n'
         '  "rhk": [],\n'
         '  "nilai_hasil_kerja": null,\n'
         '  "rating_hasil_kerja_rekomendasi": null,\n'

@@ -368,7 +368,7 @@ def appraise_reference(record: Mapping[str, Any], rulebook: Rulebook) -> Apprais
     try:
         plan = Plan.model_validate(record)
     except KinerjaError as exc:
-        return scoring._error_result(record, exc)
+        return scoring._error_result(record, exc, rulebook)
     scoring._BOOKS.clear()
     scoring._FRACTIONS.clear()
     scoring._DECIMALS.clear()
@@ -380,7 +380,7 @@ def appraise_reference(record: Mapping[str, Any], rulebook: Rulebook) -> Apprais
     except KinerjaError as exc:
         if not exc.message.startswith("employee "):
             exc = run.fail(exc.message)
-        return scoring._error_result(plan, exc)
+        return scoring._error_result(plan, exc, rulebook)
     finally:
         scoring._BOOKS.clear()
 

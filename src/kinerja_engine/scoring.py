@@ -977,13 +977,15 @@ def appraise(
         raise run.fail(exc.message) from exc
 
 
-def _error_result(item: Any, exc: KinerjaError) -> Appraisal:
+def _error_result(item: Any, exc: KinerjaError, book: Rulebook) -> Appraisal:
+    # The rulebook is named even here: an error report says which rules refused the plan.
+    label = _book_info(book).label
     if isinstance(item, Plan):
         return Appraisal(item.id, item.employee.nip, item.employee.name, item.employee.unit,
-                         str(item.period), "error", error=exc.message)  # fmt: skip
+                         str(item.period), "error", error=exc.message, rulebook=label)  # fmt: skip
     employee = exc.employee if isinstance(exc, ModelError) and exc.employee else "?"
     plan_id = str(item.get("id", "?")) if isinstance(item, Mapping) else "?"
-    return Appraisal(plan_id, employee, "", "", "", "error", error=exc.message)
+    return Appraisal(plan_id, employee, "", "", "", "error", error=exc.message, rulebook=label)
 
 
 def appraise_many(
@@ -1006,7 +1008,7 @@ def appraise_many(
             result = appraise(plan, rulebook, trace=trace)
         except KinerjaError as exc:
             # Once validated, the plan names its employee even when scoring fails.
-            result = _error_result(item if plan is None else plan, exc)
+            result = _error_result(item if plan is None else plan, exc, rulebook)
         yield result
         if on_progress is not None:
             on_progress(count)
