@@ -1,6 +1,7 @@
 """The scoring pipeline (issue: typed models and the scoring pipeline, every number explained)."""
 
 import copy
+import dataclasses
 import json
 from decimal import Decimal
 from fractions import Fraction
@@ -444,6 +445,42 @@ def test_annual_mean_traces_every_indicator_and_is_the_rulebook_default(book: An
     assert step.inputs == {"capaian": tuple(a.indicator("kasus").capaian for a in quarterly)}
     # 100/120, 125/120, 110/120 and 140/120 of target: the mean is 475/480 = 98 23/24 %.
     assert step.result == mean.indicator("kasus").capaian == Fraction(2375, 24)
+
+
+def test_annual_cumulative_sums_the_realisasi_against_the_annual_targets(book: Any) -> None:
+    plans = [_quarter(q, v) for q, v in enumerate(QUARTERS, 1)]
+    # Not applicable in Q2: counts as nothing towards the year, not as an error.
+    q2 = plans[1].model_dump()
+    q2["realisations"] = [
+        *q2["realisations"][:5],
+        {"indicator": "kolaborasi", "not_applicable": True},
+    ]
+    plans[1] = Plan.model_validate(q2)
+    annual = plan_data(id="skp-2026", period="2026")
+    targets = {"waktu": 12, "kasus": 480, "vaksin": 4000, "ikm": "320-360", "sosialisasi": 320,
+               "kolaborasi": 16}  # fmt: skip
+    for rhk in annual["rhk"]:
+        for ind in rhk["indicators"]:
+            ind["target"] = targets[ind["id"]]
+    # The annual plan's own realisations (plan_data's) are replaced by the sums.
+    result = appraise_year(plans, book, annual=Plan.model_validate(annual), policy="kumulatif")
+    sums = {"waktu": "11.5", "kasus": "475", "vaksin": "4300", "ikm": "343",
+            "sosialisasi": "336", "kolaborasi": "12"}  # fmt: skip
+    expected_data = dict(
+        annual, realisations=[{"indicator": k, "value": v} for k, v in sums.items()]
+    )
+    expected = appraise(Plan.model_validate(expected_data), book)
+    assert {i.id: i.realisasi for r in result.rhk for i in r.indicators} == {
+        k: Fraction(v) for k, v in sums.items()
+    }
+    assert result.indicator("kasus").capaian == Fraction(2375, 24)  # 475 / 480
+    assert result.indicator("kolaborasi").capaian == 75  # 12 / 16
+    assert (result.plan_id, result.period, result.status) == ("skp-2026", "2026", "complete")
+    assert result.trace[1:] == expected.trace
+    assert dataclasses.replace(result, trace=()) == dataclasses.replace(expected, trace=())
+    first = result.trace[0]
+    assert (first.what, first.rule, first.result) == ("agregasi", "agregasi_tahunan", "kumulatif")
+    assert first.inputs == {"periode": ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4")}
 
 
 def test_annual_errors_say_what_is_missing(book: Any) -> None:

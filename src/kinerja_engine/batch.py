@@ -369,10 +369,7 @@ def appraise_reference(record: Mapping[str, Any], rulebook: Rulebook) -> Apprais
         plan = Plan.model_validate(record)
     except KinerjaError as exc:
         return scoring._error_result(record, exc, rulebook)
-    scoring._BOOKS.clear()
-    scoring._FRACTIONS.clear()
-    scoring._DECIMALS.clear()
-    scoring._EQUAL_WEIGHTS.clear()
+    scoring._clear_caches()
     run = scoring._Run(plan, rulebook)
     run.info.raw = _ExactOnly(run.info.exact)
     try:
@@ -382,7 +379,7 @@ def appraise_reference(record: Mapping[str, Any], rulebook: Rulebook) -> Apprais
             exc = run.fail(exc.message)
         return scoring._error_result(plan, exc, rulebook)
     finally:
-        scoring._BOOKS.clear()
+        scoring._clear_caches()
 
 
 # --------------------------------------------------------------------------- Dask

@@ -641,6 +641,16 @@ def _capaian(
 _EQUAL_WEIGHTS: dict[int, tuple[Fraction, ...]] = {}
 
 
+def _clear_caches() -> None:
+    """Forget every per-process cache of this module (rulebook lookups, converted numbers,
+    equal weights): the reference path and the tests start cold, so no result can depend on
+    what an earlier plan or test left behind."""
+    _BOOKS.clear()
+    _FRACTIONS.clear()
+    _DECIMALS.clear()
+    _EQUAL_WEIGHTS.clear()
+
+
 def _weights(run: _Run, given: list[Fraction | None], what: str) -> Sequence[Fraction]:
     """Explicit weights must sum to exactly 100 %; no weights at all means equal weights."""
     # Identity tests only: list.count(None) would call Fraction.__eq__ on every weight.
