@@ -74,15 +74,15 @@ __all__ = [
 # --------------------------------------------------------------------------- formatting
 
 
-def _display(value: Any, lang: str = "id", places: int = 2) -> str:
+def _display(value: Any, lang: str) -> str:
     if isinstance(value, Label):
         return str(value)
     if isinstance(value, bool):
         return ("ya" if value else "tidak") if lang == "id" else ("yes" if value else "no")
     if isinstance(value, Fraction | Decimal | int):
-        return format_number_id(value, places) if lang == "id" else _format_en(value, places)
+        return format_number_id(value) if lang == "id" else _format_en(value)
     if isinstance(value, tuple):
-        return "[" + "; ".join(_display(v, lang, places) for v in value) + "]"
+        return "[" + "; ".join(_display(v, lang) for v in value) + "]"
     return str(value)
 
 
@@ -138,12 +138,8 @@ def _exact(value: Any) -> Any:
     return value
 
 
-def _public(value: Any) -> Any:
-    if isinstance(value, Fraction):
-        return normalize(fraction_to_decimal(value))
-    if isinstance(value, tuple):
-        return tuple(_public(v) for v in value)
-    return value
+def _public(value: Fraction) -> Decimal:
+    return normalize(fraction_to_decimal(value))
 
 
 def _json(value: Any) -> Any:
@@ -497,20 +493,13 @@ class _Run:
 _FAST_DIVIDE = FAST.divide
 
 
-def _fast_arg(value: Any) -> Any:
+def _terminating(value: Fraction) -> Decimal:
     """A Fraction as an exact Decimal (raises ``Inexact`` if it does not terminate)."""
-    kind = type(value)
-    if kind is Fraction:
-        if value.denominator == 1:
-            return Decimal(value.numerator)
-        # The FAST context traps Inexact: a quotient that does not terminate (within its
-        # precision) raises instead of rounding, and the caller takes the exact path.
-        return _FAST_DIVIDE(Decimal(value.numerator), Decimal(value.denominator))
-    if kind is tuple:
-        return tuple([_fast_arg(v) for v in value])
-    if isinstance(value, Fraction):  # pragma: no cover - Fraction subclasses
-        return _fast_arg(Fraction(value))
-    return value
+    if value.denominator == 1:
+        return Decimal(value.numerator)
+    # The FAST context traps Inexact: a quotient that does not terminate (within its
+    # precision) raises instead of rounding, and the caller takes the exact path.
+    return _FAST_DIVIDE(Decimal(value.numerator), Decimal(value.denominator))
 
 
 # Decimal forms of the weights and counts that recur in every plan (100, 50, 100/3, …).
@@ -528,7 +517,7 @@ def _decimal_of(value: Any) -> Decimal | None:
     if found is not False:
         return found  # type: ignore[return-value]
     try:
-        result: Decimal | None = _fast_arg(value)
+        result: Decimal | None = _terminating(value)
     except ArithmeticError:
         result = None
     if len(_DECIMALS) > 10_000:  # bounded: weights and counts recur, other values do not
@@ -568,14 +557,6 @@ def _decimals(values: Sequence[Any]) -> tuple[Decimal, ...] | None:
     return tuple(out)
 
 
-def _as_decimal(value: Any) -> Any:
-    if isinstance(value, Fraction):
-        return fraction_to_decimal(value)
-    if isinstance(value, tuple):
-        return tuple(_as_decimal(v) for v in value)
-    return value
-
-
 # Enum members' values: ``member.value`` goes through a descriptor, a dict look-up does not.
 _VALUE: dict[Enum, str] = {m: m.value for enum in (Direction, RhkKind) for m in enum}
 
@@ -612,11 +593,11 @@ def _capaian(
         lo_d = hi_d = target
     if ind.formula is not None:
         formula = _indicator_formula(run, ind.formula)
-        values = {"realisasi": realisasi, "lo": _fraction(lo_d), "hi": _fraction(hi_d)}
-        values["target"] = values["hi"]
-        used = {k: values[k] for k in formula.inputs}
-        result = _exact(formula.evaluate_exact(**{k: _as_decimal(v) for k, v in used.items()}))
-        run.step("capaian", ind.id, ind.formula, used, result)
+        given = {"realisasi": value, "lo": lo_d, "hi": hi_d, "target": hi_d}
+        result = _exact(formula.evaluate_exact(**{k: given[k] for k in formula.inputs}))
+        if run.tracing:
+            run.step("capaian", ind.id, ind.formula,
+                     {k: _fraction(given[k]) for k in formula.inputs}, result)  # fmt: skip
         return result, ind.formula, None
     name = f"capaian_{ind.kind or _VALUE[ind.direction]}"
     if not run.has(name):
