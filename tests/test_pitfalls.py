@@ -418,6 +418,11 @@ CLOSED_BELOW = P6.extend(
     'rulebook "batas" band rating_hasil_kerja(nilai) {'
     " (-inf, 90) -> rating.di_bawah, [90, 110) -> rating.sesuai, [110, inf) -> rating.di_atas }"
 )
+# Rows written from the top down: a value on an open lower bound belongs to the row after it.
+TOP_DOWN = P6.extend(
+    'rulebook "batas" band rating_hasil_kerja(nilai) {'
+    " (110, inf) -> rating.di_atas, (90, 110] -> rating.sesuai, (-inf, 90] -> rating.di_bawah }"
+)
 
 
 @pytest.mark.parametrize(
@@ -442,6 +447,11 @@ CLOSED_BELOW = P6.extend(
             # 12 places are not enough to read as above 90: the exact fraction is shown.
             ("90.0000000000001", "900000000000001/10000000000000 ∈ (90, 110]"),
         ]
+    ]
+    + [
+        (TOP_DOWN, "110", "110 ∈ (90, 110]"),  # not the first row (110, inf): 110 is not in it
+        (TOP_DOWN, "90", "90 ∈ (-inf, 90]"),
+        (TOP_DOWN, "110.001", "110,001 ∈ (110, inf)"),
     ],
 )
 def test_band_row_detail_names_the_row_with_a_value_inside_it(
@@ -456,6 +466,20 @@ def test_band_row_detail_names_the_row_with_a_value_inside_it(
     # Without a band (the evaluator rates), there is no row to name.
     bare = score([ind("k", 100, weight=100)], {"k": nilai}, P6, jenjang=None)
     assert not [s for s in bare.trace if s.what == "rating_hasil_kerja"]
+
+
+def test_rating_rule_that_is_no_band_names_no_row() -> None:
+    # A rating rule written as a function has no rows: the step names none (no made-up text).
+    rule = P6.extend(
+        'rulebook "fungsi" def rating_hasil_kerja(nilai) = if nilai >= 110 then rating.di_atas'
+        " else if nilai >= 90 then rating.sesuai else rating.di_bawah"
+    )
+    result = score([ind("k", 100, weight=100)], {"k": "95"}, rule, jenjang=None)
+    step = next(s for s in result.trace if s.what == "rating_hasil_kerja")
+    assert (step.rule, step.inputs, str(step.result), step.detail) == (
+        "rating_hasil_kerja", {"nilai": 95}, "Sesuai Ekspektasi", "",
+    )  # fmt: skip
+    assert "∈" not in result.explain()
 
 
 # =========================================================================================

@@ -10,9 +10,12 @@ from typing import Any
 import pytest
 
 from kinerja_engine import rulebooks
-from kinerja_engine.errors import KinerjaError
+from kinerja_engine.batch import appraise_reference
+from kinerja_engine.errors import KinerjaError, UsageError
 from kinerja_engine.models import Plan
 from kinerja_engine.scoring import (
+    DistributionReport,
+    Violation,
     appraise,
     appraise_many,
     appraise_year,
@@ -180,6 +183,219 @@ def test_unknown_rating_rejected_naming_employee(book: Any) -> None:
         appraise(Plan.model_validate(plan_data(behaviour={"rating": "istimewa"})), book)
 
 
+def test_unknown_indicator_id_is_named(book: Any) -> None:
+    result = appraise(Plan.model_validate(plan_data()), book)
+    with pytest.raises(UsageError) as caught:
+        result.indicator("vaksinasi")  # the kind, not the indicator's id ("vaksin")
+    assert str(caught.value) == "appraisal skp-2026-q1-001 has no indicator 'vaksinasi'"
+
+
+def _head(**changes: Any) -> Plan:
+    data = plan_data(**changes)
+    data["employee"]["is_unit_head"] = True
+    return Plan.model_validate(data)
+
+
+WHO = "employee 198609262015051001 (Siti Rahma), plan skp-2026-q1-001: "
+RATINGS = "'Di Atas Ekspektasi', 'Sesuai Ekspektasi', 'Di Bawah Ekspektasi'"
+
+
+def test_unit_head_is_rated_by_the_unit_result(book: Any) -> None:
+    # PermenPANRB 6/2022: the head of a unit takes the unit's result as Rating Hasil Kerja. The
+    # recommendation from the band is kept beside it, the trace says where the rating came from,
+    # and the predikat and conversions follow the unit's rating: (di bawah, sesuai).
+    sesuai, di_bawah = book.label("rating", "sesuai"), book.label("rating", "di bawah")
+    result = appraise(_head(), book, unit_rating="di bawah")
+    assert str(result.rating_hasil_kerja_rekomendasi) == "Sesuai Ekspektasi"  # 985/9 < 110
+    assert str(result.rating_hasil_kerja) == "Di Bawah Ekspektasi"
+    assert str(result.predikat) == "Butuh Perbaikan"
+    assert result.conversions["tpp"] == Fraction(9, 10)  # 90 % for Butuh Perbaikan
+    assert result.overrides == ()  # the unit's rating is the rule, not an evaluator's override
+    steps = [s for s in result.trace if s.what == "rating_hasil_kerja"]
+    assert [(s.rule, s.inputs, s.result) for s in steps] == [
+        ("rating_hasil_kerja", {"nilai": Fraction(985, 9)}, sesuai),
+        ("kepala unit", {"rating_unit": di_bawah}, di_bawah),
+    ]
+    assert (steps[1].subject, steps[1].detail) == (
+        "", "the unit's result is the head's Rating Hasil Kerja",
+    )  # fmt: skip
+    # An employee who heads no unit keeps the band's rating whatever the unit's result.
+    staff = appraise(Plan.model_validate(plan_data()), book, unit_rating="di bawah")
+    assert str(staff.rating_hasil_kerja) == "Sesuai Ekspektasi"
+
+
+def test_bad_unit_rating_is_named_as_the_unit_rating(book: Any) -> None:
+    with pytest.raises(KinerjaError) as caught:
+        appraise(_head(), book, unit_rating="luar biasa")
+    assert str(caught.value) == (
+        WHO + f"unit rating: 'luar biasa' is not a rating; expected one of {RATINGS}"
+    )
+
+
+def test_override_of_rating_perilaku_records_the_rating_it_replaced(book: Any) -> None:
+    sesuai, di_bawah = book.label("rating", "sesuai"), book.label("rating", "di bawah")
+    reason = "teguran tertulis atas ketidakhadiran"
+    data = plan_data(overrides=[{"what": "rating_perilaku", "value": "di bawah", "reason": reason}])
+    result = appraise(Plan.model_validate(data), book)
+    assert str(result.rating_perilaku) == "Di Bawah Ekspektasi"
+    assert str(result.predikat) == "Kurang/Misconduct"  # (sesuai, di bawah)
+    # Before (the evaluator's behaviour rating) and after, each as the label it is.
+    assert result.overrides == (("rating_perilaku", sesuai, di_bawah, reason),)
+    assert str(result.overrides[0][1]) == "Sesuai Ekspektasi"
+    step = next(s for s in result.trace if s.what == "override")
+    assert (step.rule, step.inputs, step.result, step.detail) == (
+        "rating_perilaku", {"sebelumnya": sesuai}, di_bawah, reason,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("what", ["rating_hasil_kerja", "rating_perilaku"])
+def test_bad_override_value_names_the_override(book: Any, what: str) -> None:
+    data = plan_data(overrides=[{"what": what, "value": "luar biasa", "reason": "uji"}])
+    with pytest.raises(KinerjaError) as caught:
+        appraise(Plan.model_validate(data), book)
+    assert str(caught.value) == (
+        WHO + f"override of {what}: 'luar biasa' is not a rating; expected one of {RATINGS}"
+    )
+
+
+# Capaian and aggregation only: a rulebook that cannot read a rating at all.
+NO_RATING = """
+rulebook "tanpa-rating" version "1"
+def capaian_higher(realisasi, target) = realisasi / target * 100
+def nilai_rhk(capaian: list, bobot: list) = weighted_mean(capaian, bobot)
+def nilai_hasil_kerja(nilai: list, bobot: list) = weighted_mean(nilai, bobot)
+"""
+
+
+def test_rulebook_without_rating_enum_says_which_rating_it_cannot_read() -> None:
+    book = rulebooks.load(NO_RATING)
+    kasus = {"id": "kasus", "name": "Kasus ditangani", "unit_of_measure": "kasus",
+             "target": 120, "direction": "higher"}  # fmt: skip
+    head = _head(
+        rhk=[{"id": "rhk1", "description": "Layanan", "indicators": [kasus]}],
+        realisations=[{"indicator": "kasus", "value": 132}],
+    )
+    with pytest.raises(KinerjaError) as caught:
+        appraise(head, book, unit_rating="sesuai")
+    assert str(caught.value) == WHO + "rulebook 'tanpa-rating' has no enum 'rating' for unit rating"
+    with pytest.raises(KinerjaError) as caught:
+        appraise(head, book)  # the behaviour rating of the plan
+    assert str(caught.value) == (
+        WHO + "rulebook 'tanpa-rating' has no enum 'rating' for behaviour rating"
+    )
+
+
+def test_rulebook_without_a_pipeline_definition_is_named_not_a_key_error() -> None:
+    # Found while killing mutants: a rulebook without nilai_rhk let a bare KeyError escape
+    # appraise() and stop a whole appraise_many() batch.
+    book = rulebooks.load(NO_RATING.replace("def nilai_rhk", "def nilai_rhk_lama"))
+    kasus = {"id": "kasus", "name": "Kasus ditangani", "unit_of_measure": "kasus",
+             "target": 120, "direction": "higher"}  # fmt: skip
+    head = _head(
+        rhk=[{"id": "rhk1", "description": "Layanan", "indicators": [kasus]}],
+        realisations=[{"indicator": "kasus", "value": 132}],
+    )
+    message = WHO + "rulebook 'tanpa-rating' has no definition 'nilai_rhk'"
+    with pytest.raises(KinerjaError) as caught:
+        appraise(head, book)
+    assert str(caught.value) == message
+    for trace in (True, False):
+        (result,) = appraise_many([head], book, trace=trace)
+        assert (result.status, result.error) == ("error", message)
+    assert appraise_reference(head.model_dump(mode="json"), book).error == message
+
+
+def test_distribution_refuses_a_label_of_another_enum_and_a_rulebook_without_a_curve() -> None:
+    # An employee's predikat "Baik" is not the unit's predikat "Baik": it matched no curve rule
+    # and passed every check. Found while killing mutants.
+    book = rulebooks.load("permenpanrb-6-2022")
+    with pytest.raises(UsageError) as caught:
+        check_distribution(book.label("predikat", "Baik"), _rated([SB] * 4), book)
+    assert caught.value.message == (
+        "the unit's predikat must be a member of 'predikat_unit', got Label(predikat.baik)"
+    )
+    unit = book.label("predikat_unit", "Baik")
+    assert check_distribution(unit, _rated([SB] * 4), book) == check_distribution(
+        "Baik", _rated([SB] * 4), book
+    )
+    assert not check_distribution(unit, _rated([SB] * 4), book).ok
+    no_curve = rulebooks.load(
+        rulebooks.source("permenpanrb-6-2022").replace("def kurva_maks", "def kurva_maks_lama")
+    )
+    with pytest.raises(UsageError) as missing:
+        check_distribution("Baik", _rated([SB] * 4), no_curve)
+    assert missing.value.message == (
+        "rulebook 'permenpanrb-6-2022' has no definition 'kurva_maks' for the curve"
+    )
+
+
+# Conversions on the other inputs the pipeline binds by name: the Rating Hasil Kerja, the
+# Rating Perilaku, the jenjang of a functional position and the value times the months.
+CONVERSIONS = """
+rulebook "uji-konversi" version "1"
+# Only the two jenjang this office has: any other is not in the rulebook's enum.
+enum jenjang {
+    ahli_pertama "Ahli Pertama",
+    ahli_muda "Ahli Muda",
+}
+def konversi_koefisien(jenjang: jenjang) = if jenjang == jenjang.ahli_muda then 25 else 12.5
+def konversi_penghargaan(rating_hasil_kerja: rating, jenjang: jenjang) =
+    rating_hasil_kerja == rating.di_atas and jenjang == jenjang.ahli_muda
+def konversi_pembinaan(rating_perilaku: rating, jenjang: jenjang) =
+    rating_perilaku == rating.di_bawah
+def konversi_poin(nilai_hasil_kerja, bulan) = nilai_hasil_kerja * bulan / 12
+"""
+
+
+def _fungsional(jenjang: str, **changes: Any) -> Plan:
+    data = plan_data(**changes)
+    data["employee"]["position"] = {
+        "name": "Analis Kebijakan", "category": "Fungsional", "jenjang": jenjang,
+    }  # fmt: skip
+    return Plan.model_validate(data)
+
+
+def test_conversions_of_rating_jenjang_and_months(book: Any) -> None:
+    local = book.extend(CONVERSIONS)
+    override = {"what": "rating_hasil_kerja", "value": "di atas", "reason": "uji konversi"}
+    result = appraise(_fungsional("Ahli Muda", overrides=[override]), local)
+    di_atas, muda = local.label("rating", "di atas"), local.label("jenjang", "ahli muda")
+    assert result.conversions == {
+        "tpp": 1,  # Baik
+        "koefisien": 25,
+        "penghargaan": True,  # the final rating (the override), not the recommendation
+        "pembinaan": False,
+        "poin": Fraction(985, 36),  # nilai hasil kerja 985/9 × 3 months / 12
+    }
+    steps = {s.subject: s for s in result.trace if s.what == "konversi"}
+    assert steps["konversi_penghargaan"].inputs == {"rating_hasil_kerja": di_atas, "jenjang": muda}
+    assert steps["konversi_poin"].inputs == {"nilai_hasil_kerja": Fraction(985, 9), "bulan": 3}
+    assert steps["konversi_poin"].result == Fraction(985, 36)
+    assert steps["konversi_poin"].detail == ""
+
+
+def test_conversions_not_applicable_name_every_missing_input(book: Any) -> None:
+    local = book.extend(CONVERSIONS)
+    # Ahli Madya is a jenjang, but not one this rulebook knows: no jenjang to convert with.
+    madya = appraise(_fungsional("Ahli Madya"), local)
+    assert madya.conversions == {"tpp": 1, "poin": Fraction(985, 36)}
+    details = {s.subject: s.detail for s in madya.trace if s.what == "konversi"}
+    assert details == {
+        "konversi_tpp": "",
+        "konversi_koefisien": "not applicable: no jenjang",
+        "konversi_penghargaan": "not applicable: no jenjang",
+        "konversi_pembinaan": "not applicable: no jenjang",
+        "konversi_poin": "",
+    }
+    # A Pelaksana (no jenjang) not yet assessed on behaviour (no rating, so no predikat).
+    pending = appraise(Plan.model_validate(plan_data(behaviour=None)), local)
+    assert pending.conversions == {"poin": Fraction(985, 36)}
+    steps = {s.subject: s for s in pending.trace if s.what == "konversi"}
+    assert steps["konversi_pembinaan"].detail == "not applicable: no rating_perilaku, jenjang"
+    assert steps["konversi_tpp"].detail == "not applicable: no predikat"
+    assert (steps["konversi_pembinaan"].inputs, steps["konversi_pembinaan"].result) == ({}, None)
+
+
 def test_missing_versus_zero(book: Any) -> None:
     data = plan_data()
     data["realisations"] = [r for r in data["realisations"] if r["indicator"] != "kasus"]
@@ -322,6 +538,110 @@ def test_distribution_rounding_policy_on_small_units() -> None:
     assert check_distribution("Kurang", mix, lenient).ok
 
 
+def _unrated(nip: str, status: str) -> Any:
+    from kinerja_engine.scoring import Appraisal
+
+    return Appraisal(f"skp-{nip}", nip, "", "u", "2026", status)
+
+
+def test_distribution_skips_appraisals_without_predikat() -> None:
+    # An incomplete or failed appraisal has no predikat: it is listed by NIP, not counted.
+    book = rulebooks.load("permenpanrb-6-2022")
+    appraisals = _rated([B, B, BP])
+    appraisals[1:1] = [_unrated("e-lapor", "incomplete"), _unrated("e-salah", "error")]
+    report = check_distribution("Baik", appraisals, book)
+    assert report.skipped == ("e-lapor", "e-salah")
+    assert report.total == 3
+    assert report.counts == {SB: 0, B: 2, BP: 1, K: 0, SK: 0}
+    assert str(report.unit_predikat) == "Baik"
+    assert report.unit_predikat == book.label("predikat_unit", "baik")
+    assert report.ok  # Baik 2/3: a majority and at most 70 %; one Butuh Perbaikan
+    # Nobody rated yet: nothing to check, every appraisal skipped.
+    empty = check_distribution("Baik", [_unrated("e-lapor", "incomplete")], book)
+    assert empty == DistributionReport(
+        book.label("predikat_unit", "baik"), 0, {SB: 0, B: 0, BP: 0, K: 0, SK: 0}, (),
+        ("e-lapor",),
+    )  # fmt: skip
+    assert str(empty.unit_predikat) == "Baik" and empty.ok
+
+
+def test_distribution_counts_add_up_to_the_total_for_a_foreign_predikat() -> None:
+    # An appraisal scored under PermenPANRB 8/2021 ("Cukup") checked against the 6/2022 curve:
+    # the predikat the rulebook does not know is still counted, under its own text.
+    book = rulebooks.load("permenpanrb-6-2022")
+    cukup = rulebooks.load("permenpanrb-8-2021").label("predikat", "Cukup")
+    appraisals = _rated([B, B])
+    appraisals.append(dataclasses.replace(appraisals[0], employee="e2", predikat=cukup))
+    report = check_distribution("Baik", appraisals, book)
+    assert report.counts == {SB: 0, B: 2, BP: 0, K: 0, SK: 0, "Cukup": 1}
+    assert sum(report.counts.values()) == report.total == 3
+
+
+def test_distribution_violation_carries_the_numbers_behind_it() -> None:
+    # A unit rated Kurang needs at least 60 % Kurang/Misconduct (SE MenPANRB 3/2023): 5 of 10
+    # is 50 %. Its 1 of 10 Butuh Perbaikan is exactly the 10 % minimum, which is met.
+    book = rulebooks.load("permenpanrb-6-2022")
+    report = check_distribution("Kurang", _rated([K] * 5 + [BP] + [B] * 4), book)
+    assert report.counts == {SB: 0, B: 4, BP: 1, K: 5, SK: 0}
+    assert report.violations == (
+        Violation(
+            "minimal 60 % Kurang/Misconduct", book.label("kelompok", "k"), 5, 10,
+            Fraction(1, 2), Fraction(3, 5), ("e0", "e1", "e2", "e3", "e4"),
+        ),
+    )  # fmt: skip
+    assert str(report.violations[0].group) == "Kurang/Misconduct"
+
+
+@pytest.mark.parametrize(
+    ("mix", "rules"),
+    [
+        ([B, B, B, BP, SB], []),  # 3 of 5 = 60 %: a majority, under 70 %
+        ([B, B, BP, SB], ["mayoritas (> 50 %) Baik"]),  # 2 of 4 = 50 % is no majority
+        ([B, B, BP, SB, SB], ["mayoritas (> 50 %) Baik"]),  # 2 of 5 = 40 %
+    ],
+)
+def test_distribution_majority_is_strictly_more_than_half(mix: list[str], rules: list[str]) -> None:
+    # SE MenPANRB 3/2023: a unit rated Baik has "most" employees rated Baik, read as > 50 %.
+    book = rulebooks.load("permenpanrb-6-2022")
+    report = check_distribution("Baik", _rated(mix), book)
+    assert [v.rule for v in report.violations] == rules
+    for v in report.violations:
+        assert (v.count, v.total, v.share, v.limit) == (
+            2,
+            len(mix),
+            Fraction(2, len(mix)),
+            Fraction(1, 2),
+        )
+
+
+def test_distribution_lenient_rounding_rounds_the_maximum_up() -> None:
+    # A unit rated Istimewa allows at most 70 % Sangat Baik: of 4 employees that is 2,8 people.
+    # Compared exactly 3 is too many; the lenient policy rounds the maximum up to 3 people.
+    strict = rulebooks.load("permenpanrb-6-2022")
+    lenient = strict.with_params(pembulatan_kurva="pembulatan.longgar")
+    three = _rated([SB, SB, SB, B])
+    assert [v.rule for v in check_distribution("Istimewa", three, strict).violations] == [
+        "maksimal 70 % Sangat Baik"
+    ]
+    assert check_distribution("Istimewa", three, lenient).ok
+    # Rounded up, not removed: 4 of 4 is still more than 3 people.
+    (too_many,) = check_distribution("Istimewa", _rated([SB] * 4), lenient).violations
+    assert (too_many.rule, too_many.count, too_many.limit) == (
+        "maksimal 70 % Sangat Baik", 4, Fraction(7, 10),
+    )  # fmt: skip
+
+
+def test_distribution_without_a_rounding_policy_compares_exactly() -> None:
+    # pembulatan_kurva is optional: a rulebook without it compares the shares exactly.
+    text = rulebooks.source("permenpanrb-6-2022")
+    line = "param pembulatan_kurva = pembulatan.tepat\n"
+    assert line in text
+    book = rulebooks.load(text.replace(line, ""))
+    assert "pembulatan_kurva" not in book
+    report = check_distribution("Kurang", _rated([K, K, B]), book)
+    assert [v.rule for v in report.violations] == ["minimal 10 % Butuh Perbaikan"]
+
+
 def _corrupt(data: dict[str, Any], how: int) -> None:
     if how == 0:
         data["realisations"][0]["value"] = "NaN"
@@ -363,6 +683,22 @@ def test_batch_of_10000_with_1_percent_corrupted(book: Any) -> None:
         if r.ok
     )
     assert good == plan_data()  # inputs untouched
+
+
+def test_appraise_many_traces_by_default_and_counts_every_plan(book: Any) -> None:
+    # Each result is what appraise() gives the plan, trace included, unless trace=False; the
+    # progress callback gets the number of plans done so far, a failed one included.
+    good = plan_data()
+    bad = plan_data(behaviour={"rating": "istimewa"})
+    seen: list[int] = []
+    results = list(
+        appraise_many([good, bad, Plan.model_validate(good)], book, on_progress=seen.append)
+    )
+    assert seen == [1, 2, 3]
+    reference = appraise(Plan.model_validate(good), book)
+    assert len(reference.trace) == 14  # 6 capaian, 3 RHK, the value, 2 ratings, predikat, tpp
+    assert results[0] == results[2] == reference
+    assert (results[1].status, results[1].trace) == ("error", ())
 
 
 def test_json_round_trip(book: Any) -> None:

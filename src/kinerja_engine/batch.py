@@ -336,10 +336,12 @@ class _ExactOnly(dict[str, Callable[..., Any]]):
         super().__init__()
         self.exact = exact
 
-    def get(self, name: str, default: Any = None) -> Callable[..., Any]:
+    def get(self, name: str, default: Any = None) -> Any:
         from .compiler import _to_fraction  # noqa: PLC0415
 
-        exact = self.exact[name]
+        exact = self.exact.get(name)
+        if exact is None:
+            return default
 
         def run(*args: Any) -> Any:
             return exact(*(_to_fraction(a) for a in args))

@@ -42,7 +42,7 @@ from .checker import (
     MatrixInfo,
     format_number,
 )
-from .errors import BindingError, EvaluationError, KinerjaError, Span
+from .errors import BindingError, EvaluationError, KinerjaError, Span, UsageError
 from .functions import BUILTINS, FAST, Type
 from .nodes import (
     BandDef,
@@ -635,6 +635,8 @@ class Program:
         """
         entry = self._entries.get(name)
         if entry is None:
+            if name not in self._fast:
+                raise UsageError(f"no definition '{name}' to call")
             fast, exact = self._fast[name], self._exact[name]
             make = _entry_factory(len(self._inputs[name]))
             entry = self._entries[name] = make(fast, exact, _to_fraction)

@@ -382,8 +382,19 @@ class _Book:
     def entry(self, name: str) -> Callable[..., Any]:
         fn = self.raw.get(name)
         if fn is None:
+            self.known(name)
             fn = self.raw[name] = self.program.raw(name)
         return fn
+
+    def exact_entry(self, name: str) -> Callable[..., Any]:
+        self.known(name)
+        return self.exact[name]
+
+    def known(self, name: str) -> None:
+        """A definition the pipeline calls must exist: a rulebook that lacks one (say
+        ``nilai_rhk``) is refused with its name, never with a bare ``KeyError``."""
+        if name not in self.names:
+            raise UsageError(f"rulebook '{self.book.name}' has no definition '{name}'")
 
     def signature(self, name: str) -> tuple[str, ...]:
         sig = self.signatures.get(name)
@@ -454,7 +465,7 @@ class _Run:
         """
         fast = _fast_args(args)
         if fast is None:  # a non-terminating fraction: only the exact path can take it
-            return _exact(self.info.exact[name](*args))
+            return _exact(self.info.exact_entry(name)(*args))
         return _exact(self.info.entry(name)(*fast))
 
     def call_fast(self, name: str, *args: Any) -> Any:
@@ -1150,8 +1161,16 @@ def check_distribution(
     Appraisals without a predikat (incomplete, errors) are listed in ``skipped``.
     """
     book = rulebook
-    unit_label = book.label("predikat_unit", unit_predikat) if isinstance(
-        unit_predikat, str) else unit_predikat  # fmt: skip
+    if isinstance(unit_predikat, str):
+        unit_label = book.label("predikat_unit", unit_predikat)
+    elif isinstance(unit_predikat, Label) and unit_predikat.enum == "predikat_unit":
+        unit_label = book.label("predikat_unit", unit_predikat.name)
+    else:
+        # A label of another enum (an employee's predikat, say) would match no curve rule
+        # and pass every check: refuse it.
+        raise UsageError(
+            f"the unit's predikat must be a member of 'predikat_unit', got {unit_predikat!r}"
+        )
     rated = []
     skipped = []
     for a in appraisals:
@@ -1172,6 +1191,8 @@ def check_distribution(
     run_call = book.program
 
     def call(name: str, *args: Any) -> Any:
+        if name not in book:
+            raise UsageError(f"rulebook '{book.name}' has no definition '{name}' for the curve")
         return _exact(run_call.raw(name)(*args))
 
     for group in book.enum("kelompok").members:
