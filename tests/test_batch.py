@@ -118,15 +118,18 @@ def test_memory_stays_flat_as_the_count_grows() -> None:
     # Warm the bounded caches with every value the measured runs will meet, so the test holds
     # when run alone as well as after other tests.
     score_batch(generate_plans(2000, seed=0), book, unit_predikat=unit_predikat)
-    peaks = []
-    for n in (500, 2000):
+    peaks: dict[int, int] = {}
+    # Each size twice, the lower peak kept: after many other tests a one-off allocation
+    # (~300 kB, seen once in the first run of a size, never in the second) can land in a run.
+    for n in (500, 2000, 500, 2000):
         tracemalloc.start()
         score_batch(generate_plans(n, seed=0), book, unit_predikat=unit_predikat)
-        peaks.append(tracemalloc.get_traced_memory()[1])
+        peaks[n] = min(peaks.get(n, 1 << 62), tracemalloc.get_traced_memory()[1])
         tracemalloc.stop()
-    # What grows is bounded: per-unit summaries (~0.3 kB per unit of ~35 people) and the
-    # bounded caches filling up; one kept Appraisal alone would be ~10 kB per employee.
-    assert (peaks[1] - peaks[0]) / 1500 < 400, peaks
+    # What grows is bounded: per-unit summaries (~0.3 kB per unit of ~35 people), the largest
+    # unit held until its check, and the bounded caches filling up; one kept Appraisal alone
+    # would be ~10 kB per employee.
+    assert (peaks[2000] - peaks[500]) / 1500 < 400, peaks
 
 
 def test_progress_every_must_be_positive() -> None:

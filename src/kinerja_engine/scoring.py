@@ -921,15 +921,14 @@ def _conversions(run: _Run, nilai: Fraction | None, hasil: Label | None,
         "rating_perilaku": perilaku,
         "bulan": Fraction(months),
     }
-    # The same arguments for the fast path (Decimals); a missing one means the exact path.
-    fast_context = {**context, "nilai_hasil_kerja": nilai_raw, "bulan": Decimal(months)}
     jenjang = plan.employee.position.jenjang
     if jenjang is not None and "jenjang" in run.book.checked.enums:
         try:
             context["jenjang"] = run.info.resolve("jenjang", jenjang.value, "jenjang")
         except KinerjaError:
             context["jenjang"] = None
-        fast_context["jenjang"] = context["jenjang"]
+    # The same arguments for the fast path (Decimals); a missing one means the exact path.
+    fast_context = {**context, "nilai_hasil_kerja": nilai_raw, "bulan": Decimal(months)}
     results: dict[str, Any] = {}
     for name, params in run.info.conversions:
         missing = [p for p in params if context.get(p) is None]
