@@ -243,8 +243,8 @@ def test_override_of_rating_perilaku_records_the_rating_it_replaced(book: Any) -
     assert result.overrides == (("rating_perilaku", sesuai, di_bawah, reason),)
     assert str(result.overrides[0][1]) == "Sesuai Ekspektasi"
     step = next(s for s in result.trace if s.what == "override")
-    assert (step.rule, step.inputs, step.result, step.detail) == (
-        "rating_perilaku", {"sebelumnya": sesuai}, di_bawah, reason,
+    assert (step.subject, step.rule, step.inputs, step.result, step.detail) == (
+        "", "rating_perilaku", {"sebelumnya": sesuai}, di_bawah, reason,
     )  # fmt: skip
 
 
@@ -256,6 +256,212 @@ def test_bad_override_value_names_the_override(book: Any, what: str) -> None:
     assert str(caught.value) == (
         WHO + f"override of {what}: 'luar biasa' is not a rating; expected one of {RATINGS}"
     )
+
+
+def test_override_of_predikat_keeps_the_recommendation_and_drives_the_conversions(
+    book: Any,
+) -> None:
+    # The evaluator may set the predikat itself (domain.md: the pejabat penilai decides). The
+    # appraisal keeps the matrix's recommendation beside it, records the override under the
+    # name "predikat" with its reason, and the TPP follows the predikat that was decided.
+    baik = book.label("predikat", "baik")
+    butuh = book.label("predikat", "butuh perbaikan")
+    reason = "hasil audit internal"
+    data = plan_data(overrides=[{"what": "predikat", "value": "butuh perbaikan", "reason": reason}])
+    result = appraise(Plan.model_validate(data), book)
+    assert result.predikat_rekomendasi == baik  # (sesuai, sesuai)
+    assert result.predikat == butuh
+    assert str(result.predikat) == "Butuh Perbaikan"
+    assert result.overrides == (("predikat", baik, butuh, reason),)
+    assert result.conversions == {"tpp": Fraction(9, 10)}  # 90 % for Butuh Perbaikan
+    assert result.status == "complete"
+    steps = [s for s in result.trace if s.what == "override"]
+    assert [(s.subject, s.rule, s.inputs, s.result, s.detail) for s in steps] == [
+        ("", "predikat", {"rekomendasi": baik}, butuh, reason),
+    ]
+
+
+def test_bad_predikat_override_names_the_override_and_the_predikat_enum(book: Any) -> None:
+    data = plan_data(overrides=[{"what": "predikat", "value": "luar biasa", "reason": "uji"}])
+    with pytest.raises(KinerjaError) as caught:
+        appraise(Plan.model_validate(data), book)
+    assert str(caught.value) == (
+        WHO + "override of predikat: 'luar biasa' is not a predikat; expected one of "
+        "'Sangat Baik', 'Baik', 'Butuh Perbaikan', 'Kurang/Misconduct', 'Sangat Kurang'"
+    )
+
+
+def test_predikat_override_in_a_rulebook_without_a_predikat_enum_is_named() -> None:
+    kasus = {"id": "kasus", "name": "Kasus ditangani", "unit_of_measure": "kasus",
+             "target": 120, "direction": "higher"}  # fmt: skip
+    data = plan_data(
+        rhk=[{"id": "rhk1", "description": "Layanan", "indicators": [kasus]}],
+        realisations=[{"indicator": "kasus", "value": 132}],
+        behaviour=None,
+        overrides=[{"what": "predikat", "value": "baik", "reason": "uji"}],
+    )
+    with pytest.raises(KinerjaError) as caught:
+        appraise(Plan.model_validate(data), rulebooks.load(NO_RATING))
+    assert str(caught.value) == WHO + "rulebook 'tanpa-rating' has no enum 'predikat'"
+
+
+def test_without_a_rating_rule_the_appraisal_waits_for_the_evaluator() -> None:
+    # The national rulebook leaves the rating rule to local policy: every indicator is
+    # realised, but without a Rating Hasil Kerja there is no predikat, so the appraisal is
+    # not complete and says it waits for the pejabat penilai.
+    kasus = {"id": "kasus", "name": "Kasus ditangani", "unit_of_measure": "kasus",
+             "target": 120, "direction": "higher"}  # fmt: skip
+    data = plan_data(
+        rhk=[{"id": "rhk1", "description": "Layanan", "indicators": [kasus]}],
+        realisations=[{"indicator": "kasus", "value": 132}],
+    )
+    result = appraise(Plan.model_validate(data), rulebooks.load("permenpanrb-6-2022"))
+    assert result.nilai_hasil_kerja == 110
+    assert (result.rating_hasil_kerja, result.predikat) == (None, None)
+    assert str(result.rating_perilaku) == "Sesuai Ekspektasi"
+    assert result.status == "incomplete"
+    assert result.notes == ("rating hasil kerja menunggu keputusan pejabat penilai",)
+    assert result.conversions == {}
+    # A plan still missing a realisation is incomplete for that reason, not this one.
+    data["realisations"] = []
+    missing = appraise(Plan.model_validate(data), rulebooks.load("permenpanrb-6-2022"))
+    assert missing.status == "incomplete"
+    assert "rating hasil kerja menunggu keputusan pejabat penilai" not in missing.notes
+
+
+# Without the local "kecualikan" policy: a missing realisation leaves the result incomplete.
+NATIONAL_POLICY = LOCAL.replace(
+    "param kebijakan_realisasi_kosong = kebijakan_kosong.kecualikan", ""
+)
+
+
+def test_missing_realisation_says_which_policy_applied(book: Any) -> None:
+    # The note and the trace tell the evaluator why the appraisal has no nilai yet (national
+    # default) or why the other weights were renormalised (local "kecualikan").
+    data = plan_data()
+    data["realisations"] = data["realisations"][1:]  # "waktu" not reported yet
+    national = rulebooks.load("permenpanrb-6-2022").extend(NATIONAL_POLICY)
+    incomplete = appraise(Plan.model_validate(data), national)
+    assert incomplete.status == "incomplete"
+    assert incomplete.nilai_hasil_kerja is None
+    assert incomplete.notes == ("realisasi belum dilaporkan: hasil belum lengkap",)
+    step = next(s for s in incomplete.trace if s.what == "kebijakan")
+    assert (step.rule, step.result, step.detail) == (
+        "kebijakan_realisasi_kosong", national.label("kebijakan_kosong", "tidak lengkap"),
+        "result incomplete",
+    )  # fmt: skip
+    excluded = appraise(Plan.model_validate(data), book)
+    assert excluded.status == "complete"
+    assert excluded.notes == ("realisasi belum dilaporkan: dikecualikan, bobot dinormalkan ulang",)
+    # The first indicator is left out, the one after it still counts: rhk1 is "kasus" alone.
+    assert [(i.id, i.status) for i in excluded.rhk[0].indicators] == [
+        ("waktu", "not_reported"), ("kasus", "reported"),
+    ]  # fmt: skip
+    assert excluded.rhk[0].nilai == 110
+
+
+def test_nothing_reported_under_kecualikan_has_no_nilai_and_says_so(book: Any) -> None:
+    # Every indicator excluded: no weighted mean of nothing, an incomplete appraisal whose
+    # notes say there was nothing to compute (not that the evaluator must decide a rating).
+    result = appraise(Plan.model_validate(plan_data(realisations=[])), book)
+    assert [r.nilai for r in result.rhk] == [None, None, None]
+    assert result.nilai_hasil_kerja is None
+    assert (result.rating_hasil_kerja, result.predikat) == (None, None)
+    assert result.status == "incomplete"
+    assert result.notes == (
+        "realisasi belum dilaporkan: dikecualikan, bobot dinormalkan ulang",
+        "tidak ada indikator yang dapat dihitung",
+    )
+
+
+def test_not_applicable_first_indicator_keeps_its_weight_and_the_next_one_counts(
+    book: Any,
+) -> None:
+    data = plan_data()
+    data["realisations"][0] = {"indicator": "waktu", "not_applicable": True}
+    result = appraise(Plan.model_validate(data), book)
+    waktu = result.indicator("waktu")
+    assert (waktu.status, waktu.realisasi, waktu.capaian) == ("not_applicable", None, None)
+    assert (waktu.weight, waktu.rule, waktu.capped_from) == (50, "", None)
+    assert result.rhk[0].nilai == 110  # "kasus" alone: the next indicator still counts
+    assert result.status == "complete"
+    step = next(s for s in result.trace if s.subject == "waktu")
+    assert (step.what, step.rule, step.inputs, step.result, step.detail) == (
+        "capaian", "tidak berlaku", {}, None, "not applicable",
+    )  # fmt: skip
+
+
+def test_indicator_target_is_a_fraction_like_the_realisation(book: Any) -> None:
+    # Users compute with the results (realisasi / target): a Decimal target would raise
+    # TypeError against the Fraction realisation.
+    result = appraise(Plan.model_validate(plan_data()), book)
+    waktu = result.indicator("waktu")
+    assert type(waktu.target) is Fraction
+    assert waktu.realisasi / waktu.target == Fraction(5, 6)  # 2.5 of 3 days
+
+
+def _one_rhk(*indicators: dict[str, Any], values: dict[str, Any]) -> Plan:
+    return Plan.model_validate(
+        plan_data(
+            rhk=[{"id": "rhk1", "description": "Layanan", "indicators": list(indicators)}],
+            realisations=[{"indicator": k, "value": v} for k, v in values.items()],
+        )
+    )
+
+
+def _ind(id_: str, **fields: Any) -> dict[str, Any]:
+    return {"id": id_, "name": id_.upper(), "unit_of_measure": "x", "target": 100,
+            "direction": "higher", **fields}  # fmt: skip
+
+
+def test_indicator_weights_given_for_some_only_name_the_rhk(book: Any) -> None:
+    plan = _one_rhk(_ind("a", weight=50), _ind("c"), values={"a": 100, "c": 100})
+    with pytest.raises(KinerjaError) as caught:
+        appraise(plan, book)
+    assert str(caught.value) == WHO + "RHK 'rhk1': either every weight is given or none is"
+
+
+def test_half_percent_weights_add_up_to_100(book: Any) -> None:
+    # 22.5 % + 77.5 % = 100 %: weights with halves are summed exactly, not by numerators.
+    plan = _one_rhk(_ind("a", weight="22.5"), _ind("c", weight="77.5"), values={"a": 90, "c": 110})
+    result = appraise(plan, book)
+    assert [i.weight for i in result.rhk[0].indicators] == [Fraction(45, 2), Fraction(155, 2)]
+    assert result.rhk[0].nilai == Fraction(211, 2)  # (90 × 22.5 + 110 × 77.5) / 100 = 105.5
+
+
+def test_equal_weights_are_100_divided_by_the_count(book: Any) -> None:
+    plan = _one_rhk(_ind("a"), _ind("b"), _ind("c"), values={"a": 90, "b": 100, "c": 110})
+    result = appraise(plan, book)
+    assert [i.weight for i in result.rhk[0].indicators] == [Fraction(100, 3)] * 3
+    assert result.rhk[0].nilai == 100
+
+
+def test_capaian_exactly_at_the_indicator_cap_is_not_capped(book: Any) -> None:
+    # 110 % with a cap of 110 %: nothing was cut off, so no "capped from" and no cap step.
+    result = appraise(_one_rhk(_ind("k", cap=110), values={"k": 110}), book)
+    k = result.indicator("k")
+    assert (k.capaian, k.capped_from) == (110, None)
+    assert [s for s in result.trace if s.what == "cap"] == []
+
+
+def test_range_formula_reads_both_ends_of_the_range(book: Any) -> None:
+    # An indicator's own formula over a target range sees "lo" and "hi" by those names.
+    ikm = _ind("ikm", target="80-90", direction="range",
+               formula="(realisasi - lo) / (hi - lo) * 100")  # fmt: skip
+    result = appraise(_one_rhk(ikm, values={"ikm": 85}), book)
+    assert result.indicator("ikm").capaian == 50  # halfway from 80 to 90
+    step = next(s for s in result.trace if s.subject == "ikm")
+    assert (step.what, step.rule, step.inputs, step.result) == (
+        "capaian", "(realisasi - lo) / (hi - lo) * 100",
+        {"realisasi": 85, "lo": 80, "hi": 90}, 50,
+    )  # fmt: skip
+
+
+def test_formula_that_is_not_a_number_is_named(book: Any) -> None:
+    plan = _one_rhk(_ind("k", target=4, formula="realisasi > target"), values={"k": 5})
+    with pytest.raises(KinerjaError) as caught:
+        appraise(plan, book)
+    assert str(caught.value) == WHO + "indicator 'k': capaian must be a number, got True"
 
 
 # Capaian and aggregation only: a rulebook that cannot read a rating at all.
@@ -754,6 +960,27 @@ def test_annual_worst_breaks_a_tie_of_predikat_by_the_lowest_value(book: Any) ->
     ]
 
 
+def test_annual_worst_counts_a_nilai_of_zero_as_the_lowest(book: Any) -> None:
+    # Two Butuh Perbaikan quarters: nothing done at all in Q1 (nilai 0) is worse than Q2's
+    # 0,5; a nilai of 0 is a value, not a missing one.
+    kasus = {"id": "kasus", "name": "Kasus ditangani", "unit_of_measure": "kasus",
+             "target": 120, "direction": "higher"}  # fmt: skip
+    plans = []
+    for q, value in ((1, 0), (2, "0.6")):
+        data = plan_data(id=f"skp-2026-q{q}", period=f"2026-Q{q}",
+                         rhk=[{"id": "rhk1", "description": "Layanan", "indicators": [kasus]}],
+                         realisations=[{"indicator": "kasus", "value": value}])  # fmt: skip
+        plans.append(Plan.model_validate(data))
+    assert [appraise(p, book).nilai_hasil_kerja for p in plans] == [0, Fraction(1, 2)]
+    assert [str(appraise(p, book).predikat) for p in plans] == ["Butuh Perbaikan"] * 2
+    worst = appraise_year(plans, book, policy="terburuk")
+    assert worst.nilai_hasil_kerja == 0
+    step = next(s for s in worst.trace if s.rule == "terburuk")
+    assert (step.result, step.detail) == ("2026-Q1", "periode terburuk: 2026-Q1")
+    kasus_result = worst.indicator("kasus")
+    assert (kasus_result.status, kasus_result.rule) == ("reported", "capaian 2026-Q1")
+
+
 def test_annual_last_period_takes_its_capaian_into_the_annual_plan(book: Any) -> None:
     plans = [_quarter(q, v) for q, v in enumerate(QUARTERS, 1)]
     q4 = appraise(plans[-1], book)
@@ -819,6 +1046,44 @@ def test_annual_cumulative_sums_the_realisasi_against_the_annual_targets(book: A
     assert first.inputs == {"periode": ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4")}
 
 
+def _quarters_with_kolaborasi_not_applicable(quarters: tuple[int, ...]) -> list[Plan]:
+    plans = []
+    for q, values in enumerate(QUARTERS, 1):
+        data = plan_data(id=f"skp-2026-q{q}", period=f"2026-Q{q}")
+        data["realisations"] = [
+            {"indicator": k, "not_applicable": True} if k == "kolaborasi" and q in quarters
+            else {"indicator": k, "value": v}
+            for k, v in values.items()
+        ]  # fmt: skip
+        plans.append(Plan.model_validate(data))
+    return plans
+
+
+@pytest.mark.parametrize("policy", ["periode_terakhir", "rata_capaian", "terburuk", "kumulatif"])
+def test_annual_keeps_an_indicator_not_applicable_all_year(book: Any, policy: str) -> None:
+    # Found while killing mutants: an indicator not applicable in every quarter came out of the
+    # annual aggregation as "not yet reported", and the year's result as incomplete.
+    plans = _quarters_with_kolaborasi_not_applicable((1, 2, 3, 4))
+    assert all(appraise(p, book).status == "complete" for p in plans)
+    annual = Plan.model_validate(plan_data(id="skp-2026", period="2026"))
+    year = appraise_year(plans, book, annual=annual, policy=policy)
+    assert (year.status, year.notes) == ("complete", ())
+    kolaborasi = year.indicator("kolaborasi")
+    assert (kolaborasi.status, kolaborasi.capaian) == ("not_applicable", None)
+    (rhk3,) = [r for r in year.rhk if r.id == "rhk3"]
+    assert rhk3.nilai is None  # its only indicator does not apply: the RHK is not scored
+
+
+def test_annual_mean_skips_the_quarters_an_indicator_does_not_apply_in(book: Any) -> None:
+    plans = _quarters_with_kolaborasi_not_applicable((2,))
+    mean = appraise_year(plans, book, policy="rata_capaian")
+    quarters = [appraise(p, book).indicator("kolaborasi").capaian for p in plans]
+    assert quarters[1] is None
+    assert mean.status == "complete"
+    expected = (quarters[0] + quarters[2] + quarters[3]) / 3  # type: ignore[operator]
+    assert mean.indicator("kolaborasi").capaian == expected
+
+
 def test_annual_errors_say_what_is_missing(book: Any) -> None:
     plans = [_quarter(q, v) for q, v in enumerate(QUARTERS, 1)]
     with pytest.raises(KinerjaError) as empty:
@@ -849,3 +1114,31 @@ def test_annual_errors_say_what_is_missing(book: Any) -> None:
     assert no_policy.value.message.endswith(
         ": rulebook 'tanpa-agregasi' defines no agregasi_tahunan policy"
     )
+
+
+def test_appraise_refuses_a_plan_that_is_not_validated(book: Any) -> None:
+    # A caller passing the raw dict (from JSON) learns what it passed, not an AttributeError.
+    with pytest.raises(UsageError) as caught:
+        appraise(plan_data(), book)  # type: ignore[arg-type]
+    assert caught.value.message == "appraise() needs a Plan, got dict"
+
+
+def test_list_valued_conversion_holds_fractions_whichever_path_computed_it(book: Any) -> None:
+    # Results are exact Fractions: a user who scales a list-valued conversion by a third must
+    # not get a TypeError from a Decimal the fast path left inside the list. Here nilai is 110
+    # (it terminates), so the fast path computes the conversion.
+    local = book.extend(
+        'rulebook "daftar" version "1" def konversi_daftar(nilai_hasil_kerja) = '
+        "[1.5, nilai_hasil_kerja]"
+    )
+    kasus = {"id": "kasus", "name": "Kasus ditangani", "unit_of_measure": "kasus",
+             "target": 120, "direction": "higher"}  # fmt: skip
+    data = plan_data(
+        rhk=[{"id": "rhk1", "description": "Layanan", "indicators": [kasus]}],
+        realisations=[{"indicator": "kasus", "value": 132}],
+    )
+    result = appraise(Plan.model_validate(data), local)
+    daftar = result.conversions["daftar"]
+    assert daftar == (Fraction(3, 2), Fraction(110))
+    assert [type(v) for v in daftar] == [Fraction, Fraction]
+    assert daftar[0] * Fraction(1, 3) == Fraction(1, 2)

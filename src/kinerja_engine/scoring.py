@@ -696,9 +696,9 @@ def _shown_inside(value: Fraction, lo: Fraction | None, lo_closed: bool, hi: Fra
     return f"{value.numerator}/{value.denominator}"
 
 
-def _indicator_stage(run: _Run, given: Mapping[str, Fraction] | None, given_rule: str) -> tuple[
-    list[tuple[Any, list[IndicatorResult], list[Decimal | None]]], bool
-]:  # fmt: skip
+def _indicator_stage(
+    run: _Run, given: Mapping[str, Fraction | None] | None, given_rule: str
+) -> tuple[list[tuple[Any, list[IndicatorResult], list[Decimal | None]]], bool]:
     """Capaian of every indicator; ``given`` supplies capaian directly (annual aggregation).
 
     Per RHK: the RHK, its indicator results, and each counted capaian as a Decimal when the
@@ -722,9 +722,12 @@ def _indicator_stage(run: _Run, given: Mapping[str, Fraction] | None, given_rule
             head = (ind.id, ind.name, ind.unit_of_measure, _VALUE[ind.direction], shown_target)
             if given is not None and ind.id in given:
                 capaian = given[ind.id]
-                results.append(
-                    IndicatorResult(*head, None, "reported", capaian, weight, given_rule)
-                )
+                if capaian is None:  # not applicable in the period(s) aggregated
+                    run.step("capaian", ind.id, given_rule, {}, None, "not applicable")
+                    status = "not_applicable"
+                else:
+                    status = "reported"
+                results.append(IndicatorResult(*head, None, status, capaian, weight, given_rule))
                 raws.append(None)
                 continue
             if real is None or (given is not None and ind.id not in given):
@@ -762,7 +765,7 @@ def _indicator_stage(run: _Run, given: Mapping[str, Fraction] | None, given_rule
     return out, missing
 
 
-def _score(run: _Run, given: Mapping[str, Fraction] | None = None,
+def _score(run: _Run, given: Mapping[str, Fraction | None] | None = None,
            unit_rating: str | None = None, given_rule: str = "") -> Appraisal:  # fmt: skip
     plan = run.plan
     stage, missing = _indicator_stage(run, given, given_rule)
@@ -1064,12 +1067,18 @@ def appraise_year(
         return _score(worst_run, given=_capaian_of(worst), given_rule=f"capaian {worst.period}")
     if chosen == "rata_capaian":
         sums: dict[str, list[Fraction]] = {}
+        not_applicable: set[str] = set()
         for a in periodic:
             for rhk in a.rhk:
                 for ind in rhk.indicators:
                     if ind.capaian is not None:
                         sums.setdefault(ind.id, []).append(ind.capaian)
-        given = {k: sum(v, Fraction(0)) / len(v) for k, v in sums.items()}
+                    elif ind.status == "not_applicable":
+                        not_applicable.add(ind.id)
+        # The mean of the periods that have a capaian; not applicable in every period: so is
+        # the year.
+        given: dict[str, Fraction | None] = dict.fromkeys(not_applicable - sums.keys())
+        given.update({k: sum(v, Fraction(0)) / len(v) for k, v in sums.items()})
         for k, v in sums.items():
             run.step("agregasi", k, "rata_capaian", {"capaian": tuple(v)}, given[k])
         span = f"{periodic[0].period}…{periodic[-1].period}"
@@ -1078,11 +1087,19 @@ def appraise_year(
         if annual is None:
             raise run.fail("the kumulatif policy needs the annual plan with annual targets")
         totals: dict[str, Fraction] = {}
+        not_applicable = set()
         for p in ordered:
             for r in p.realisations:
                 if r.value is not None:
                     totals[r.indicator] = totals.get(r.indicator, Fraction(0)) + Fraction(r.value)
-        realisations = tuple({"indicator": k, "value": str(_public(v))} for k, v in totals.items())
+                elif r.not_applicable:
+                    not_applicable.add(r.indicator)
+        realisations: list[dict[str, Any]] = [
+            {"indicator": k, "value": str(_public(v))} for k, v in totals.items()
+        ]
+        realisations += [
+            {"indicator": k, "not_applicable": True} for k in sorted(not_applicable - totals.keys())
+        ]
         data = annual.model_dump()
         data["realisations"] = realisations
         cumulative = Plan.model_validate(data)
@@ -1092,12 +1109,14 @@ def appraise_year(
     raise run.fail(f"unknown annual aggregation policy '{chosen}'")
 
 
-def _capaian_of(appraisal: Appraisal) -> dict[str, Fraction]:
+def _capaian_of(appraisal: Appraisal) -> dict[str, Fraction | None]:
+    """The capaian of a period's indicators; None for one not applicable in that period (an
+    indicator not yet reported is left out, so the annual result waits for it)."""
     return {
         ind.id: ind.capaian
         for rhk in appraisal.rhk
         for ind in rhk.indicators
-        if ind.capaian is not None
+        if ind.capaian is not None or ind.status == "not_applicable"
     }
 
 
