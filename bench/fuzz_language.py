@@ -8,7 +8,9 @@ Inputs come from the strategies of :mod:`kinerja_engine.testing`, driven by one 
 ``@given`` function run with ``max_examples=N`` (no database, no deadline, no shrinking) that
 never fails: every outcome is recorded instead. The mix is formula texts (valid, token soups,
 mutated), arbitrary unicode, rulebook texts, formula ASTs and well-typed numeric formulas that
-are evaluated with exact random inputs.
+are evaluated with exact random inputs. Every rulebook text that is accepted is also handed to
+the scoring pipeline with a generated plan (``appraise``, and ``appraise_many`` on the plan as
+a model and as raw data, which must never raise).
 
 Printed: inputs tried, exceptions that are not KinerjaError (must be 0), internal errors (a
 bare KinerjaError wrapping another exception: a bug reported politely), the maximum and 99th
@@ -41,7 +43,10 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 from kinerja_engine import Formula, KinerjaError, Rulebook
+from kinerja_engine.models import Plan
 from kinerja_engine.printer import print_expr
+from kinerja_engine.scoring import appraise, appraise_many
+from kinerja_engine.synthetic import generate_plans
 from kinerja_engine.testing import (
     decimals_for_inputs,
     formula_asts,
@@ -52,6 +57,9 @@ from kinerja_engine.testing import (
 
 BUDGET = 1.0
 NAMES = ("x", "y", "z")
+# A realistic plan (5 indicators of several kinds), as a model and as raw data.
+PLAN = next(generate_plans(1, seed=7))
+PLAN_DATA = PLAN.model_dump(mode="json")
 
 
 class Tally:
@@ -157,7 +165,13 @@ def fuzz(count: int, seed_value: int) -> Tally:
         kind, text = item
         tally.tried += 1
         if kind == "rulebook text":
-            tally.run("rulebook parse", text, lambda: Rulebook.parse(text))
+            book = tally.run("rulebook parse", text, lambda: Rulebook.parse(text))
+            if isinstance(book, Rulebook):
+                # Any accepted rulebook may be handed to the pipeline: it must score the plan
+                # or refuse it with a KinerjaError, and a batch must never stop.
+                tally.run("rulebook appraise", text, lambda: appraise(PLAN, book))
+                batch: list[Plan | dict[str, Any]] = [PLAN, PLAN_DATA]
+                tally.run("rulebook appraise_many", text, lambda: list(appraise_many(batch, book)))
             return
         formula = tally.run(f"{kind} parse", text, lambda: Formula.parse(text))
         if not isinstance(formula, Formula):
