@@ -1070,8 +1070,31 @@ def test_annual_keeps_an_indicator_not_applicable_all_year(book: Any, policy: st
     assert (year.status, year.notes) == ("complete", ())
     kolaborasi = year.indicator("kolaborasi")
     assert (kolaborasi.status, kolaborasi.capaian) == ("not_applicable", None)
+    # The trace says so, under the rule the annual value came from.
+    step = next(s for s in year.trace if s.what == "capaian" and s.subject == "kolaborasi")
+    assert (step.inputs, step.result, step.detail) == ({}, None, "not applicable")
+    assert step.rule == ("tidak berlaku" if policy == "kumulatif" else kolaborasi.rule)
+    assert policy == "kumulatif" or kolaborasi.rule.startswith(("capaian 2026", "rata-rata"))
     (rhk3,) = [r for r in year.rhk if r.id == "rhk3"]
     assert rhk3.nilai is None  # its only indicator does not apply: the RHK is not scored
+
+
+def test_annual_from_a_period_not_yet_reported_ignores_the_annual_plans_realisasi(
+    book: Any,
+) -> None:
+    # Q4 has not reported "kasus" yet: the year taken from Q4 has no kasus either (this office
+    # excludes it), even though the annual plan carries realisations of its own: under this
+    # policy they are never read.
+    plans = [_quarter(q, v) for q, v in enumerate(QUARTERS, 1)]
+    q4 = plans[3].model_dump()
+    q4["realisations"] = [r for r in q4["realisations"] if r["indicator"] != "kasus"]
+    plans[3] = Plan.model_validate(q4)
+    annual = Plan.model_validate(plan_data(id="skp-2026", period="2026"))
+    year = appraise_year(plans, book, annual=annual, policy="periode_terakhir")
+    assert (year.indicator("kasus").status, year.indicator("kasus").capaian) == (
+        "not_reported", None,
+    )  # fmt: skip
+    assert year.notes == ("realisasi belum dilaporkan: dikecualikan, bobot dinormalkan ulang",)
 
 
 def test_annual_mean_skips_the_quarters_an_indicator_does_not_apply_in(book: Any) -> None:
