@@ -115,6 +115,16 @@ def plan_data(**changes: Any) -> dict[str, Any]:
     return data
 
 
+def kasus_only(value: Any = 132) -> dict[str, Any]:
+    """Changes to ``plan_data`` for a plan of one RHK with one indicator: kasus, target 120."""
+    kasus = {"id": "kasus", "name": "Kasus ditangani", "unit_of_measure": "kasus",
+             "target": 120, "direction": "higher"}  # fmt: skip
+    return {
+        "rhk": [{"id": "rhk1", "description": "Layanan", "indicators": [kasus]}],
+        "realisations": [{"indicator": "kasus", "value": value}],
+    }
+
+
 def test_realistic_plan_every_number(book: Any) -> None:
     result = appraise(Plan.model_validate(plan_data()), book)
     cap = {i.id: i.capaian for r in result.rhk for i in r.indicators}
@@ -292,11 +302,8 @@ def test_bad_predikat_override_names_the_override_and_the_predikat_enum(book: An
 
 
 def test_predikat_override_in_a_rulebook_without_a_predikat_enum_is_named() -> None:
-    kasus = {"id": "kasus", "name": "Kasus ditangani", "unit_of_measure": "kasus",
-             "target": 120, "direction": "higher"}  # fmt: skip
     data = plan_data(
-        rhk=[{"id": "rhk1", "description": "Layanan", "indicators": [kasus]}],
-        realisations=[{"indicator": "kasus", "value": 132}],
+        **kasus_only(),
         behaviour=None,
         overrides=[{"what": "predikat", "value": "baik", "reason": "uji"}],
     )
@@ -309,11 +316,8 @@ def test_without_a_rating_rule_the_appraisal_waits_for_the_evaluator() -> None:
     # The national rulebook leaves the rating rule to local policy: every indicator is
     # realised, but without a Rating Hasil Kerja there is no predikat, so the appraisal is
     # not complete and says it waits for the pejabat penilai.
-    kasus = {"id": "kasus", "name": "Kasus ditangani", "unit_of_measure": "kasus",
-             "target": 120, "direction": "higher"}  # fmt: skip
     data = plan_data(
-        rhk=[{"id": "rhk1", "description": "Layanan", "indicators": [kasus]}],
-        realisations=[{"indicator": "kasus", "value": 132}],
+        **kasus_only(),
     )
     result = appraise(Plan.model_validate(data), rulebooks.load("permenpanrb-6-2022"))
     assert result.nilai_hasil_kerja == 110
@@ -475,12 +479,7 @@ def nilai_hasil_kerja(nilai: list, bobot: list) = weighted_mean(nilai, bobot)
 
 def test_rulebook_without_rating_enum_says_which_rating_it_cannot_read() -> None:
     book = rulebooks.load(NO_RATING)
-    kasus = {"id": "kasus", "name": "Kasus ditangani", "unit_of_measure": "kasus",
-             "target": 120, "direction": "higher"}  # fmt: skip
-    head = _head(
-        rhk=[{"id": "rhk1", "description": "Layanan", "indicators": [kasus]}],
-        realisations=[{"indicator": "kasus", "value": 132}],
-    )
+    head = _head(**kasus_only())
     with pytest.raises(KinerjaError) as caught:
         appraise(head, book, unit_rating="sesuai")
     assert str(caught.value) == WHO + "rulebook 'tanpa-rating' has no enum 'rating' for unit rating"
@@ -495,12 +494,7 @@ def test_rulebook_without_a_pipeline_definition_is_named_not_a_key_error() -> No
     # Found while killing mutants: a rulebook without nilai_rhk let a bare KeyError escape
     # appraise() and stop a whole appraise_many() batch.
     book = rulebooks.load(NO_RATING.replace("def nilai_rhk", "def nilai_rhk_lama"))
-    kasus = {"id": "kasus", "name": "Kasus ditangani", "unit_of_measure": "kasus",
-             "target": 120, "direction": "higher"}  # fmt: skip
-    head = _head(
-        rhk=[{"id": "rhk1", "description": "Layanan", "indicators": [kasus]}],
-        realisations=[{"indicator": "kasus", "value": 132}],
-    )
+    head = _head(**kasus_only())
     message = WHO + "rulebook 'tanpa-rating' has no definition 'nilai_rhk'"
     with pytest.raises(KinerjaError) as caught:
         appraise(head, book)
@@ -963,13 +957,9 @@ def test_annual_worst_breaks_a_tie_of_predikat_by_the_lowest_value(book: Any) ->
 def test_annual_worst_counts_a_nilai_of_zero_as_the_lowest(book: Any) -> None:
     # Two Butuh Perbaikan quarters: nothing done at all in Q1 (nilai 0) is worse than Q2's
     # 0,5; a nilai of 0 is a value, not a missing one.
-    kasus = {"id": "kasus", "name": "Kasus ditangani", "unit_of_measure": "kasus",
-             "target": 120, "direction": "higher"}  # fmt: skip
     plans = []
     for q, value in ((1, 0), (2, "0.6")):
-        data = plan_data(id=f"skp-2026-q{q}", period=f"2026-Q{q}",
-                         rhk=[{"id": "rhk1", "description": "Layanan", "indicators": [kasus]}],
-                         realisations=[{"indicator": "kasus", "value": value}])  # fmt: skip
+        data = plan_data(id=f"skp-2026-q{q}", period=f"2026-Q{q}", **kasus_only(value))
         plans.append(Plan.model_validate(data))
     assert [appraise(p, book).nilai_hasil_kerja for p in plans] == [0, Fraction(1, 2)]
     assert [str(appraise(p, book).predikat) for p in plans] == ["Butuh Perbaikan"] * 2
@@ -1154,11 +1144,8 @@ def test_list_valued_conversion_holds_fractions_whichever_path_computed_it(book:
         'rulebook "daftar" version "1" def konversi_daftar(nilai_hasil_kerja) = '
         "[1.5, nilai_hasil_kerja]"
     )
-    kasus = {"id": "kasus", "name": "Kasus ditangani", "unit_of_measure": "kasus",
-             "target": 120, "direction": "higher"}  # fmt: skip
     data = plan_data(
-        rhk=[{"id": "rhk1", "description": "Layanan", "indicators": [kasus]}],
-        realisations=[{"indicator": "kasus", "value": 132}],
+        **kasus_only(),
     )
     result = appraise(Plan.model_validate(data), local)
     daftar = result.conversions["daftar"]
