@@ -46,11 +46,12 @@ except ImportError:  # running from a checkout without `pip install -e .`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     import kinerja_engine
 
-from kinerja_engine import parser, rulebooks
+from kinerja_engine import rulebooks
 from kinerja_engine.batch import appraise_reference, score_partition, workforce_partitions
+from kinerja_engine.batch.synthetic import NATIONAL_WORKFORCE, generate_plans, generate_records
+from kinerja_engine.language import parser
 from kinerja_engine.models import Direction, Plan, PositionCategory, TargetRange
 from kinerja_engine.scoring import Appraisal, appraise_many
-from kinerja_engine.synthetic import NATIONAL_WORKFORCE, generate_plans, generate_records
 from kinerja_engine.values import round_half_up
 
 F = Fraction

@@ -44,11 +44,12 @@ except ImportError:  # running from a checkout without `pip install -e .`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     import kinerja_engine
 
-from kinerja_engine import Formula, Rulebook, parser, rulebooks
-from kinerja_engine.checker import check_formula, check_rulebook
-from kinerja_engine.compiler import compile_formula, compile_rulebook
-from kinerja_engine.functions import FAST
-from kinerja_engine.parser import parse_formula, parse_rulebook
+from kinerja_engine import Formula, Rulebook, rulebooks
+from kinerja_engine.language import parser
+from kinerja_engine.language.builtins import FAST
+from kinerja_engine.language.checker import check_formula, check_rulebook
+from kinerja_engine.language.compiler import compile_formula, compile_rulebook
+from kinerja_engine.language.parser import parse_formula, parse_rulebook
 
 try:
     import simpleeval

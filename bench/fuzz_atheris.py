@@ -12,7 +12,7 @@ Options with one dash go to libFuzzer through ``atheris.Setup`` (``-help=1`` lis
 ``-timeout=1`` makes any input that runs over one second a failure (saved as ``timeout-*``).
 A corpus directory that is missing or empty is created and filled with seeds first: the bundled
 rulebooks, the formulas and rulebooks of grammar/cases/*.toml and tests/golden/ (from a
-checkout), and example plans as JSON (``models._example_plan`` and the bundled demo unit).
+checkout), and example plans as JSON (``models.example_plan`` and the bundled demo unit).
 ``--seed-corpus DIR`` writes the seeds to DIR and fuzzes with it as a corpus directory too.
 
 This complements ``bench/fuzz_language.py``, whose inputs Hypothesis generates: here libFuzzer
@@ -70,11 +70,11 @@ if importlib.util.find_spec("kinerja_engine") is None:  # run from a checkout: u
 # explain) are imported here so that they are instrumented too.
 with atheris.instrument_imports(include=["kinerja_engine"]):
     import kinerja_engine
-    import kinerja_engine.explain
-    import kinerja_engine.printer
+    import kinerja_engine.language.printer
+    import kinerja_engine.report.explain
     from kinerja_engine import Formula, KinerjaError, Plan, Rulebook, appraise, demo, rulebooks
     from kinerja_engine import __main__ as cli
-    from kinerja_engine.models import _example_plan
+    from kinerja_engine.models import example_plan
 
 T = TypeVar("T")
 
@@ -466,7 +466,7 @@ def case_texts() -> tuple[list[str], list[str]]:
 
 def plan_jsons() -> list[str]:
     """The docstring example plan and the demo unit's first and last quarter, as JSON."""
-    plans = [_example_plan()]
+    plans = [example_plan()]
     for quarters in demo.load_unit().plans:
         plans += [quarters[0], quarters[-1]]
     return [plan.model_dump_json() for plan in plans]

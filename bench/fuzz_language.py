@@ -43,10 +43,10 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 from kinerja_engine import Formula, KinerjaError, Rulebook
+from kinerja_engine.batch.synthetic import generate_plans
+from kinerja_engine.language.printer import print_expr
 from kinerja_engine.models import Plan
-from kinerja_engine.printer import print_expr
 from kinerja_engine.scoring import appraise, appraise_many
-from kinerja_engine.synthetic import generate_plans
 from kinerja_engine.testing import (
     decimals_for_inputs,
     formula_asts,

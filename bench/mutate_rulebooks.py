@@ -3,7 +3,7 @@
     python bench/mutate_rulebooks.py [--rulebook NAME] [--limit N] [--seed S] [--jobs J]
 
 Each bundled rulebook (``src/kinerja_engine/rulebooks/*.kinerja``) is parsed with
-:func:`kinerja_engine.parser.parse_rulebook`; every mutation below yields one mutant tree
+:func:`kinerja_engine.language.parser.parse_rulebook`; every mutation below yields one mutant tree
 (nodes are frozen dataclasses, so a mutant is built with :func:`dataclasses.replace`):
 
 * number literals: ``x → x+1``, ``x → 0``, ``x → x*10`` (percentages in written units:
@@ -17,7 +17,7 @@ Each bundled rulebook (``src/kinerja_engine/rulebooks/*.kinerja``) is parsed wit
 
 The mutant's text is the original text with only the mutated node's span replaced (comments
 and layout kept; the splice is verified to parse back to the mutant tree, else the canonical
-:func:`kinerja_engine.printer.print_rulebook` text is used). A mutant the checker rejects
+:func:`kinerja_engine.language.printer.print_rulebook` text is used). A mutant the checker rejects
 (``kinerja_engine.rulebooks.load`` raises) counts as killed *by the checker*; every other
 mutant is written into a private copy of the repository (``src``, ``tests``, ``docs``,
 ``pyproject.toml``) and the tests relevant to that rulebook run against it in a subprocess
@@ -52,7 +52,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from kinerja_engine import rulebooks  # noqa: E402
 from kinerja_engine.errors import KinerjaError  # noqa: E402
-from kinerja_engine.nodes import (  # noqa: E402
+from kinerja_engine.language.nodes import (  # noqa: E402
     BandRow,
     Binary,
     BoolLit,
@@ -67,8 +67,8 @@ from kinerja_engine.nodes import (  # noqa: E402
     Num,
     RulebookNode,
 )
-from kinerja_engine.parser import parse_rulebook  # noqa: E402
-from kinerja_engine.printer import print_expr, print_rulebook  # noqa: E402
+from kinerja_engine.language.parser import parse_rulebook  # noqa: E402
+from kinerja_engine.language.printer import print_expr, print_rulebook  # noqa: E402
 
 # Tests that exercise each bundled rulebook (a rulebook's dependents' tests included: a mutant
 # of permenpanrb-6-2022 or angka-kredit-2023 also changes gajahmungkur, which extends both).

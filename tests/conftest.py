@@ -6,7 +6,7 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
-from kinerja_engine import scoring
+from kinerja_engine.scoring import pipeline as scoring
 
 # CI keeps property tests bounded; "dev" is the default locally, "long" for deliberate runs.
 settings.register_profile(

@@ -18,8 +18,8 @@ from kinerja_engine.batch import (
     score_partition,
     workforce_partitions,
 )
+from kinerja_engine.batch.synthetic import generate_plans, generate_records, unit_predikat
 from kinerja_engine.scoring import appraise, appraise_many, check_distribution
-from kinerja_engine.synthetic import generate_plans, generate_records, unit_predikat
 
 BOOK = "gajahmungkur"
 

@@ -185,7 +185,7 @@ def test_cases_are_well_formed() -> None:
 
 
 def test_every_builtin_has_cases() -> None:
-    from kinerja_engine.functions import BUILTINS
+    from kinerja_engine.language.builtins import BUILTINS
 
     texts = " ".join(case.get("formula", "") + case.get("rulebook", "") for _, case, _ in ALL_CASES)
     missing = [name for name in BUILTINS if f"{name}(" not in texts]

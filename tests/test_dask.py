@@ -15,8 +15,8 @@ from kinerja_engine.batch import (  # noqa: E402
     score_partition,
     score_workforce_dask,
 )
+from kinerja_engine.batch.synthetic import generate_plans, generate_records  # noqa: E402
 from kinerja_engine.scoring import appraise_many  # noqa: E402
-from kinerja_engine.synthetic import generate_plans, generate_records  # noqa: E402
 
 COUNT = 2400
 

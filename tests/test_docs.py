@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from kinerja_engine import Formula, checker, compiler, errors, parser, values
-from kinerja_engine.functions import BUILTINS
-from kinerja_engine.parser import parse_formula
-from kinerja_engine.printer import print_expr
+from kinerja_engine import Formula, errors, values
+from kinerja_engine.language import checker, compiler, parser
+from kinerja_engine.language.builtins import BUILTINS
+from kinerja_engine.language.parser import parse_formula
+from kinerja_engine.language.printer import print_expr
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "language.md"
 TEXT = DOC.read_text(encoding="utf-8")

@@ -16,13 +16,14 @@ from typing import Any
 
 import pytest
 
-from kinerja_engine import rulebooks, scoring
+from kinerja_engine import rulebooks
 from kinerja_engine.batch import appraise_reference
-from kinerja_engine.checker import EnumInfo
-from kinerja_engine.compiler import Program
 from kinerja_engine.language import Rulebook
+from kinerja_engine.language.checker import EnumInfo
+from kinerja_engine.language.compiler import Program
 from kinerja_engine.models import Plan
 from kinerja_engine.scoring import appraise, appraise_many
+from kinerja_engine.scoring import pipeline as scoring
 
 
 def _indicator(id_: str, target: Any, direction: str, weight: Any, **extra: Any) -> dict[str, Any]:

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from kinerja_engine import Plan, appraise, rulebooks
 from kinerja_engine.demo import load_unit
-from kinerja_engine.feedback import _changed_plan as changed
-from kinerja_engine.feedback import (
+from kinerja_engine.report.feedback import _changed_plan as changed
+from kinerja_engine.report.feedback import (
     check_targets,
     feedback,
     path_to_next,

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from kinerja_engine import Formula, Rulebook, rulebooks
-from kinerja_engine.nodes import Num
-from kinerja_engine.parser import parse_formula, parse_rulebook
-from kinerja_engine.printer import print_expr, print_rulebook
+from kinerja_engine.language.nodes import Num
+from kinerja_engine.language.parser import parse_formula, parse_rulebook
+from kinerja_engine.language.printer import print_expr, print_rulebook
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 

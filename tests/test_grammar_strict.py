@@ -14,7 +14,7 @@ import interegular  # noqa: F401 - strict mode needs it; if it is missing this m
 import lark
 import pytest
 
-GRAMMAR = files("kinerja_engine").joinpath("kinerja.lark").read_text(encoding="utf-8")
+GRAMMAR = files("kinerja_engine.language").joinpath("kinerja.lark").read_text(encoding="utf-8")
 
 
 def _strict(grammar: str, start: list[str]) -> lark.Lark:
@@ -44,7 +44,7 @@ def test_strict_mode_rejects_colliding_terminals() -> None:
 
 def test_the_parser_uses_this_grammar_file() -> None:
     # The strict build is only evidence if it is the grammar the parser actually loads.
-    from kinerja_engine import parser
+    from kinerja_engine.language import parser
 
     def shape(built: lark.Lark) -> set[tuple[str, tuple[str, ...]]]:
         return {(r.origin.name, tuple(s.name for s in r.expansion)) for r in built.rules}

@@ -30,8 +30,8 @@ from typing import Any
 import pytest
 
 from kinerja_engine import rulebooks
-from kinerja_engine.feedback import feedback
 from kinerja_engine.models import Plan
+from kinerja_engine.report.feedback import feedback
 from kinerja_engine.scoring import (
     Appraisal,
     appraise,

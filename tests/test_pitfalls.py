@@ -19,10 +19,9 @@ from typing import Any
 import pytest
 
 from kinerja_engine import Formula, KinerjaError, Rulebook, rulebooks
-from kinerja_engine.checker import BandInfo
 from kinerja_engine.errors import CheckError, EvaluationError, ModelError
-from kinerja_engine.models import Indicator, Period, Plan, Realisation
-from kinerja_engine.nodes import (
+from kinerja_engine.language.checker import BandInfo
+from kinerja_engine.language.nodes import (
     COMPARISON_OPS,
     BandDef,
     Binary,
@@ -33,7 +32,8 @@ from kinerja_engine.nodes import (
     Num,
     walk,
 )
-from kinerja_engine.parser import parse_rulebook
+from kinerja_engine.language.parser import parse_rulebook
+from kinerja_engine.models import Indicator, Period, Plan, Realisation
 from kinerja_engine.scoring import appraise, appraise_many, appraise_year, format_number_id
 from kinerja_engine.values import Label
 
@@ -861,7 +861,7 @@ def test_annual_result_from_quarters_counts_twelve_months() -> None:
 
 
 def test_indicator_formulas_are_compiled_per_rulebook_and_the_cache_is_bounded() -> None:
-    from kinerja_engine import scoring
+    from kinerja_engine.scoring import pipeline as scoring
 
     # The same formula text means different things under two rulebooks that define the
     # constant it reads: a cache keyed by text alone (or by a recycled id) would mix them.

@@ -24,9 +24,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kinerja_engine import Formula, KinerjaError, Rulebook
-from kinerja_engine.nodes import Expr, Num
-from kinerja_engine.parser import parse_formula, parse_rulebook
-from kinerja_engine.printer import print_expr, print_rulebook
+from kinerja_engine.language.nodes import Expr, Num
+from kinerja_engine.language.parser import parse_formula, parse_rulebook
+from kinerja_engine.language.printer import print_expr, print_rulebook
 from kinerja_engine.testing import (
     decimals_for_inputs,
     formula_asts,

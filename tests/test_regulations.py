@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from kinerja_engine import KinerjaError, Rulebook, rulebooks
-from kinerja_engine.checker import BandInfo
+from kinerja_engine.language.checker import BandInfo
 from kinerja_engine.models import Jenjang
 from kinerja_engine.values import Label
 

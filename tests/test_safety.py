@@ -24,8 +24,8 @@ from kinerja_engine import (
     LimitError,
     Rulebook,
 )
-from kinerja_engine.checker import MAX_MATRIX_CELLS
-from kinerja_engine.parser import MAX_DEPTH
+from kinerja_engine.language.checker import MAX_MATRIX_CELLS
+from kinerja_engine.language.parser import MAX_DEPTH
 
 BUDGET = 1.0
 

@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 
 from kinerja_engine import rulebooks
+from kinerja_engine.batch.synthetic import BLOCK, generate_plans, generate_records, unit_predikat
 from kinerja_engine.models import Plan, PositionCategory, decode_nip
-from kinerja_engine.synthetic import BLOCK, generate_plans, generate_records, unit_predikat
 
 
 def test_same_seed_same_plans_other_seed_other_plans() -> None:

@@ -20,20 +20,8 @@ from .errors import (
     Span,
     UsageError,
 )
-from .feedback import (
-    Change,
-    Feedback,
-    FeedbackItem,
-    PathStep,
-    TargetFlag,
-    WhatIf,
-    check_targets,
-    feedback,
-    path_to_next,
-    what_if,
-)
-from .language import Formula, Rulebook
-from .models import (
+from .language.formula import Formula, Rulebook
+from .models.plan import (
     RHK,
     BehaviourAssessment,
     CoreValue,
@@ -54,7 +42,19 @@ from .models import (
     Unit,
     decode_nip,
 )
-from .scoring import (
+from .report.feedback import (
+    Change,
+    Feedback,
+    FeedbackItem,
+    PathStep,
+    TargetFlag,
+    WhatIf,
+    check_targets,
+    feedback,
+    path_to_next,
+    what_if,
+)
+from .scoring.pipeline import (
     Appraisal,
     DistributionReport,
     IndicatorResult,

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from . import rulebooks
 from .errors import KinerjaError
-from .language import Formula
+from .language.formula import Formula
 
 __all__ = ["main"]
 

@@ -16,9 +16,15 @@ from importlib.resources import files
 from typing import Any
 
 from . import rulebooks
-from .language import Rulebook
-from .models import Plan
-from .scoring import Appraisal, appraise_many, appraise_year, check_distribution, format_number_id
+from .language.formula import Rulebook
+from .models.plan import Plan
+from .scoring.pipeline import (
+    Appraisal,
+    appraise_many,
+    appraise_year,
+    check_distribution,
+    format_number_id,
+)
 
 __all__ = ["UnitYear", "load_unit", "run_demo", "score_unit"]
 

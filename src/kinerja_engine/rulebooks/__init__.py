@@ -19,8 +19,8 @@ from functools import cache
 from importlib.resources import files
 
 from ..errors import UsageError
-from ..language import Rulebook
-from ..parser import parse_rulebook
+from ..language.formula import Rulebook
+from ..language.parser import parse_rulebook
 
 __all__ = ["load", "names", "source"]
 

@@ -40,12 +40,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Final
 
-from .checker import BandInfo
-from .errors import KinerjaError, UsageError
-from .functions import BUILTINS
-from .language import Rulebook
-from .models import Direction, Indicator, Plan, TargetRange
-from .nodes import (
+from ..errors import KinerjaError, UsageError
+from ..language.builtins import BUILTINS
+from ..language.checker import BandInfo
+from ..language.formula import Rulebook
+from ..language.nodes import (
     Binary,
     BoolLit,
     Call,
@@ -59,8 +58,9 @@ from .nodes import (
     Num,
     Unary,
 )
-from .scoring import Appraisal, IndicatorResult, _format_en, appraise, format_number_id
-from .values import Label, fraction_to_decimal, normalize
+from ..models.plan import Direction, Indicator, Plan, TargetRange
+from ..scoring.pipeline import Appraisal, IndicatorResult, _format_en, appraise, format_number_id
+from ..values import Label, fraction_to_decimal, normalize
 
 __all__ = [
     "Change",

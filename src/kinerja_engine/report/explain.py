@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .values import Label
+from ..values import Label
 
 if TYPE_CHECKING:
-    from .scoring import Appraisal
+    from ..scoring.pipeline import Appraisal
 
 __all__ = ["render"]
 
@@ -79,7 +79,7 @@ _TEXT: dict[str, dict[str, Any]] = {
 
 
 def _fmt(value: Any, lang: str) -> str:
-    from .scoring import _display  # noqa: PLC0415 - shared number formatting
+    from ..scoring.pipeline import _display  # noqa: PLC0415 - shared number formatting
 
     return _display(value, lang)
 
@@ -93,7 +93,7 @@ def _target(value: Any, lang: str) -> str:
 def render(appraisal: Appraisal, lang: str = "id") -> str:
     """The appraisal as readable text in ``lang`` (``"id"`` or ``"en"``)."""
     if lang not in _TEXT:
-        from .errors import UsageError  # noqa: PLC0415
+        from ..errors import UsageError  # noqa: PLC0415
 
         raise UsageError(f"unknown language {lang!r}; use 'id' or 'en'")
     t = _TEXT[lang]

@@ -89,8 +89,8 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
 
-from .errors import BindingError, ModelError, UsageError
-from .values import MAX_INPUT_DIGITS, display_decimal, fraction_to_decimal, to_decimal
+from ..errors import BindingError, ModelError, UsageError
+from ..values import MAX_INPUT_DIGITS, display_decimal, fraction_to_decimal, to_decimal
 
 __all__ = [
     "RHK",
@@ -118,6 +118,7 @@ __all__ = [
     "Unit",
     "Weight",
     "decode_nip",
+    "example_plan",
 ]
 
 
@@ -1532,7 +1533,7 @@ class Plan(_Model):
     def indicators(self) -> Iterator[tuple[RHK, Indicator]]:
         """Every (RHK, indicator) pair, in document order.
 
-        >>> [ind.id for _, ind in _example_plan().indicators()]
+        >>> [ind.id for _, ind in example_plan().indicators()]
         ['i1', 'i2']
         """
         for rhk in self.rhk:
@@ -1542,7 +1543,7 @@ class Plan(_Model):
     def realisation_for(self, indicator_id: str) -> Realisation | None:
         """The realisation of ``indicator_id``, or ``None`` if not (yet) reported.
 
-        >>> plan = _example_plan()
+        >>> plan = example_plan()
         >>> plan.realisation_for("i1").value, plan.realisation_for("i2")
         (Decimal('3.5'), None)
         """
@@ -1556,8 +1557,15 @@ class Plan(_Model):
         return _employee_of(_field_of(data, "employee"))
 
 
-def _example_plan() -> Plan:
-    """A tiny plan for the docstring examples."""
+def example_plan() -> Plan:
+    """A tiny plan for examples and tests: one RHK with a lower-is-better and a range indicator.
+
+    Only the first indicator is realised, so the plan exercises a missing realisation too.
+
+    >>> plan = example_plan()
+    >>> plan.employee.name, [ind.id for _, ind in plan.indicators()]
+    ('Budi', ['i1', 'i2'])
+    """
     return Plan.model_validate(
         {
             "id": "p",

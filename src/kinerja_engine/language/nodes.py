@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .errors import Span
+from ..errors import Span
 
 __all__ = [
     "ARITHMETIC_OPS",

@@ -8,7 +8,7 @@ exactly once and matrix tables that are complete and unambiguous. All diagnostic
 collected, with positions and hints, and raised once as a
 :class:`~kinerja_engine.errors.CheckError`.
 
->>> from kinerja_engine.parser import parse_formula
+>>> from kinerja_engine.language.parser import parse_formula
 >>> check_formula(parse_formula("cap(r / t, 120%)"), "cap(r / t, 120%)").inputs
 {'r': Type(kind='number', enum=None), 't': Type(kind='number', enum=None)}
 """
@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Final
 
-from .errors import BindingError, CheckError, Diagnostic, EvaluationError, LimitError, Span
-from .functions import ANY, BOOL, BUILTINS, LIST, NUMBER, Type, label_type
+from ..errors import BindingError, CheckError, Diagnostic, EvaluationError, LimitError, Span
+from ..values import Label, check_size, is_terminating
+from .builtins import ANY, BOOL, BUILTINS, LIST, NUMBER, Type, label_type
 from .nodes import (
     ARITHMETIC_OPS,
     COMPARISON_OPS,
@@ -50,7 +51,6 @@ from .nodes import (
     RulebookNode,
     Unary,
 )
-from .values import Label, check_size, is_terminating
 
 __all__ = [
     "MAX_CALL_DEPTH",
@@ -87,7 +87,7 @@ def format_number(value: Fraction) -> str:
     >>> format_number(Fraction(91)), format_number(Fraction(1, 4)), format_number(Fraction(1, 3))
     ('91', '0.25', '1/3')
     """
-    from .values import display_decimal, fraction_to_decimal, normalize  # noqa: PLC0415
+    from ..values import display_decimal, fraction_to_decimal, normalize  # noqa: PLC0415
 
     if not is_terminating(value):
         return f"{value.numerator}/{value.denominator}"
@@ -650,7 +650,7 @@ def check_formula(
     ``inputs`` maps input names to type names (``number``, ``bool``, ``list`` or an enum of
     ``book``). Raises :class:`~kinerja_engine.errors.CheckError` with every problem.
 
-    >>> from kinerja_engine.parser import parse_formula
+    >>> from kinerja_engine.language.parser import parse_formula
     >>> check_formula(parse_formula("targt * 2"), "targt * 2", inputs={"target": "number"})
     Traceback (most recent call last):
     ...
@@ -704,7 +704,7 @@ def _free_names(expr: Expr) -> list[str]:
 def check_rulebook(node: RulebookNode, source: str) -> CheckedRulebook:
     """Check a whole rulebook; definitions may use each other in any order.
 
-    >>> from kinerja_engine.parser import parse_rulebook
+    >>> from kinerja_engine.language.parser import parse_rulebook
     >>> text = 'rulebook "r"  def f(x) = g(x)  def g(y) = f(y)'
     >>> check_rulebook(parse_rulebook(text), text)
     Traceback (most recent call last):

@@ -27,12 +27,12 @@ documented behaviour):
 =============================  ===========================================================
 
 >>> from kinerja_engine import rulebooks
->>> from kinerja_engine.models import _example_plan
+>>> from kinerja_engine.models import example_plan
 >>> book = rulebooks.load("permenpanrb-6-2022").extend(
 ...     'rulebook "lokal" band rating_hasil_kerja(nilai) {'
 ...     '[100, inf) -> rating.di_atas, [80, 100) -> rating.sesuai, (-inf, 80) -> rating.di_bawah}'
 ...     ' param kebijakan_realisasi_kosong = kebijakan_kosong.kecualikan')
->>> result = appraise(_example_plan(), book)
+>>> result = appraise(example_plan(), book)
 >>> format_number_id(result.nilai_hasil_kerja), str(result.rating_hasil_kerja_rekomendasi)
 ('83,33', 'Sesuai Ekspektasi')
 >>> result.status, result.notes[0]
@@ -49,12 +49,12 @@ from enum import Enum
 from fractions import Fraction
 from typing import Any
 
-from .checker import BandInfo, format_number
-from .errors import KinerjaError, ModelError, UsageError
-from .functions import FAST
-from .language import Formula, Rulebook
-from .models import Direction, Indicator, Period, Plan, RhkKind, TargetRange
-from .values import Label, fraction_to_decimal, normalize, round_half_up
+from ..errors import KinerjaError, ModelError, UsageError
+from ..language.builtins import FAST
+from ..language.checker import BandInfo, format_number
+from ..language.formula import Formula, Rulebook
+from ..models.plan import Direction, Indicator, Period, Plan, RhkKind, TargetRange
+from ..values import Label, fraction_to_decimal, normalize, round_half_up
 
 __all__ = [
     "Appraisal",
@@ -318,7 +318,7 @@ class Appraisal:
 
     def explain(self, lang: str = "id") -> str:
         """The appraisal as text for the employee: Indonesian (``"id"``) or English (``"en"``)."""
-        from .explain import render  # noqa: PLC0415 - rendering is only needed on request
+        from ..report.explain import render  # noqa: PLC0415 - rendering is only needed on request
 
         return render(self, lang)
 
@@ -964,9 +964,9 @@ def appraise(
 
     >>> import dataclasses
     >>> from kinerja_engine import rulebooks
-    >>> from kinerja_engine.models import _example_plan
+    >>> from kinerja_engine.models import example_plan
     >>> book = rulebooks.load("permenpanrb-6-2022")
-    >>> full, bare = appraise(_example_plan(), book), appraise(_example_plan(), book, trace=False)
+    >>> full, bare = appraise(example_plan(), book), appraise(example_plan(), book, trace=False)
     >>> len(full.trace) > 0, bare.trace, bare == dataclasses.replace(full, trace=())
     (True, (), True)
     """

@@ -1,4 +1,4 @@
-"""Phase 1, parse: text in, AST (:mod:`kinerja_engine.nodes`) out.
+"""Phase 1, parse: text in, AST (:mod:`kinerja_engine.language.nodes`) out.
 
 Input: formula or rulebook text. Output: frozen AST nodes with source spans.
 Guarantees: no Lark object leaves this module; every failure is a
@@ -29,7 +29,7 @@ from lark.exceptions import (
     UnexpectedToken,
 )
 
-from .errors import KinerjaSyntaxError, LimitError, Span
+from ..errors import KinerjaSyntaxError, LimitError, Span
 from .nodes import (
     BandDef,
     BandRow,
@@ -141,7 +141,7 @@ _WORDS: Final = {
 @cache
 def _lark() -> Lark:
     """Build the LALR parser once per process, from the grammar shipped inside the package."""
-    grammar = files("kinerja_engine").joinpath("kinerja.lark").read_text(encoding="utf-8")
+    grammar = files("kinerja_engine.language").joinpath("kinerja.lark").read_text(encoding="utf-8")
     # No cache=True: it would write a pickle to a predictable temp path (I/O and a code risk).
     return Lark(
         grammar,

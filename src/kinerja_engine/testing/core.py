@@ -46,29 +46,11 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
         "kinerja_engine.testing needs Hypothesis: pip install 'kinerja_engine[test]'"
     ) from exc
 
-from .checker import format_number
-from .errors import KinerjaError, UsageError
-from .functions import BUILTINS
-from .language import Rulebook
-from .models import (
-    RHK,
-    BehaviourAssessment,
-    CoreValue,
-    Direction,
-    Employee,
-    EmployeeKind,
-    Indicator,
-    Jenjang,
-    JptLevel,
-    Period,
-    PeriodKind,
-    Plan,
-    Position,
-    PositionCategory,
-    Realisation,
-    TargetRange,
-)
-from .nodes import (
+from ..errors import KinerjaError, UsageError
+from ..language.builtins import BUILTINS
+from ..language.checker import format_number
+from ..language.formula import Rulebook
+from ..language.nodes import (
     ARITHMETIC_OPS,
     COMPARISON_OPS,
     LOGICAL_OPS,
@@ -97,10 +79,28 @@ from .nodes import (
     RulebookNode,
     Unary,
 )
-from .parser import KEYWORDS, MAX_LITERAL_DIGITS
-from .printer import print_expr, print_rulebook
-from .scoring import Appraisal, appraise, appraise_many
-from .values import display_decimal, round_half_up, to_decimal
+from ..language.parser import KEYWORDS, MAX_LITERAL_DIGITS
+from ..language.printer import print_expr, print_rulebook
+from ..models.plan import (
+    RHK,
+    BehaviourAssessment,
+    CoreValue,
+    Direction,
+    Employee,
+    EmployeeKind,
+    Indicator,
+    Jenjang,
+    JptLevel,
+    Period,
+    PeriodKind,
+    Plan,
+    Position,
+    PositionCategory,
+    Realisation,
+    TargetRange,
+)
+from ..scoring.pipeline import Appraisal, appraise, appraise_many
+from ..values import display_decimal, round_half_up, to_decimal
 
 __all__ = [
     "assert_bounded_by_caps",
@@ -1090,7 +1090,7 @@ def realisations(
 
 
 def _default_rulebook() -> Rulebook:
-    from . import rulebooks  # noqa: PLC0415 - loaded on first use only
+    from .. import rulebooks  # noqa: PLC0415 - loaded on first use only
 
     return rulebooks.load("permenpanrb-6-2022")
 
@@ -1431,11 +1431,11 @@ def assert_monotone_in_realisasi(
     Raises :class:`~kinerja_engine.errors.KinerjaError` if a plan cannot be scored.
 
     >>> from kinerja_engine import rulebooks
-    >>> from kinerja_engine.models import _example_plan
+    >>> from kinerja_engine.models import example_plan
     >>> book = rulebooks.load("gajahmungkur")
-    >>> _ = assert_monotone_in_realisasi(_example_plan(), book, "i1", ["0", "2.5", 3, 7])
+    >>> _ = assert_monotone_in_realisasi(example_plan(), book, "i1", ["0", "2.5", 3, 7])
     >>> broken = book.extend('rulebook "b" def capaian_lower(realisasi, target) = realisasi / target * 100')
-    >>> assert_monotone_in_realisasi(_example_plan(), broken, "i1", [1, 2])
+    >>> assert_monotone_in_realisasi(example_plan(), broken, "i1", [1, 2])
     Traceback (most recent call last):
     ...
     AssertionError: plan p, indicator 'i1' (direction lower): capaian rose from 33.33 (exactly 100/3) to 66.67 (exactly 200/3) when realisasi went from 1 to 2
@@ -1500,10 +1500,9 @@ def assert_bounded_by_caps(
     nilai hasil kerja within those of the RHKs.
 
     >>> from kinerja_engine import appraise, rulebooks
-    >>> from kinerja_engine.models import _example_plan
+    >>> from kinerja_engine.models import example_plan
     >>> book = rulebooks.load("gajahmungkur")
-    >>> plan = _example_plan().model_copy(update={"realisations": ()})
-    >>> from kinerja_engine.testing import _with_realisasi
+    >>> plan = example_plan().model_copy(update={"realisations": ()})
     >>> plan = _with_realisasi(_with_realisasi(plan, "i1", Decimal(1)), "i2", Decimal(85))
     >>> result = appraise(plan, book)
     >>> assert_bounded_by_caps(result, 200)
@@ -1671,8 +1670,8 @@ def assert_deterministic(plan: Plan, rulebook: Rulebook) -> Appraisal | None:
     message. Returns the appraisal, or None when the plan cannot be scored.
 
     >>> from kinerja_engine import rulebooks
-    >>> from kinerja_engine.models import _example_plan
-    >>> assert_deterministic(_example_plan(), rulebooks.load("gajahmungkur")).status
+    >>> from kinerja_engine.models import example_plan
+    >>> assert_deterministic(example_plan(), rulebooks.load("gajahmungkur")).status
     'incomplete'
     """
     outcomes = [
@@ -1734,8 +1733,8 @@ def assert_order_insensitive(plans: Plan | Sequence[Plan], rulebook: Rulebook) -
     A plan that cannot be scored must fail the same way in every order.
 
     >>> from kinerja_engine import rulebooks
-    >>> from kinerja_engine.models import _example_plan
-    >>> assert_order_insensitive([_example_plan()] * 2, rulebooks.load("gajahmungkur"))
+    >>> from kinerja_engine.models import example_plan
+    >>> assert_order_insensitive([example_plan()] * 2, rulebooks.load("gajahmungkur"))
     """
     items = [plans] if isinstance(plans, Plan) else list(plans)
     for plan in items:
@@ -1801,10 +1800,9 @@ def assert_rating_consistent_with_matrix(
     Error appraisals have nothing to check.
 
     >>> from kinerja_engine import appraise, rulebooks
-    >>> from kinerja_engine.models import _example_plan
+    >>> from kinerja_engine.models import example_plan
     >>> book = rulebooks.load("gajahmungkur")
-    >>> plan = _example_plan().model_copy(update={"behaviour": BehaviourAssessment(rating="above")})
-    >>> from kinerja_engine.testing import _with_realisasi
+    >>> plan = example_plan().model_copy(update={"behaviour": BehaviourAssessment(rating="above")})
     >>> result = appraise(_with_realisasi(plan, "i2", Decimal(85)), book)
     >>> assert_rating_consistent_with_matrix(result, book, plan=plan)
     >>> str(result.predikat)

@@ -1,13 +1,13 @@
 """Phase 3, compile: checked program in, fast Python functions out.
 
-Input: a :class:`~kinerja_engine.checker.CheckedFormula` or
-:class:`~kinerja_engine.checker.CheckedRulebook`. Output: a :class:`Program` whose functions
-evaluate the rules many times without re-parsing or re-checking.
+Input: a :class:`~kinerja_engine.language.checker.CheckedFormula` or
+:class:`~kinerja_engine.language.checker.CheckedRulebook`. Output: a :class:`Program` whose
+functions evaluate the rules many times without re-parsing or re-checking.
 
 How exactness and speed are both kept: every expression is generated twice from the checked AST.
 
 * The **fast** variant computes on :class:`~decimal.Decimal` under a context that traps every
-  rounding (:data:`~kinerja_engine.functions.FAST`), so what it returns is exact.
+  rounding (:data:`~kinerja_engine.language.builtins.FAST`), so what it returns is exact.
 * The **exact** variant computes on :class:`~fractions.Fraction`. It runs only when the fast one
   raised (``1 / 3`` is not a finite decimal, a division by zero, …), and it is the one that
   reports errors, naming the sub-expression that failed.
@@ -16,8 +16,8 @@ Generated source is built only from our own checked AST: every name becomes a ge
 identifier and every constant (numbers, labels) is passed in a table, so user text never
 becomes code. Constants are folded at compile time; ``if``, ``and`` and ``or`` are lazy.
 
->>> from kinerja_engine.parser import parse_formula
->>> from kinerja_engine.checker import check_formula
+>>> from kinerja_engine.language.parser import parse_formula
+>>> from kinerja_engine.language.checker import check_formula
 >>> program = compile_formula(check_formula(parse_formula("1 / 3 * 3 == 1"), "1 / 3 * 3 == 1"))
 >>> program.run({})
 True
@@ -34,6 +34,18 @@ from fractions import Fraction
 from functools import cache, reduce
 from typing import Any, Final
 
+from ..errors import BindingError, EvaluationError, KinerjaError, Span, UsageError
+from ..values import (
+    MAX_EMAX,
+    Label,
+    check_size,
+    fraction_to_decimal,
+    is_terminating,
+    normalize,
+    normalize_precision,
+    to_decimal,
+)
+from .builtins import BUILTINS, FAST, Type
 from .checker import (
     BandInfo,
     CheckedFormula,
@@ -42,8 +54,6 @@ from .checker import (
     MatrixInfo,
     format_number,
 )
-from .errors import BindingError, EvaluationError, KinerjaError, Span, UsageError
-from .functions import BUILTINS, FAST, Type
 from .nodes import (
     BandDef,
     Binary,
@@ -59,16 +69,6 @@ from .nodes import (
     Name,
     Num,
     Unary,
-)
-from .values import (
-    MAX_EMAX,
-    Label,
-    check_size,
-    fraction_to_decimal,
-    is_terminating,
-    normalize,
-    normalize_precision,
-    to_decimal,
 )
 
 __all__ = ["MAX_LIST_LENGTH", "Program", "compile_formula", "compile_rulebook", "to_result"]
@@ -812,8 +812,8 @@ class _Unexact:
 def compile_rulebook(book: CheckedRulebook) -> Program:
     """Compile every definition of a checked rulebook.
 
-    >>> from kinerja_engine.parser import parse_rulebook
-    >>> from kinerja_engine.checker import check_rulebook
+    >>> from kinerja_engine.language.parser import parse_rulebook
+    >>> from kinerja_engine.language.checker import check_rulebook
     >>> text = 'rulebook "r"  def half(x) = x / 2'
     >>> compile_rulebook(check_rulebook(parse_rulebook(text), text)).call("half", {"x": 5})
     Decimal('2.5')

@@ -4,7 +4,7 @@ It is a leaf (it imports only the AST), so every phase may use it for messages a
 Parentheses are printed only where precedence needs them; layout is fixed, so the printed text
 is a canonical form: ``print(parse(print(x))) == print(x)``.
 
->>> from kinerja_engine.parser import parse_formula
+>>> from kinerja_engine.language.parser import parse_formula
 >>> print_expr(parse_formula("((a+b))*  120 %"))
 '(a + b) * 120%'
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from decimal import Context
 
+from ..values import display_decimal, normalize
 from .nodes import (
     BandDef,
     Binary,
@@ -35,7 +36,6 @@ from .nodes import (
     RulebookNode,
     Unary,
 )
-from .values import display_decimal, normalize
 
 __all__ = ["print_definition", "print_expr", "print_rulebook"]
 
@@ -59,7 +59,7 @@ _ATOM = 8
 def print_expr(expr: Expr) -> str:
     """Canonical text of an expression.
 
-    >>> from kinerja_engine.parser import parse_formula
+    >>> from kinerja_engine.language.parser import parse_formula
     >>> print_expr(parse_formula("if x>=1 then -(-y) else not a==b"))
     'if x >= 1 then --y else not a == b'
     """
@@ -118,7 +118,7 @@ def _interval(i: Interval) -> str:
 def print_definition(d: Definition) -> str:
     """Canonical text of one rulebook definition.
 
-    >>> from kinerja_engine.parser import parse_rulebook
+    >>> from kinerja_engine.language.parser import parse_rulebook
     >>> book = parse_rulebook('rulebook "r" band b(x) {[0,inf)->1,(-inf,0)->0}')
     >>> print(print_definition(book.definitions[0]))
     band b(x) {
@@ -155,7 +155,7 @@ def print_definition(d: Definition) -> str:
 def print_rulebook(book: RulebookNode) -> str:
     """Canonical text of a whole rulebook: header, then definitions separated by blank lines.
 
-    >>> from kinerja_engine.parser import parse_rulebook
+    >>> from kinerja_engine.language.parser import parse_rulebook
     >>> print(print_rulebook(parse_rulebook('rulebook "r" version "1" const a=1')))
     rulebook "r" version "1"
     <BLANKLINE>

@@ -16,7 +16,7 @@ is handed to an optional callback and then dropped. Guarantees:
   functions that use it: ``import kinerja_engine`` never needs it.
 
 >>> from kinerja_engine import rulebooks
->>> from kinerja_engine.synthetic import generate_plans, unit_predikat
+>>> from kinerja_engine.batch.synthetic import generate_plans, unit_predikat
 >>> seen = []
 >>> summary = score_batch(generate_plans(200, seed=1), rulebooks.load("gajahmungkur"),
 ...                       unit_predikat=unit_predikat, on_progress=seen.append,
@@ -34,10 +34,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, cast
 
-from .errors import KinerjaError, UsageError
-from .language import Rulebook
-from .models import Plan
-from .scoring import Appraisal, DistributionReport, appraise_many, check_distribution
+from ..errors import KinerjaError, UsageError
+from ..language.formula import Rulebook
+from ..models.plan import Plan
+from ..scoring.pipeline import Appraisal, DistributionReport, appraise_many, check_distribution
 
 __all__ = [
     "BatchSummary",
@@ -247,7 +247,7 @@ def score_batch(
     that does can ask for it.
 
     >>> from kinerja_engine import rulebooks
-    >>> from kinerja_engine.synthetic import generate_plans
+    >>> from kinerja_engine.batch.synthetic import generate_plans
     >>> s = score_batch(generate_plans(50, seed=2), rulebooks.load("gajahmungkur"))
     >>> s.count, sum(n for _, n in s.status), s.units
     (50, 50, 0)
@@ -278,7 +278,7 @@ def load_rulebook(name_or_text: str) -> Rulebook:
     >>> load_rulebook("gajahmungkur") is load_rulebook("gajahmungkur")
     True
     """
-    from . import rulebooks  # noqa: PLC0415 - keeps the batch module's import light
+    from .. import rulebooks  # noqa: PLC0415 - keeps the batch module's import light
 
     return rulebooks.load(name_or_text)
 
@@ -299,7 +299,7 @@ def score_partition(
     """Generate employees ``start`` … ``stop - 1`` of the synthetic workforce and score them.
 
     The unit of work of every partitioned run (processes, Dask). Units never cross a block
-    of :data:`~kinerja_engine.synthetic.BLOCK` employees, so partitions on block boundaries
+    of :data:`~kinerja_engine.batch.synthetic.BLOCK` employees, so partitions on block boundaries
     check each unit whole.
 
     >>> score_partition(0, 10, seed=5).count
@@ -337,7 +337,7 @@ class _ExactOnly(dict[str, Callable[..., Any]]):
         self.exact = exact
 
     def get(self, name: str, default: Any = None) -> Any:
-        from .compiler import _to_fraction  # noqa: PLC0415
+        from ..language.compiler import _to_fraction  # noqa: PLC0415
 
         exact = self.exact.get(name)
         if exact is None:
@@ -359,13 +359,13 @@ def appraise_reference(record: Mapping[str, Any], rulebook: Rulebook) -> Apprais
 
     >>> from kinerja_engine import rulebooks
     >>> from kinerja_engine.scoring import appraise
-    >>> from kinerja_engine.synthetic import generate_plans, generate_records
+    >>> from kinerja_engine.batch.synthetic import generate_plans, generate_records
     >>> book = rulebooks.load("gajahmungkur")
     >>> appraise_reference(next(generate_records(1)), book) == appraise(
     ...     next(generate_plans(1)), book)
     True
     """
-    from . import scoring  # noqa: PLC0415
+    from ..scoring import pipeline as scoring  # noqa: PLC0415
 
     try:
         plan = Plan.model_validate(record)

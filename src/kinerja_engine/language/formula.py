@@ -21,13 +21,13 @@ from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from typing import Any, TypeVar
 
+from ..errors import KinerjaError, UsageError
+from ..values import Label, Value, display_decimal, to_decimal
 from .checker import CheckedRulebook, EnumInfo, check_formula, check_rulebook
 from .compiler import Program, compile_formula, compile_rulebook
-from .errors import KinerjaError, UsageError
 from .nodes import Expr, Header, RulebookNode
 from .parser import parse_formula, parse_rulebook
 from .printer import print_expr, print_rulebook
-from .values import Label, Value, display_decimal, to_decimal
 
 __all__ = ["Formula", "Rulebook"]
 
