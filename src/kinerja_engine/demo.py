@@ -16,6 +16,7 @@ from importlib.resources import files
 from typing import Any
 
 from . import rulebooks
+from .formatting import format_number
 from .language.formula import Rulebook
 from .models.plan import Plan
 from .scoring.pipeline import (
@@ -23,7 +24,6 @@ from .scoring.pipeline import (
     appraise_many,
     appraise_year,
     check_distribution,
-    format_number_id,
 )
 
 __all__ = ["UnitYear", "load_unit", "run_demo", "score_unit"]
@@ -92,7 +92,7 @@ def score_unit(unit: UnitYear, book: Rulebook) -> list[tuple[list[Appraisal], Ap
 def _fmt(value: Any, places: int = 2) -> str:
     if value is None:
         return "-"
-    return format_number_id(value, places, fixed=True)
+    return format_number(value, "id", places, fixed=True)
 
 
 def run_demo() -> int:
@@ -129,7 +129,7 @@ def run_demo() -> int:
         print("  Semua ketentuan kurva distribusi terpenuhi.")
     for v in report.violations:
         print(f"  Tidak terpenuhi: {v.rule} — {v.count} dari {v.total} pegawai "
-              f"({format_number_id(v.share * 100)} %)")  # fmt: skip
+              f"({format_number(v.share * 100, 'id', 2)} %)")  # fmt: skip
     # The employee whose evaluator overrode a recommendation shows the most of the trace.
     chosen = next((y for y in annual if y.overrides), annual[0])
     print("\nPenjelasan lengkap untuk satu pegawai:\n")

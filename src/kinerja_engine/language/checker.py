@@ -24,7 +24,8 @@ from fractions import Fraction
 from typing import Any, Final
 
 from ..errors import BindingError, CheckError, Diagnostic, EvaluationError, LimitError, Span
-from ..values import Label, check_size, is_terminating
+from ..formatting import format_interval, format_number
+from ..values import Label, check_size
 from .builtins import ANY, BOOL, BUILTINS, LIST, NUMBER, Type, label_type
 from .nodes import (
     ARITHMETIC_OPS,
@@ -63,7 +64,6 @@ __all__ = [
     "MatrixInfo",
     "check_formula",
     "check_rulebook",
-    "format_number",
     "spelling_key",
 ]
 
@@ -79,19 +79,6 @@ def spelling_key(text: str) -> str:
     True
     """
     return re.sub(r"[\s_\-]+", "", text).casefold()
-
-
-def format_number(value: Fraction) -> str:
-    """A fraction as people write it: a decimal when it terminates, else ``p/q``.
-
-    >>> format_number(Fraction(91)), format_number(Fraction(1, 4)), format_number(Fraction(1, 3))
-    ('91', '0.25', '1/3')
-    """
-    from ..values import display_decimal, fraction_to_decimal, normalize  # noqa: PLC0415
-
-    if not is_terminating(value):
-        return f"{value.numerator}/{value.denominator}"
-    return display_decimal(normalize(fraction_to_decimal(value)))
 
 
 # --------------------------------------------------------------------------- checked records
@@ -989,11 +976,7 @@ def _show(interval: Interval | None, lo: Fraction | None, hi: Fraction | None,
           lo_closed: bool = False, hi_closed: bool = False) -> str:  # fmt: skip
     if interval is not None:
         lo_closed, hi_closed = interval.lo_closed, interval.hi_closed
-    left = "[" if lo_closed else "("
-    right = "]" if hi_closed else ")"
-    lo_text = "-inf" if lo is None else format_number(lo)
-    hi_text = "inf" if hi is None else format_number(hi)
-    return f"{left}{lo_text}, {hi_text}{right}"
+    return format_interval(lo, lo_closed, hi, hi_closed)
 
 
 def _lo_key(lo: Fraction | None, closed: bool) -> tuple[int, Fraction, int]:

@@ -35,6 +35,7 @@ from functools import cache, reduce
 from typing import Any, Final
 
 from ..errors import BindingError, EvaluationError, KinerjaError, Span, UsageError
+from ..formatting import format_interval, format_number
 from ..values import (
     MAX_EMAX,
     Label,
@@ -52,7 +53,6 @@ from .checker import (
     CheckedRulebook,
     FuncInfo,
     MatrixInfo,
-    format_number,
 )
 from .nodes import (
     BandDef,
@@ -221,12 +221,7 @@ class _Gen:
         info = self.book.funcs[name] if self.book else None
         assert isinstance(info, BandInfo)
         lo, lo_closed, hi, hi_closed = info.domain
-        left = "[" if lo_closed else "("
-        right = "]" if hi_closed else ")"
-        shown = (
-            f"{left}{'-inf' if lo is None else format_number(lo)}, "
-            f"{'inf' if hi is None else format_number(hi)}{right}"
-        )
+        shown = format_interval(lo, lo_closed, hi, hi_closed)
         raise EvaluationError(
             f"{format_number(value)} is outside the domain {shown} of band table '{name}'",
             info.node.span,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..formatting import format_value
 from ..values import Label
 
 if TYPE_CHECKING:
@@ -79,9 +80,7 @@ _TEXT: dict[str, dict[str, Any]] = {
 
 
 def _fmt(value: Any, lang: str) -> str:
-    from ..scoring.pipeline import _display  # noqa: PLC0415 - shared number formatting
-
-    return _display(value, lang)
+    return format_value(value, lang)
 
 
 def _target(value: Any, lang: str) -> str:

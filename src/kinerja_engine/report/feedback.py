@@ -41,6 +41,7 @@ from fractions import Fraction
 from typing import Any, Final
 
 from ..errors import KinerjaError, UsageError
+from ..formatting import format_number
 from ..language.builtins import BUILTINS
 from ..language.checker import BandInfo
 from ..language.formula import Rulebook
@@ -59,7 +60,7 @@ from ..language.nodes import (
     Unary,
 )
 from ..models.plan import Direction, Indicator, Plan, TargetRange
-from ..scoring.pipeline import Appraisal, IndicatorResult, _format_en, appraise, format_number_id
+from ..scoring.pipeline import Appraisal, IndicatorResult, appraise
 from ..values import Label, fraction_to_decimal, normalize
 
 __all__ = [
@@ -143,8 +144,8 @@ def _templates(
 
 def _num(value: Fraction | Decimal | int, lang: str) -> str:
     """At most 2 places, half up, without trailing zeros: 2,5 and 95,5 % (1.234,5 in id)."""
-    # The scoring module's formatting, with the zeros a sentence does not need trimmed.
-    text = format_number_id(value) if lang == "id" else _format_en(value)
+    # The library's formatting, with the zeros a sentence does not need trimmed.
+    text = format_number(value, lang, 2)
     point = "," if lang == "id" else "."
     return text.rstrip("0").rstrip(point) if point in text else text
 

@@ -50,8 +50,9 @@ from fractions import Fraction
 from typing import Any
 
 from ..errors import KinerjaError, ModelError, UsageError
+from ..formatting import format_number
 from ..language.builtins import FAST
-from ..language.checker import BandInfo, format_number
+from ..language.checker import BandInfo
 from ..language.formula import Formula, Rulebook
 from ..models.plan import Direction, Indicator, Period, Plan, RhkKind, TargetRange
 from ..values import Label, fraction_to_decimal, normalize, round_half_up
@@ -74,40 +75,20 @@ __all__ = [
 # --------------------------------------------------------------------------- formatting
 
 
-def _display(value: Any, lang: str) -> str:
-    if isinstance(value, Label):
-        return str(value)
-    if isinstance(value, bool):
-        return ("ya" if value else "tidak") if lang == "id" else ("yes" if value else "no")
-    if isinstance(value, Fraction | Decimal | int):
-        return format_number_id(value) if lang == "id" else _format_en(value)
-    if isinstance(value, tuple):
-        return "[" + "; ".join(_display(v, lang) for v in value) + "]"
-    return str(value)
-
-
 def format_number_id(
     value: Fraction | Decimal | int, places: int = 2, *, fixed: bool = False
 ) -> str:
     """Indonesian number format, half-up rounded: thousands with '.', decimals with ','.
 
-    Whole numbers are shown without decimals unless ``fixed`` (for aligned tables).
+    Kept for callers of 0.1; the same as ``format_number(value, "id", places, fixed=fixed)``
+    of :mod:`kinerja_engine.formatting`.
 
     >>> format_number_id(Decimal("1234.5")), format_number_id(Fraction(1, 3)), format_number_id(95)
     ('1.234,50', '0,33', '95')
     >>> format_number_id(117, 1, fixed=True)
     '117,0'
     """
-    text = _format_en(value, places, fixed=fixed)
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def _format_en(value: Fraction | Decimal | int, places: int = 2, *, fixed: bool = False) -> str:
-    exact = Fraction(value)
-    if exact.denominator == 1 and not fixed:
-        return f"{exact.numerator:,}"
-    rounded = round_half_up(exact, places)
-    return f"{rounded:,.{places}f}"
+    return format_number(value, "id", places, fixed=fixed)
 
 
 # Fractions of the Decimals that recur from plan to plan (targets, realisasi, capaian):

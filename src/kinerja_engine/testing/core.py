@@ -47,8 +47,8 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     ) from exc
 
 from ..errors import KinerjaError, UsageError
+from ..formatting import format_number
 from ..language.builtins import BUILTINS
-from ..language.checker import format_number
 from ..language.formula import Rulebook
 from ..language.nodes import (
     ARITHMETIC_OPS,
