@@ -42,22 +42,12 @@ from typing import Any, Final
 
 from ..errors import KinerjaError, UsageError
 from ..formatting import format_number
-from ..language.builtins import BUILTINS
 from ..language.checker import BandInfo
 from ..language.formula import Rulebook
+from ..language.monotone import Monotone, Sym
 from ..language.nodes import (
-    Binary,
-    BoolLit,
-    Call,
-    Expr,
     FuncDef,
-    If,
     LabelRef,
-    Let,
-    ListExpr,
-    Name,
-    Num,
-    Unary,
 )
 from ..models.plan import Direction, Indicator, Plan, TargetRange
 from ..scoring.pipeline import Appraisal, IndicatorResult, appraise
@@ -426,142 +416,13 @@ def what_if(
 # --------------------------------------------------------------------------- monotonicity
 
 
-_UNKNOWN = None  # monotonicity that cannot be proven
-
-
-class _Sym:
-    """Abstract value: an exact constant, or a function of r with a proven direction."""
-
-    __slots__ = ("const", "sign")
-
-    def __init__(self, const: Any = None, sign: int | None = 0) -> None:
-        self.const = const  # the exact value when it does not depend on r
-        self.sign = sign  # +1 nondecreasing, -1 nonincreasing, 0 constant, None unknown
-
-
-def _combine(*signs: int | None) -> int | None:
-    result = 0
-    for s in signs:
-        if s is None:
-            return None
-        if s == 0:
-            continue
-        if result == 0:
-            result = s
-        elif result != s:
-            return None
-    return result
-
-
-class _Monotone:
-    """Proves the direction in which an expression moves with one input (realisasi).
-
-    Works on the rulebook's checked AST with every other input known exactly: branches whose
-    condition is known are followed, rulebook functions are analysed through their bodies.
-    Anything it cannot prove is ``None`` ("not proven monotone"), never a guess.
-    """
-
-    def __init__(self, book: Rulebook) -> None:
-        self.book = book
-
-    def value(self, e: Expr, env: dict[str, _Sym]) -> _Sym:
-        if isinstance(e, Num):
-            return _Sym(Fraction(e.value))
-        if isinstance(e, BoolLit):
-            return _Sym(e.value)
-        if isinstance(e, LabelRef):
-            return _Sym(self.book.checked.enums[e.enum].member(e.member))
-        if isinstance(e, Name):
-            if e.id in env:
-                return env[e.id]
-            const = self.book.checked.consts.get(e.id)
-            if const is not None and const.value is not None:
-                return _Sym(const.value)
-            return _Sym(None, _UNKNOWN)
-        if isinstance(e, Unary):
-            inner = self.value(e.operand, env)
-            if inner.sign == 0:
-                return _Sym((not inner.const) if e.op == "not" else -inner.const)
-            return _Sym(None, None if e.op == "not" or inner.sign is None else -inner.sign)
-        if isinstance(e, Binary):
-            return self._binary(e, env)
-        if isinstance(e, If):
-            cond = self.value(e.cond, env)
-            if cond.sign == 0 and isinstance(cond.const, bool):
-                return self.value(e.then if cond.const else e.orelse, env)
-            return _Sym(None, _UNKNOWN)
-        if isinstance(e, Let):
-            scope = dict(env)
-            for name, bound in e.bindings:
-                scope[name] = self.value(bound, scope)
-            return self.value(e.body, scope)
-        if isinstance(e, Call):
-            return self._call(e, env)
-        if isinstance(e, ListExpr):
-            return _Sym(None, _UNKNOWN)
-        return _Sym(None, _UNKNOWN)
-
-    def _binary(self, e: Binary, env: dict[str, _Sym]) -> _Sym:
-        a, b = self.value(e.left, env), self.value(e.right, env)
-        if a.sign == 0 and b.sign == 0 and a.const is not None and b.const is not None:
-            try:
-                return _Sym(_apply(e.op, a.const, b.const))
-            except ZeroDivisionError:
-                return _Sym(None, _UNKNOWN)
-        if e.op == "+":
-            return _Sym(None, _combine(a.sign, b.sign))
-        if e.op == "-":
-            return _Sym(None, _combine(a.sign, None if b.sign is None else -b.sign))
-        if e.op in ("*", "/"):
-            # Only scaling by a known constant keeps a proven direction.
-            if b.sign == 0 and isinstance(b.const, Fraction) and b.const != 0:
-                factor = 1 if b.const > 0 else -1
-                return _Sym(None, None if a.sign is None else a.sign * factor)
-            if e.op == "*" and a.sign == 0 and isinstance(a.const, Fraction):
-                factor = 1 if a.const > 0 else -1 if a.const < 0 else 0
-                return _Sym(None, None if b.sign is None else b.sign * factor)
-        return _Sym(None, _UNKNOWN)
-
-    def _call(self, e: Call, env: dict[str, _Sym]) -> _Sym:
-        builtin = BUILTINS.get(e.func)
-        args = [self.value(a, env) for a in e.args]
-        if builtin is not None:
-            if e.kwargs:
-                return _Sym(None, _UNKNOWN)
-            if all(a.sign == 0 and a.const is not None for a in args):
-                try:
-                    return _Sym(builtin.exact(*(a.const for a in args)))
-                except (KinerjaError, ArithmeticError):
-                    return _Sym(None, _UNKNOWN)
-            if e.func in ("min", "max", "cap", "at_least", "clamp", "round"):
-                considered = args[:1] if e.func == "round" else args
-                return _Sym(None, _combine(*(a.sign for a in considered)))
-            return _Sym(None, _UNKNOWN)
-        info = self.book.checked.funcs.get(e.func)
-        if info is None or not isinstance(info.node, FuncDef):
-            return _Sym(None, _UNKNOWN)
-        bound = dict(zip(info.params, args, strict=False))
-        bound.update({k: self.value(v, env) for k, v in e.kwargs})
-        return self.value(info.node.body, bound)
-
-
-def _apply(op: str, a: Any, b: Any) -> Any:
-    table = {
-        "+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "/": lambda: a / b,
-        "==": lambda: a == b, "!=": lambda: a != b, "<": lambda: a < b, "<=": lambda: a <= b,
-        ">": lambda: a > b, ">=": lambda: a >= b,
-        "and": lambda: a and b, "or": lambda: a or b,
-    }  # fmt: skip
-    return table[op]()
-
-
 def _capaian_sign(book: Rulebook, ind: Indicator) -> int | None:
     """Direction of the indicator's capaian as its realisasi grows, with the target fixed."""
     if isinstance(ind.target, TargetRange):
         return None  # inside the range is best: capaian rises, then falls
-    target = _Sym(Fraction(ind.target))
-    env = {"realisasi": _Sym(None, 1), "target": target, "lo": target, "hi": target}
-    analyser = _Monotone(book)
+    target = Sym(Fraction(ind.target))
+    env = {"realisasi": Sym(None, 1), "target": target, "lo": target, "hi": target}
+    analyser = Monotone(book.checked)
     if ind.formula is not None:
         body = book.formula(ind.formula, inputs=dict.fromkeys(env, "number")).ast
         sign = analyser.value(body, env).sign
