@@ -99,7 +99,7 @@ from ..models.plan import (
     Realisation,
     TargetRange,
 )
-from ..scoring.pipeline import Appraisal, appraise, appraise_many
+from ..scoring import Appraisal, appraise, appraise_many
 from ..values import display_decimal, round_half_up, to_decimal
 
 __all__ = [
