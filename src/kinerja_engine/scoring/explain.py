@@ -197,7 +197,8 @@ def render(appraisal: Appraisal, lang: str = "id") -> str:
     if a.nilai_hasil_kerja is not None:
         lines.append(f"{t['nilai']}: {_fmt(a.nilai_hasil_kerja, lang)}")
     band = next(
-        (s.detail_text(lang) for s in a.trace if s.what == "rating_hasil_kerja" and s.detail), ""
+        (s.detail_text(lang) for s in a.trace if s.what == "rating_hasil_kerja" and s.detail),
+        "",
     )
     rec = _label(a.rating_hasil_kerja_rekomendasi, t)
     lines.append(f"{t['rec']}: {rec}" + (f" ({band})" if band else ""))
