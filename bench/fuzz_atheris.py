@@ -71,7 +71,7 @@ if importlib.util.find_spec("kinerja_engine") is None:  # run from a checkout: u
 with atheris.instrument_imports(include=["kinerja_engine"]):
     import kinerja_engine
     import kinerja_engine.language.printer
-    import kinerja_engine.report.explain
+    import kinerja_engine.scoring.explain
     from kinerja_engine import Formula, KinerjaError, Plan, Rulebook, appraise, demo, rulebooks
     from kinerja_engine import __main__ as cli
     from kinerja_engine.models import example_plan

@@ -6,7 +6,7 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
-from kinerja_engine.scoring import pipeline as scoring
+from kinerja_engine.scoring import clear_caches
 
 # CI keeps property tests bounded; "dev" is the default locally, "long" for deliberate runs.
 settings.register_profile(
@@ -22,4 +22,4 @@ def _cold_scoring_caches() -> None:
     # Every test starts with the scoring caches empty: its result cannot depend on the tests
     # run before it, and under mutmut (which forks workers from a process that already ran the
     # suite) a mutant in code whose result is cached is really executed.
-    scoring._clear_caches()
+    clear_caches()

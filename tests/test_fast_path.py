@@ -23,7 +23,7 @@ from kinerja_engine.language.checker import EnumInfo
 from kinerja_engine.language.compiler import Program
 from kinerja_engine.models import Plan
 from kinerja_engine.scoring import appraise, appraise_many
-from kinerja_engine.scoring import pipeline as scoring
+from kinerja_engine.scoring.context import rulebook_view
 
 
 def _indicator(id_: str, target: Any, direction: str, weight: Any, **extra: Any) -> dict[str, Any]:
@@ -107,7 +107,7 @@ def test_terminating_plans_never_take_the_exact_path(data: Any, trace: bool) -> 
     book = rulebooks.load("gajahmungkur")
     reference = appraise_reference(data, book)  # exact path only, computed first
     assert reference.status == "complete", reference.error
-    info = scoring._book_info(book)
+    info = rulebook_view(book)
     info.exact = _NoExactPath()
     result = appraise(Plan.model_validate(data), book, trace=trace)
     assert result == (reference if trace else dataclasses.replace(reference, trace=()))
@@ -120,7 +120,7 @@ def test_exact_path_still_taken_for_thirds() -> None:
     data = plan(4, {"waktu": 3, "kasus": 100, "ikm": 85, "sosialisasi": 96, "vaksin": 1500})
     for ind in data["rhk"][0]["indicators"]:
         ind["weight"] = "100/3"
-    scoring._book_info(book).exact = _NoExactPath()
+    rulebook_view(book).exact = _NoExactPath()
     with pytest.raises(AssertionError, match="took the exact path"):
         appraise(Plan.model_validate(data), book)
 

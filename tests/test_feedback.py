@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 
 from kinerja_engine import Plan, appraise, rulebooks
 from kinerja_engine.demo import load_unit
-from kinerja_engine.report.feedback import _changed_plan as changed
-from kinerja_engine.report.feedback import (
+from kinerja_engine.report import (
     check_targets,
     feedback,
     path_to_next,
     what_if,
 )
+from kinerja_engine.report.plans import changed_plan as changed
 from kinerja_engine.scoring import appraise_year
 from kinerja_engine.values import round_half_up
 

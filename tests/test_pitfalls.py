@@ -861,7 +861,7 @@ def test_annual_result_from_quarters_counts_twelve_months() -> None:
 
 
 def test_indicator_formulas_are_compiled_per_rulebook_and_the_cache_is_bounded() -> None:
-    from kinerja_engine.scoring import pipeline as scoring
+    from kinerja_engine.scoring import context as scoring
 
     # The same formula text means different things under two rulebooks that define the
     # constant it reads: a cache keyed by text alone (or by a recycled id) would mix them.
@@ -872,8 +872,8 @@ def test_indicator_formulas_are_compiled_per_rulebook_and_the_cache_is_bounded()
         assert score(inds, {"a": 45}, book).indicator("a").capaian == expected
     # A service fed endless distinct formula texts stays flat.
     book = rulebooks.load("gajahmungkur").extend('rulebook "g" const faktor = 100')
-    cache = scoring._book_info(book).formulas
-    for k in range(scoring._MAX_FORMULAS + 5):
+    cache = scoring.rulebook_view(book).formulas
+    for k in range(scoring.MAX_FORMULAS + 5):
         text = f"realisasi / target * 100 + {k}"
         assert score([ind("a", 50, formula=text)], {"a": 45}, book).indicator("a").capaian == 90 + k
-        assert len(cache) <= scoring._MAX_FORMULAS
+        assert len(cache) <= scoring.MAX_FORMULAS

@@ -21,7 +21,7 @@ from .errors import (
     UsageError,
 )
 from .language.formula import Formula, Rulebook
-from .models.plan import (
+from .models import (
     RHK,
     BehaviourAssessment,
     CoreValue,
@@ -42,7 +42,7 @@ from .models.plan import (
     Unit,
     decode_nip,
 )
-from .report.feedback import (
+from .report import (
     Change,
     Feedback,
     FeedbackItem,
@@ -54,7 +54,7 @@ from .report.feedback import (
     path_to_next,
     what_if,
 )
-from .scoring.pipeline import (
+from .scoring import (
     Appraisal,
     DistributionReport,
     IndicatorResult,

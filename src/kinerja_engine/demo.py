@@ -18,13 +18,8 @@ from typing import Any
 from . import rulebooks
 from .formatting import format_number
 from .language.formula import Rulebook
-from .models.plan import Plan
-from .scoring.pipeline import (
-    Appraisal,
-    appraise_many,
-    appraise_year,
-    check_distribution,
-)
+from .models import Plan
+from .scoring import Appraisal, appraise_many, appraise_year, check_distribution
 
 __all__ = ["UnitYear", "load_unit", "run_demo", "score_unit"]
 

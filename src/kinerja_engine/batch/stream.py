@@ -9,11 +9,12 @@ is handed to an optional callback and then dropped. Guarantees:
 - **flat memory**: nothing is kept per employee beyond the unit being checked; with
   ``grouped=True`` (plans arrive unit by unit, as the synthetic generator and most HR exports
   give them) a unit is checked and forgotten as soon as the next one starts;
-- **same pure functions everywhere**: one process, several processes or a Dask cluster all run
-  :func:`score_partition` → :func:`score_batch` → ``appraise_many``; summaries merge
-  exactly (:meth:`BatchSummary.merge`), so a partitioned run equals a single-process one;
-- Dask is optional (``pip install "kinerja_engine[dask]"``) and imported only inside the
-  functions that use it: ``import kinerja_engine`` never needs it.
+- **same pure functions everywhere**: one process, several processes or a Dask cluster
+  (:mod:`kinerja_engine.batch.dask`) all run :func:`score_partition` → :func:`score_batch` →
+  ``appraise_many``; summaries merge exactly (:meth:`BatchSummary.merge`), so a partitioned
+  run equals a single-process one;
+- **a reference to compare with**: :func:`appraise_reference` scores one record on the exact
+  path only (``appraise_many(..., exact_only=True)``), what the fast path must equal.
 
 >>> from kinerja_engine import rulebooks
 >>> from kinerja_engine.batch.synthetic import generate_plans, unit_predikat
@@ -32,23 +33,20 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final, cast
+from typing import Any, Final
 
-from ..errors import KinerjaError, UsageError
+from ..errors import UsageError
 from ..language.formula import Rulebook
-from ..models.plan import Plan
-from ..scoring.pipeline import Appraisal, DistributionReport, appraise_many, check_distribution
+from ..models import Plan
+from ..scoring import Appraisal, DistributionReport, appraise_many, check_distribution
 
 __all__ = [
     "BatchSummary",
     "UnitSummary",
     "appraise_reference",
-    "dask_workforce_bag",
     "load_rulebook",
-    "score_bag",
     "score_batch",
     "score_partition",
-    "score_workforce_dask",
     "workforce_partitions",
 ]
 
@@ -329,33 +327,14 @@ def workforce_partitions(count: int, parts: int) -> list[tuple[int, int]]:
 # --------------------------------------------------------------------------- reference
 
 
-class _ExactOnly(dict[str, Callable[..., Any]]):
-    """Entry points that run only the exact (Fraction) function of each definition."""
-
-    def __init__(self, exact: Mapping[str, Callable[..., Any]]) -> None:
-        super().__init__()
-        self.exact = exact
-
-    def get(self, name: str, default: Any = None) -> Any:
-        from ..language.compiler import _to_fraction  # noqa: PLC0415
-
-        exact = self.exact.get(name)
-        if exact is None:
-            return default
-
-        def run(*args: Any) -> Any:
-            return exact(*(_to_fraction(a) for a in args))
-
-        return run
-
-
 def appraise_reference(record: Mapping[str, Any], rulebook: Rulebook) -> Appraisal:
     """The reference path, slow on purpose: what the fast path must equal, result for result.
 
     Full validation of JSON-ready data (``Plan.model_validate``), every rulebook definition
     run on its exact (Fraction) implementation, and the pipeline's shared caches emptied
-    first, so nothing carries over from other plans. Errors become error results as
-    :func:`~kinerja_engine.scoring.appraise_many` makes them for a validated plan.
+    first, so nothing carries over from other plans: ``appraise_many`` with
+    ``exact_only=True``. Errors become error results as
+    :func:`~kinerja_engine.scoring.appraise_many` makes them.
 
     >>> from kinerja_engine import rulebooks
     >>> from kinerja_engine.scoring import appraise
@@ -365,114 +344,4 @@ def appraise_reference(record: Mapping[str, Any], rulebook: Rulebook) -> Apprais
     ...     next(generate_plans(1)), book)
     True
     """
-    from ..scoring import pipeline as scoring  # noqa: PLC0415
-
-    try:
-        plan = Plan.model_validate(record)
-    except KinerjaError as exc:
-        return scoring._error_result(record, exc, rulebook)
-    scoring._clear_caches()
-    run = scoring._Run(plan, rulebook)
-    run.info.raw = _ExactOnly(run.info.exact)
-    try:
-        return scoring._score(run)
-    except KinerjaError as exc:
-        if not exc.message.startswith("employee "):
-            exc = run.fail(exc.message)
-        return scoring._error_result(plan, exc, rulebook)
-    finally:
-        scoring._clear_caches()
-
-
-# --------------------------------------------------------------------------- Dask
-
-
-def _score_plans(plans: Iterable[Plan | Mapping[str, Any]], rulebook: str) -> list[Appraisal]:
-    # A module-level function (not a closure): Dask pickles it by reference to the workers.
-    # A list, not a generator: a partition may have to travel between workers.
-    return list(appraise_many(plans, load_rulebook(rulebook)))
-
-
-def score_bag(bag: Any, rulebook: str) -> Any:
-    """Score a ``dask.bag.Bag`` of plans (models or raw dicts): a bag of appraisals.
-
-    ``rulebook`` is a bundled name or rulebook text (loaded once per worker). Each partition
-    runs :func:`~kinerja_engine.scoring.appraise_many`, so errors become error results exactly
-    as in one process. Needs the ``dask`` extra.
-    """
-    return bag.map_partitions(_score_plans, rulebook)
-
-
-def _generate(
-    bounds: Iterable[tuple[int, int]], seed: int, period: str, fault_rate: float
-) -> list[Plan]:
-    from .synthetic import generate_plans  # noqa: PLC0415
-
-    return [
-        plan
-        for start, stop in bounds
-        for plan in generate_plans(
-            stop, seed=seed, start=start, period=period, fault_rate=fault_rate
-        )
-    ]
-
-
-def dask_workforce_bag(
-    count: int,
-    *,
-    seed: int = 0,
-    partitions: int = 2,
-    period: str = "2026-Q1",
-    fault_rate: float = 0.0005,
-) -> Any:
-    """The synthetic workforce as a ``dask.bag.Bag`` of plans, generated on the workers.
-
-    Only the ranges travel to the workers; each partition makes its own plans.
-    """
-    import dask.bag as db  # noqa: PLC0415 - optional dependency
-
-    ranges = workforce_partitions(count, partitions)
-    bag = cast(Any, db).from_sequence(ranges, npartitions=len(ranges) or 1)
-    return bag.map_partitions(_generate, seed, period, fault_rate)
-
-
-def _summarise(
-    bounds: Iterable[tuple[int, int]], seed: int, rulebook: str, period: str, fault_rate: float
-) -> list[BatchSummary]:
-    return [
-        score_partition(
-            start, stop, seed=seed, rulebook=rulebook, period=period, fault_rate=fault_rate
-        )
-        for start, stop in bounds
-    ]
-
-
-def score_workforce_dask(
-    count: int,
-    *,
-    seed: int = 0,
-    rulebook: str = "gajahmungkur",
-    partitions: int = 8,
-    period: str = "2026-Q1",
-    fault_rate: float = 0.0005,
-    scheduler: Any = None,
-) -> BatchSummary:
-    """Score ``count`` synthetic employees on Dask: one summary, equal to a one-process run.
-
-    Each partition runs :func:`score_partition` on a worker and returns only its summary;
-    the summaries are merged in partition order. ``scheduler`` is passed to ``compute`` (a
-    ``distributed.Client`` in use is picked up by default). Needs the ``dask`` extra.
-    """
-    import dask.bag as db  # noqa: PLC0415 - optional dependency
-
-    ranges = workforce_partitions(count, partitions)
-    if not ranges:
-        return BatchSummary()
-    bag = cast(Any, db).from_sequence(ranges, npartitions=len(ranges))
-    parts = bag.map_partitions(_summarise, seed, rulebook, period, fault_rate)
-    kwargs = {} if scheduler is None else {"scheduler": scheduler}
-    summaries: list[BatchSummary] = parts.compute(**kwargs)
-    total = BatchSummary()
-    for part in summaries:
-        total = total.merge(part)
-    return total
+    return next(appraise_many([record], rulebook, exact_only=True))

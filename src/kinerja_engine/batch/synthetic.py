@@ -43,7 +43,7 @@ from fractions import Fraction
 from typing import Any, Final, TypeVar
 
 from ..errors import UsageError
-from ..models.plan import (
+from ..models import (
     RHK,
     BehaviourAssessment,
     Direction,

@@ -70,53 +70,25 @@ from .fields import (
     CoreValue,
     Dec,
     Direction,
-    EmployeeKind,
-    Jenjang,
-    JptLevel,
     OverrideTarget,
-    PeriodKind,
-    PositionCategory,
     RhkKind,
     Text,
     Weight,
     custom_error,
     validation_errors,
 )
-from .nip import Nip, NipInfo, decode_nip
-from .people import Employee, Position, Unit, employee_hint
+from .nip import Nip
+from .people import Employee, employee_hint
 from .period import Period
 from .target import Target, TargetRange
 
-# Besides this module's own names, __all__ lists every name this module exported before
-# models/ was split (into fields, nip, period, base, people, target and plan): the package
-# root, scoring, report and batch still import them from here. New code imports them from
-# kinerja_engine.models. Kept for one release.
 __all__ = [
     "RHK",
     "BehaviourAssessment",
-    "CoreValue",
-    "Dec",
-    "Direction",
-    "Employee",
-    "EmployeeKind",
     "Indicator",
-    "Jenjang",
-    "JptLevel",
-    "Nip",
-    "NipInfo",
     "Override",
-    "OverrideTarget",
-    "Period",
-    "PeriodKind",
     "Plan",
-    "Position",
-    "PositionCategory",
     "Realisation",
-    "RhkKind",
-    "TargetRange",
-    "Unit",
-    "Weight",
-    "decode_nip",
     "example_plan",
 ]
 

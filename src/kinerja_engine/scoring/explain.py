@@ -1,21 +1,81 @@
-"""Rendering an :class:`~kinerja_engine.scoring.Appraisal` as text for the employee.
+"""Rendering an :class:`~kinerja_engine.scoring.Appraisal`'s own numbers and trace as text.
 
-Indonesian by default (the employee reads it), English on request. Numbers use the language's
-conventions (``1.234,50`` in Indonesian) and are shown at 2 places, half up; the exact values
-stay in the appraisal and its trace. Every sentence states only what the numbers support.
+Input: an appraisal (its results and trace, values carried exact and structured) and a
+language. Output: text for the employee, Indonesian by default (the employee reads it),
+English on request. Guarantees: numbers use the language's conventions (``1.234,50`` in
+Indonesian) through :mod:`kinerja_engine.formatting`, shown at 2 places, half up; the exact
+values stay in the appraisal; every sentence states only what the numbers support, and a value
+shown next to a band row never reads as outside that row (:func:`format_band_match`).
+
+This module renders what the scoring phase produced and imports nothing of it at run time
+(the results call it), so scoring and its explanation form no import cycle.
+
+>>> from fractions import Fraction
+>>> format_band_match(Fraction(9474, 100), Fraction(90), True, Fraction(110), False, "en")
+'94.74 ∈ [90, 110)'
+>>> format_band_match(Fraction(9474, 100), Fraction(90), True, Fraction(110), False, "id")
+'94,74 ∈ [90, 110)'
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from ..formatting import format_value
-from ..values import Label
+from ..errors import UsageError
+from ..formatting import format_interval, format_number, format_value
+from ..values import Label, round_half_up
 
 if TYPE_CHECKING:
-    from ..scoring.pipeline import Appraisal
+    from .results import Appraisal
 
-__all__ = ["render"]
+__all__ = ["format_band_match", "format_number_id", "render"]
+
+
+def format_number_id(
+    value: Fraction | Decimal | int, places: int = 2, *, fixed: bool = False
+) -> str:
+    """Indonesian number format, half-up rounded: thousands with '.', decimals with ','.
+
+    Kept for callers of 0.1; the same as ``format_number(value, "id", places, fixed=fixed)``
+    of :mod:`kinerja_engine.formatting`.
+
+    >>> format_number_id(Decimal("1234.5")), format_number_id(Fraction(1, 3)), format_number_id(95)
+    ('1.234,50', '0,33', '95')
+    >>> format_number_id(117, 1, fixed=True)
+    '117,0'
+    """
+    return format_number(value, "id", places, fixed=fixed)
+
+
+def format_band_match(
+    value: Fraction,
+    lo: Fraction | None,
+    lo_closed: bool,
+    hi: Fraction | None,
+    hi_closed: bool,
+    lang: str = "id",
+) -> str:
+    """``value ∈ row`` with the value at as many places (2 or more) as it takes to read as
+    inside its row, and the row's bounds exact (as the rulebook writes them).
+
+    109.999 in [90, 110) must not be shown as "110,00": the sentence would be false.
+
+    >>> format_band_match(Fraction(109999, 1000), Fraction(90), True, Fraction(110), False)
+    '109,999 ∈ [90, 110)'
+    >>> format_band_match(Fraction(250), Fraction(110), False, None, False, "en")
+    '250 ∈ (110, inf)'
+    """
+    row = format_interval(lo, lo_closed, hi, hi_closed, lang)
+    for places in range(2, 13):
+        shown = Fraction(round_half_up(value, places))
+        above = lo is None or (shown >= lo if lo_closed else shown > lo)
+        below = hi is None or (shown <= hi if hi_closed else shown < hi)
+        if above and below:
+            return f"{format_number(value, lang, places)} ∈ {row}"
+    return f"{value.numerator}/{value.denominator} ∈ {row}"
+
 
 _TEXT: dict[str, dict[str, Any]] = {
     "id": {
@@ -92,8 +152,6 @@ def _target(value: Any, lang: str) -> str:
 def render(appraisal: Appraisal, lang: str = "id") -> str:
     """The appraisal as readable text in ``lang`` (``"id"`` or ``"en"``)."""
     if lang not in _TEXT:
-        from ..errors import UsageError  # noqa: PLC0415
-
         raise UsageError(f"unknown language {lang!r}; use 'id' or 'en'")
     t = _TEXT[lang]
     a = appraisal
@@ -138,7 +196,10 @@ def render(appraisal: Appraisal, lang: str = "id") -> str:
     lines.append("")
     if a.nilai_hasil_kerja is not None:
         lines.append(f"{t['nilai']}: {_fmt(a.nilai_hasil_kerja, lang)}")
-    band = next((s.detail for s in a.trace if s.what == "rating_hasil_kerja" and s.detail), "")
+    band = next(
+        (s.detail_text(lang) for s in a.trace if s.what == "rating_hasil_kerja" and s.detail),
+        "",
+    )
     rec = _label(a.rating_hasil_kerja_rekomendasi, t)
     lines.append(f"{t['rec']}: {rec}" + (f" ({band})" if band else ""))
     for what, before, after, reason in a.overrides:

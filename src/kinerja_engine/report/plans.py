@@ -1,0 +1,83 @@
+"""Plans with changed numbers, and how an indicator's capaian moves with its realisasi.
+
+Input: a :class:`~kinerja_engine.models.Plan` and a rulebook. Output: :func:`changed_plan` (the
+plan re-validated with some realisasi, targets or weights replaced, by indicator/RHK id) and
+:func:`capaian_sign` (+1/-1 when the rulebook's own formula is proven to raise/lower the
+capaian as the realisasi grows, 0 when it does not depend on it, None when unproven).
+Guarantees: a changed plan passes the same validation as any plan; an unknown id is refused;
+a sign is only given when the monotonicity analysis proves it. Shared by what-if, the path
+to the next rating and the target checks.
+
+>>> from kinerja_engine import rulebooks
+>>> from kinerja_engine.models import example_plan
+>>> plan = example_plan()
+>>> ind = next(i for _, i in plan.indicators())
+>>> changed_plan(plan, realisasi={ind.id: 7}).realisation_for(ind.id).value
+Decimal('7')
+>>> capaian_sign(rulebooks.load("gajahmungkur"), ind) in (1, -1)
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+from ..errors import UsageError
+from ..language.formula import Rulebook
+from ..language.monotone import Monotone, Sym
+from ..language.nodes import FuncDef
+from ..models import Indicator, Plan, TargetRange
+
+__all__ = ["capaian_sign", "changed_plan"]
+
+
+def changed_plan(
+    plan: Plan,
+    realisasi: Mapping[str, Any] | None = None,
+    targets: Mapping[str, Any] | None = None,
+    weights: Mapping[str, Any] | None = None,
+) -> Plan:
+    """``plan`` with the given realisasi, targets or weights replaced (by indicator/RHK id)."""
+    data = plan.model_dump()
+    known = {ind.id for _, ind in plan.indicators()} | {r.id for r in plan.rhk}
+    for mapping in (realisasi or {}, targets or {}, weights or {}):
+        for key in mapping:
+            if key not in known:
+                raise UsageError(f"plan {plan.id} has no indicator or RHK '{key}'")
+    for rhk in data["rhk"]:
+        if weights and rhk["id"] in weights:
+            rhk["weight"] = weights[rhk["id"]]
+        for ind in rhk["indicators"]:
+            if targets and ind["id"] in targets:
+                ind["target"] = targets[ind["id"]]
+            if weights and ind["id"] in weights:
+                ind["weight"] = weights[ind["id"]]
+    if realisasi:
+        kept = [r for r in data["realisations"] if r["indicator"] not in realisasi]
+        kept.extend({"indicator": k, "value": v} for k, v in realisasi.items())
+        data["realisations"] = kept
+    return Plan.model_validate(data)
+
+
+def capaian_sign(book: Rulebook, ind: Indicator) -> int | None:
+    """Direction of the indicator's capaian as its realisasi grows, with the target fixed."""
+    if isinstance(ind.target, TargetRange):
+        return None  # inside the range is best: capaian rises, then falls
+    target = Sym(Fraction(ind.target))
+    env = {"realisasi": Sym(None, 1), "target": target, "lo": target, "hi": target}
+    analyser = Monotone(book.checked)
+    if ind.formula is not None:
+        body = book.formula(ind.formula, inputs=dict.fromkeys(env, "number")).ast
+        sign = analyser.value(body, env).sign
+    else:
+        name = f"capaian_{ind.kind}" if ind.kind else f"capaian_{ind.direction.value}"
+        info = book.checked.funcs.get(name)
+        if info is None or not isinstance(info.node, FuncDef):
+            return None
+        args = {p: env.get(p, target) for p in info.params}
+        sign = analyser.value(info.node.body, args).sign
+    if sign is not None and ind.cap is not None:
+        return sign  # a cap (min with a constant) keeps the direction
+    return sign

@@ -1,0 +1,190 @@
+"""The annual appraisal: periodic plans in, one appraisal of the year out, by a policy table.
+
+Input: the periodic plans of one employee (any order), a rulebook whose ``agregasi_tahunan``
+names the policy (or a policy given by name), and optionally the annual plan. Output: an
+:class:`~kinerja_engine.scoring.Appraisal` of the year whose trace starts with the
+aggregation steps. Guarantees: each policy is one row of :data:`ANNUAL_POLICIES` (name →
+function), so adding one is one row; values are carried unrounded and rounded once; an
+indicator not applicable in every period aggregated is not applicable for the year; an
+indicator not yet reported leaves the year waiting for it.
+
+>>> sorted(ANNUAL_POLICIES)
+['kumulatif', 'periode_terakhir', 'rata_capaian', 'terburuk']
+>>> from kinerja_engine import rulebooks
+>>> from kinerja_engine.demo import load_unit
+>>> year = appraise_year(load_unit().plans[0], rulebooks.load("gajahmungkur"))
+>>> year.period, year.trace[0].rule, year.trace[0].result
+('2026', 'agregasi_tahunan', 'rata_capaian')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Final
+
+from ..errors import UsageError
+from ..language.formula import Rulebook
+from ..models import Period, Plan
+from ..values import Label
+from .carry import to_public
+from .context import Run
+from .pipeline import appraise
+from .results import Appraisal
+from .stages import score_run
+
+__all__ = ["ANNUAL_POLICIES", "AnnualInput", "AnnualPolicy", "appraise_year"]
+
+
+@dataclass(frozen=True, slots=True)
+class AnnualInput:
+    """What a policy aggregates: the periodic plans in order, their appraisals, the run of
+    the year (its trace already names the policy) and the caller's annual plan, if any."""
+
+    rulebook: Rulebook
+    plans: tuple[Plan, ...]
+    periodic: tuple[Appraisal, ...]
+    run: Run
+    annual: Plan | None
+
+
+#: A policy: the aggregation input in, the appraisal of the year out.
+AnnualPolicy = Callable[[AnnualInput], Appraisal]
+
+
+def _capaian_of(appraisal: Appraisal) -> dict[str, Fraction | None]:
+    """The capaian of a period's indicators; None for one not applicable in that period (an
+    indicator not yet reported is left out, so the annual result waits for it)."""
+    return {
+        ind.id: ind.capaian
+        for rhk in appraisal.rhk
+        for ind in rhk.indicators
+        if ind.capaian is not None or ind.status == "not_applicable"
+    }
+
+
+def _last_period(year: AnnualInput) -> Appraisal:
+    """``periode_terakhir``: the last period's capaian, scored against the year's plan."""
+    last = year.periodic[-1]
+    return score_run(year.run, given=_capaian_of(last), given_rule=f"capaian {last.period}")
+
+
+def _worst(year: AnnualInput) -> Appraisal:
+    """``terburuk``: the period with the worst predikat (then the lowest value) stands for
+    the year, scored with its own plan relabelled as the year."""
+    run = year.run
+    order = {m.name: i for i, m in enumerate(year.rulebook.enum("predikat").members)}
+    rated = [
+        (a, p) for a, p in zip(year.periodic, year.plans, strict=True) if a.predikat is not None
+    ]
+    if not rated:
+        raise run.fail("no periodic result has a predikat to take the worst of")
+    worst, plan = max(
+        rated,
+        key=lambda ap: (order[ap[0].predikat.name], -(ap[0].nilai_hasil_kerja or 0)),  # type: ignore[union-attr]
+    )
+    run.step("agregasi", "", "terburuk", {}, worst.period, f"periode terburuk: {worst.period}")
+    base = run.plan
+    worst_run = Run(plan.model_copy(update={"period": base.period, "id": base.id}), year.rulebook)
+    worst_run.trace.extend(run.trace)
+    return score_run(worst_run, given=_capaian_of(worst), given_rule=f"capaian {worst.period}")
+
+
+def _mean_capaian(year: AnnualInput) -> Appraisal:
+    """``rata_capaian``: each indicator's capaian averaged exactly over the periods it was
+    reported, then scored once."""
+    run = year.run
+    sums: dict[str, list[Fraction]] = {}
+    not_applicable: set[str] = set()
+    for a in year.periodic:
+        for rhk in a.rhk:
+            for ind in rhk.indicators:
+                if ind.capaian is not None:
+                    sums.setdefault(ind.id, []).append(ind.capaian)
+                elif ind.status == "not_applicable":
+                    not_applicable.add(ind.id)
+    # The mean of the periods that have a capaian; not applicable in every period: so is
+    # the year.
+    given: dict[str, Fraction | None] = dict.fromkeys(not_applicable - sums.keys())
+    given.update({k: sum(v, Fraction(0)) / len(v) for k, v in sums.items()})
+    for k, v in sums.items():
+        run.step("agregasi", k, "rata_capaian", {"capaian": tuple(v)}, given[k])
+    span = f"{year.periodic[0].period}…{year.periodic[-1].period}"
+    return score_run(run, given=given, given_rule=f"rata-rata capaian {span}")
+
+
+def _cumulative(year: AnnualInput) -> Appraisal:
+    """``kumulatif``: realisasi summed over the periods against the annual plan's targets."""
+    run = year.run
+    if year.annual is None:
+        raise run.fail("the kumulatif policy needs the annual plan with annual targets")
+    totals: dict[str, Fraction] = {}
+    not_applicable: set[str] = set()
+    for p in year.plans:
+        for r in p.realisations:
+            if r.value is not None:
+                totals[r.indicator] = totals.get(r.indicator, Fraction(0)) + Fraction(r.value)
+            elif r.not_applicable:
+                not_applicable.add(r.indicator)
+    realisations: list[dict[str, Any]] = [
+        {"indicator": k, "value": str(to_public(v))} for k, v in totals.items()
+    ]
+    realisations += [
+        {"indicator": k, "not_applicable": True} for k in sorted(not_applicable - totals.keys())
+    ]
+    data = year.annual.model_dump()
+    data["realisations"] = realisations
+    cumulative = Run(Plan.model_validate(data), year.rulebook)
+    cumulative.trace.extend(run.trace)
+    return score_run(cumulative)
+
+
+#: The annual aggregation policies by their name in the rulebook's enum ``agregasi``.
+ANNUAL_POLICIES: Final[Mapping[str, AnnualPolicy]] = {
+    "periode_terakhir": _last_period,
+    "terburuk": _worst,
+    "rata_capaian": _mean_capaian,
+    "kumulatif": _cumulative,
+}
+
+
+def _policy_name(run: Run) -> str:
+    value = run.param("agregasi_tahunan", None)
+    if not isinstance(value, Label):
+        raise run.fail(f"rulebook '{run.book.name}' defines no agregasi_tahunan policy")
+    return value.name
+
+
+def appraise_year(
+    plans: Sequence[Plan], rulebook: Rulebook, *, annual: Plan | None = None,
+    policy: str | None = None,
+) -> Appraisal:  # fmt: skip
+    """Build an annual appraisal from periodic plans by the rulebook's ``agregasi_tahunan``.
+
+    Policies (:data:`ANNUAL_POLICIES`): ``periode_terakhir`` (the last period's result),
+    ``terburuk`` (the worst predikat), ``rata_capaian`` (each indicator's capaian averaged
+    exactly over the periods it was reported, then scored once), ``kumulatif`` (realisasi
+    summed over the periods against the annual target of ``annual``). Values are carried
+    unrounded and rounded once. ``annual`` supplies the annual plan (targets, behaviour,
+    overrides); by default the last periodic plan, relabelled, is used. ``policy`` names a
+    policy instead of the rulebook's.
+    """
+    if not plans:
+        raise UsageError("appraise_year() needs at least one periodic plan")
+    ordered = tuple(sorted(plans, key=lambda p: p.period))
+    last = ordered[-1]
+    # Without an annual plan, the last periodic plan stands for the year (targets, weights,
+    # behaviour), relabelled so that conversions see a whole year.
+    base = annual or last.model_copy(
+        update={"period": Period.year(last.period.year), "id": f"{last.id}@{last.period.year}"}
+    )
+    run = Run(base, rulebook)
+    chosen = policy or _policy_name(run)
+    periodic = tuple(appraise(p, rulebook) for p in ordered)
+    run.step("agregasi", "", "agregasi_tahunan", {"periode": tuple(a.period for a in periodic)},
+             chosen)  # fmt: skip
+    aggregate = ANNUAL_POLICIES.get(chosen)
+    if aggregate is None:
+        raise run.fail(f"unknown annual aggregation policy '{chosen}'")
+    return aggregate(AnnualInput(rulebook, ordered, periodic, run, annual))

@@ -1,0 +1,253 @@
+"""What one appraisal runs with: the rulebook's derived data, looked up once, and the run itself.
+
+Input: a checked, compiled :class:`~kinerja_engine.language.Rulebook` and a
+:class:`~kinerja_engine.models.Plan`. Output: a :class:`RulebookView` (entry points, constant
+parameters, signatures, conversions, band rows, enum spellings and compiled indicator formulas
+of one rulebook, shared by every appraisal with it) and a :class:`Run` (one appraisal in
+progress: its calls, trace and notes). Guarantees: everything in a view is derived from the
+immutable compiled rulebook, so sharing it changes no result; the view cache is bounded and
+keyed so that a rulebook never sees another's data; a run with ``exact_only`` calls only the
+exact (Fraction) implementation of every definition (the reference path).
+
+Internal to :mod:`kinerja_engine.scoring`; not part of the public API.
+
+>>> from kinerja_engine import rulebooks
+>>> from kinerja_engine.models import example_plan
+>>> view = rulebook_view(rulebooks.load("gajahmungkur"))
+>>> view is rulebook_view(rulebooks.load("gajahmungkur")), view.band_rows("nilai_rhk")
+(True, None)
+>>> run = Run(example_plan(), view.book)
+>>> run.call("nilai_rhk", (Fraction(80), Fraction(100)), (Fraction(50), Fraction(50)))
+Fraction(90, 1)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from ..errors import KinerjaError, UsageError
+from ..language.checker import BandInfo
+from ..language.formula import Formula, Rulebook
+from ..models import Plan
+from ..values import Label
+from .carry import decimal_of, fast_args, to_exact
+from .results import BandMatch, Step
+
+__all__ = [
+    "MAX_FORMULAS",
+    "RulebookView",
+    "Run",
+    "clear_view_cache",
+    "rulebook_view",
+]
+
+#: Indicator formulas compiled and kept per rulebook (a service fed endless texts stays flat).
+MAX_FORMULAS = 1_000
+
+BandRows = tuple[tuple[Fraction | None, bool, Fraction | None, bool, int], ...]
+
+
+class RulebookView:
+    """What the pipeline needs from one rulebook, looked up once instead of on every plan.
+
+    Everything here is derived from the checked, compiled rulebook (immutable), so sharing it
+    between appraisals changes no result: definitions' entry points, constant parameters,
+    signatures, the conversions in rulebook order, band rows, enum spellings resolved.
+    """
+
+    __slots__ = (
+        "book",
+        "conversions",
+        "exact",
+        "formulas",
+        "label",
+        "labels",
+        "names",
+        "params",
+        "program",
+        "raw",
+        "rows",
+        "signatures",
+    )
+
+    def __init__(self, book: Rulebook) -> None:
+        checked = book.checked
+        self.book = book
+        self.program = book.program
+        self.names = frozenset(checked.consts) | frozenset(checked.funcs)
+        # The compiled program's exact (Fraction) functions by name. The compiler offers no
+        # public accessor for them yet; this is the one place that reads the attribute.
+        self.exact: Mapping[str, Callable[..., Any]] = book.program._exact
+        self.raw: dict[str, Callable[..., Any]] = {}
+        self.params: dict[str, Any] = {}
+        self.signatures: dict[str, tuple[str, ...]] = {}
+        self.conversions = tuple(
+            (name, self.signature(name))
+            for name in book
+            if name.startswith("konversi_") and name in checked.funcs
+        )
+        self.rows: dict[str, BandRows | None] = {}
+        self.label = rulebook_label(book)
+        self.labels: dict[tuple[str, str], Label] = {}
+        self.formulas: dict[str, Formula] = {}
+
+    def resolve(self, enum: str, text: str, what: str) -> Label:
+        """The member of ``enum`` written ``text``; successes are remembered (errors name
+        ``what``, so they are raised afresh every time)."""
+        key = (enum, text)
+        label = self.labels.get(key)
+        if label is None:
+            label = self.book.checked.enums[enum].resolve(text, what)
+            if len(self.labels) < 10_000:
+                self.labels[key] = label
+        return label
+
+    def entry(self, name: str) -> Callable[..., Any]:
+        """The fast entry point of ``name`` (Decimal arguments, exact fallback built in)."""
+        fn = self.raw.get(name)
+        if fn is None:
+            self.known(name)
+            fn = self.raw[name] = self.program.raw(name)
+        return fn
+
+    def exact_entry(self, name: str) -> Callable[..., Any]:
+        """The exact implementation of ``name`` (Fraction arguments)."""
+        self.known(name)
+        return self.exact[name]
+
+    def known(self, name: str) -> None:
+        """A definition the pipeline calls must exist: a rulebook that lacks one (say
+        ``nilai_rhk``) is refused with its name, never with a bare ``KeyError``."""
+        if name not in self.names:
+            raise UsageError(f"rulebook '{self.book.name}' has no definition '{name}'")
+
+    def signature(self, name: str) -> tuple[str, ...]:
+        """The parameter names of definition ``name``, in call order."""
+        sig = self.signatures.get(name)
+        if sig is None:
+            sig = self.signatures[name] = tuple(p for p, _ in self.program.signature(name))
+        return sig
+
+    def band_rows(self, name: str) -> BandRows | None:
+        """Rows of band ``name`` as numbers, or None if it is not a band."""
+        if name in self.rows:
+            return self.rows[name]
+        info = self.book.checked.funcs.get(name)
+        rows = info.rows if isinstance(info, BandInfo) else None
+        self.rows[name] = rows
+        return rows
+
+    def band_match(self, name: str, value: Fraction) -> BandMatch | None:
+        """The row of band ``name`` that ``value`` falls in, or None (no band, no row)."""
+        for lo, lo_closed, hi, hi_closed, _ in self.band_rows(name) or ():
+            above = lo is None or (value >= lo if lo_closed else value > lo)
+            below = hi is None or (value <= hi if hi_closed else value < hi)
+            if above and below:
+                return BandMatch(value, lo, lo_closed, hi, hi_closed)
+        return None
+
+
+def rulebook_label(book: Rulebook) -> str:
+    """How results name the rulebook that scored them: name and version."""
+    return f"{book.name} {book.version}".strip()
+
+
+# Per compiled program; the entry keeps its rulebook alive, so an id is never reused while
+# cached. Bounded: rulebooks built on the fly (with_params in a loop) do not accumulate.
+_VIEWS: dict[int, RulebookView] = {}
+_MAX_VIEWS = 64
+
+
+def rulebook_view(book: Rulebook) -> RulebookView:
+    """The shared view of ``book`` (built on first use)."""
+    view = _VIEWS.get(id(book.program))
+    if view is None or view.program is not book.program:
+        if len(_VIEWS) >= _MAX_VIEWS:
+            _VIEWS.clear()
+        view = _VIEWS[id(book.program)] = RulebookView(book)
+    return view
+
+
+def clear_view_cache() -> None:
+    """Forget every shared view (a cold start)."""
+    _VIEWS.clear()
+
+
+class Run:
+    """One appraisal in progress: the rulebook's definitions, a trace and the employee.
+
+    ``exact_only`` runs every definition on its exact (Fraction) implementation, on a view of
+    its own: the reference path, which shares nothing with other appraisals.
+    """
+
+    __slots__ = ("book", "exact_only", "info", "notes", "plan", "trace", "tracing", "who")
+
+    def __init__(
+        self, plan: Plan, book: Rulebook, tracing: bool = True, *, exact_only: bool = False
+    ) -> None:
+        self.plan = plan
+        self.book = book
+        self.exact_only = exact_only
+        self.info = RulebookView(book) if exact_only else rulebook_view(book)
+        self.trace: list[Step] = []
+        # Without a trace the steps are not built at all: call sites test ``tracing`` first,
+        # so neither their inputs nor their band row is computed (the batch path).
+        self.tracing = tracing
+        self.notes: list[str] = []
+        employee = plan.employee
+        self.who = f"{employee.nip} ({employee.name})"
+
+    def has(self, name: str) -> bool:
+        """Whether the rulebook defines ``name``."""
+        return name in self.info.names
+
+    def call(self, name: str, *args: Any) -> Any:
+        """Call a rulebook definition exactly with internal (Fraction/Label) arguments.
+
+        Arguments that are finite decimals run on the fast (Decimal) path, the others on the
+        exact one; both give the same exact value, returned as a Fraction.
+        """
+        fast = None if self.exact_only else fast_args(args)
+        if fast is None:  # a non-terminating fraction: only the exact path can take it
+            return to_exact(self.info.exact_entry(name)(*args))
+        return to_exact(self.info.entry(name)(*fast))
+
+    def call_fast(self, name: str, *args: Any) -> Any:
+        """Like :meth:`call` with arguments already Decimal (or labels): the raw result."""
+        if self.exact_only:
+            return self.info.exact_entry(name)(*to_exact(args))
+        return self.info.entry(name)(*args)
+
+    def call_carry(self, name: str, args: Sequence[Any], fast: Sequence[Any] | None) -> Any:
+        """:meth:`call` where ``fast`` are the same arguments as Decimals, when all are known.
+
+        Returns ``(exact, raw)``: the Fraction result and the raw one (a Decimal to carry into
+        the next call, or None when the exact path was taken).
+        """
+        if fast is None or self.exact_only:
+            result = self.call(name, *args)
+            return result, decimal_of(result)
+        raw = self.info.entry(name)(*fast)
+        return to_exact(raw), (raw if type(raw) is Decimal else decimal_of(raw))
+
+    def param(self, name: str, default: Any) -> Any:
+        """The value of constant parameter ``name`` (computed once per view), or ``default``."""
+        if name not in self.info.names:
+            return default
+        params = self.info.params
+        if name not in params:
+            params[name] = self.call(name)
+        return params[name]
+
+    def step(self, what: str, subject: str, rule: str, inputs: Mapping[str, Any], result: Any,
+             note: str = "", band: BandMatch | None = None) -> None:  # fmt: skip
+        """Record a step of the trace (nothing when the run keeps no trace)."""
+        if self.tracing:
+            self.trace.append(Step(what, subject, rule, dict(inputs), result, note, band))
+
+    def fail(self, message: str) -> KinerjaError:
+        """An error naming the employee and the plan."""
+        return KinerjaError(f"employee {self.who}, plan {self.plan.id}: {message}")

@@ -1,0 +1,243 @@
+"""The results of the scoring phase: what an appraisal found, exact and structured.
+
+Input: the values the pipeline computed (Fractions, labels, the plan's identifiers). Output:
+frozen, slotted records (:class:`Appraisal`, :class:`RhkResult`, :class:`IndicatorResult`,
+:class:`Step` of the trace, :class:`BandMatch` for a band row chosen) and their JSON form.
+Guarantees: numbers stay exact fractions until rendered (:meth:`Appraisal.to_dict` writes each
+as a decimal string; :meth:`Appraisal.explain` formats it per language); a band row is carried
+as numbers, never as text made at scoring time.
+
+>>> from fractions import Fraction
+>>> match = BandMatch(Fraction(9474, 100), Fraction(90), True, Fraction(110), False)
+>>> match.text("en"), match.text("id")
+('94.74 ∈ [90, 110)', '94,74 ∈ [90, 110)')
+>>> json_value((Fraction(1, 4), Label("rating", "sesuai", "Sesuai Ekspektasi")))
+['0.25', {'enum': 'rating', 'name': 'sesuai', 'text': 'Sesuai Ekspektasi'}]
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from ..errors import UsageError
+from ..models import TargetRange
+from ..values import Label
+from .carry import to_public
+from .explain import format_band_match, render
+
+__all__ = [
+    "Appraisal",
+    "BandMatch",
+    "IndicatorResult",
+    "RhkResult",
+    "Step",
+    "json_value",
+]
+
+
+def json_value(value: Any) -> Any:
+    """A result value in JSON-ready form: numbers as decimal strings, labels as objects."""
+    if isinstance(value, Fraction | Decimal):
+        return str(to_public(Fraction(value)))
+    if isinstance(value, Label):
+        return {"enum": value.enum, "name": value.name, "text": value.text}
+    if isinstance(value, tuple | list):
+        return [json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: json_value(v) for k, v in value.items()}
+    if isinstance(value, TargetRange):
+        return {"lo": json_value(value.lo), "hi": json_value(value.hi)}
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class BandMatch:
+    """A value and the row of a band table it fell in: ``lo``/``hi`` None for no bound."""
+
+    value: Fraction
+    lo: Fraction | None
+    lo_closed: bool
+    hi: Fraction | None
+    hi_closed: bool
+
+    def text(self, lang: str = "id") -> str:
+        """``value ∈ row`` in ``lang``; the value never reads as outside the row."""
+        return format_band_match(self.value, self.lo, self.lo_closed, self.hi, self.hi_closed, lang)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of the trace: what was computed, by which rule, from what, giving what.
+
+    ``note`` records the matrix cell chosen, a cap that bit, or a policy applied; ``band`` the
+    band row chosen, as numbers. :attr:`detail` is either, as text.
+    """
+
+    what: str
+    subject: str
+    rule: str
+    inputs: Mapping[str, Any]
+    result: Any
+    note: str = ""
+    band: BandMatch | None = None
+
+    @property
+    def detail(self) -> str:
+        """The band row chosen (in Indonesian, as the trace is recorded) or the note."""
+        return self.detail_text("id")
+
+    def detail_text(self, lang: str = "id") -> str:
+        """The band row chosen, rendered in ``lang``, or the note."""
+        return self.note if self.band is None else self.band.text(lang)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form of the step."""
+        return {
+            "what": self.what,
+            "subject": self.subject,
+            "rule": self.rule,
+            "inputs": json_value(dict(self.inputs)),
+            "result": json_value(self.result),
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorResult:
+    """The outcome of one indicator (IKI). ``status``: reported, not_reported, not_applicable."""
+
+    id: str
+    name: str
+    unit_of_measure: str
+    direction: str
+    target: Any
+    realisasi: Fraction | None
+    status: str
+    capaian: Fraction | None
+    weight: Fraction
+    rule: str
+    capped_from: Fraction | None = None
+
+    @property
+    def counted(self) -> bool:
+        """Whether the indicator entered the RHK value."""
+        return self.capaian is not None
+
+
+@dataclass(frozen=True, slots=True)
+class RhkResult:
+    """The outcome of one RHK: its weighted value and its indicators."""
+
+    id: str
+    description: str
+    kind: str
+    weight: Fraction
+    nilai: Fraction | None
+    indicators: tuple[IndicatorResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Appraisal:
+    """An explained appraisal of one plan. ``status``: complete, incomplete or error.
+
+    Numbers are exact fractions internally; the ``*_decimal`` helpers and :meth:`to_dict`
+    give decimals. Recommendations and the final values after overrides are both kept.
+    """
+
+    plan_id: str
+    employee: str
+    employee_name: str
+    unit: str
+    period: str
+    status: str
+    rhk: tuple[RhkResult, ...] = ()
+    nilai_hasil_kerja: Fraction | None = None
+    rating_hasil_kerja_rekomendasi: Label | None = None
+    rating_hasil_kerja: Label | None = None
+    rating_perilaku: Label | None = None
+    predikat_rekomendasi: Label | None = None
+    predikat: Label | None = None
+    overrides: tuple[tuple[str, Any, Any, str], ...] = ()
+    conversions: Mapping[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    trace: tuple[Step, ...] = ()
+    error: str | None = None
+    rulebook: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """False for an error result."""
+        return self.status != "error"
+
+    def indicator(self, indicator_id: str) -> IndicatorResult:
+        """The result of one indicator by id."""
+        for rhk in self.rhk:
+            for ind in rhk.indicators:
+                if ind.id == indicator_id:
+                    return ind
+        raise UsageError(f"appraisal {self.plan_id} has no indicator '{indicator_id}'")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready structure: every number as a decimal string, labels as objects."""
+        return {
+            "plan_id": self.plan_id,
+            "employee": self.employee,
+            "employee_name": self.employee_name,
+            "unit": self.unit,
+            "period": self.period,
+            "status": self.status,
+            "rulebook": self.rulebook,
+            "rhk": [
+                {
+                    "id": r.id,
+                    "description": r.description,
+                    "kind": r.kind,
+                    "weight": json_value(r.weight),
+                    "nilai": json_value(r.nilai),
+                    "indicators": [
+                        {
+                            "id": i.id,
+                            "name": i.name,
+                            "unit_of_measure": i.unit_of_measure,
+                            "direction": i.direction,
+                            "target": json_value(i.target),
+                            "realisasi": json_value(i.realisasi),
+                            "status": i.status,
+                            "capaian": json_value(i.capaian),
+                            "capped_from": json_value(i.capped_from),
+                            "weight": json_value(i.weight),
+                            "rule": i.rule,
+                        }
+                        for i in r.indicators
+                    ],
+                }
+                for r in self.rhk
+            ],
+            "nilai_hasil_kerja": json_value(self.nilai_hasil_kerja),
+            "rating_hasil_kerja_rekomendasi": json_value(self.rating_hasil_kerja_rekomendasi),
+            "rating_hasil_kerja": json_value(self.rating_hasil_kerja),
+            "rating_perilaku": json_value(self.rating_perilaku),
+            "predikat_rekomendasi": json_value(self.predikat_rekomendasi),
+            "predikat": json_value(self.predikat),
+            "overrides": [
+                {"what": w, "recommended": json_value(a), "value": json_value(b), "reason": r}
+                for w, a, b, r in self.overrides
+            ],
+            "conversions": json_value(dict(self.conversions)),
+            "notes": list(self.notes),
+            "trace": [s.to_dict() for s in self.trace],
+            "error": self.error,
+        }
+
+    def to_json(self) -> str:
+        """The appraisal as JSON text (see :meth:`to_dict`)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    def explain(self, lang: str = "id") -> str:
+        """The appraisal as text for the employee: Indonesian (``"id"``) or English (``"en"``)."""
+        return render(self, lang)

@@ -1,0 +1,372 @@
+"""The stages of one appraisal: indicators → RHK → overall value → ratings → predikat → conversions.
+
+Input: a :class:`~kinerja_engine.scoring.context.Run` (a plan, its rulebook's view, the trace
+being built); for the annual aggregation, capaian given per indicator instead of computed.
+Output: the :class:`~kinerja_engine.scoring.Appraisal`. Guarantees: every number comes from a
+rulebook definition, carried exactly (Fractions) and, when all its arguments are finite
+decimals, computed on the fast (Decimal) path with the same exact value; a missing realisation
+is "not yet reported", never 0; explicit weights add up to exactly 100 %; overrides keep the
+recommendation beside the final value.
+
+Internal to :mod:`kinerja_engine.scoring`: call :func:`~kinerja_engine.scoring.appraise`.
+
+>>> from kinerja_engine import rulebooks
+>>> from kinerja_engine.models import example_plan
+>>> from kinerja_engine.scoring.context import Run
+>>> result = score_run(Run(example_plan(), rulebooks.load("gajahmungkur")))
+>>> result.status, [r.id for r in result.rhk]
+('incomplete', ['r1'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from enum import Enum
+from fractions import Fraction
+from typing import Any
+
+from ..errors import KinerjaError
+from ..formatting import format_number
+from ..language.formula import Formula
+from ..models import Direction, Indicator, RhkKind, TargetRange
+from ..values import Label
+from .carry import decimals_of, equal_weights, fraction_of, to_exact
+from .context import MAX_FORMULAS, Run
+from .results import Appraisal, IndicatorResult, RhkResult
+
+__all__ = ["score_run"]
+
+# Enum members' values: ``member.value`` goes through a descriptor, a dict look-up does not.
+_VALUE: dict[Enum, str] = {m: m.value for enum in (Direction, RhkKind) for m in enum}
+
+_FORMULA_INPUTS = {"realisasi": "number", "target": "number", "lo": "number", "hi": "number"}
+
+
+def _indicator_formula(run: Run, text: str) -> Formula:
+    """An indicator's own formula, compiled against the rulebook once per text.
+
+    The cache lives with the rulebook's other derived data (so a new rulebook never sees an
+    old one's formulas) and is bounded: a service fed endless distinct texts stays flat.
+    """
+    cache = run.info.formulas
+    formula = cache.get(text)
+    if formula is None:
+        formula = run.book.formula(text, inputs=_FORMULA_INPUTS)
+        if len(cache) >= MAX_FORMULAS:
+            cache.clear()
+        cache[text] = formula
+    return formula
+
+
+def _capaian(
+    run: Run, ind: Indicator, realisasi: Fraction, target: Any, value: Decimal
+) -> tuple[Fraction, str, Decimal | None]:
+    """Capaian of one indicator from its kind, its own formula, or its direction.
+
+    ``value`` is the realisation as given (the Decimal that ``realisasi`` is exactly). Also
+    returns the capaian as a Decimal when the fast path computed it (None otherwise).
+    """
+    if isinstance(target, TargetRange):
+        lo_d, hi_d = target.lo, target.hi
+    else:
+        lo_d = hi_d = target
+    if ind.formula is not None:
+        formula = _indicator_formula(run, ind.formula)
+        given = {"realisasi": value, "lo": lo_d, "hi": hi_d, "target": hi_d}
+        result = to_exact(formula.evaluate_exact(**{k: given[k] for k in formula.inputs}))
+        if run.tracing:
+            run.step("capaian", ind.id, ind.formula,
+                     {k: fraction_of(given[k]) for k in formula.inputs}, result)  # fmt: skip
+        return result, ind.formula, None
+    name = f"capaian_{ind.kind or _VALUE[ind.direction]}"
+    if not run.has(name):
+        raise run.fail(
+            f"indicator '{ind.id}': rulebook '{run.book.name}' has no definition '{name}'"
+        )
+    params = run.info.signature(name)
+    # The model's Decimals go to the fast path as they are: converting them to Fractions and
+    # back would give equal numbers (the result is the same exact value either way). Every
+    # parameter but realisasi and lo is the target (the upper end of a range).
+    by_name = {"realisasi": value, "lo": lo_d}
+    raw = run.call_fast(name, *[by_name.get(p, hi_d) for p in params])
+    result = to_exact(raw)
+    if run.tracing:
+        shown = {"realisasi": realisasi, "lo": fraction_of(lo_d)}
+        hi = fraction_of(hi_d)
+        run.step("capaian", ind.id, name, {p: shown.get(p, hi) for p in params}, result)
+    return result, name, raw if type(raw) is Decimal else None
+
+
+def _weights(run: Run, given: list[Fraction | None], what: str) -> Sequence[Fraction]:
+    """Explicit weights must sum to exactly 100 %; no weights at all means equal weights."""
+    # Identity tests only: list.count(None) would call Fraction.__eq__ on every weight.
+    weights = [w for w in given if w is not None]
+    if not weights:
+        return equal_weights(len(given))
+    if len(weights) != len(given):
+        raise run.fail(f"{what}: either every weight is given or none is")
+    if all(w.denominator == 1 for w in weights):  # whole percentages: add integers
+        total = Fraction(sum(w.numerator for w in weights))
+    else:
+        total = sum(weights, Fraction(0))
+    if total != 100:
+        raise run.fail(
+            f"{what}: weights add up to {format_number(total)} %, not 100 % "
+            '(write thirds exactly, e.g. "100/3")'
+        )
+    return weights
+
+
+def _indicator_stage(
+    run: Run, given: Mapping[str, Fraction | None] | None, given_rule: str
+) -> tuple[list[tuple[Any, list[IndicatorResult], list[Decimal | None]]], bool]:
+    """Capaian of every indicator; ``given`` supplies capaian directly (annual aggregation).
+
+    Per RHK: the RHK, its indicator results, and each counted capaian as a Decimal when the
+    fast path computed it (None otherwise), to carry into the next call without conversion.
+    """
+    plan = run.plan
+    missing = False
+    out: list[tuple[Any, list[IndicatorResult], list[Decimal | None]]] = []
+    # First realisation per indicator, as Plan.realisation_for finds it.
+    reported: dict[str, Any] = {}
+    for r in plan.realisations:
+        reported.setdefault(r.indicator, r)
+    for rhk in plan.rhk:
+        weights = _weights(run, [i.weight for i in rhk.indicators], f"RHK '{rhk.id}'")
+        results = []
+        raws: list[Decimal | None] = []
+        for ind, weight in zip(rhk.indicators, weights, strict=True):
+            real = reported.get(ind.id)
+            target = ind.target
+            shown_target = target if isinstance(target, TargetRange) else fraction_of(target)
+            head = (ind.id, ind.name, ind.unit_of_measure, _VALUE[ind.direction], shown_target)
+            if given is not None and ind.id in given:
+                capaian = given[ind.id]
+                if capaian is None:  # not applicable in the period(s) aggregated
+                    run.step("capaian", ind.id, given_rule, {}, None, "not applicable")
+                    status = "not_applicable"
+                else:
+                    status = "reported"
+                results.append(IndicatorResult(*head, None, status, capaian, weight, given_rule))
+                raws.append(None)
+                continue
+            if real is None or (given is not None and ind.id not in given):
+                missing = True
+                run.step("capaian", ind.id, "belum dilaporkan", {}, None, "not yet reported")
+                results.append(IndicatorResult(*head, None, "not_reported", None, weight, ""))
+                raws.append(None)
+                continue
+            if real.not_applicable:
+                run.step("capaian", ind.id, "tidak berlaku", {}, None, "not applicable")
+                results.append(IndicatorResult(*head, None, "not_applicable", None, weight, ""))
+                raws.append(None)
+                continue
+            assert real.value is not None
+            realisasi = fraction_of(real.value)
+            try:
+                capaian, rule, raw = _capaian(run, ind, realisasi, target, real.value)
+            except KinerjaError as exc:
+                if exc.message.startswith(f"employee {run.who}"):
+                    raise
+                raise run.fail(f"indicator '{ind.id}' ({ind.name}): {exc.message}") from exc
+            capped_from = None
+            if not isinstance(capaian, Fraction):
+                raise run.fail(f"indicator '{ind.id}': capaian must be a number, got {capaian}")
+            if ind.cap is not None and capaian > Fraction(ind.cap):
+                capped_from, capaian, raw = capaian, Fraction(ind.cap), ind.cap
+                if run.tracing:
+                    run.step("cap", ind.id, f"cap {format_number(capaian)} %",
+                             {"capaian": capped_from}, capaian, "cap applied")  # fmt: skip
+            results.append(
+                IndicatorResult(*head, realisasi, "reported", capaian, weight, rule, capped_from)
+            )
+            raws.append(raw)
+        out.append((rhk, results, raws))
+    return out, missing
+
+
+def score_run(run: Run, given: Mapping[str, Fraction | None] | None = None,
+           unit_rating: str | None = None, given_rule: str = "") -> Appraisal:  # fmt: skip
+    plan = run.plan
+    stage, missing = _indicator_stage(run, given, given_rule)
+    policy = run.param("kebijakan_realisasi_kosong", None)
+    exclude = isinstance(policy, Label) and policy.name == "kecualikan"
+    rhk_weights = _weights(run, [r.weight for r in plan.rhk], "RHK weights")
+    rhk_results: list[RhkResult] = []
+    incomplete = missing and not exclude
+    if missing:
+        run.notes.append(
+            "realisasi belum dilaporkan: dikecualikan, bobot dinormalkan ulang"
+            if exclude
+            else "realisasi belum dilaporkan: hasil belum lengkap"
+        )
+        run.step("kebijakan", "", "kebijakan_realisasi_kosong", {}, policy,
+                 "excluded and renormalised" if exclude else "result incomplete")  # fmt: skip
+    rhk_raws: list[Decimal | None] = []
+    for (rhk, results, raws), weight in zip(stage, rhk_weights, strict=True):
+        counted = [r for r in results if r.counted]
+        nilai = nilai_raw = None
+        if counted and not incomplete:
+            capaian = tuple(r.capaian for r in counted)
+            bobot = tuple(r.weight for r in counted)
+            fast = _carried([raw for r, raw in zip(results, raws, strict=True) if r.counted],
+                            bobot)  # fmt: skip
+            nilai, nilai_raw = run.call_carry("nilai_rhk", (capaian, bobot), fast)
+            run.step("nilai_rhk", rhk.id, "nilai_rhk", {"capaian": capaian, "bobot": bobot}, nilai)
+        rhk_results.append(RhkResult(rhk.id, rhk.description, _VALUE[rhk.kind], weight, nilai,
+                                     tuple(results)))  # fmt: skip
+        rhk_raws.append(nilai_raw)
+    nilai_hk = nilai_hk_raw = None
+    scored = [r for r in rhk_results if r.nilai is not None]
+    if scored and not incomplete:
+        values = tuple(r.nilai for r in scored)
+        weights = tuple(r.weight for r in scored)
+        fast = _carried(
+            [raw for r, raw in zip(rhk_results, rhk_raws, strict=True) if r.nilai is not None],
+            weights,
+        )
+        nilai_hk, nilai_hk_raw = run.call_carry("nilai_hasil_kerja", (values, weights), fast)
+        run.step("nilai_hasil_kerja", "", "nilai_hasil_kerja",
+                 {"nilai": values, "bobot": weights}, nilai_hk)  # fmt: skip
+    elif not incomplete:
+        incomplete = True
+        run.notes.append("tidak ada indikator yang dapat dihitung")
+    return _ratings(run, rhk_results, nilai_hk, incomplete, unit_rating, nilai_hk_raw)
+
+
+def _carried(raws: Sequence[Decimal | None], weights: Sequence[Fraction]) -> Any:
+    """Fast-path arguments (values, weights) as Decimals, or None if any is not known."""
+    if None in raws:
+        return None
+    decimals = decimals_of(weights)
+    if decimals is None:
+        return None
+    return (tuple(raws), decimals)
+
+
+def _ratings(run: Run, rhk_results: list[RhkResult], nilai_hk: Fraction | None,
+             incomplete: bool, unit_rating: str | None,
+             nilai_raw: Decimal | None = None) -> Appraisal:  # fmt: skip
+    plan = run.plan
+    overrides = {o.what.value: o for o in plan.overrides}
+    applied: list[tuple[str, Any, Any, str]] = []
+    info = run.info
+
+    def resolve(text: str, what: str) -> Label:
+        if "rating" not in run.book.checked.enums:
+            raise run.fail(f"rulebook '{run.book.name}' has no enum 'rating' for {what}")
+        try:
+            return info.resolve("rating", text, what)
+        except KinerjaError as exc:
+            raise run.fail(exc.message) from exc
+
+    recommended = None
+    if nilai_hk is not None and run.has("rating_hasil_kerja"):
+        fast = None if nilai_raw is None else (nilai_raw,)
+        recommended = run.call_carry("rating_hasil_kerja", (nilai_hk,), fast)[0]
+        if run.tracing:
+            band = run.info.band_match("rating_hasil_kerja", nilai_hk)
+            run.step("rating_hasil_kerja", "", "rating_hasil_kerja", {"nilai": nilai_hk},
+                     recommended, band=band)  # fmt: skip
+    hasil = recommended
+    if plan.employee.is_unit_head and unit_rating is not None:
+        hasil = resolve(unit_rating, "unit rating")
+        run.step("rating_hasil_kerja", "", "kepala unit", {"rating_unit": hasil}, hasil,
+                 "the unit's result is the head's Rating Hasil Kerja")  # fmt: skip
+    if "rating_hasil_kerja" in overrides:
+        o = overrides["rating_hasil_kerja"]
+        hasil = resolve(o.value, "override of rating_hasil_kerja")
+        applied.append(("rating_hasil_kerja", recommended, hasil, o.reason))
+        run.step(
+            "override", "", "rating_hasil_kerja", {"rekomendasi": recommended}, hasil, o.reason
+        )
+    perilaku = None
+    if plan.behaviour is not None:
+        perilaku = resolve(plan.behaviour.rating, "behaviour rating")
+        run.step("rating_perilaku", "", "penilaian atasan", {}, perilaku)
+    if "rating_perilaku" in overrides:
+        o = overrides["rating_perilaku"]
+        before = perilaku
+        perilaku = resolve(o.value, "override of rating_perilaku")
+        applied.append(("rating_perilaku", before, perilaku, o.reason))
+        run.step("override", "", "rating_perilaku", {"sebelumnya": before}, perilaku, o.reason)
+    if hasil is None and not incomplete:
+        run.notes.append("rating hasil kerja menunggu keputusan pejabat penilai")
+    predikat_rec = None
+    if hasil is not None and perilaku is not None and run.has("predikat_kinerja"):
+        predikat_rec = run.call_carry("predikat_kinerja", (hasil, perilaku), (hasil, perilaku))[0]
+        if run.tracing:
+            run.step("predikat", "", "predikat_kinerja", {"hasil": hasil, "perilaku": perilaku},
+                     predikat_rec, f"sel ({hasil.name}, {perilaku.name})")  # fmt: skip
+    predikat = predikat_rec
+    if "predikat" in overrides:
+        o = overrides["predikat"]
+        if "predikat" not in run.book.checked.enums:
+            raise run.fail(f"rulebook '{run.book.name}' has no enum 'predikat'")
+        try:
+            predikat = run.book.enum("predikat").resolve(o.value, "override of predikat")
+        except KinerjaError as exc:
+            raise run.fail(exc.message) from exc
+        applied.append(("predikat", predikat_rec, predikat, o.reason))
+        run.step("override", "", "predikat", {"rekomendasi": predikat_rec}, predikat, o.reason)
+    conversions = _conversions(run, nilai_hk, hasil, perilaku, predikat, nilai_raw)
+    complete = predikat is not None and not incomplete
+    return Appraisal(
+        plan_id=plan.id,
+        employee=plan.employee.nip,
+        employee_name=plan.employee.name,
+        unit=plan.employee.unit,
+        period=str(plan.period),
+        status="complete" if complete else "incomplete",
+        rhk=tuple(rhk_results),
+        nilai_hasil_kerja=nilai_hk,
+        rating_hasil_kerja_rekomendasi=recommended,
+        rating_hasil_kerja=hasil,
+        rating_perilaku=perilaku,
+        predikat_rekomendasi=predikat_rec,
+        predikat=predikat,
+        overrides=tuple(applied),
+        conversions=conversions,
+        notes=tuple(run.notes),
+        trace=tuple(run.trace),
+        rulebook=info.label,
+    )
+
+
+def _conversions(run: Run, nilai: Fraction | None, hasil: Label | None,
+                 perilaku: Label | None, predikat: Label | None,
+                 nilai_raw: Decimal | None = None) -> dict[str, Any]:  # fmt: skip
+    plan = run.plan
+    months = len(plan.period.months)
+    context: dict[str, Any] = {
+        "predikat": predikat,
+        "nilai_hasil_kerja": nilai,
+        "rating_hasil_kerja": hasil,
+        "rating_perilaku": perilaku,
+        "bulan": Fraction(months),
+    }
+    jenjang = plan.employee.position.jenjang
+    if jenjang is not None and "jenjang" in run.book.checked.enums:
+        try:
+            context["jenjang"] = run.info.resolve("jenjang", jenjang.value, "jenjang")
+        except KinerjaError:
+            context["jenjang"] = None
+    # The same arguments for the fast path (Decimals); a missing one means the exact path.
+    fast_context = {**context, "nilai_hasil_kerja": nilai_raw, "bulan": Decimal(months)}
+    results: dict[str, Any] = {}
+    for name, params in run.info.conversions:
+        missing = [p for p in params if context.get(p) is None]
+        if missing:
+            if run.tracing:
+                run.step("konversi", name, name, {}, None,
+                         f"not applicable: no {', '.join(missing)}")  # fmt: skip
+            continue
+        args = [context[p] for p in params]
+        fast = [fast_context.get(p) for p in params]
+        value = run.call_carry(name, args, None if None in fast else fast)[0]
+        results[name.removeprefix("konversi_")] = value
+        if run.tracing:
+            run.step("konversi", name, name, dict(zip(params, args, strict=True)), value)
+    return results
