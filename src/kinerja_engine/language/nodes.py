@@ -18,6 +18,9 @@ from decimal import Decimal
 
 from ..errors import Span
 
+# The operator sets are declared by the operator table; re-exported here for older imports.
+from .operators import ARITHMETIC_OPS, COMPARISON_OPS, LOGICAL_OPS
+
 __all__ = [
     "ARITHMETIC_OPS",
     "COMPARISON_OPS",
@@ -49,10 +52,6 @@ __all__ = [
     "Unary",
     "walk",
 ]
-
-ARITHMETIC_OPS = frozenset({"+", "-", "*", "/"})
-COMPARISON_OPS = frozenset({"==", "!=", "<", "<=", ">", ">="})
-LOGICAL_OPS = frozenset({"and", "or"})
 
 
 class Node:
@@ -112,7 +111,7 @@ class LabelRef(Expr):
 
 @dataclass(frozen=True, slots=True)
 class Unary(Expr):
-    """``-x`` or ``not x``."""
+    """``-x`` or ``not x`` (``op`` is a key of ``PREFIX_OPS``)."""
 
     op: str
     operand: Expr
@@ -124,7 +123,7 @@ class Unary(Expr):
 
 @dataclass(frozen=True, slots=True)
 class Binary(Expr):
-    """Arithmetic, comparison or logical operator with two operands."""
+    """Arithmetic, comparison or logical operator with two operands (``op`` is a key of ``OPS``)."""
 
     op: str
     left: Expr

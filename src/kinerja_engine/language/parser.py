@@ -55,6 +55,7 @@ from .nodes import (
     RulebookNode,
     Unary,
 )
+from .operators import BY_RULE, OPS, Operator
 
 __all__ = [
     "KEYWORDS",
@@ -478,27 +479,26 @@ def _h_label(c: _Converter, ch: list[Any], span: Span | None) -> Any:
     return LabelRef(c.check_name(ch[0]), c.check_name(ch[1]), span=span)
 
 
-def _h_neg(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    return Unary("-", _expr_children(ch)[0], span=span)
+def _prefix_handler(op: Operator) -> Handler:
+    def handle(c: _Converter, ch: list[Any], span: Span | None) -> Any:
+        return Unary(op.symbol, _expr_children(ch)[0], span=span)
+
+    return handle
 
 
-def _h_not(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    return Unary("not", _expr_children(ch)[0], span=span)
+def _keyword_handler(op: Operator) -> Handler:
+    # Keyword operators (and, or) are anonymous in the tree: the rule names the operator.
+    def handle(c: _Converter, ch: list[Any], span: Span | None) -> Any:
+        left, right = _expr_children(ch)
+        return Binary(op.symbol, left, right, span=span)
+
+    return handle
 
 
 def _h_binary(c: _Converter, ch: list[Any], span: Span | None) -> Any:
+    # Symbol operators arrive as a token (ADD_OP, MUL_OP, COMP_OP) naming the operator.
     left, op, right = ch
-    return Binary(str(op), left, right, span=span)
-
-
-def _h_and(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    left, right = _expr_children(ch)
-    return Binary("and", left, right, span=span)
-
-
-def _h_or(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    left, right = _expr_children(ch)
-    return Binary("or", left, right, span=span)
+    return Binary(OPS[str(op)].symbol, left, right, span=span)
 
 
 def _h_if(c: _Converter, ch: list[Any], span: Span | None) -> Any:
@@ -677,12 +677,12 @@ _HANDLERS: dict[str, Handler] = {
     "false": _h_false,
     "name": _h_name,
     "label": _h_label,
-    "neg": _h_neg,
-    "not_": _h_not,
     "binary": _h_binary,
     "compare": _h_binary,
-    "and_": _h_and,
-    "or_": _h_or,
+    **{
+        rule: _prefix_handler(op) if op.arity == 1 else _keyword_handler(op)
+        for rule, op in BY_RULE.items()
+    },
     "if_expr": _h_if,
     "let_expr": _h_let,
     "let_binding": _h_let_binding,
