@@ -9,7 +9,12 @@ implementations of the same meaning:
   rounding, so a fast result is either exact or an ``ArithmeticError`` that sends the evaluation
   to the exact path.
 
-The checker, the compiler and the generated language reference all read this table.
+Input: nothing (a leaf: types, the :data:`FAST` context and the table). Output: :data:`BUILTINS`,
+name → :class:`Builtin`. Guarantees: each builtin is one row, read by the checker (signature,
+constant parameters), the evaluator and the compiler (``exact``, ``fast``, ``inline``), the
+monotonicity analysis (``monotone``) and the language reference in ``docs/language.md`` (a test
+keeps that table equal to this one). Adding a builtin is one row here, its row in the docs and a
+conformance case in ``grammar/cases``.
 
 >>> BUILTINS["cap"].signature
 'cap(x: number, hi: number) -> number'

@@ -55,6 +55,7 @@ from .nodes import (
     Unary,
 )
 from .operators import OPS, PREFIX_OPS
+from .printer import print_expr
 
 __all__ = [
     "MAX_INLINE_ITEMS",
@@ -273,7 +274,7 @@ class CodeGen:
         site = ""
         if "{site}" in template:
             # A step that can fail on exact values names its sub-expression in the error.
-            self.sites.append(Site(_print(e), e.span))
+            self.sites.append(Site(print_expr(e), e.span))
             site = str(len(self.sites) - 1)
         return template.format(a=left, b=right, site=site)
 
@@ -325,7 +326,7 @@ class CodeGen:
             if fast:
                 return f"{impl}({', '.join(codes)})"
             # On the exact path a builtin's error is given the call's position and text.
-            self.sites.append(Site(_print(e), e.span))
+            self.sites.append(Site(print_expr(e), e.span))
             return f"_xcall({impl}, {len(self.sites) - 1}, {', '.join(codes)})"
         assert self.book is not None
         info = self.book.funcs[e.func]
@@ -474,9 +475,3 @@ class CodeGen:
             raise KinerjaError(f"could not compile {name}: the expression is too complex") from exc
         exec(code, self.namespace)
         return self.namespace
-
-
-def _print(e: Expr) -> str:
-    from .printer import print_expr  # noqa: PLC0415 - printer is a leaf; imported lazily
-
-    return print_expr(e)

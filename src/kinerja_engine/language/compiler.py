@@ -16,7 +16,9 @@ How exactness and speed are both kept: every expression is generated twice from 
 Generated source is built only from our own checked AST: every name becomes a generated
 identifier and every constant (numbers, labels) is passed in a table, so user text never
 becomes code. Constants are folded at compile time by the one exact evaluator
-(:mod:`.evaluate`); ``if``, ``and`` and ``or`` are lazy.
+(:mod:`.evaluate`); ``if``, ``and`` and ``or`` are lazy. Guarantees: a result is exact (the fast
+path traps every rounding), errors name the failing sub-expression, and compiling is done once
+per rulebook or formula.
 
 Identifier scheme of the generated code (all of it is in :attr:`Program.source`):
 

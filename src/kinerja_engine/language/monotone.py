@@ -2,8 +2,8 @@
 
 Input: a checked rulebook and an expression of it, with each input either an exact constant or a
 symbol with a known direction. Output: +1 (nondecreasing), -1 (nonincreasing), 0 (constant) or
-``None`` (not proven). Anything it cannot prove is ``None``, never a guess; feedback uses it to
-know whether raising a realisasi can only help.
+``None`` (not proven). Guarantees: anything it cannot prove is ``None``, never a guess, and it
+never raises; feedback uses it to know whether raising a realisasi can only help.
 
 >>> from fractions import Fraction
 >>> from kinerja_engine import Rulebook

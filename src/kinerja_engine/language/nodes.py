@@ -1,8 +1,9 @@
 """The abstract syntax tree: what the parser produces and every later phase consumes.
 
-Nodes are frozen, slotted dataclasses. Source positions (:class:`~kinerja_engine.errors.Span`)
-are kept on every node but excluded from equality and hashing, so two trees that
-differ only in layout compare equal: ``parse(print(tree)) == tree``.
+Input: built by :mod:`.convert` (or by hand, e.g. by the testing strategies). Output: the node
+classes and :func:`walk`. Guarantees: nodes are frozen, slotted dataclasses. Source positions
+(:class:`~kinerja_engine.errors.Span`) are kept on every node but excluded from equality and
+hashing, so two trees that differ only in layout compare equal: ``parse(print(tree)) == tree``.
 
 >>> Num(Decimal("1.2"), percent=True) == Num(Decimal("1.20"), percent=True)
 True

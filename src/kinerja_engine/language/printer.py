@@ -1,6 +1,7 @@
 """The canonical printer: AST in, text out, such that parsing the text gives an equal AST.
 
-It is a leaf (it imports only the AST), so every phase may use it for messages and traces.
+Input: an AST (:mod:`.nodes`). Output: text. Guarantees: it is a leaf (it imports only the
+AST and the operator table), so every phase may use it for messages and traces.
 Parentheses are printed only where precedence needs them; layout is fixed, so the printed text
 is a canonical form: ``print(parse(print(x))) == print(x)``.
 
