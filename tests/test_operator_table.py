@@ -144,3 +144,27 @@ def test_builtin_columns_are_read() -> None:
         source = compile_formula(check_formula(parse_formula(text), text)).source
         assert f"{BUILTINS[name].inline[-1]} " in source and f"b_{name}" not in source
     assert analyser.value(parse_formula("abs(r)"), {"r": Sym(None, 1)}).sign is None
+
+
+def _precedence_rows() -> list[list[str]]:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "language.md").read_text("utf-8")
+    section = text.split("## 3. Precedence", 1)[1].split("\n## ", 1)[0]
+    rows = [line.strip().strip("|").split("|") for line in section.splitlines()]
+    return [[c.strip() for c in row] for row in rows if len(row) == 3 and row[0].strip().isdigit()]
+
+
+def test_the_documented_precedence_table_is_the_operator_table() -> None:
+    documented: dict[tuple[str, int], tuple[int, str]] = {}
+    for level, construct, assoc in _precedence_rows():
+        if not assoc:  # the atoms' row ("`true`/`false`" is not a division)
+            continue
+        arity = 1 if assoc == "prefix" else 2
+        for symbol in construct.replace("unary", "").replace("`", " ").split():
+            if symbol in OPS or symbol in PREFIX_OPS:
+                documented[(symbol, arity)] = (int(level), assoc)
+    words = {"left": "left", "prefix": "prefix", "none": "**non-associative** (no chaining)"}
+    # The docs count `if`/`let` as level 1, so an operator's level is its precedence + 1.
+    expected = {(op.symbol, op.arity): (op.precedence + 1, words[op.assoc]) for op in OPERATORS}
+    assert documented == expected

@@ -184,7 +184,6 @@ class Inferrer:
 
     def _infer_Binary(self, expr: Binary, scope: dict[str, Var]) -> Var:
         operator = OPS[expr.op]
-        op = operator.symbol
         if operator.operand is not None:  # arithmetic and logical: both operands one type
             self.expect(expr.left, scope, operator.operand)
             self.expect(expr.right, scope, operator.operand)
@@ -198,12 +197,12 @@ class Inferrer:
             if "label" in (lt.kind, rt.kind) and NUMBER in (lt, rt):
                 hint = "labels and numbers are different kinds of value; compare like with like"
             self.error(f"cannot compare {lt.describe()} with {rt.describe()}", expr.span, hint)
-            return known(BOOL)
+            return known(operator.result)
         unify(left, right)
         joined = left.resolved
         if joined is not None and joined.kind == "list":
             self.error("lists cannot be compared; compare their sum, mean or count", expr.span)
-        elif op not in ("==", "!="):
+        elif operator.needs_order:
             if joined is not None and joined.kind == "label":
                 self.error(
                     f"labels of {joined.enum} have no order; use == or !=",
@@ -213,7 +212,7 @@ class Inferrer:
                 self.error("true and false have no order; use == or !=", expr.span)
             else:
                 unify(left, known(NUMBER))
-        return known(BOOL)
+        return known(operator.result)
 
     def _infer_If(self, expr: If, scope: dict[str, Var]) -> Var:
         self.expect(expr.cond, scope, BOOL)

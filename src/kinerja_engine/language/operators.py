@@ -61,7 +61,8 @@ class Operator:
     one type; the checker adds the ordering rules). ``monotone`` has one entry per operand:
     ``1`` (the result rises with it), ``-1`` (falls), :data:`SCALED`, or ``None`` (no proven
     direction). ``shortcut`` is the left value that decides a logical operator without its
-    right operand (``false and …``, ``true or …``).
+    right operand (``false and …``, ``true or …``). ``needs_order`` marks comparisons that
+    only ordered values (numbers) accept; ``==`` and ``!=`` take any type.
     """
 
     symbol: str
@@ -77,6 +78,7 @@ class Operator:
     fast_code: str
     monotone: tuple[int | None, ...]
     shortcut: bool | None = None
+    needs_order: bool = False
 
 
 def _div(a: Fraction, b: Fraction) -> Fraction:
@@ -93,10 +95,10 @@ def _or(a: bool, b: bool) -> bool:
     return a or b
 
 
-def _cmp(symbol: str, func: Callable[[Any, Any], bool]) -> Operator:
+def _cmp(symbol: str, func: Callable[[Any, Any], bool], *, needs_order: bool) -> Operator:
     code = "({a} " + symbol + " {b})"
     return Operator(symbol, 2, "compare", 4, "none", "comparison", None, BOOL, func, code, code,
-                    (None, None))  # fmt: skip
+                    (None, None), needs_order=needs_order)  # fmt: skip
 
 
 #: The operators, loosest-binding first. Precedence 3 is ``not``, 7 unary minus; ``if`` and
@@ -108,12 +110,12 @@ OPERATORS: Final[tuple[Operator, ...]] = (
              "({a} and {b})", "({a} and {b})", (None, None), shortcut=False),
     Operator("not", 1, "not_", 3, "prefix", "logical", BOOL, BOOL, operator.not_,
              "(not {a})", "(not {a})", (None,)),
-    _cmp("==", operator.eq),
-    _cmp("!=", operator.ne),
-    _cmp("<", operator.lt),
-    _cmp("<=", operator.le),
-    _cmp(">", operator.gt),
-    _cmp(">=", operator.ge),
+    _cmp("==", operator.eq, needs_order=False),
+    _cmp("!=", operator.ne, needs_order=False),
+    _cmp("<", operator.lt, needs_order=True),
+    _cmp("<=", operator.le, needs_order=True),
+    _cmp(">", operator.gt, needs_order=True),
+    _cmp(">=", operator.ge, needs_order=True),
     Operator("+", 2, "binary", 5, "left", "arithmetic", NUMBER, NUMBER, operator.add,
              "({a} + {b})", "_add({a}, {b})", (1, 1)),
     Operator("-", 2, "binary", 5, "left", "arithmetic", NUMBER, NUMBER, operator.sub,
