@@ -185,6 +185,7 @@ FORMULA_CASES = _formula_cases()
 
 def test_there_are_formula_cases_to_compare() -> None:
     assert len(FORMULA_CASES) >= 100
+    assert len(_definition_cases()) >= 10
 
 
 @pytest.mark.parametrize(("case", "contexts"), FORMULA_CASES)
@@ -201,6 +202,38 @@ def test_case_agrees(case: dict[str, Any], contexts: dict[str, str]) -> None:
     assert _assert_agree(outcome, case["name"]), "a case with an expected value evaluates"
     if book is None:  # no rulebook functions: every computation folds the closed formula
         assert None not in (outcome["evaluator"], outcome["checker"], outcome["compiler"])
+
+
+def _definition_cases() -> list[Any]:
+    params = []
+    for path in sorted(CASES_DIR.glob("*.toml")):
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+        for case in data.get("case", []):
+            if "definition" in case and "error" not in case and "xfail" not in case:
+                params.append(pytest.param(case, id=case["name"]))
+    return params
+
+
+DEFINITION_CASES = _definition_cases()
+
+
+@pytest.mark.parametrize("case", DEFINITION_CASES)
+def test_definition_case_agrees(case: dict[str, Any]) -> None:
+    # A definition evaluated as the formula that calls it, inside its rulebook.
+    book = Rulebook.parse(case["rulebook"]).checked
+    name = case["definition"]
+    bindings = case.get("bindings", {})
+    if name in book.consts:
+        text, inputs, given = name, None, {}
+    else:
+        info = book.funcs[name]
+        args = [f"arg{i}" for i in range(len(info.params))]
+        text = f"{name}({', '.join(args)})"
+        inputs = {a: str(t) for a, t in zip(args, info.param_types, strict=True)}
+        given = {a: bindings[p] for a, p in zip(args, info.params, strict=True)}
+    outcome = _outcomes(parse_formula(text), text, given, book, inputs)
+    assert _assert_agree(outcome, case["name"])
 
 
 # --------------------------------------------------------------------------- generated formulas
