@@ -9,7 +9,12 @@ implementations of the same meaning:
   rounding, so a fast result is either exact or an ``ArithmeticError`` that sends the evaluation
   to the exact path.
 
-The checker, the compiler and the generated language reference all read this table.
+Input: nothing (a leaf: types, the :data:`FAST` context and the table). Output: :data:`BUILTINS`,
+name → :class:`Builtin`. Guarantees: each builtin is one row, read by the checker (signature,
+constant parameters), the evaluator and the compiler (``exact``, ``fast``, ``inline``), the
+monotonicity analysis (``monotone``) and the language reference in ``docs/language.md`` (a test
+keeps that table equal to this one). Adding a builtin is one row here, its row in the docs and a
+conformance case in ``grammar/cases``.
 
 >>> BUILTINS["cap"].signature
 'cap(x: number, hi: number) -> number'
@@ -44,6 +49,7 @@ __all__ = [
     "BOOL",
     "BUILTINS",
     "FAST",
+    "INLINE_FORMS",
     "LIST",
     "NUMBER",
     "Builtin",
@@ -118,6 +124,21 @@ class Builtin:
 
     ``aggregate`` builtins take either one list or one or more numbers. ``constant`` names the
     parameters that must be written as literal whole numbers (e.g. ``round``'s places).
+
+    ``monotone`` gives, per parameter, the direction in which the result moves with that
+    argument when the others stay fixed: ``1`` (rises), ``-1`` (falls), ``0`` (the argument is a
+    known constant and does not count), ``None`` (no proven direction); an aggregate has one
+    entry, for every argument. ``()`` means no proven direction at all. The monotonicity
+    analysis (:mod:`.monotone`) reads it.
+
+    ``inline`` names a form the compiler's fast path may generate instead of a call
+    (one of :data:`INLINE_FORMS`; ``""`` for none):
+
+    * ``"pick>"``: exactly two arguments ``a, b`` give ``b if a > b else a`` (``"pick<"``: ``<``);
+    * ``"sum"``: one literal list or several numbers give a left fold of additions from 0;
+    * ``"mean"``: the same fold, divided by the count;
+    * ``"weighted_mean"``: a literal list of values and constant weights give a fold of
+      products divided by the (constant) total weight.
     """
 
     name: str
@@ -129,6 +150,8 @@ class Builtin:
     aggregate: bool = False
     constant: tuple[str, ...] = ()
     example: str = ""
+    monotone: tuple[int | None, ...] = ()
+    inline: str = ""
 
     @property
     def signature(self) -> str:
@@ -292,40 +315,44 @@ def _between(x: Any, lo: Any, hi: Any) -> bool:
 
 _X = (("x", NUMBER),)
 
+#: The inline forms a builtin row may name (see :class:`Builtin`); the compiler implements each.
+INLINE_FORMS: Final = frozenset({"pick>", "pick<", "sum", "mean", "weighted_mean"})
+
 #: The builtins table: the single source of truth for checker, compiler and docs.
 BUILTINS: Final[dict[str, Builtin]] = {
     b.name: b
     for b in (
         Builtin("min", (), NUMBER, "The smallest value.", _x_min, _f_min, True,
-                example="min(3, 1, 2) == 1"),
+                example="min(3, 1, 2) == 1", monotone=(1,), inline="pick>"),
         Builtin("max", (), NUMBER, "The largest value.", _x_max, _f_max, True,
-                example="max([3, 1, 2]) == 3"),
+                example="max([3, 1, 2]) == 3", monotone=(1,), inline="pick<"),
         Builtin("sum", (), NUMBER, "The total; the sum of an empty list is 0.", _x_sum, _f_sum,
-                True, example="sum([0.1, 0.2]) == 0.3"),
+                True, example="sum([0.1, 0.2]) == 0.3", inline="sum"),
         Builtin("mean", (), NUMBER, "The arithmetic mean; an empty list is an error.",
-                _x_mean, _f_mean, True, example="mean([100, 90, 76, 76]) == 85.5"),
+                _x_mean, _f_mean, True, example="mean([100, 90, 76, 76]) == 85.5",
+                inline="mean"),
         Builtin("count", (), NUMBER, "How many values there are.", _x_count, _f_count, True,
                 example="count([4, 4, 3]) == 3"),
         Builtin("weighted_mean", (("values", LIST), ("weights", LIST)), NUMBER,
                 "Σ value×weight / Σ weight. Lengths must match; weights must be non-negative "
                 "and not all zero.",
                 _x_weighted_mean, _f_weighted_mean,
-                example="weighted_mean([100, 80], [30%, 70%]) == 86"),
+                example="weighted_mean([100, 80], [30%, 70%]) == 86", inline="weighted_mean"),
         Builtin("clamp", (("x", NUMBER), ("lo", NUMBER), ("hi", NUMBER)), NUMBER,
                 "x limited to [lo, hi]; lo above hi is an error.", _x_clamp, _f_clamp,
-                example="clamp(130, 0, 120) == 120"),
+                example="clamp(130, 0, 120) == 120", monotone=(1, 1, 1)),
         Builtin("cap", (("x", NUMBER), ("hi", NUMBER)), NUMBER,
                 "x, but never more than hi (an upper bound).", _cap, _cap,
-                example="cap(1.5, 120%) == 1.2"),
+                example="cap(1.5, 120%) == 1.2", monotone=(1, 1), inline="pick>"),
         Builtin("at_least", (("x", NUMBER), ("lo", NUMBER)), NUMBER,
                 "x, but never less than lo (a lower bound).", _at_least, _at_least,
-                example="at_least(-5, 0) == 0"),
+                example="at_least(-5, 0) == 0", monotone=(1, 1), inline="pick<"),
         Builtin("round", (("x", NUMBER), ("places", NUMBER)), NUMBER,
                 "x rounded to `places` decimals, half away from zero (2.675 → 2.68); "
                 "places is a whole number 0–20 known before evaluation (a literal, const or "
                 "param).",
                 _x_round, _f_round, constant=("places",),
-                example="round(2.675, 2) == 2.68"),
+                example="round(2.675, 2) == 2.68", monotone=(1, 0)),
         Builtin("abs", _X, NUMBER, "The absolute value.", _x_abs, _f_abs,
                 example="abs(-3) == 3"),
         Builtin("between", (("x", NUMBER), ("lo", NUMBER), ("hi", NUMBER)), BOOL,

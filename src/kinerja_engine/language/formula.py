@@ -1,8 +1,10 @@
 """The public face of the rules language: :class:`Formula` and :class:`Rulebook`.
 
 This is the shell that chains the phases (parse → check → compile) so a caller never holds an
-unchecked program: every ``Formula`` and ``Rulebook`` object has been checked and compiled once,
-and evaluates many times.
+unchecked program. Input: formula or rulebook text (or an AST), and bindings at evaluation.
+Output: values (``Decimal``, ``bool``, :class:`~kinerja_engine.values.Label`, tuples).
+Guarantees: every ``Formula`` and ``Rulebook`` object has been checked and compiled once, and
+evaluates many times; errors are :class:`~kinerja_engine.errors.KinerjaError` subclasses.
 
 >>> f = Formula.parse("cap(realisasi / target, 120%) * 100")
 >>> f.evaluate(realisasi=95, target=100)

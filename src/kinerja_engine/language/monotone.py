@@ -2,8 +2,8 @@
 
 Input: a checked rulebook and an expression of it, with each input either an exact constant or a
 symbol with a known direction. Output: +1 (nondecreasing), -1 (nonincreasing), 0 (constant) or
-``None`` (not proven). Anything it cannot prove is ``None``, never a guess; feedback uses it to
-know whether raising a realisasi can only help.
+``None`` (not proven). Guarantees: anything it cannot prove is ``None``, never a guess, and it
+never raises; feedback uses it to know whether raising a realisasi can only help.
 
 >>> from fractions import Fraction
 >>> from kinerja_engine import Rulebook
@@ -19,9 +19,9 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from ..errors import KinerjaError
 from .builtins import BUILTINS
-from .checker import CheckedRulebook
+from .checked import CheckedRulebook
+from .evaluate import MONOTONE, apply_builtin, apply_operator
 from .nodes import (
     Binary,
     BoolLit,
@@ -36,8 +36,9 @@ from .nodes import (
     Num,
     Unary,
 )
+from .operators import OPS, PREFIX_OPS, SCALED
 
-__all__ = ["UNKNOWN", "Monotone", "Sym", "apply_op", "combine"]
+__all__ = ["UNKNOWN", "Monotone", "Sym", "combine"]
 
 UNKNOWN = None  # monotonicity that cannot be proven
 
@@ -51,8 +52,18 @@ class Sym:
         self.const = const  # the exact value when it does not depend on r
         self.sign = sign  # +1 nondecreasing, -1 nonincreasing, 0 constant, None unknown
 
+    @property
+    def known(self) -> bool:
+        """Whether this is a constant with a known exact value."""
+        return self.sign == 0 and self.const is not None
+
 
 def combine(*signs: int | None) -> int | None:
+    """The direction of a sum of terms moving in ``signs`` (None if they disagree or unknown).
+
+    >>> combine(1, 0, 1), combine(1, -1), combine(-1, None)
+    (1, None, None)
+    """
     result = 0
     for s in signs:
         if s is None:
@@ -66,18 +77,41 @@ def combine(*signs: int | None) -> int | None:
     return result
 
 
+def _sign(value: Fraction) -> int:
+    return (value > 0) - (value < 0)
+
+
+def _direction(arg: Sym, rule: int | None, other: Sym | None) -> int | None:
+    """How the result moves through one operand: ``rule`` is its entry in a monotone column."""
+    if arg.sign == 0 or rule == 0:
+        return 0  # a constant operand moves nothing
+    if arg.sign is None or rule is None:
+        return None
+    if rule == SCALED:
+        # Scaling keeps a direction only by a known nonzero constant (x * 0 is not proven).
+        if other is None or not other.known or not isinstance(other.const, Fraction):
+            return None
+        factor = _sign(other.const)
+        return None if factor == 0 else arg.sign * factor
+    return arg.sign * rule
+
+
 class Monotone:
     """Proves the direction in which an expression moves with one input (realisasi).
 
     Works on the rulebook's checked AST with every other input known exactly: branches whose
     condition is known are followed, rulebook functions are analysed through their bodies.
-    Anything it cannot prove is ``None`` ("not proven monotone"), never a guess.
+    Constant parts are folded by the one exact evaluator (:mod:`.evaluate`, policy
+    ``MONOTONE``: never raises); the directions come from the ``monotone`` columns of the
+    operator and builtin tables. Anything it cannot prove is ``None`` ("not proven
+    monotone"), never a guess.
     """
 
     def __init__(self, checked: CheckedRulebook) -> None:
         self.checked = checked
 
     def value(self, e: Expr, env: dict[str, Sym]) -> Sym:
+        """The abstract value of ``e`` when the names in ``env`` have the given values."""
         if isinstance(e, Num):
             return Sym(Fraction(e.value))
         if isinstance(e, BoolLit):
@@ -92,12 +126,9 @@ class Monotone:
                 return Sym(const.value)
             return Sym(None, UNKNOWN)
         if isinstance(e, Unary):
-            inner = self.value(e.operand, env)
-            if inner.sign == 0:
-                return Sym((not inner.const) if e.op == "not" else -inner.const)
-            return Sym(None, None if e.op == "not" or inner.sign is None else -inner.sign)
+            return self._operator(PREFIX_OPS[e.op], (self.value(e.operand, env),))
         if isinstance(e, Binary):
-            return self._binary(e, env)
+            return self._operator(OPS[e.op], (self.value(e.left, env), self.value(e.right, env)))
         if isinstance(e, If):
             cond = self.value(e.cond, env)
             if cond.sign == 0 and isinstance(cond.const, bool):
@@ -114,26 +145,20 @@ class Monotone:
             return Sym(None, UNKNOWN)
         return Sym(None, UNKNOWN)
 
-    def _binary(self, e: Binary, env: dict[str, Sym]) -> Sym:
-        a, b = self.value(e.left, env), self.value(e.right, env)
-        if a.sign == 0 and b.sign == 0 and a.const is not None and b.const is not None:
-            try:
-                return Sym(apply_op(e.op, a.const, b.const))
-            except ZeroDivisionError:
-                return Sym(None, UNKNOWN)
-        if e.op == "+":
-            return Sym(None, combine(a.sign, b.sign))
-        if e.op == "-":
-            return Sym(None, combine(a.sign, None if b.sign is None else -b.sign))
-        if e.op in ("*", "/"):
-            # Only scaling by a known constant keeps a proven direction.
-            if b.sign == 0 and isinstance(b.const, Fraction) and b.const != 0:
-                factor = 1 if b.const > 0 else -1
-                return Sym(None, None if a.sign is None else a.sign * factor)
-            if e.op == "*" and a.sign == 0 and isinstance(a.const, Fraction):
-                factor = 1 if a.const > 0 else -1 if a.const < 0 else 0
-                return Sym(None, None if b.sign is None else b.sign * factor)
-        return Sym(None, UNKNOWN)
+    def _operator(self, op: Any, args: tuple[Sym, ...]) -> Sym:
+        if all(a.known for a in args):
+            value = apply_operator(op, tuple(a.const for a in args), MONOTONE)
+            return Sym(None, UNKNOWN) if value is None else Sym(value)
+        others: tuple[Sym | None, ...] = (None,) if len(args) == 1 else (args[1], args[0])
+        return Sym(
+            None,
+            combine(
+                *(
+                    _direction(arg, rule, other)
+                    for arg, rule, other in zip(args, op.monotone, others, strict=True)
+                )
+            ),
+        )
 
     def _call(self, e: Call, env: dict[str, Sym]) -> Sym:
         builtin = BUILTINS.get(e.func)
@@ -141,28 +166,19 @@ class Monotone:
         if builtin is not None:
             if e.kwargs:
                 return Sym(None, UNKNOWN)
-            if all(a.sign == 0 and a.const is not None for a in args):
-                try:
-                    return Sym(builtin.exact(*(a.const for a in args)))
-                except (KinerjaError, ArithmeticError):
-                    return Sym(None, UNKNOWN)
-            if e.func in ("min", "max", "cap", "at_least", "clamp", "round"):
-                considered = args[:1] if e.func == "round" else args
-                return Sym(None, combine(*(a.sign for a in considered)))
-            return Sym(None, UNKNOWN)
+            if all(a.known for a in args):
+                value = apply_builtin(builtin, [a.const for a in args], MONOTONE)
+                return Sym(None, UNKNOWN) if value is None else Sym(value)
+            if not builtin.monotone:
+                return Sym(None, UNKNOWN)
+            rules = builtin.monotone * len(args) if builtin.aggregate else builtin.monotone
+            return Sym(
+                None,
+                combine(*(_direction(a, rule, None) for a, rule in zip(args, rules, strict=False))),
+            )
         info = self.checked.funcs.get(e.func)
         if info is None or not isinstance(info.node, FuncDef):
             return Sym(None, UNKNOWN)
         bound = dict(zip(info.params, args, strict=False))
         bound.update({k: self.value(v, env) for k, v in e.kwargs})
         return self.value(info.node.body, bound)
-
-
-def apply_op(op: str, a: Any, b: Any) -> Any:
-    table = {
-        "+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "/": lambda: a / b,
-        "==": lambda: a == b, "!=": lambda: a != b, "<": lambda: a < b, "<=": lambda: a <= b,
-        ">": lambda: a > b, ">=": lambda: a >= b,
-        "and": lambda: a and b, "or": lambda: a or b,
-    }  # fmt: skip
-    return table[op]()

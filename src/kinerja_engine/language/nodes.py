@@ -1,8 +1,9 @@
 """The abstract syntax tree: what the parser produces and every later phase consumes.
 
-Nodes are frozen, slotted dataclasses. Source positions (:class:`~kinerja_engine.errors.Span`)
-are kept on every node but excluded from equality and hashing, so two trees that
-differ only in layout compare equal: ``parse(print(tree)) == tree``.
+Input: built by :mod:`.convert` (or by hand, e.g. by the testing strategies). Output: the node
+classes and :func:`walk`. Guarantees: nodes are frozen, slotted dataclasses. Source positions
+(:class:`~kinerja_engine.errors.Span`) are kept on every node but excluded from equality and
+hashing, so two trees that differ only in layout compare equal: ``parse(print(tree)) == tree``.
 
 >>> Num(Decimal("1.2"), percent=True) == Num(Decimal("1.20"), percent=True)
 True
@@ -17,6 +18,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..errors import Span
+
+# The operator sets are declared by the operator table; re-exported here for older imports.
+from .operators import ARITHMETIC_OPS, COMPARISON_OPS, LOGICAL_OPS
 
 __all__ = [
     "ARITHMETIC_OPS",
@@ -49,10 +53,6 @@ __all__ = [
     "Unary",
     "walk",
 ]
-
-ARITHMETIC_OPS = frozenset({"+", "-", "*", "/"})
-COMPARISON_OPS = frozenset({"==", "!=", "<", "<=", ">", ">="})
-LOGICAL_OPS = frozenset({"and", "or"})
 
 
 class Node:
@@ -112,7 +112,7 @@ class LabelRef(Expr):
 
 @dataclass(frozen=True, slots=True)
 class Unary(Expr):
-    """``-x`` or ``not x``."""
+    """``-x`` or ``not x`` (``op`` is a key of ``PREFIX_OPS``)."""
 
     op: str
     operand: Expr
@@ -124,7 +124,7 @@ class Unary(Expr):
 
 @dataclass(frozen=True, slots=True)
 class Binary(Expr):
-    """Arithmetic, comparison or logical operator with two operands."""
+    """Arithmetic, comparison or logical operator with two operands (``op`` is a key of ``OPS``)."""
 
     op: str
     left: Expr

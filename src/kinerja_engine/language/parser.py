@@ -1,7 +1,8 @@
 """Phase 1, parse: text in, AST (:mod:`kinerja_engine.language.nodes`) out.
 
 Input: formula or rulebook text. Output: frozen AST nodes with source spans.
-Guarantees: no Lark object leaves this module; every failure is a
+Guarantees: no Lark object leaves the parse phase (this module builds the Lark tree and hands
+it only to its converter, :mod:`.convert`); every failure is a
 :class:`~kinerja_engine.errors.KinerjaSyntaxError` (with line, column and a message in plain
 words) or a :class:`~kinerja_engine.errors.LimitError`; no input recurses out or runs long,
 because length is bounded before Lark sees the text and the tree is converted without recursion
@@ -14,11 +15,9 @@ Binary(op='*', left=Call(func='cap', ...), right=Num(value=Decimal('100'), perce
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Sequence
-from decimal import Context, Decimal
 from functools import cache
 from importlib.resources import files
-from typing import Any, Final
+from typing import Final
 
 from lark import Lark, Token, Tree
 from lark.exceptions import (
@@ -30,31 +29,17 @@ from lark.exceptions import (
 )
 
 from ..errors import KinerjaSyntaxError, LimitError, Span
-from .nodes import (
-    BandDef,
-    BandRow,
-    Binary,
-    BoolLit,
-    Call,
-    ConstDef,
-    EnumDef,
-    EnumMember,
-    Expr,
-    FuncDef,
-    Header,
-    If,
-    Interval,
-    LabelRef,
-    Let,
-    ListExpr,
-    MatrixDef,
-    MatrixRow,
-    Name,
-    Num,
-    Param,
-    RulebookNode,
-    Unary,
+from .convert import Converter
+from .limits import (
+    KEYWORDS,
+    MAX_DEPTH,
+    MAX_FORMULA_LENGTH,
+    MAX_LITERAL_DIGITS,
+    MAX_NODES,
+    MAX_RULEBOOK_LENGTH,
+    MAX_RULEBOOK_NODES,
 )
+from .nodes import Expr, RulebookNode
 
 __all__ = [
     "KEYWORDS",
@@ -68,47 +53,6 @@ __all__ = [
     "parse_rulebook",
 ]
 
-#: Longest formula text accepted, in characters (an admin-form formula is a line or two).
-MAX_FORMULA_LENGTH: Final = 10_000
-#: Longest rulebook text accepted; a whole regulation is well under 20 KB, and Lark reads
-#: about 100 KB a second, so larger input is refused before parsing (answers stay < 1 s).
-MAX_RULEBOOK_LENGTH: Final = 64_000
-#: Deepest expression nesting accepted. Checker, compiler and generated Python all stay far
-#: from Python's recursion and parser limits (~1000 frames, ~200 nested parentheses).
-MAX_DEPTH: Final = 100
-#: Most nodes in one expression / in one whole rulebook.
-MAX_NODES: Final = 5_000
-MAX_RULEBOOK_NODES: Final = 100_000
-
-#: Longest number literal, in characters: a measurement, not a size bomb.
-MAX_LITERAL_DIGITS: Final = 60
-
-#: Reserved words: cannot be used as names.
-KEYWORDS: Final = frozenset(
-    [
-        "if",
-        "then",
-        "else",
-        "let",
-        "in",
-        "and",
-        "or",
-        "not",
-        "true",
-        "false",
-        "const",
-        "param",
-        "def",
-        "enum",
-        "band",
-        "matrix",
-        "rulebook",
-        "version",
-        "cites",
-        "alias",
-        "inf",
-    ]
-)
 
 _DEFINITION_KEYWORDS = frozenset({"CONST", "PARAM", "DEF", "ENUM", "BAND", "MATRIX"})
 
@@ -167,7 +111,7 @@ def parse_formula(text: str) -> Expr:
     """
     _check_text(text, MAX_FORMULA_LENGTH, "formula")
     tree = _parse(text, "formula")
-    node = _Converter(text, MAX_NODES).convert(tree)
+    node = Converter(text, MAX_NODES).convert(tree)
     assert isinstance(node, Expr)
     return node
 
@@ -181,7 +125,7 @@ def parse_rulebook(text: str) -> RulebookNode:
     """
     _check_text(text, MAX_RULEBOOK_LENGTH, "rulebook")
     tree = _parse(text, "rulebook")
-    node = _Converter(text, MAX_RULEBOOK_NODES).convert(tree)
+    node = Converter(text, MAX_RULEBOOK_NODES).convert(tree)
     assert isinstance(node, RulebookNode)
     return node
 
@@ -316,402 +260,3 @@ def _describe(candidates: set[str], start: str) -> str:
 
 
 # --------------------------------------------------------------------------- tree → AST
-
-
-def _token_span(token: Token) -> Span:
-    start = token.start_pos or 0
-    end = token.end_pos if token.end_pos is not None else start + len(token)
-    return Span(
-        start,
-        end,
-        token.line or 1,
-        token.column or 1,
-        token.end_line or token.line or 1,
-        token.end_column or (token.column or 1) + len(token),
-    )
-
-
-def _tree_span(tree: Tree[Token]) -> Span | None:
-    meta = tree.meta
-    if getattr(meta, "empty", True):
-        return None
-    return Span(
-        meta.start_pos, meta.end_pos, meta.line, meta.column, meta.end_line, meta.end_column
-    )
-
-
-def _unquote(token: Token) -> str:
-    return str(token)[1:-1]
-
-
-def _name(token: Token) -> str:
-    return str(token)
-
-
-Handler = Callable[["_Converter", list[Any], Span | None], Any]
-
-
-class _Converter:
-    """Converts a Lark tree to our AST bottom-up with an explicit stack (no recursion).
-
-    Tracks each expression's depth and the total node count, raising LimitError as soon as
-    either bound is crossed.
-    """
-
-    def __init__(self, text: str, max_nodes: int) -> None:
-        self.text = text
-        self.max_nodes = max_nodes
-        self.count = 0
-        self.depth: dict[int, int] = {}
-
-    def convert(self, tree: Tree[Token]) -> Any:
-        # Each frame: (tree, converted children so far, index of next child).
-        stack: list[tuple[Tree[Token], list[Any]]] = [(tree, [])]
-        iters = [iter(tree.children)]
-        while stack:
-            node, done = stack[-1]
-            child = next(iters[-1], _SENTINEL)
-            if child is _SENTINEL:
-                stack.pop()
-                iters.pop()
-                result = self._build(node, done)
-                if not stack:
-                    return result
-                stack[-1][1].append(result)
-            elif isinstance(child, Tree):
-                stack.append((child, []))
-                iters.append(iter(child.children))
-            else:
-                done.append(child)
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _build(self, tree: Tree[Token], children: list[Any]) -> Any:
-        rule = str(tree.data)
-        span = _tree_span(tree)
-        handler = _HANDLERS[rule]
-        result = handler(self, children, span)
-        if isinstance(result, Expr):
-            self.count += 1
-            if self.count > self.max_nodes:
-                raise LimitError(
-                    f"too many parts: more than {self.max_nodes:,} nodes",
-                    span,
-                    source=self.text,
-                    hint="split the formula into named definitions",
-                )
-            depth = 1 + max(
-                (self.depth.get(id(c), 0) for c in result.children()),
-                default=0,
-            )
-            if depth > MAX_DEPTH:
-                raise LimitError(
-                    f"the expression is nested more than {MAX_DEPTH} levels deep",
-                    span,
-                    source=self.text,
-                    hint="use let or named definitions to flatten it",
-                )
-            self.depth[id(result)] = depth
-        return result
-
-    # -- helpers ------------------------------------------------------------------------
-
-    def check_name(self, token: Token) -> str:
-        name = str(token)
-        if name in KEYWORDS:
-            raise KinerjaSyntaxError(
-                f"'{name}' is a reserved word and cannot be used as a name",
-                _token_span(token),
-                source=self.text,
-                hint="reserved words: " + ", ".join(sorted(KEYWORDS)),
-            )
-        return name
-
-
-_SENTINEL = object()
-
-
-def _expr_children(children: Sequence[Any]) -> list[Expr]:
-    return [c for c in children if isinstance(c, Expr)]
-
-
-def _h_formula(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    return ch[0]
-
-
-def _literal(c: _Converter, token: Token) -> Decimal:
-    text = str(token)
-    if len(text) > MAX_LITERAL_DIGITS:
-        raise LimitError(
-            f"a number is written with {len(text)} characters; the limit is {MAX_LITERAL_DIGITS}",
-            _token_span(token),
-            source=c.text,
-        )
-    return Decimal(text)
-
-
-def _h_number(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    return Num(_literal(c, ch[0]), span=span)
-
-
-def _h_percent(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    # scaleb is exact: 120% is Decimal('1.20'), never a rounded quotient.
-    literal = _literal(c, ch[0])
-    # scaleb under an explicit context wide enough for every digit: never the caller's.
-    context = Context(prec=len(literal.as_tuple().digits) + 2)
-    return Num(literal.scaleb(-2, context=context), percent=True, span=span)
-
-
-def _h_true(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    return BoolLit(True, span=span)
-
-
-def _h_false(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    return BoolLit(False, span=span)
-
-
-def _h_name(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    # The contextual lexer may hand over a keyword as a NAME where only a value fits.
-    return Name(c.check_name(ch[0]), span=span)
-
-
-def _h_label(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    return LabelRef(c.check_name(ch[0]), c.check_name(ch[1]), span=span)
-
-
-def _h_neg(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    return Unary("-", _expr_children(ch)[0], span=span)
-
-
-def _h_not(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    return Unary("not", _expr_children(ch)[0], span=span)
-
-
-def _h_binary(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    left, op, right = ch
-    return Binary(str(op), left, right, span=span)
-
-
-def _h_and(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    left, right = _expr_children(ch)
-    return Binary("and", left, right, span=span)
-
-
-def _h_or(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    left, right = _expr_children(ch)
-    return Binary("or", left, right, span=span)
-
-
-def _h_if(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    cond, then, orelse = _expr_children(ch)
-    return If(cond, then, orelse, span=span)
-
-
-def _h_let_binding(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    return (c.check_name(ch[0]), ch[1], _token_span(ch[0]))
-
-
-def _h_let(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    *bindings, body = ch
-    return Let(
-        tuple((name, value) for name, value, _ in bindings),
-        body,
-        span=span,
-        name_spans=tuple(s for _, _, s in bindings),
-    )
-
-
-def _h_call(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    func, arguments = ch[0], ch[1]
-    args: list[Expr] = []
-    kwargs: list[tuple[str, Expr]] = []
-    for arg in arguments or ():
-        if isinstance(arg, tuple):
-            kwargs.append(arg)
-        elif kwargs:
-            raise KinerjaSyntaxError(
-                "a positional argument cannot follow a named one",
-                arg.span,
-                source=c.text,
-                hint="put the named arguments (name = value) last",
-            )
-        else:
-            args.append(arg)
-    return Call(c.check_name(func), tuple(args), tuple(kwargs), span=span)
-
-
-def _h_arguments(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    return ch
-
-
-def _h_kwarg(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    return (c.check_name(ch[0]), ch[1])
-
-
-def _h_list(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    return ListExpr(tuple(x for x in ch if x is not None), span=span)
-
-
-# -- rulebook parts ---------------------------------------------------------------------
-
-
-def _h_rulebook(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    header, *definitions = ch
-    return RulebookNode(header, tuple(definitions), span=span)
-
-
-def _h_header(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    name, version, extends, cites = ch
-    return Header(
-        _unquote(name),
-        version or "",
-        tuple(cites or ()),
-        tuple(extends or ()),
-        span=span,
-    )
-
-
-def _h_version(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    return _unquote(ch[0])
-
-
-def _h_cites(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    return [_unquote(t) for t in ch]
-
-
-def _h_const(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    return ConstDef(c.check_name(ch[0]), ch[1], span=span)
-
-
-def _h_param_def(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    return ConstDef(c.check_name(ch[0]), ch[1], is_param=True, span=span)
-
-
-def _h_param(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    name, type_ = ch
-    return Param(c.check_name(name), None if type_ is None else str(type_), span=span)
-
-
-def _h_func(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    name, *params, body = ch
-    return FuncDef(c.check_name(name), tuple(p for p in params if p is not None), body, span=span)
-
-
-def _h_enum(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    name, *members = ch
-    return EnumDef(c.check_name(name), tuple(m for m in members if m is not None), span=span)
-
-
-def _h_member(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    name, text, aliases = ch
-    return EnumMember(
-        c.check_name(name),
-        "" if text is None else _unquote(text),
-        tuple(aliases or ()),
-        span=span,
-    )
-
-
-def _h_aliases(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    return [_unquote(t) for t in ch]
-
-
-def _h_band(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    name, param, domain, *rows = ch
-    return BandDef(
-        c.check_name(name), param, domain, tuple(r for r in rows if r is not None), span=span
-    )
-
-
-def _h_domain(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    return ch[0]
-
-
-def _h_band_row(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    return BandRow(ch[0], ch[1], span=span)
-
-
-def _h_interval(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    lo_bracket, lo, hi, hi_bracket = ch
-    return Interval(lo, lo_bracket == "[", hi, hi_bracket == "]", span=span)
-
-
-def _h_bracket(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    return str(ch[0])
-
-
-def _h_bound(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    return ch[0]
-
-
-def _h_inf(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    return None
-
-
-def _h_matrix(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    name = ch[0]
-    params = tuple(x for x in ch[1:] if isinstance(x, Param))
-    rows = tuple(x for x in ch[1:] if isinstance(x, MatrixRow))
-    return MatrixDef(c.check_name(name), params, rows, span=span)
-
-
-def _h_matrix_row(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    *keys, expr = ch
-    return MatrixRow(
-        tuple(k for k, _ in keys),
-        expr,
-        span=span,
-        key_spans=tuple(s for _, s in keys),
-    )
-
-
-def _h_matrix_key(c: _Converter, ch: list[Any], span: Span | None) -> Any:
-    token = ch[0]
-    return (None if token.type == "WILDCARD" else str(token), _token_span(token))
-
-
-_HANDLERS: dict[str, Handler] = {
-    "formula": _h_formula,
-    "number": _h_number,
-    "percent": _h_percent,
-    "true": _h_true,
-    "false": _h_false,
-    "name": _h_name,
-    "label": _h_label,
-    "neg": _h_neg,
-    "not_": _h_not,
-    "binary": _h_binary,
-    "compare": _h_binary,
-    "and_": _h_and,
-    "or_": _h_or,
-    "if_expr": _h_if,
-    "let_expr": _h_let,
-    "let_binding": _h_let_binding,
-    "call": _h_call,
-    "arguments": _h_arguments,
-    "kwarg": _h_kwarg,
-    "list": _h_list,
-    "rulebook": _h_rulebook,
-    "header": _h_header,
-    "version": _h_version,
-    "cites": _h_cites,
-    "extends": _h_cites,
-    "const_def": _h_const,
-    "param_def": _h_param_def,
-    "param": _h_param,
-    "func_def": _h_func,
-    "enum_def": _h_enum,
-    "member": _h_member,
-    "aliases": _h_aliases,
-    "band_def": _h_band,
-    "domain": _h_domain,
-    "band_row": _h_band_row,
-    "interval": _h_interval,
-    "lo_bracket": _h_bracket,
-    "hi_bracket": _h_bracket,
-    "bound": _h_bound,
-    "pos_inf": _h_inf,
-    "neg_inf": _h_inf,
-    "matrix_def": _h_matrix,
-    "matrix_row": _h_matrix_row,
-    "matrix_key": _h_matrix_key,
-}

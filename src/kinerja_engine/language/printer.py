@@ -1,6 +1,7 @@
 """The canonical printer: AST in, text out, such that parsing the text gives an equal AST.
 
-It is a leaf (it imports only the AST), so every phase may use it for messages and traces.
+Input: an AST (:mod:`.nodes`). Output: text. Guarantees: it is a leaf (it imports only the
+AST and the operator table), so every phase may use it for messages and traces.
 Parentheses are printed only where precedence needs them; layout is fixed, so the printed text
 is a canonical form: ``print(parse(print(x))) == print(x)``.
 
@@ -36,23 +37,10 @@ from .nodes import (
     RulebookNode,
     Unary,
 )
+from .operators import OPS, PREFIX_OPS
 
 __all__ = ["print_definition", "print_expr", "print_rulebook"]
 
-_PREC = {
-    "or": 1,
-    "and": 2,
-    "==": 4,
-    "!=": 4,
-    "<": 4,
-    "<=": 4,
-    ">": 4,
-    ">=": 4,
-    "+": 5,
-    "-": 5,
-    "*": 6,
-    "/": 6,
-}
 _ATOM = 8
 
 
@@ -84,14 +72,17 @@ def _p(e: Expr) -> tuple[str, int]:
     if isinstance(e, LabelRef):
         return f"{e.enum}.{e.member}", _ATOM
     if isinstance(e, Unary):
-        if e.op == "not":
-            return f"not {_wrap(e.operand, 3)}", 3
-        return f"-{_wrap(e.operand, 7)}", 7
+        prefix = PREFIX_OPS[e.op]
+        # A word operator needs a space before its operand; a symbol does not.
+        gap = " " if e.op.isalpha() else ""
+        return f"{e.op}{gap}{_wrap(e.operand, prefix.precedence)}", prefix.precedence
     if isinstance(e, Binary):
-        prec = _PREC[e.op]
-        if prec == 4:  # comparisons do not associate
-            return f"{_wrap(e.left, 5)} {e.op} {_wrap(e.right, 5)}", prec
-        return f"{_wrap(e.left, prec)} {e.op} {_wrap(e.right, prec + 1)}", prec
+        op = OPS[e.op]
+        prec = op.precedence
+        # Left-associative: the left operand may be the same operator; non-associative
+        # (comparisons): neither may.
+        left = prec if op.assoc == "left" else prec + 1
+        return f"{_wrap(e.left, left)} {e.op} {_wrap(e.right, prec + 1)}", prec
     if isinstance(e, If):
         return f"if {_p(e.cond)[0]} then {_p(e.then)[0]} else {_p(e.orelse)[0]}", 0
     if isinstance(e, Let):
