@@ -89,9 +89,6 @@ __all__ = [
 #: Longest list a caller may bind to a list input.
 MAX_LIST_LENGTH: Final = 100_000
 
-# Old private name, still imported by kinerja_engine.batch; use the public ``to_fraction``.
-_to_fraction = to_fraction
-
 _ONE: Final = Decimal(1)
 # Contexts of values.normalize, one per precision, built once instead of on every result.
 _NORMALIZE_CONTEXTS: dict[int, Context] = {}
@@ -199,6 +196,21 @@ class Program:
     def signature(self, name: str = "") -> tuple[tuple[str, Type], ...]:
         """The inputs of definition ``name`` (``""`` for a formula), in call order."""
         return self._inputs[name]
+
+    def exact(self, name: str = "") -> Callable[..., Any]:
+        """The exact-only function of definition ``name``: ``Fraction`` arguments, no fast path.
+
+        The reference the fast path is checked against (``appraise(..., exact_only=True)``).
+
+        >>> from fractions import Fraction
+        >>> from kinerja_engine import Rulebook
+        >>> Rulebook.parse('rulebook "r" version "1" def third(x) = x / 3').program.exact("third")(
+        ...     Fraction(1))
+        Fraction(1, 3)
+        """
+        if name not in self._exact:
+            raise UsageError(f"no definition '{name}' to call")
+        return self._exact[name]
 
     def raw(self, name: str = "") -> Callable[..., Any]:
         """The fast function with exact fallback, for trusted positional inputs.

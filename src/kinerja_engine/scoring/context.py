@@ -78,10 +78,8 @@ class RulebookView:
         self.book = book
         self.program = book.program
         self.names = frozenset(checked.consts) | frozenset(checked.funcs)
-        # The compiled program's exact (Fraction) functions by name. The compiler offers no
-        # public accessor for them yet; this is the one place that reads the attribute.
-        self.exact: Mapping[str, Callable[..., Any]] = book.program._exact
         self.raw: dict[str, Callable[..., Any]] = {}
+        self.exact: dict[str, Callable[..., Any]] = {}
         self.params: dict[str, Any] = {}
         self.signatures: dict[str, tuple[str, ...]] = {}
         self.conversions = tuple(
@@ -115,8 +113,12 @@ class RulebookView:
 
     def exact_entry(self, name: str) -> Callable[..., Any]:
         """The exact implementation of ``name`` (Fraction arguments)."""
-        self.known(name)
-        return self.exact[name]
+        try:
+            return self.exact[name]
+        except KeyError:
+            self.known(name)
+            fn = self.exact[name] = self.program.exact(name)
+            return fn
 
     def known(self, name: str) -> None:
         """A definition the pipeline calls must exist: a rulebook that lacks one (say
