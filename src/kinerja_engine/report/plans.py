@@ -29,6 +29,7 @@ from ..language.formula import Rulebook
 from ..language.monotone import Monotone, Sym
 from ..language.nodes import FuncDef
 from ..models import Indicator, Plan, TargetRange
+from ..scoring.capaian import capaian_definition
 
 __all__ = ["capaian_sign", "changed_plan"]
 
@@ -64,7 +65,10 @@ def changed_plan(
 def capaian_sign(book: Rulebook, ind: Indicator) -> int | None:
     """Direction of the indicator's capaian as its realisasi grows, with the target fixed."""
     if isinstance(ind.target, TargetRange):
-        return None  # inside the range is best: capaian rises, then falls
+        # Inside the range is 100 and each side has its own branch: the analysis cannot follow
+        # a branch on realisasi, so nothing is proven (even a higher/lower range, which is
+        # monotone when the rulebook follows the annex), never guessed.
+        return None
     target = Sym(Fraction(ind.target))
     env = {"realisasi": Sym(None, 1), "target": target, "lo": target, "hi": target}
     analyser = Monotone(book.checked)
@@ -72,8 +76,7 @@ def capaian_sign(book: Rulebook, ind: Indicator) -> int | None:
         body = book.formula(ind.formula, inputs=dict.fromkeys(env, "number")).ast
         sign = analyser.value(body, env).sign
     else:
-        name = f"capaian_{ind.kind}" if ind.kind else f"capaian_{ind.direction.value}"
-        info = book.checked.funcs.get(name)
+        info = book.checked.funcs.get(capaian_definition(ind))
         if info is None or not isinstance(info.node, FuncDef):
             return None
         args = {p: env.get(p, target) for p in info.params}
