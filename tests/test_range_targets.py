@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 
 from kinerja_engine import ModelError, Rulebook, appraise, rulebooks
 from kinerja_engine.models import Direction, Indicator, Plan, example_plan
+from kinerja_engine.report import path_to_next
+from kinerja_engine.report.plans import capaian_sign
 from kinerja_engine.scoring.capaian import capaian_definition
 from kinerja_engine.testing import assert_monotone_in_realisasi
 
@@ -283,3 +285,35 @@ def test_the_testing_kit_checks_each_direction_through_appraise(
     values = ["0", "3.5", "6.5", "7", "7.5", "8", "9", "70", "80", "85", "90", "92", "100", "105"]
     results = assert_monotone_in_realisasi(plan, G, "x", values)
     assert len(results) == len(values)
+
+
+# =========================================================================== what-if on ranges
+
+
+@pytest.mark.parametrize(
+    ("target", "direction", "sign"),
+    [("80-90", "higher", 1), ("7-8", "lower", -1), ("90-100", "tolerance", None),
+     ("80-90", "range", None), ("0-5", "higher", 1), ("-5-0", "lower", -1)],
+)  # fmt: skip
+def test_a_directional_range_is_proven_monotone_and_a_tolerance_band_is_not(
+    target: str, direction: str, sign: int | None
+) -> None:
+    ind = _plan(target, direction, 1).rhk[0].indicators[0]
+    for book in (P6, P8, G):
+        # permenpanrb-8-2021 divides by the target as the annex writes it: below a negative lo
+        # its khusus formula (2 − r / lo) rises with r, so nothing is proven there (never a
+        # guess); permenpanrb-6-2022 measures against |target| and stays lower-is-better.
+        expected = None if book is P8 and target.startswith("-") else sign
+        assert capaian_sign(book, ind) == expected, book.name
+
+
+def test_path_to_next_answers_for_a_directional_range() -> None:
+    # gajahmungkur recommends Sesuai Ekspektasi from a nilai of 90. A higher range 80-90 at 70
+    # (87.5 %) needs 72 (72 / 80 = 90 %); a lower range 7-8 at 9.5 (2 − 9.5 / 8 = 81.25 %) needs
+    # 8.8 or less ((2 − 8.8 / 8) × 100 = 90 %), on the grid of tenths the numbers are written in.
+    higher = path_to_next(_plan("80-90", "higher", 70), G)[0]
+    assert (higher.status, higher.needed, higher.direction) == ("reachable", D(72), 1)
+    lower = path_to_next(_plan("7-8", "lower", "9.5"), G)[0]
+    assert (lower.status, lower.needed, lower.direction) == ("reachable", D("8.8"), -1)
+    band = path_to_next(_plan("90-100", "tolerance", 80), G)[0]
+    assert (band.status, band.reason) == ("not_monotone", "not_proven")
