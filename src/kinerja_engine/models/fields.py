@@ -143,6 +143,9 @@ _ENUM_ALIASES: dict[str, dict[str, str]] = {
         "maximize": "higher",
         "minimise": "lower",
         "minimize": "lower",
+        "toleransi": "tolerance",
+        "normal": "higher",
+        "khusus": "lower",
     },
     "RhkKind": {"main": "utama", "additional": "tambahan"},
     "PositionCategory": {"jabatanpimpinantinggi": "JPT"},
@@ -242,15 +245,24 @@ class PeriodKind(_LenientEnum):
 
 
 class Direction(_LenientEnum):
-    """Which way is better for an indicator; ``range`` means inside a target range.
+    """Which way is better for an indicator.
 
-    >>> Direction("Lower is better")
-    <Direction.LOWER: 'lower'>
+    With a number target: ``higher`` or ``lower``. With a range target ``lo``-``hi`` (inside
+    is always 100 %): ``higher`` or ``lower`` score outside the range by the indicator's own
+    condition, against the nearer end (the PermenPANRB 8/2021 annex's *normal* and *khusus*
+    range: above the range is better for ``higher``, below it for ``lower``); ``tolerance``
+    is a declared band where both sides are worse (e.g. budget absorption); ``range`` is the
+    pre-0.3 spelling, kept for old plans: the rulebook's ``capaian_range``, which the national
+    rulebooks define as a tolerance band unless their ``di_atas_rentang`` param says otherwise.
+
+    >>> Direction("Lower is better"), Direction("toleransi")
+    (<Direction.LOWER: 'lower'>, <Direction.TOLERANCE: 'tolerance'>)
     """
 
     HIGHER = "higher"
     LOWER = "lower"
     RANGE = "range"
+    TOLERANCE = "tolerance"
 
 
 class RhkKind(_LenientEnum):

@@ -106,12 +106,17 @@ def _non_empty(items: tuple[_T, ...]) -> tuple[_T, ...]:
 
 # --------------------------------------------------------------------------- indicators
 
+#: Directions that only go with a range target.
+_RANGE_ONLY = frozenset({Direction.RANGE, Direction.TOLERANCE})
+
 
 class Indicator(FrozenModel):
     """An IKI: a measurable indicator of an RHK.
 
-    ``target`` is a number or a :class:`TargetRange`; ``direction`` ``range`` goes with
-    a range target and only with one. Targets may be zero or negative (what a zero
+    ``target`` is a number or a :class:`TargetRange`. A number target goes with direction
+    ``higher`` or ``lower``; a range target with ``higher`` or ``lower`` (the side outside
+    the range that is better), ``tolerance`` (both sides worse) or the older ``range`` (see
+    :class:`~.fields.Direction`). Targets may be zero or negative (what a zero
     target means is a rulebook decision) but are always finite. ``weight`` is the
     bobot within the RHK, in percent. Give a ``formula`` in the rules language or
     the ``kind`` of an indicator declared in the rulebook, not both; with neither the
@@ -128,11 +133,13 @@ class Indicator(FrozenModel):
     ... )
     >>> iki.target, iki.direction, iki.weight
     (Decimal('3'), <Direction.LOWER: 'lower'>, Fraction(100, 3))
-    >>> Indicator(id="x", name="x", unit_of_measure="%", target="80-90", direction="higher")
+    >>> Indicator(id="t", name="t", unit_of_measure="bulan", target="7-8", direction="lower").target
+    TargetRange(lo=Decimal('7'), hi=Decimal('8'))
+    >>> Indicator(id="x", name="x", unit_of_measure="%", target=85, direction="tolerance")
     Traceback (most recent call last):
     ...
-    kinerja_engine.errors.ModelError: field 'direction': a range target needs direction 'range'
-    """
+    kinerja_engine.errors.ModelError: field 'target': direction 'tolerance' needs a range target like '80-90'
+    """  # noqa: E501
 
     id: Text
     name: Text
@@ -147,11 +154,11 @@ class Indicator(FrozenModel):
     @model_validator(mode="after")
     def _check_consistency(self) -> Self:
         problems: list[tuple[tuple[str | int, ...], str]] = []
-        is_range = isinstance(self.target, TargetRange)
-        if is_range and self.direction is not Direction.RANGE:
-            problems.append((("direction",), "a range target needs direction 'range'"))
-        if not is_range and self.direction is Direction.RANGE:
-            problems.append((("target",), "direction 'range' needs a range target like '80-90'"))
+        # A range target may say which side is better (higher/lower); tolerance and the older
+        # "range" only make sense with one.
+        if not isinstance(self.target, TargetRange) and self.direction in _RANGE_ONLY:
+            need = f"direction '{self.direction.value}' needs a range target like '80-90'"
+            problems.append((("target",), need))
         if self.formula is not None and self.kind is not None:
             problems.append((("kind",), "give either a formula or an indicator kind, not both"))
         if self.cap is not None and self.cap <= 0:

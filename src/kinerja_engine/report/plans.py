@@ -29,6 +29,8 @@ from ..language.formula import Rulebook
 from ..language.monotone import Monotone, Sym
 from ..language.nodes import FuncDef
 from ..models import Indicator, Plan, TargetRange
+from ..scoring.capaian import capaian_definition
+from .piecewise import piecewise_sign
 
 __all__ = ["capaian_sign", "changed_plan"]
 
@@ -62,22 +64,30 @@ def changed_plan(
 
 
 def capaian_sign(book: Rulebook, ind: Indicator) -> int | None:
-    """Direction of the indicator's capaian as its realisasi grows, with the target fixed."""
+    """Direction of the indicator's capaian as its realisasi grows, with the target fixed.
+
+    A range target's capaian branches on the realisasi (inside 100, each side its own formula):
+    it is proven piecewise (:func:`~.piecewise.piecewise_sign`), so a higher/lower range whose
+    sides meet at 100 gets a sign and a tolerance band (rising, then falling) gets None.
+    """
+    realisasi = Sym(None, 1)
     if isinstance(ind.target, TargetRange):
-        return None  # inside the range is best: capaian rises, then falls
-    target = Sym(Fraction(ind.target))
-    env = {"realisasi": Sym(None, 1), "target": target, "lo": target, "hi": target}
-    analyser = Monotone(book.checked)
+        lo, hi = Sym(Fraction(ind.target.lo)), Sym(Fraction(ind.target.hi))
+        env = {"realisasi": realisasi, "target": hi, "lo": lo, "hi": hi}
+    else:
+        hi = Sym(Fraction(ind.target))
+        env = {"realisasi": realisasi, "target": hi, "lo": hi, "hi": hi}
     if ind.formula is not None:
         body = book.formula(ind.formula, inputs=dict.fromkeys(env, "number")).ast
-        sign = analyser.value(body, env).sign
     else:
-        name = f"capaian_{ind.kind}" if ind.kind else f"capaian_{ind.direction.value}"
-        info = book.checked.funcs.get(name)
+        info = book.checked.funcs.get(capaian_definition(ind))
         if info is None or not isinstance(info.node, FuncDef):
             return None
-        args = {p: env.get(p, target) for p in info.params}
-        sign = analyser.value(info.node.body, args).sign
-    if sign is not None and ind.cap is not None:
-        return sign  # a cap (min with a constant) keeps the direction
-    return sign
+        body = info.node.body
+        # Every parameter but realisasi and lo is the target (the upper end of a range), as
+        # the scoring stage binds it.
+        env = {p: env.get(p, hi) for p in info.params}
+    if isinstance(ind.target, TargetRange):
+        return piecewise_sign(book.checked, body, env, realisasi)
+    # A cap (min with a constant) keeps the direction.
+    return Monotone(book.checked).value(body, env).sign

@@ -31,6 +31,7 @@ from ..formatting import format_number
 from ..language.formula import Formula
 from ..models import Direction, Indicator, RhkKind, TargetRange
 from ..values import Label
+from .capaian import capaian_definition
 from .carry import decimals_of, equal_weights, fraction_of, to_exact
 from .context import MAX_FORMULAS, Run
 from .results import Appraisal, IndicatorResult, RhkResult
@@ -62,7 +63,8 @@ def _indicator_formula(run: Run, text: str) -> Formula:
 def _capaian(
     run: Run, ind: Indicator, realisasi: Fraction, target: Any, value: Decimal
 ) -> tuple[Fraction, str, Decimal | None]:
-    """Capaian of one indicator from its kind, its own formula, or its direction.
+    """Capaian of one indicator from its kind, its own formula, or its direction (and
+    whether its target is a range: :func:`~.capaian.capaian_definition`).
 
     ``value`` is the realisation as given (the Decimal that ``realisasi`` is exactly). Also
     returns the capaian as a Decimal when the fast path computed it (None otherwise).
@@ -79,7 +81,7 @@ def _capaian(
             run.step("capaian", ind.id, ind.formula,
                      {k: fraction_of(given[k]) for k in formula.inputs}, result)  # fmt: skip
         return result, ind.formula, None
-    name = f"capaian_{ind.kind or _VALUE[ind.direction]}"
+    name = capaian_definition(ind)
     if not run.has(name):
         raise run.fail(
             f"indicator '{ind.id}': rulebook '{run.book.name}' has no definition '{name}'"

@@ -93,8 +93,9 @@ def assert_monotone_in_realisasi(
     The plan is appraised once per value of ``values`` (in increasing order) with that
     realisasi for ``indicator_id`` (replacing or adding its realisation). For direction
     ``higher`` the indicator's capaian, its RHK's nilai and the nilai hasil kerja must never
-    decrease; for ``lower`` never increase; for ``range`` each side is checked: up to the
-    range's low end as ``higher``, from its high end as ``lower``. Values that leave a number
+    decrease; for ``lower`` never increase (on both sides of a range target too); for
+    ``tolerance`` and ``range`` each side is checked: up to the range's low end as ``higher``,
+    from its high end as ``lower``. Values that leave a number
     undefined (an incomplete result) are skipped for that number. Returns the appraisals.
     Raises :class:`~kinerja_engine.errors.KinerjaError` if a plan cannot be scored.
 
@@ -127,7 +128,11 @@ def assert_monotone_in_realisasi(
     context = f"plan {plan.id}, indicator '{indicator_id}' (direction {ind.direction.value})"
     if isinstance(ind.target, TargetRange):
         lo, hi = ind.target.lo, ind.target.hi
-        sides = [([r for r in rows if r[0] <= lo], True), ([r for r in rows if r[0] >= hi], False)]
+        # A higher/lower range keeps its direction on both sides; tolerance (and the older
+        # "range") rises up to the range and falls after it.
+        below = ind.direction is not Direction.LOWER
+        above = ind.direction is Direction.HIGHER
+        sides = [([r for r in rows if r[0] <= lo], below), ([r for r in rows if r[0] >= hi], above)]
     else:
         sides = [(rows, ind.direction is not Direction.LOWER)]
     for side, increasing in sides:
