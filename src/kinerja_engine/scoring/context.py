@@ -28,12 +28,13 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ..errors import KinerjaError, UsageError
+from ..errors import CheckError, KinerjaError, ModelError, UsageError
 from ..language.checker import BandInfo
 from ..language.formula import Formula, Rulebook
 from ..models import Plan
 from ..values import Label
 from .carry import decimal_of, fast_args, to_exact
+from .contract import CONVERSION_PREFIX, KindIndex, check_plan_kinds
 from .results import BandMatch, Step
 
 __all__ = [
@@ -60,6 +61,7 @@ class RulebookView:
 
     __slots__ = (
         "book",
+        "contract",
         "conversions",
         "exact",
         "formulas",
@@ -85,8 +87,11 @@ class RulebookView:
         self.conversions = tuple(
             (name, self.signature(name))
             for name in book
-            if name.startswith("konversi_") and name in checked.funcs
+            if name.startswith(CONVERSION_PREFIX) and name in checked.funcs
         )
+        # The pipeline contract, checked once per rulebook: its errors refuse every run,
+        # its kinds validate every plan before scoring.
+        self.contract = KindIndex(book)
         self.rows: dict[str, BandRows | None] = {}
         self.label = rulebook_label(book)
         self.labels: dict[tuple[str, str], Label] = {}
@@ -194,6 +199,9 @@ class Run:
         self.book = book
         self.exact_only = exact_only
         self.info = RulebookView(book) if exact_only else rulebook_view(book)
+        errors = self.info.contract.errors
+        if errors:
+            raise CheckError(list(errors), source=book.text)
         self.trace: list[Step] = []
         # Without a trace the steps are not built at all: call sites test ``tracing`` first,
         # so neither their inputs nor their band row is computed (the batch path).
@@ -201,6 +209,18 @@ class Run:
         self.notes: list[str] = []
         employee = plan.employee
         self.who = f"{employee.nip} ({employee.name})"
+
+    def check_kinds(self) -> None:
+        """Refuse the plan before scoring when the rulebook cannot score one of its
+        indicators (an unknown kind, with a did-you-mean), naming every such indicator."""
+        problems = check_plan_kinds(self.plan, self.info.contract)
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise ModelError(
+                f"plan {self.plan.id}: {problems[0][1]}{more}",
+                employee=self.who,
+                errors=tuple(p for _, p in problems),
+            )
 
     def has(self, name: str) -> bool:
         """Whether the rulebook defines ``name``."""
