@@ -6,6 +6,7 @@ with its message and position."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -95,10 +96,11 @@ def test_a_conversion_with_a_parameter_the_pipeline_does_not_supply_is_an_error(
     # appraise refuses the rulebook, naming the definition and the position.
     with pytest.raises(CheckError) as caught:
         appraise(example_plan(), book)
-    assert caught.value.message == d.message
+    refused = f"rulebook 'permenpanrb-6-2022' does not fit the scoring pipeline: {d.message}"
+    assert caught.value.message == refused
     assert (caught.value.line, caught.value.column) == (BASE_LINES + 1, column)
     (result,) = appraise_many([example_plan()], book)
-    assert (result.status, result.error) == ("error", d.message)
+    assert (result.status, result.error) == ("error", refused)
 
 
 def test_a_misspelt_entry_point_is_a_near_miss_warning() -> None:
@@ -289,6 +291,24 @@ def test_every_row_is_one_entry_point_with_its_absence_documented() -> None:
         assert all(t for _, t in row.params) and row.result
     required = {row.name for row in ENTRY_POINTS if row.required}
     assert required == {"nilai_rhk", "nilai_hasil_kerja"}
+
+
+def test_the_scoring_phase_calls_only_names_of_the_table() -> None:
+    # The table is the single source: every definition name the scoring modules call, test or
+    # read is one of its rows (a new call needs a new row, and the docs list it).
+    pattern = re.compile(
+        r"(?:\.call|\.call_carry|\.call_fast|\.has|\.param|\bcall|band_match|evaluate)"
+        r"\(\s*\"([a-z_]+)\""
+    )
+    scoring_dir = Path(contract_module.__file__).parent
+    called = {
+        name
+        for path in scoring_dir.glob("*.py")
+        for name in pattern.findall(path.read_text(encoding="utf-8"))
+    }
+    rows = {row.name for row in ENTRY_POINTS}
+    assert called >= {"nilai_rhk", "rating_hasil_kerja", "kurva_min", "pembulatan_kurva"}
+    assert called <= rows, called - rows
 
 
 def test_the_docs_table_lists_every_entry_point() -> None:

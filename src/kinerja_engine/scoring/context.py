@@ -23,6 +23,7 @@ Fraction(90, 1)
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -75,7 +76,7 @@ class RulebookView:
         "signatures",
     )
 
-    def __init__(self, book: Rulebook) -> None:
+    def __init__(self, book: Rulebook, contract: KindIndex | None = None) -> None:
         checked = book.checked
         self.book = book
         self.program = book.program
@@ -91,7 +92,7 @@ class RulebookView:
         )
         # The pipeline contract, checked once per rulebook: its errors refuse every run,
         # its kinds validate every plan before scoring.
-        self.contract = KindIndex(book)
+        self.contract = KindIndex(book) if contract is None else contract
         self.rows: dict[str, BandRows | None] = {}
         self.label = rulebook_label(book)
         self.labels: dict[tuple[str, str], Label] = {}
@@ -198,10 +199,17 @@ class Run:
         self.plan = plan
         self.book = book
         self.exact_only = exact_only
-        self.info = RulebookView(book) if exact_only else rulebook_view(book)
+        # The reference path shares no derived data, except the contract check: a pure
+        # function of the rulebook, which would otherwise be redone on every plan.
+        shared = rulebook_view(book)
+        self.info = RulebookView(book, shared.contract) if exact_only else shared
         errors = self.info.contract.errors
         if errors:
-            raise CheckError(list(errors), source=book.text)
+            unfit = f"rulebook '{book.name}' does not fit the scoring pipeline: "
+            raise CheckError(
+                [dataclasses.replace(d, message=unfit + d.message) for d in errors],
+                source=book.text,
+            )
         self.trace: list[Step] = []
         # Without a trace the steps are not built at all: call sites test ``tracing`` first,
         # so neither their inputs nor their band row is computed (the batch path).

@@ -11,8 +11,9 @@ count or types, wrong result type) or a required one is missing; ``severity="war
 what is accepted but probably not meant (a near-miss of an entry-point name, a definition the
 pipeline never reaches, a missing rating band without a declared "evaluator decides" policy).
 
-Guarantees: the table is the single source: the stages call only names it lists, and bind
-by-name families (``capaian_<kind>``, ``konversi_*``) from its parameter lists; the checker
+Guarantees: the table is the single source: the scoring modules call only names it lists (a
+test reads their calls), and a rulebook that passes gets, for each by-name family
+(``capaian_<kind>``, ``konversi_*``), only inputs its row lists; the checker
 reads the compiled rulebook only (no evaluation), in one pass over its definitions. Errors with
 code ``"contract"`` make :func:`~kinerja_engine.scoring.appraise` refuse the rulebook; a missing
 required entry point (code ``"missing"``) is reported by ``kinerja check --pipeline`` and, when
