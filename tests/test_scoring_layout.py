@@ -216,9 +216,10 @@ def test_modules_are_small_and_documented(path: Path) -> None:
 
 def test_public_names_are_pinned() -> None:
     assert scoring.__all__ == [
-        "ANNUAL_POLICIES", "Appraisal", "BandMatch", "DistributionReport", "IndicatorResult",
-        "RhkResult", "Step", "Violation", "appraise", "appraise_many", "appraise_year",
-        "check_distribution", "clear_caches", "format_number_id",
+        "ANNUAL_POLICIES", "ENTRY_POINTS", "Appraisal", "BandMatch", "DistributionReport",
+        "EntryPoint", "IndicatorResult", "RhkResult", "Step", "Violation", "appraise",
+        "appraise_many", "appraise_year", "check_distribution", "check_pipeline",
+        "check_plan_kinds", "clear_caches", "format_number_id",
     ]  # fmt: skip
     assert report.__all__ == [
         "TEMPLATES", "Change", "Feedback", "FeedbackItem", "PathStep", "TargetFlag", "WhatIf",

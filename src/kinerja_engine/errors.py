@@ -86,13 +86,20 @@ class Diagnostic:
     span: Span | None = None
     hint: str | None = None
     code: str = "error"
+    #: ``"error"`` (the text is refused) or ``"warning"`` (accepted, but probably not meant).
+    severity: str = "error"
 
     def render(self, source: str | None = None, filename: str = "<formula>") -> str:
-        """Render like a compiler: ``file:line:col: error: message``, caret, hint."""
+        """Render like a compiler: ``file:line:col: error: message``, caret, hint.
+
+        >>> print(Diagnostic("never used", severity="warning").render(filename="f.kinerja"))
+        f.kinerja: warning: never used
+        """
         if self.span is None:
-            head = f"{filename}: error: {self.message}"
+            head = f"{filename}: {self.severity}: {self.message}"
         else:
-            head = f"{filename}:{self.span.line}:{self.span.column}: error: {self.message}"
+            where = f"{self.span.line}:{self.span.column}"
+            head = f"{filename}:{where}: {self.severity}: {self.message}"
         parts = [head]
         if self.span is not None and source is not None:
             parts.append(render_caret(source, self.span))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from ..errors import BindingError
+from ..errors import BindingError, Diagnostic
 from ..values import Label
 from .builtins import Type
 from .nodes import ConstDef, Definition, Expr, RulebookNode
@@ -146,6 +146,8 @@ class CheckedRulebook:
     consts: Mapping[str, ConstInfo]
     funcs: Mapping[str, FuncInfo]
     order: tuple[str, ...]
+    #: Problems that do not stop the rulebook (severity "warning"), in source order.
+    warnings: tuple[Diagnostic, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from ..errors import KinerjaError, UsageError
+from ..errors import Diagnostic, KinerjaError, UsageError
 from ..values import Label, Value, display_decimal, to_decimal
 from .checker import CheckedRulebook, EnumInfo, check_formula, check_rulebook
 from .compiler import Program, compile_formula, compile_rulebook
@@ -308,6 +308,17 @@ class Rulebook:
 
     def __contains__(self, name: object) -> bool:
         return any(d.name == name for d in self.checked.node.definitions)
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        """What the language checker accepted but flags (severity ``"warning"``), in source
+        order; the scoring pipeline's own contract is checked by
+        :func:`kinerja_engine.scoring.check_pipeline`.
+
+        >>> Rulebook.parse('rulebook "r" param batas = 76').warnings
+        ()
+        """
+        return self.checked.warnings
 
     @property
     def parameters(self) -> dict[str, Value]:

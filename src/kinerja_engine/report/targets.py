@@ -23,7 +23,7 @@ from fractions import Fraction
 from ..errors import KinerjaError
 from ..language.formula import Rulebook
 from ..models import Plan
-from ..scoring import appraise
+from ..scoring import appraise, check_plan_kinds
 from ..values import fraction_to_decimal
 from .plans import capaian_sign, changed_plan
 from .wording import short_number
@@ -33,7 +33,8 @@ __all__ = ["TargetFlag", "check_targets"]
 
 @dataclass(frozen=True, slots=True)
 class TargetFlag:
-    """A warning about a draft target: ``already_met``, ``unreachable`` or ``weights``."""
+    """A warning about a draft target: ``already_met``, ``unreachable``, ``weights`` or ``kind``
+    (the rulebook cannot score the indicator's kind: unknown, with a did-you-mean)."""
 
     indicator: str
     kind: str
@@ -45,7 +46,7 @@ def check_targets(draft: Plan, rulebook: Rulebook, last: Plan | None = None) -> 
 
     ``last`` is last period's plan with its realisations (matched by indicator id).
     """
-    flags: list[TargetFlag] = []
+    flags = [TargetFlag(ind, "kind", problem) for ind, problem in check_plan_kinds(draft, rulebook)]
     try:
         appraise(draft.model_copy(update={"realisations": ()}), rulebook)
     except KinerjaError as exc:

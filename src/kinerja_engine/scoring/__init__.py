@@ -2,12 +2,14 @@
 
 Deterministic: no clock, environment or files. Modules, in the order they may import each
 other: ``carry`` (exact numbers between stages) → ``explain`` (an appraisal as text) →
-``results`` (the result records) → ``context`` (a rulebook's derived data, one run) →
+``results`` (the result records) → ``contract`` (the entry points the pipeline calls, one
+table, and :func:`check_pipeline`) → ``context`` (a rulebook's derived data, one run) →
 ``stages`` (indicator → RHK → ratings → predikat → conversions) → ``pipeline`` (``appraise``,
 ``appraise_many``) → ``annual`` (``appraise_year``); ``distribution`` (the unit's curve).
 """
 
 from .annual import ANNUAL_POLICIES, appraise_year
+from .contract import ENTRY_POINTS, EntryPoint, check_pipeline, check_plan_kinds
 from .distribution import DistributionReport, Violation, check_distribution
 from .explain import format_number_id
 from .pipeline import appraise, appraise_many, clear_caches
@@ -15,9 +17,11 @@ from .results import Appraisal, BandMatch, IndicatorResult, RhkResult, Step
 
 __all__ = [
     "ANNUAL_POLICIES",
+    "ENTRY_POINTS",
     "Appraisal",
     "BandMatch",
     "DistributionReport",
+    "EntryPoint",
     "IndicatorResult",
     "RhkResult",
     "Step",
@@ -26,6 +30,8 @@ __all__ = [
     "appraise_many",
     "appraise_year",
     "check_distribution",
+    "check_pipeline",
+    "check_plan_kinds",
     "clear_caches",
     "format_number_id",
 ]

@@ -23,17 +23,19 @@ Fraction(90, 1)
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ..errors import KinerjaError, UsageError
+from ..errors import CheckError, KinerjaError, ModelError, UsageError
 from ..language.checker import BandInfo
 from ..language.formula import Formula, Rulebook
 from ..models import Plan
 from ..values import Label
 from .carry import decimal_of, fast_args, to_exact
+from .contract import CONVERSION_PREFIX, KindIndex, check_plan_kinds
 from .results import BandMatch, Step
 
 __all__ = [
@@ -60,6 +62,7 @@ class RulebookView:
 
     __slots__ = (
         "book",
+        "contract",
         "conversions",
         "exact",
         "formulas",
@@ -73,7 +76,7 @@ class RulebookView:
         "signatures",
     )
 
-    def __init__(self, book: Rulebook) -> None:
+    def __init__(self, book: Rulebook, contract: KindIndex | None = None) -> None:
         checked = book.checked
         self.book = book
         self.program = book.program
@@ -85,8 +88,11 @@ class RulebookView:
         self.conversions = tuple(
             (name, self.signature(name))
             for name in book
-            if name.startswith("konversi_") and name in checked.funcs
+            if name.startswith(CONVERSION_PREFIX) and name in checked.funcs
         )
+        # The pipeline contract, checked once per rulebook: its errors refuse every run,
+        # its kinds validate every plan before scoring.
+        self.contract = KindIndex(book) if contract is None else contract
         self.rows: dict[str, BandRows | None] = {}
         self.label = rulebook_label(book)
         self.labels: dict[tuple[str, str], Label] = {}
@@ -193,7 +199,17 @@ class Run:
         self.plan = plan
         self.book = book
         self.exact_only = exact_only
-        self.info = RulebookView(book) if exact_only else rulebook_view(book)
+        # The reference path shares no derived data, except the contract check: a pure
+        # function of the rulebook, which would otherwise be redone on every plan.
+        shared = rulebook_view(book)
+        self.info = RulebookView(book, shared.contract) if exact_only else shared
+        errors = self.info.contract.errors
+        if errors:
+            unfit = f"rulebook '{book.name}' does not fit the scoring pipeline: "
+            raise CheckError(
+                [dataclasses.replace(d, message=unfit + d.message) for d in errors],
+                source=book.text,
+            )
         self.trace: list[Step] = []
         # Without a trace the steps are not built at all: call sites test ``tracing`` first,
         # so neither their inputs nor their band row is computed (the batch path).
@@ -201,6 +217,18 @@ class Run:
         self.notes: list[str] = []
         employee = plan.employee
         self.who = f"{employee.nip} ({employee.name})"
+
+    def check_kinds(self) -> None:
+        """Refuse the plan before scoring when the rulebook cannot score one of its
+        indicators (an unknown kind, with a did-you-mean), naming every such indicator."""
+        problems = check_plan_kinds(self.plan, self.info.contract)
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise ModelError(
+                f"plan {self.plan.id}: {problems[0][1]}{more}",
+                employee=self.who,
+                errors=tuple(p for _, p in problems),
+            )
 
     def has(self, name: str) -> bool:
         """Whether the rulebook defines ``name``."""

@@ -192,6 +192,8 @@ def _indicator_stage(
 def score_run(run: Run, given: Mapping[str, Fraction | None] | None = None,
            unit_rating: str | None = None, given_rule: str = "") -> Appraisal:  # fmt: skip
     plan = run.plan
+    if given is None:  # given capaian (the annual aggregation) call no kind
+        run.check_kinds()
     stage, missing = _indicator_stage(run, given, given_rule)
     policy = run.param("kebijakan_realisasi_kosong", None)
     exclude = isinstance(policy, Label) and policy.name == "kecualikan"
