@@ -301,9 +301,12 @@ def test_the_scoring_phase_calls_only_names_of_the_table() -> None:
         r"\(\s*\"([a-z_]+)\""
     )
     scoring_dir = Path(contract_module.__file__).parent
+    # survey.py scores an IKM survey with the IKM rulebook's own definitions: it is not the
+    # appraisal pipeline and has no entry points in this table.
     called = {
         name
         for path in scoring_dir.glob("*.py")
+        if path.name != "survey.py"
         for name in pattern.findall(path.read_text(encoding="utf-8"))
     }
     rows = {row.name for row in ENTRY_POINTS}
