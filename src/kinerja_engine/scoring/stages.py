@@ -32,8 +32,8 @@ from ..formatting import format_number
 from ..language.formula import Formula
 from ..models import Direction, Indicator, RhkKind, TargetRange
 from ..values import Label
-from .carry import decimals_of, equal_weights, fraction_of, to_exact
 from . import legacy
+from .carry import decimals_of, equal_weights, fraction_of, to_exact
 from .context import MAX_FORMULAS, Run
 from .results import Appraisal, IndicatorResult, RhkResult
 
@@ -218,19 +218,18 @@ def score_run(run: Run, given: Mapping[str, Fraction | None] | None = None,
         run.step("kebijakan", "", "kebijakan_realisasi_kosong", {}, policy,
                  "excluded and renormalised" if exclude else "result incomplete")  # fmt: skip
     rhk_raws: list[Decimal | None] = []
-    for (rhk, results, raws), weight in zip(stage, rhk_weights, strict=True):
+    for (rhk, found, raws), weight in zip(stage, rhk_weights, strict=True):
+        results = found
         counted = [r for r in results if r.counted]
         nilai = nilai_raw = None
         if counted and not incomplete:
+            bobot = tuple(r.weight for r in counted)
             if per_indicator:  # the rulebook's scale per indicator: nilai_rhk weighs those
                 results = legacy.indicator_values(run, results)
-                counted = [r for r in results if r.counted]
-                capaian = tuple(r.nilai for r in counted)
+                capaian = tuple(r.nilai for r in results if r.counted)
                 fast = None
             else:
                 capaian = tuple(r.capaian for r in counted)
-            bobot = tuple(r.weight for r in counted)
-            if not per_indicator:
                 fast = _carried([raw for r, raw in zip(results, raws, strict=True) if r.counted],
                                 bobot)  # fmt: skip
             nilai, nilai_raw = run.call_carry("nilai_rhk", (capaian, bobot), fast)
