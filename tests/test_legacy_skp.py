@@ -83,7 +83,7 @@ def test_pp46_r_equal_t_for_waktu_and_biaya_gives_76() -> None:
                     "biaya": (5_000_000, "lower"),
                 },
             )
-        ],  # fmt: skip
+        ],
         {"k_kuantitas": 12, "k_waktu": 12, "k_biaya": 5_000_000},
     )
     result = appraise(plan, PP46)
@@ -105,7 +105,7 @@ def test_pp46_activity_100_90_76_76_scores_85_50() -> None:
                     "biaya": (1000, "lower"),
                 },
             )
-        ],  # fmt: skip
+        ],
         {"k_kuantitas": 10, "k_kualitas": 90, "k_waktu": 12, "k_biaya": 1000},
     )
     result = appraise(plan, PP46)
@@ -150,7 +150,7 @@ def pp46_whole(category: str = "Pengawas", **behaviour: Any) -> Plan:
                 "kind": "tambahan",
                 "indicators": [iki("kr1", 0, kind="kreativitas", unit="tingkat")],
             },
-        ],  # fmt: skip
+        ],
         {
             "k1_kuantitas": 12,
             "k1_kualitas": 90,
@@ -161,7 +161,7 @@ def pp46_whole(category: str = "Pengawas", **behaviour: Any) -> Plan:
             "k2_waktu": 4,
             "tt1": 5,
             "kr1": 1,
-        },  # fmt: skip
+        },
         category=category,
         behaviour={**scores(aspects, 80), **behaviour},
     )
@@ -211,7 +211,7 @@ def test_pp46_whole_skp_end_to_end() -> None:
 
 def test_pp46_kepemimpinan_only_for_structural_officials() -> None:
     with pytest.raises(KinerjaError, match="'Kepemimpinan' is not scored for this position"):
-        appraise(pp46_whole("Pelaksana", scores=dict.fromkeys(PP46_ASPECTS + ("kepemimpinan",),
+        appraise(pp46_whole("Pelaksana", scores=dict.fromkeys((*PP46_ASPECTS, "kepemimpinan"),
                                                               80)), PP46)  # fmt: skip
     with pytest.raises(KinerjaError, match="'Kepemimpinan' is not scored"):
         appraise(pp46_whole("Administrator", scores=dict.fromkeys(PP46_ASPECTS, 80)), PP46)
@@ -294,7 +294,7 @@ def p8_plan(realisations: dict[str, Any], *, period: str = "2021-S2", category: 
                 "weight": 10,
                 "indicators": [iki("i3", 4, unit="laporan")],
             },
-        ],  # fmt: skip
+        ],
         realisations,
         category=category,
         period=period,
@@ -361,7 +361,7 @@ def edge_plan(realisasi: int, perilaku: str, new_ideas: bool) -> Plan:
     """One IKI (target 100) and 360° behaviour: nilai kinerja = 60 % SKP + 40 % perilaku."""
     behaviour = {**scores(P8_ASPECTS, perilaku), "rated_360": True, "new_ideas": new_ideas}
     return make_plan(
-        [{"id": "r1", "description": "Layanan", "indicators": [iki("i1", 100)]}],  # fmt: skip
+        [{"id": "r1", "description": "Layanan", "indicators": [iki("i1", 100)]}],
         {"i1": realisasi},
         behaviour=behaviour,
         period="2021-S2",
