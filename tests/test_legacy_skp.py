@@ -430,3 +430,12 @@ def test_6_2022_appraisals_are_unchanged_by_the_numeric_path() -> None:
     assert not result.numeric and result.nilai_kinerja is None
     data = result.to_dict()
     assert "numeric" not in data and "nilai_kinerja" not in data
+
+
+def test_p8_rhk_tambahan_without_its_weight_is_refused_never_zero() -> None:
+    data = p8_plan({"i1": 85, "i2": 93, "i3": 4}).model_dump()
+    data["rhk"][2]["weight"] = None
+    with pytest.raises(KinerjaError, match="RHK tambahan 't1' needs a weight"):
+        appraise(Plan.model_validate(data), P8)
+    # PP 46 adds points, not weighted values: no weight needed there.
+    assert appraise(pp46_whole(), PP46).rhk[2].weight == 0

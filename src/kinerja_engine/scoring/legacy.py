@@ -100,12 +100,24 @@ def indicator_values(run: Run, results: Sequence[IndicatorResult]) -> list[Indic
 
 
 def tambahan_value(run: Run, rhk: RhkResult) -> Fraction:
-    """What RHK tambahan ``rhk`` adds to the overall value (``nilai_tambahan``)."""
+    """What RHK tambahan ``rhk`` adds to the overall value (``nilai_tambahan``).
+
+    When ``nilai_tambahan`` takes ``bobot``, the RHK's weight is that bobot: one not given in
+    the plan is refused, never read as 0.
+    """
+    if "bobot" in run.info.signature("nilai_tambahan") and _plan_weight(run, rhk.id) is None:
+        raise run.fail(
+            f"RHK tambahan '{rhk.id}' needs a weight (its bobot lingkup penugasan, in %)"
+        )
     context = {"nilai": rhk.nilai, "bobot": rhk.weight}
     value: Fraction = call_named(run, "nilai_tambahan", context)
     shown = {p: context[p] for p in run.info.signature("nilai_tambahan")}
     run.step("nilai_tambahan", rhk.id, "nilai_tambahan", shown, value)
     return value
+
+
+def _plan_weight(run: Run, rhk_id: str) -> Fraction | None:
+    return next(r.weight for r in run.plan.rhk if r.id == rhk_id)
 
 
 def _behaviour(run: Run) -> Fraction | None:
