@@ -12,7 +12,8 @@ rulebook takes only what it needs; behaviour aspects are checked against the rul
 ``aspek_perilaku`` and its ``aspek_wajib`` (every required aspect scored, no other one); a
 missing behaviour leaves the result incomplete, never 0.
 
-Entry points (all in rulebook text): ``nilai_iki(capaian)`` (optional, per indicator),
+Entry points (all in rulebook text): ``nilai_iki(capaian)`` (per indicator, when
+``nilai_rhk`` names its first parameter ``nilai`` instead of ``capaian``),
 ``nilai_tambahan(nilai[, bobot])`` (optional, per RHK tambahan, when ``nilai_hasil_kerja``
 takes ``tambahan``), ``nilai_perilaku(aspek: list)``, ``aspek_wajib(aspek, struktural)``
 (optional), ``nilai_kinerja(skp, perilaku[, penilaian_360])`` and
@@ -49,6 +50,7 @@ __all__ = [
     "indicator_values",
     "is_numeric",
     "tambahan_value",
+    "weighs_nilai",
 ]
 
 # Structural officials (domain §8): the ones whose behaviour includes kepemimpinan.
@@ -65,6 +67,12 @@ def is_numeric(run: Run) -> bool:
     """Whether the rulebook reads the predikat from a number (``nilai_kinerja`` and
     ``predikat_nilai``) instead of the 6/2022 rating matrix."""
     return run.has("nilai_kinerja") and run.has("predikat_nilai")
+
+
+def weighs_nilai(run: Run) -> bool:
+    """Whether ``nilai_rhk`` takes the indicators' ``nilai`` (their ``nilai_iki``) rather than
+    their ``capaian``: the parameter's name says which."""
+    return run.has("nilai_rhk") and run.info.signature("nilai_rhk")[:1] == ("nilai",)
 
 
 def adds_tambahan(run: Run) -> bool:
@@ -200,13 +208,15 @@ def finish(
     predikat = predikat_rec
     applied: list[tuple[str, Any, Any, str]] = []
     for o in plan.overrides:
-        if o.what.value != "predikat" or not isinstance(predikat_rec, Label):
+        # The predikat's own enum; before one is computed, the enum named predikat.
+        enum = predikat_rec.enum if isinstance(predikat_rec, Label) else "predikat"
+        if o.what.value != "predikat" or enum not in run.book.checked.enums:
             raise run.fail(
                 f"rulebook '{run.book.name}' reads the predikat from a number: only an "
-                "override of the predikat, once computed, is possible"
+                "override of the predikat is possible"
             )
         try:
-            predikat = run.book.enum(predikat_rec.enum).resolve(o.value, "override of predikat")
+            predikat = run.book.enum(enum).resolve(o.value, "override of predikat")
         except KinerjaError as exc:
             raise run.fail(exc.message) from exc
         applied.append(("predikat", predikat_rec, predikat, o.reason))

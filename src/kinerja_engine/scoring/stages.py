@@ -206,7 +206,9 @@ def score_run(run: Run, given: Mapping[str, Fraction | None] | None = None,
         ]
     else:
         rhk_weights = _weights(run, [r.weight for r in plan.rhk], "RHK weights")
-    per_indicator = run.has("nilai_iki")
+    # nilai_rhk(nilai: list, bobot) weighs each indicator's nilai on the rulebook's scale
+    # (nilai_iki, PermenPANRB 8/2021); nilai_rhk(capaian: list, bobot) weighs the capaian.
+    per_indicator = legacy.weighs_nilai(run)
     rhk_results: list[RhkResult] = []
     incomplete = missing and not exclude
     if missing:
