@@ -7,10 +7,13 @@ with the rulebook under test.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kinerja_engine import KinerjaError, rulebooks
 from kinerja_engine.models import Plan
@@ -439,3 +442,54 @@ def test_p8_rhk_tambahan_without_its_weight_is_refused_never_zero() -> None:
         appraise(Plan.model_validate(data), P8)
     # PP 46 adds points, not weighted values: no weight needed there.
     assert appraise(pp46_whole(), PP46).rhk[2].weight == 0
+
+
+# =========================================================================== properties
+
+realisasi = st.decimals(Decimal(0), Decimal(30), places=2)
+
+
+@settings(max_examples=40)
+@given(st.lists(realisasi, min_size=7, max_size=7), st.integers(0, 9), st.integers(0, 3))
+def test_pp46_any_realisasi_scores_by_the_formulas_on_both_paths(
+    values: list[Decimal], tasks: int, level: int
+) -> None:
+    # The pipeline's numbers are the PP 46 formulas' (mean of aspects, mean of activities plus
+    # points, 60/40), and the fast path equals the exact reference path.
+    names = ["k1_kuantitas", "k1_kualitas", "k1_waktu", "k1_biaya",
+             "k2_kuantitas", "k2_kualitas", "k2_waktu"]  # fmt: skip
+    data = pp46_whole().model_dump()
+    data["realisations"] = [
+        {"indicator": n, "value": v} for n, v in zip(names, values, strict=True)
+    ]
+    data["realisations"] += [
+        {"indicator": "tt1", "value": tasks},
+        {"indicator": "kr1", "value": level},
+    ]
+    plan = Plan.model_validate(data)
+    result = appraise(plan, PP46)
+    assert appraise(plan, PP46, exact_only=True) == result
+    activities = result.rhk[:2]
+    for rhk in activities:
+        aspects = [i.capaian for i in rhk.indicators]
+        assert rhk.nilai == sum(aspects, Fraction(0)) / len(aspects)  # type: ignore[arg-type]
+    points = Fraction(result.rhk[2].nilai_tambahan or 0) + Fraction(
+        result.rhk[3].nilai_tambahan or 0
+    )
+    skp = (activities[0].nilai + activities[1].nilai) / 2 + points  # type: ignore[operator]
+    assert result.nilai_hasil_kerja == skp
+    assert result.nilai_kinerja == Fraction(3, 5) * skp + Fraction(2, 5) * 80
+
+
+@settings(max_examples=40)
+@given(st.lists(st.decimals(Decimal(0), Decimal(200), places=1), min_size=3, max_size=3),
+       st.integers(0, 60))  # fmt: skip
+def test_p8_kinerja_tambahan_never_adds_more_than_10(values: list[Decimal], bobot: int) -> None:
+    data = p8_plan(dict(zip(("i1", "i2", "i3"), values, strict=True))).model_dump()
+    data["rhk"][2]["weight"] = bobot
+    plan = Plan.model_validate(data)
+    result = appraise(plan, P8)
+    assert appraise(plan, P8, exact_only=True) == result
+    utama = (Fraction(60) * result.rhk[0].nilai + Fraction(40) * result.rhk[1].nilai) / 100  # type: ignore[operator]
+    assert result.nilai_hasil_kerja == min(utama + min(result.rhk[2].nilai_tambahan or 0, 10), 120)
+    assert result.nilai_kinerja is not None and 0 <= result.nilai_kinerja <= 120
