@@ -101,8 +101,9 @@ def indicator_values(run: Run, results: Sequence[IndicatorResult]) -> list[Indic
             out.append(ind)
             continue
         nilai = call_named(run, "nilai_iki", {"capaian": ind.capaian})
-        run.step("nilai_iki", ind.id, "nilai_iki", {"capaian": ind.capaian}, nilai,
-                 band=run.info.band_match("skala_nilai", ind.capaian))  # fmt: skip
+        # No band row here: the rulebook may round the capaian before its scale (8/2021 does),
+        # so a row matched on the raw capaian could contradict the nilai shown.
+        run.step("nilai_iki", ind.id, "nilai_iki", {"capaian": ind.capaian}, nilai)
         out.append(replace(ind, nilai=nilai))
     return out
 
