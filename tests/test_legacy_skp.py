@@ -192,6 +192,7 @@ def test_pp46_whole_skp_end_to_end() -> None:
     assert "Predikat Kinerja: Baik (90,25 ∈ [76, 91))" in text
     assert "waktu: target 5 dokumen, realisasi 4 dokumen → nilai 96" in text
     assert "Rating" not in text  # no 6/2022 ratings in a PP 46 explanation
+    assert "RHK 3 (tambahan): Tugas tambahan" in text  # points carry no weight
     english = result.explain("en")
     assert "Performance value: 90.25" in english and "Added value: 3" in english
 

@@ -177,9 +177,11 @@ def render(appraisal: Appraisal, lang: str = "id") -> str:
         return "\n".join(lines)
     for index, rhk in enumerate(a.rhk, 1):
         lines.append("")
+        weight = f", {t['weight']} {_fmt(rhk.weight, lang)} %"
+        if rhk.nilai_tambahan is not None and rhk.weight == 0:
+            weight = ""  # PP 46 tugas tambahan / kreativitas: points, no weight
         lines.append(
-            f"{t['rhk']} {index} ({t['main'].get(rhk.kind, rhk.kind)}, {t['weight']} "
-            f"{_fmt(rhk.weight, lang)} %): {rhk.description}"
+            f"{t['rhk']} {index} ({t['main'].get(rhk.kind, rhk.kind)}{weight}): {rhk.description}"
         )
         for ind in rhk.indicators:
             head = (
