@@ -378,7 +378,8 @@ class _Maker:
     def behaviour(self, rating: str) -> BehaviourAssessment:
         found = self.behaviours.get(rating)
         if found is None:
-            values = {"rating": rating, "per_value": {}, "notes": ""}
+            values = {"rating": rating, "per_value": {}, "notes": "", "scores": {},
+                      "rated_360": False, "new_ideas": False}  # fmt: skip
             found = self.behaviours[rating] = _construct(BehaviourAssessment, values, {"rating"})
         return found
 

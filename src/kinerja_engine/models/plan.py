@@ -265,20 +265,41 @@ class Realisation(FrozenModel):
 
 
 class BehaviourAssessment(FrozenModel):
-    """The evaluator's assessment of work behaviour on the 7 BerAKHLAK values.
+    """The evaluator's assessment of work behaviour.
 
-    ``rating`` is the Rating Perilaku Kerja as written (resolved against the
-    rulebook's rating enum later); ``per_value`` holds optional ratings or notes per
-    core value.
+    Under PermenPANRB 6/2022, ``rating`` is the Rating Perilaku Kerja as written
+    (resolved against the rulebook's rating enum later) and ``per_value`` holds
+    optional ratings or notes per BerAKHLAK core value. Under the numeric legacy
+    rulebooks (PP 46/2011, PermenPANRB 8/2021) ``scores`` holds a number per behaviour
+    aspect, named as the rulebook's enum ``aspek_perilaku`` names them;
+    ``rated_360`` says that peers and subordinates rated too (PP 30/2019: 60/40
+    instead of 70/30) and ``new_ideas`` that the evaluator found new ideas of value
+    (the condition for Sangat Baik under PermenPANRB 8/2021). A rating or scores
+    must be given.
 
     >>> b = BehaviourAssessment(rating="Sesuai Ekspektasi", per_value={"akuntabel": "baik"})
     >>> b.per_value
     {<CoreValue.AKUNTABEL: 'Akuntabel'>: 'baik'}
+    >>> BehaviourAssessment(scores={"integritas": 90}).scores
+    {'integritas': Decimal('90')}
     """
 
-    rating: Text
+    rating: Text | None = None
     per_value: dict[CoreValue, Text] = Field(default_factory=dict)
     notes: str = ""
+    scores: dict[Text, Dec] = Field(default_factory=dict)
+    rated_360: bool = False
+    new_ideas: bool = False
+
+    @model_validator(mode="after")
+    def _check_rating_or_scores(self) -> Self:
+        if self.rating is None and not self.scores:
+            raise validation_errors(
+                "BehaviourAssessment",
+                [(("rating",), "a behaviour assessment needs a rating or aspect scores")],
+                None,
+            )
+        return self
 
 
 class Override(FrozenModel):

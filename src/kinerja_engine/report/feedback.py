@@ -57,6 +57,14 @@ TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "rhk_kurang": "RHK \u201c{rhk}\u201d: nilai {nilai}, di bawah target 100.",
         "ringkasan": "Nilai hasil kerja {nilai}; rekomendasi rating hasil kerja: {rating}; "
         "predikat kinerja: {predikat}.",
+        "tercapai_nilai": "{nama}: realisasi {realisasi} {satuan} dari target {target} "
+        "{satuan}, nilai {capaian}. Target tercapai.",
+        "kurang_nilai": "{nama}: realisasi {realisasi} {satuan} dari target {target} {satuan}, "
+        "nilai {capaian}. Selisih {selisih} {satuan} dari target.",
+        "tambahan_nilai": "{nama}: realisasi {realisasi} {satuan}, menambah nilai {capaian}.",
+        "rhk_nilai": "RHK \u201c{rhk}\u201d: nilai {nilai}.",
+        "ringkasan_nilai": "Nilai SKP {nilai}; nilai perilaku kerja {perilaku}; nilai kinerja "
+        "{kinerja}; predikat kinerja: {predikat}.",
     },
     "en": {
         "tercapai": "{nama}: achieved {realisasi} {satuan} against a target of {target} "
@@ -75,6 +83,14 @@ TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "rhk_kurang": "RHK \u201c{rhk}\u201d: value {nilai}, below the target of 100.",
         "ringkasan": "Work result value {nilai}; recommended work-result rating: {rating}; "
         "performance verdict: {predikat}.",
+        "tercapai_nilai": "{nama}: achieved {realisasi} {satuan} against a target of {target} "
+        "{satuan}, value {capaian}. Target met.",
+        "kurang_nilai": "{nama}: achieved {realisasi} {satuan} against a target of {target} "
+        "{satuan}, value {capaian}. {selisih} {satuan} away from the target.",
+        "tambahan_nilai": "{nama}: achieved {realisasi} {satuan}, adding {capaian}.",
+        "rhk_nilai": "RHK \u201c{rhk}\u201d: value {nilai}.",
+        "ringkasan_nilai": "SKP value {nilai}; behaviour value {perilaku}; performance value "
+        "{kinerja}; performance verdict: {predikat}.",
     },
 }
 
@@ -135,6 +151,50 @@ class Feedback:
     def text(self) -> str:
         """All items as text, one per line."""
         return "\n".join(i.text for i in self.items)
+
+
+def _met(ind: IndicatorResult) -> bool:
+    """Whether the realisasi meets the target by the indicator's direction (numeric legacy
+    appraisals, where meeting the target does not score 100: PP 46 waktu on time gives 76)."""
+    assert ind.realisasi is not None
+    target = ind.target
+    if isinstance(target, TargetRange):
+        return Fraction(target.lo) <= ind.realisasi <= Fraction(target.hi)
+    if ind.direction == Direction.LOWER.value:
+        return ind.realisasi <= Fraction(target)
+    return ind.realisasi >= Fraction(target)
+
+
+def _numeric_item(
+    ind: IndicatorResult, t: dict[str, str], lang: str, tambahan: bool
+) -> FeedbackItem:
+    """An indicator of a numeric legacy appraisal whose capaian is the rulebook's own score
+    (a PP 46 aspect, or the points of tugas tambahan / kreativitas)."""
+    if ind.capaian is None or ind.realisasi is None:
+        return _indicator_item(ind, t, lang)
+    fields: dict[str, Any] = {
+        "nama": ind.name,
+        "satuan": ind.unit_of_measure,
+        "realisasi": short_number(ind.realisasi, lang),
+        "capaian": short_number(ind.capaian, lang),
+    }
+    numbers: dict[str, Fraction] = {"nilai": ind.capaian, "realisasi": ind.realisasi}
+    if tambahan:  # points: there is no target to meet
+        return FeedbackItem(ind.id, "info", t["tambahan_nilai"].format(**fields), numbers)
+    target = ind.target
+    if isinstance(target, TargetRange):
+        fields["target"] = f"{short_number(target.lo, lang)}–{short_number(target.hi, lang)}"
+        lo, hi = Fraction(target.lo), Fraction(target.hi)
+        gap = lo - ind.realisasi if ind.realisasi < lo else ind.realisasi - hi
+    else:
+        numbers["target"] = Fraction(target)
+        fields["target"] = short_number(target, lang)
+        gap = abs(Fraction(target) - ind.realisasi)
+    if _met(ind):
+        return FeedbackItem(ind.id, "strength", t["tercapai_nilai"].format(**fields), numbers)
+    numbers["selisih"] = gap
+    fields["selisih"] = short_number(gap, lang)
+    return FeedbackItem(ind.id, "gap", t["kurang_nilai"].format(**fields), numbers)
 
 
 def _indicator_item(ind: IndicatorResult, t: dict[str, str], lang: str) -> FeedbackItem:
@@ -202,6 +262,8 @@ def feedback(
     if not appraisal.ok:
         raise UsageError(f"appraisal {appraisal.plan_id} failed: {appraisal.error}")
     t = _templates(rulebook, lang, templates)
+    if appraisal.numeric:
+        return _numeric_feedback(appraisal, t, lang)
     items: list[FeedbackItem] = []
     for rhk in appraisal.rhk:
         items.extend(_indicator_item(ind, t, lang) for ind in rhk.indicators)
@@ -221,4 +283,41 @@ def feedback(
             predikat=appraisal.predikat if appraisal.predikat is not None else _NONE[lang],
         )
         items.append(FeedbackItem("", "info", summary, {"nilai": appraisal.nilai_hasil_kerja}))
+    return Feedback(appraisal.employee, appraisal.period, lang, tuple(items))
+
+
+def _numeric_feedback(appraisal: Appraisal, t: dict[str, str], lang: str) -> Feedback:
+    """Feedback on a numeric legacy appraisal (PP 46/2011, PermenPANRB 8/2021): targets met by
+    direction, RHK values without a "target of 100", a summary with the behaviour value."""
+    items: list[FeedbackItem] = []
+    for rhk in appraisal.rhk:
+        for ind in rhk.indicators:
+            if ind.nilai is not None:  # a capaian in % with the rulebook's nilai beside it
+                items.append(_indicator_item(ind, t, lang))
+            else:
+                items.append(_numeric_item(ind, t, lang, rhk.nilai_tambahan is not None))
+        if rhk.nilai is not None:
+            text = t["rhk_nilai"].format(rhk=rhk.description, nilai=short_number(rhk.nilai, lang))
+            items.append(FeedbackItem(rhk.id, "info", text, {"nilai": rhk.nilai}))
+    if appraisal.nilai_hasil_kerja is not None:
+
+        def shown(value: Any) -> str:
+            return _NONE[lang] if value is None else short_number(value, lang)
+
+        summary = t["ringkasan_nilai"].format(
+            nilai=shown(appraisal.nilai_hasil_kerja),
+            perilaku=shown(appraisal.nilai_perilaku),
+            kinerja=shown(appraisal.nilai_kinerja),
+            predikat=appraisal.predikat if appraisal.predikat is not None else _NONE[lang],
+        )
+        numbers = {
+            k: v
+            for k, v in (
+                ("nilai", appraisal.nilai_hasil_kerja),
+                ("perilaku", appraisal.nilai_perilaku),
+                ("kinerja", appraisal.nilai_kinerja),
+            )
+            if v is not None
+        }
+        items.append(FeedbackItem("", "info", summary, numbers))
     return Feedback(appraisal.employee, appraisal.period, lang, tuple(items))

@@ -86,6 +86,8 @@ class EntryPoint:
     ``params``, in any order and any subset) or ``"value"`` (a ``param``/``const`` read as a
     value of type ``result``). ``family`` rows name a prefix: every definition starting with
     it. ``result`` lists the accepted result types (``"label"``: a label of any enum).
+    ``optional`` lists trailing parameters a positional row may also take, each under exactly
+    that name (the legacy rulebooks' ``nilai_hasil_kerja(nilai, bobot, tambahan)``).
 
     >>> ENTRY_POINTS[0].signature()
     'capaian_<kind>(realisasi: number, target: number, lo: number, hi: number) -> number'
@@ -98,6 +100,7 @@ class EntryPoint:
     absent: str
     binding: str = "position"
     family: bool = False
+    optional: tuple[tuple[str, str], ...] = ()
 
     def signature(self) -> str:
         """The row as it reads in the docs: ``name(param: type, …) -> result``."""
@@ -105,7 +108,9 @@ class EntryPoint:
         result = " or ".join(self.result)
         if self.binding == "value":
             return f"{name}: {result}"
-        return f"{name}({', '.join(f'{p}: {t}' for p, t in self.params)}) -> {result}"
+        params = [f"{p}: {t}" for p, t in self.params]
+        params += [f"[{p}: {t}]" for p, t in self.optional]
+        return f"{name}({', '.join(params)}) -> {result}"
 
 
 #: The pipeline's entry points, one row each (the single source: docs/rulebooks.md lists it).
@@ -123,7 +128,8 @@ ENTRY_POINTS: Final[tuple[EntryPoint, ...]] = (
     EntryPoint("nilai_rhk", (("capaian", "list"), ("bobot", "list")), ("number",), True,
                "scoring fails: the rulebook has no definition 'nilai_rhk'"),
     EntryPoint("nilai_hasil_kerja", (("nilai", "list"), ("bobot", "list")), ("number",), True,
-               "scoring fails: the rulebook has no definition 'nilai_hasil_kerja'"),
+               "scoring fails: the rulebook has no definition 'nilai_hasil_kerja'",
+               optional=(("tambahan", "list"),)),
     EntryPoint("rating_hasil_kerja", (("nilai", "number"),), ("rating",), False,
                "the evaluator decides (an override); until then the result waits, a warning "
                "unless 'rating_oleh_pejabat_penilai = true' declares it"),
@@ -149,6 +155,23 @@ ENTRY_POINTS: Final[tuple[EntryPoint, ...]] = (
                False, "check_distribution refuses the rulebook"),
     EntryPoint("pembulatan_kurva", (), ("pembulatan",), False,
                "shares of the curve are compared exactly", "value"),
+    # The numeric (legacy) path of PP 46/2011 and PermenPANRB 8/2021: see scoring.legacy.
+    EntryPoint("nilai_iki", (("capaian", "number"),), ("number",), False,
+               "needed when nilai_rhk's first parameter is 'nilai' (scoring fails without it)",
+               "name"),
+    EntryPoint("nilai_tambahan", (("nilai", "number"), ("bobot", "number")), ("number",), False,
+               "needed when nilai_hasil_kerja takes 'tambahan' (scoring fails without it)",
+               "name"),
+    EntryPoint("nilai_perilaku", (("aspek", "list"),), ("number",), False,
+               "needed by the numeric path (scoring fails without it)"),
+    EntryPoint("aspek_wajib", (("aspek", "label"), ("struktural", "bool")), ("bool",), False,
+               "every aspect of the enum aspek_perilaku is required"),
+    EntryPoint("nilai_kinerja", (("skp", "number"), ("perilaku", "number"),
+                                 ("penilaian_360", "bool")), ("number",), False,
+               "the 6/2022 path (ratings and the matrix) is used", "name"),
+    EntryPoint("predikat_nilai", (("nilai", "number"), ("ide_baru", "bool"),
+                                  ("struktural", "bool")), ("label",), False,
+               "the 6/2022 path (ratings and the matrix) is used", "name"),
 )
 # fmt: on
 
@@ -259,7 +282,13 @@ class _Checker:
 
     def positional(self, row: EntryPoint, info: FuncInfo, what: str,
                    spans: tuple[Span | None, ...]) -> None:  # fmt: skip
-        if len(info.params) != len(row.params):
+        # Trailing optional parameters count only under their exact names.
+        extra = info.params[len(row.params) :]
+        expected = row.params + row.optional[: len(extra)]
+        fits = len(info.params) == len(expected) and all(
+            param == name for param, (name, _) in zip(extra, row.optional, strict=False)
+        )
+        if not fits:
             declared = ", ".join(f"{p}: {t}" for p, t in zip(info.params, info.param_types,
                                                                strict=True))  # fmt: skip
             self.add(f"{what} must take {len(row.params)} parameter(s), "
@@ -267,7 +296,7 @@ class _Checker:
                      f"the pipeline calls {row.signature()}")  # fmt: skip
             return
         for (want_name, want), param, ptype, span in zip(
-            row.params, info.params, info.param_types, spans, strict=True
+            expected, info.params, info.param_types, spans, strict=True
         ):
             if not _accepts((want,), ptype):
                 self.add(f"{what}: parameter '{param}' must be {want}, but is declared {ptype}",

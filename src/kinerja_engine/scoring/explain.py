@@ -106,6 +106,12 @@ _TEXT: dict[str, dict[str, Any]] = {
         "notes": "Catatan",
         "error": "Tidak dapat dinilai",
         "cell": "matriks {h} × {p}",
+        "nilai_skp": "Nilai SKP",
+        "nilai_ind": "nilai",
+        "nilai_tambahan": "Nilai tambahan",
+        "nilai_perilaku": "Nilai perilaku kerja",
+        "nilai_kinerja": "Nilai kinerja",
+        "ide_baru": "ide baru",
     },
     "en": {
         "title": "Performance appraisal",
@@ -135,6 +141,12 @@ _TEXT: dict[str, dict[str, Any]] = {
         "notes": "Notes",
         "error": "Could not be appraised",
         "cell": "matrix {h} × {p}",
+        "nilai_skp": "SKP value",
+        "nilai_ind": "value",
+        "nilai_tambahan": "Added value",
+        "nilai_perilaku": "Behaviour value",
+        "nilai_kinerja": "Performance value",
+        "ide_baru": "new ideas",
     },
 }
 
@@ -165,9 +177,11 @@ def render(appraisal: Appraisal, lang: str = "id") -> str:
         return "\n".join(lines)
     for index, rhk in enumerate(a.rhk, 1):
         lines.append("")
+        weight = f", {t['weight']} {_fmt(rhk.weight, lang)} %"
+        if rhk.nilai_tambahan is not None and rhk.weight == 0:
+            weight = ""  # PP 46 tugas tambahan / kreativitas: points, no weight
         lines.append(
-            f"{t['rhk']} {index} ({t['main'].get(rhk.kind, rhk.kind)}, {t['weight']} "
-            f"{_fmt(rhk.weight, lang)} %): {rhk.description}"
+            f"{t['rhk']} {index} ({t['main'].get(rhk.kind, rhk.kind)}{weight}): {rhk.description}"
         )
         for ind in rhk.indicators:
             head = (
@@ -182,7 +196,12 @@ def render(appraisal: Appraisal, lang: str = "id") -> str:
             real = ""
             if ind.realisasi is not None:
                 real = f", {t['realisasi']} {_fmt(ind.realisasi, lang)} {ind.unit_of_measure}"
-            line = f"{head}{real} → {t['capaian']} {_fmt(ind.capaian, lang)} %"
+            if a.numeric and ind.nilai is None:  # PP 46: the aspect's score, not a percentage
+                line = f"{head}{real} → {t['nilai_ind']} {_fmt(ind.capaian, lang)}"
+            else:
+                line = f"{head}{real} → {t['capaian']} {_fmt(ind.capaian, lang)} %"
+            if ind.nilai is not None:
+                line += f" → {t['nilai_ind']} {_fmt(ind.nilai, lang)}"
             if ind.capped_from is not None:
                 capped = t["capped"].format(
                     cap=_fmt(ind.capaian, lang), before=_fmt(ind.capped_from, lang)
@@ -193,7 +212,12 @@ def render(appraisal: Appraisal, lang: str = "id") -> str:
             lines.append(f"      {t['rule']}: {ind.rule}, {t['weight']} {weight} %")
         if rhk.nilai is not None:
             lines.append(f"  {t['nilai_rhk']}: {_fmt(rhk.nilai, lang)}")
+        if rhk.nilai_tambahan is not None:
+            lines.append(f"  {t['nilai_tambahan']}: {_fmt(rhk.nilai_tambahan, lang)}")
     lines.append("")
+    if a.numeric:
+        lines.extend(_numeric_lines(a, t, lang))
+        return "\n".join(lines)
     if a.nilai_hasil_kerja is not None:
         lines.append(f"{t['nilai']}: {_fmt(a.nilai_hasil_kerja, lang)}")
     band = next(
@@ -219,6 +243,38 @@ def render(appraisal: Appraisal, lang: str = "id") -> str:
     if a.notes:
         lines.append(f"{t['notes']}: " + "; ".join(a.notes))
     return "\n".join(lines)
+
+
+def _numeric_lines(a: Appraisal, t: dict[str, Any], lang: str) -> list[str]:
+    """The end of the explanation of a numeric legacy appraisal: the values and the band row
+    the predikat was read from, instead of the ratings of 6/2022."""
+
+    def value(x: Fraction | None) -> str:
+        return t["none"] if x is None else _fmt(x, lang)
+
+    lines = [
+        f"{t['nilai_skp']}: {value(a.nilai_hasil_kerja)}",
+        f"{t['nilai_perilaku']}: {value(a.nilai_perilaku)}",
+    ]
+    rule = next((s for s in a.trace if s.what == "nilai_kinerja"), None)
+    inputs = ""
+    if rule is not None:
+        inputs = " (" + ", ".join(f"{k} {_fmt(v, lang)}" for k, v in rule.inputs.items()) + ")"
+    lines.append(f"{t['nilai_kinerja']}: {value(a.nilai_kinerja)}{inputs}")
+    step = next((s for s in a.trace if s.what == "predikat" and s.rule == "predikat_nilai"), None)
+    detail = []
+    if step is not None and step.band is not None:
+        detail.append(step.band.text(lang))
+    if step is not None and step.inputs.get("ide_baru") is not None:
+        detail.append(f"{t['ide_baru']}: {_fmt(step.inputs['ide_baru'], lang)}")
+    for _, before, after, reason in a.overrides:  # only the predikat (legacy.finish)
+        change = t["override"].format(a=_label(before, t), b=_label(after, t), r=reason)
+        lines.append(f"{t['predikat']}: {change}")
+    shown = f" ({'; '.join(detail)})" if detail else ""
+    lines.append(f"{t['predikat']}: {_label(a.predikat, t)}{shown if a.predikat else ''}")
+    if a.notes:
+        lines.append(f"{t['notes']}: " + "; ".join(a.notes))
+    return lines
 
 
 def _label(value: Label | None, t: dict[str, Any]) -> str:

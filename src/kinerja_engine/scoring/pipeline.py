@@ -26,6 +26,13 @@ documented behaviour):
                                  rating_hasil_kerja, rating_perilaku, bulan, jenjang
 ``kebijakan_realisasi_kosong``   ``kebijakan_kosong.kecualikan`` or ``.tidak_lengkap``
 ``agregasi_tahunan``             the annual aggregation policy (enum ``agregasi``)
+``nilai_iki(capaian)``           an indicator's value on the rulebook's scale, which
+                                 ``nilai_rhk(nilai, bobot)`` weighs (PermenPANRB 8/2021)
+``nilai_tambahan(nilai[, bobot])``  when ``nilai_hasil_kerja`` also takes ``tambahan``: what
+                                 each RHK tambahan adds; only RHK utama share the 100 %
+``nilai_kinerja``, ``predikat_nilai``  a numeric predikat (PP 46/2011, PermenPANRB 8/2021),
+                                 with ``nilai_perilaku`` over ``behaviour.scores``; see
+                                 :mod:`kinerja_engine.scoring.legacy`
 =============================  ===========================================================
 
 >>> from kinerja_engine import rulebooks

@@ -109,7 +109,11 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class IndicatorResult:
-    """The outcome of one indicator (IKI). ``status``: reported, not_reported, not_applicable."""
+    """The outcome of one indicator (IKI). ``status``: reported, not_reported, not_applicable.
+
+    ``nilai`` is the indicator's value on the rulebook's scale when it has one (the nilai
+    capaian IKI of PermenPANRB 8/2021, entry point ``nilai_iki``); None otherwise.
+    """
 
     id: str
     name: str
@@ -122,6 +126,7 @@ class IndicatorResult:
     weight: Fraction
     rule: str
     capped_from: Fraction | None = None
+    nilai: Fraction | None = None
 
     @property
     def counted(self) -> bool:
@@ -131,7 +136,11 @@ class IndicatorResult:
 
 @dataclass(frozen=True, slots=True)
 class RhkResult:
-    """The outcome of one RHK: its weighted value and its indicators."""
+    """The outcome of one RHK: its weighted value and its indicators.
+
+    ``nilai_tambahan`` is what an RHK of kind tambahan adds to the overall value when the
+    rulebook adds them apart (entry point ``nilai_tambahan``); None otherwise.
+    """
 
     id: str
     description: str
@@ -139,6 +148,7 @@ class RhkResult:
     weight: Fraction
     nilai: Fraction | None
     indicators: tuple[IndicatorResult, ...]
+    nilai_tambahan: Fraction | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +157,11 @@ class Appraisal:
 
     Numbers are exact fractions internally; the ``*_decimal`` helpers and :meth:`to_dict`
     give decimals. Recommendations and the final values after overrides are both kept.
+
+    Under a numeric legacy rulebook (PP 46/2011, PermenPANRB 8/2021) ``nilai_hasil_kerja`` is
+    the nilai SKP, ``nilai_perilaku`` the behaviour value from its aspects and
+    ``nilai_kinerja`` the weighted total the predikat is read from; the ratings stay None
+    and ``numeric`` is True.
     """
 
     plan_id: str
@@ -168,6 +183,9 @@ class Appraisal:
     trace: tuple[Step, ...] = ()
     error: str | None = None
     rulebook: str = ""
+    nilai_perilaku: Fraction | None = None
+    nilai_kinerja: Fraction | None = None
+    numeric: bool = False
 
     @property
     def ok(self) -> bool:
@@ -183,7 +201,26 @@ class Appraisal:
         raise UsageError(f"appraisal {self.plan_id} has no indicator '{indicator_id}'")
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready structure: every number as a decimal string, labels as objects."""
+        """JSON-ready structure: every number as a decimal string, labels as objects.
+
+        The values of the numeric legacy rulebooks (``nilai`` of an indicator,
+        ``nilai_tambahan`` of an RHK, ``nilai_perilaku`` and ``nilai_kinerja``) appear only
+        when present, so the JSON of other appraisals is unchanged.
+        """
+        data = self._base_dict()
+        if self.numeric:
+            data["numeric"] = True
+        legacy = {"nilai_perilaku": self.nilai_perilaku, "nilai_kinerja": self.nilai_kinerja}
+        data.update({k: json_value(v) for k, v in legacy.items() if v is not None})
+        for rhk, out in zip(self.rhk, data["rhk"], strict=True):
+            if rhk.nilai_tambahan is not None:
+                out["nilai_tambahan"] = json_value(rhk.nilai_tambahan)
+            for ind, ind_out in zip(rhk.indicators, out["indicators"], strict=True):
+                if ind.nilai is not None:
+                    ind_out["nilai"] = json_value(ind.nilai)
+        return data
+
+    def _base_dict(self) -> dict[str, Any]:
         return {
             "plan_id": self.plan_id,
             "employee": self.employee,

@@ -21,6 +21,7 @@ Internal to :mod:`kinerja_engine.scoring`: call :func:`~kinerja_engine.scoring.a
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
@@ -31,6 +32,7 @@ from ..formatting import format_number
 from ..language.formula import Formula
 from ..models import Direction, Indicator, RhkKind, TargetRange
 from ..values import Label
+from . import legacy
 from .capaian import capaian_definition
 from .carry import decimals_of, equal_weights, fraction_of, to_exact
 from .context import MAX_FORMULAS, Run
@@ -197,7 +199,20 @@ def score_run(run: Run, given: Mapping[str, Fraction | None] | None = None,
     stage, missing = _indicator_stage(run, given, given_rule)
     policy = run.param("kebijakan_realisasi_kosong", None)
     exclude = isinstance(policy, Label) and policy.name == "kecualikan"
-    rhk_weights = _weights(run, [r.weight for r in plan.rhk], "RHK weights")
+    # A rulebook that adds RHK tambahan apart (PP 46/2011, PermenPANRB 8/2021): only RHK
+    # utama share the 100 %; an RHK tambahan keeps its own weight (0 when not given).
+    apart = legacy.adds_tambahan(run)
+    if apart:
+        main = iter(_weights(run, [r.weight for r in plan.rhk if r.kind is RhkKind.UTAMA],
+                             "RHK weights"))  # fmt: skip
+        rhk_weights: Sequence[Fraction] = [
+            next(main) if r.kind is RhkKind.UTAMA else (r.weight or Fraction(0)) for r in plan.rhk
+        ]
+    else:
+        rhk_weights = _weights(run, [r.weight for r in plan.rhk], "RHK weights")
+    # nilai_rhk(nilai: list, bobot) weighs each indicator's nilai on the rulebook's scale
+    # (nilai_iki, PermenPANRB 8/2021); nilai_rhk(capaian: list, bobot) weighs the capaian.
+    per_indicator = legacy.weighs_nilai(run)
     rhk_results: list[RhkResult] = []
     incomplete = missing and not exclude
     if missing:
@@ -209,34 +224,52 @@ def score_run(run: Run, given: Mapping[str, Fraction | None] | None = None,
         run.step("kebijakan", "", "kebijakan_realisasi_kosong", {}, policy,
                  "excluded and renormalised" if exclude else "result incomplete")  # fmt: skip
     rhk_raws: list[Decimal | None] = []
-    for (rhk, results, raws), weight in zip(stage, rhk_weights, strict=True):
+    for (rhk, found, raws), weight in zip(stage, rhk_weights, strict=True):
+        results = found
         counted = [r for r in results if r.counted]
         nilai = nilai_raw = None
         if counted and not incomplete:
-            capaian = tuple(r.capaian for r in counted)
             bobot = tuple(r.weight for r in counted)
-            fast = _carried([raw for r, raw in zip(results, raws, strict=True) if r.counted],
-                            bobot)  # fmt: skip
+            if per_indicator:  # the rulebook's scale per indicator: nilai_rhk weighs those
+                results = legacy.indicator_values(run, results)
+                capaian = tuple(r.nilai for r in results if r.counted)
+                fast = None
+            else:
+                capaian = tuple(r.capaian for r in counted)
+                fast = _carried([raw for r, raw in zip(results, raws, strict=True) if r.counted],
+                                bobot)  # fmt: skip
             nilai, nilai_raw = run.call_carry("nilai_rhk", (capaian, bobot), fast)
             run.step("nilai_rhk", rhk.id, "nilai_rhk", {"capaian": capaian, "bobot": bobot}, nilai)
-        rhk_results.append(RhkResult(rhk.id, rhk.description, _VALUE[rhk.kind], weight, nilai,
-                                     tuple(results)))  # fmt: skip
+        rhk_result = RhkResult(rhk.id, rhk.description, _VALUE[rhk.kind], weight, nilai,
+                               tuple(results))  # fmt: skip
+        if apart and rhk.kind is RhkKind.TAMBAHAN and nilai is not None:
+            rhk_result = replace(rhk_result, nilai_tambahan=legacy.tambahan_value(run, rhk_result))
+        rhk_results.append(rhk_result)
         rhk_raws.append(nilai_raw)
     nilai_hk = nilai_hk_raw = None
     scored = [r for r in rhk_results if r.nilai is not None]
+    if apart:
+        scored = [r for r in scored if r.kind == RhkKind.UTAMA.value]
     if scored and not incomplete:
         values = tuple(r.nilai for r in scored)
         weights = tuple(r.weight for r in scored)
-        fast = _carried(
-            [raw for r, raw in zip(rhk_results, rhk_raws, strict=True) if r.nilai is not None],
-            weights,
-        )
-        nilai_hk, nilai_hk_raw = run.call_carry("nilai_hasil_kerja", (values, weights), fast)
-        run.step("nilai_hasil_kerja", "", "nilai_hasil_kerja",
-                 {"nilai": values, "bobot": weights}, nilai_hk)  # fmt: skip
+        if apart:
+            tambahan = tuple(r.nilai_tambahan for r in rhk_results if r.nilai_tambahan is not None)
+            inputs = {"nilai": values, "bobot": weights, "tambahan": tambahan}
+            nilai_hk = legacy.call_named(run, "nilai_hasil_kerja", inputs)
+        else:
+            fast = _carried(
+                [raw for r, raw in zip(rhk_results, rhk_raws, strict=True) if r.nilai is not None],
+                weights,
+            )
+            nilai_hk, nilai_hk_raw = run.call_carry("nilai_hasil_kerja", (values, weights), fast)
+            inputs = {"nilai": values, "bobot": weights}
+        run.step("nilai_hasil_kerja", "", "nilai_hasil_kerja", inputs, nilai_hk)
     elif not incomplete:
         incomplete = True
         run.notes.append("tidak ada indikator yang dapat dihitung")
+    if legacy.is_numeric(run):
+        return legacy.finish(run, rhk_results, nilai_hk, incomplete)
     return _ratings(run, rhk_results, nilai_hk, incomplete, unit_rating, nilai_hk_raw)
 
 
@@ -287,7 +320,7 @@ def _ratings(run: Run, rhk_results: list[RhkResult], nilai_hk: Fraction | None,
             "override", "", "rating_hasil_kerja", {"rekomendasi": recommended}, hasil, o.reason
         )
     perilaku = None
-    if plan.behaviour is not None:
+    if plan.behaviour is not None and plan.behaviour.rating is not None:
         perilaku = resolve(plan.behaviour.rating, "behaviour rating")
         run.step("rating_perilaku", "", "penilaian atasan", {}, perilaku)
     if "rating_perilaku" in overrides:

@@ -512,7 +512,9 @@ def assert_rating_consistent_with_matrix(
                     f"{who}: rating_perilaku", "the recorded override")  # fmt: skip
         else:
             written = (
-                None if plan.behaviour is None else rulebook.label("rating", plan.behaviour.rating)
+                None
+                if plan.behaviour is None or plan.behaviour.rating is None
+                else rulebook.label("rating", plan.behaviour.rating)
             )
             _expect(appraisal.rating_perilaku, written, f"{who}: rating_perilaku",
                     "the plan's behaviour rating")  # fmt: skip
