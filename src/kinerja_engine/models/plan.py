@@ -59,7 +59,7 @@ float on the way in; write such numbers as strings (the output always does).
 
 from __future__ import annotations
 
-import difflib
+from datetime import date
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Annotated, Self, TypeVar
 
@@ -80,6 +80,7 @@ from .fields import (
 from .nip import Nip
 from .people import Employee, employee_hint
 from .period import Period
+from .suggest import NameIndex
 from .target import Target, TargetRange
 
 __all__ = [
@@ -277,8 +278,14 @@ class BehaviourAssessment(FrozenModel):
 class Override(FrozenModel):
     """An evaluator's override of a computed rating or predikat; the reason is mandatory.
 
-    ``by`` is the NIP of whoever overrode (format checked only).
+    ``by`` is the NIP of the evaluator who overrode (format checked here; a plan refuses
+    an override by its own employee) and ``on`` the date of the decision; both are kept
+    in the appraisal (:attr:`~kinerja_engine.scoring.Appraisal.override_records`).
 
+    >>> o = Override(what="predikat", value="Baik", reason="banding", by="198001012005011002",
+    ...              on="2026-12-20")
+    >>> o.by, o.on
+    ('198001012005011002', datetime.date(2026, 12, 20))
     >>> Override(what="predikat", value="Baik", reason="  ").reason
     Traceback (most recent call last):
     ...
@@ -289,6 +296,7 @@ class Override(FrozenModel):
     value: Text
     reason: str
     by: Nip | None = None
+    on: date | None = None
 
     @field_validator("reason")
     @classmethod
@@ -303,7 +311,8 @@ class Plan(FrozenModel):
 
     Checked across the document: RHK ids and indicator ids are unique in the plan,
     every realisation names an indicator of the plan (at most one each), there is
-    at most one override per target, and the evaluator is not the employee.
+    at most one override per target, and neither the evaluator nor the author of an
+    override is the employee.
     Errors name ``employee.nip``.
 
     >>> plan = Plan(
@@ -353,14 +362,19 @@ class Plan(FrozenModel):
             ],
             "indicator",
         )
-        known = [ind.id for _, ind in self.indicators()]
+        known = {ind.id for _, ind in self.indicators()}
+        # One did-you-mean index for the whole plan, built only when a name is unknown:
+        # n unknown names cost n bounded look-ups, not n scans of every indicator.
+        index: NameIndex | None = None
         seen: dict[str, int] = {}
         for i, realisation in enumerate(self.realisations):
             loc: tuple[str | int, ...] = ("realisations", i, "indicator")
             name = realisation.indicator
             if name not in known:
-                close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                if index is None:
+                    index = NameIndex(ind.id for _, ind in self.indicators())
+                close = index.closest(name)
+                hint = f" (did you mean {close!r}?)" if close else ""
                 problems.append((loc, f"unknown indicator {name!r}{hint}"))
             elif name in seen:
                 problems.append(
@@ -372,6 +386,11 @@ class Plan(FrozenModel):
             [(("overrides", i, "what"), o.what.value) for i, o in enumerate(self.overrides)],
             "override of",
         )
+        problems += [
+            (("overrides", i, "by"), "an employee cannot override their own rating")
+            for i, o in enumerate(self.overrides)
+            if o.by is not None and o.by == self.employee.nip
+        ]
         if self.evaluator is not None and self.evaluator.nip == self.employee.nip:
             problems.append((("evaluator", "nip"), "an employee cannot be their own evaluator"))
         if problems:

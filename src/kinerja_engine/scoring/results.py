@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -31,6 +32,7 @@ from .carry import to_public
 from .explain import format_band_match, render
 
 __all__ = [
+    "OverrideRecord",
     "Appraisal",
     "BandMatch",
     "IndicatorResult",
@@ -142,6 +144,20 @@ class RhkResult:
 
 
 @dataclass(frozen=True, slots=True)
+class OverrideRecord:
+    """Who overrode what, when, and why: ``by`` is the evaluator's NIP, ``on`` the date.
+
+    >>> OverrideRecord("predikat", "baik", "198001012005011002", date(2026, 12, 20)).on
+    datetime.date(2026, 12, 20)
+    """
+
+    what: str
+    reason: str
+    by: str | None = None
+    on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Appraisal:
     """An explained appraisal of one plan. ``status``: complete, incomplete or error.
 
@@ -168,6 +184,8 @@ class Appraisal:
     trace: tuple[Step, ...] = ()
     error: str | None = None
     rulebook: str = ""
+    #: One record per applied override, in the order of :attr:`overrides`: who and when.
+    override_records: tuple[OverrideRecord, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -226,7 +244,8 @@ class Appraisal:
             "predikat": json_value(self.predikat),
             "overrides": [
                 {"what": w, "recommended": json_value(a), "value": json_value(b), "reason": r}
-                for w, a, b, r in self.overrides
+                | _record_dict(self.override_records, i)
+                for i, (w, a, b, r) in enumerate(self.overrides)
             ],
             "conversions": json_value(dict(self.conversions)),
             "notes": list(self.notes),
@@ -241,3 +260,15 @@ class Appraisal:
     def explain(self, lang: str = "id") -> str:
         """The appraisal as text for the employee: Indonesian (``"id"``) or English (``"en"``)."""
         return render(self, lang)
+
+
+def _record_dict(records: tuple[OverrideRecord, ...], i: int) -> dict[str, Any]:
+    """``by`` and ``on`` of the i-th override for :meth:`Appraisal.to_dict`, each only when
+    recorded (the JSON of an override without them keeps its four keys)."""
+    extra: dict[str, Any] = {}
+    if i < len(records):
+        if records[i].by is not None:
+            extra["by"] = records[i].by
+        if records[i].on is not None:
+            extra["on"] = records[i].on.isoformat()  # type: ignore[union-attr]
+    return extra
