@@ -186,6 +186,8 @@ class Appraisal:
     rulebook: str = ""
     #: One record per applied override, in the order of :attr:`overrides`: who and when.
     override_records: tuple[OverrideRecord, ...] = ()
+    #: Periods of the year without a plan (an annual appraisal only), e.g. ``("2026-Q4",)``.
+    missing_periods: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
