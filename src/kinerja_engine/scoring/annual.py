@@ -23,6 +23,7 @@ rulebook's ``kebijakan_realisasi_kosong`` is ``tidak_lengkap`` (or names no poli
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -181,7 +182,10 @@ def _checked_plans(plans: object, annual: Plan | None) -> tuple[Plan, ...]:
     if not plans:
         raise UsageError("appraise_year() needs at least one periodic plan")
     ordered: tuple[Plan, ...] = tuple(sorted(plans, key=lambda p: (p.period.start, p.period.end)))
-    first = annual or ordered[0]
+    # The year is the annual plan's, else the one most plans share: the odd plan is named.
+    years = Counter(p.period.year for p in ordered)
+    year = annual.period.year if annual else max(years, key=lambda y: (years[y], y))
+    first = annual or next(p for p in ordered if p.period.year == year)
     for plan in (*ordered, *([] if annual is None else [annual])):
         if plan.employee.nip != first.employee.nip:
             raise UsageError(
