@@ -16,7 +16,7 @@ kinerja_engine.errors.UsageError: score_batch(): parameter 'progress_every' must
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from .errors import UsageError
 
@@ -41,7 +41,7 @@ def require(value: Any, expected: type[_T] | tuple[type, ...], func: str, param:
     """
     kinds = expected if isinstance(expected, tuple) else (expected,)
     if isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds):
-        return value  # type: ignore[no-any-return]
+        return cast("_T", value)
     raise UsageError(
         f"{func}(): parameter '{param}' must be {_names(expected)}, got {type(value).__name__}",
         hint=hint,

@@ -59,12 +59,15 @@ float on the way in; write such numbers as strings (the output always does).
 
 from __future__ import annotations
 
-from datetime import date
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
 from typing import Annotated, Self, TypeVar
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from ..errors import ModelError
 from .base import FrozenModel
 from .fields import (
     CoreValue,
@@ -90,6 +93,7 @@ __all__ = [
     "Override",
     "Plan",
     "Realisation",
+    "check_numbers",
     "example_plan",
 ]
 
@@ -422,6 +426,51 @@ class Plan(FrozenModel):
     @classmethod
     def _employee_hint(cls, data: object) -> str | None:
         return employee_hint(_field_of(data, "employee"))
+
+
+def _finite(value: object) -> bool:
+    return isinstance(value, Decimal) and value.is_finite()
+
+
+def check_numbers(plan: Plan) -> None:
+    """Refuse a plan whose numbers were never validated (``model_copy(update=...)`` skips
+    validation): every target, realisasi, weight and cap must be what validation makes.
+
+    Raises :class:`~kinerja_engine.errors.ModelError` naming the first such field and the
+    employee. Cost: one type check per number.
+
+    >>> plan = example_plan()
+    >>> check_numbers(plan)
+    >>> bad = plan.realisations[0].model_copy(update={"value": "NaN"})
+    >>> check_numbers(plan.model_copy(update={"realisations": (bad,)}))
+    Traceback (most recent call last):
+    ...
+    kinerja_engine.errors.ModelError: employee 198609262015051001, field 'realisations.0.value': 'NaN' is not a validated finite number (a plan changed with model_copy is not validated; use model_validate)
+    """  # noqa: E501
+    problems: list[tuple[str, object]] = []
+    for i, rhk in enumerate(plan.rhk):
+        if rhk.weight is not None and not isinstance(rhk.weight, Fraction):
+            problems.append((f"rhk.{i}.weight", rhk.weight))
+        for j, ind in enumerate(rhk.indicators):
+            where = f"rhk.{i}.indicators.{j}"
+            if not (_finite(ind.target) or isinstance(ind.target, TargetRange)):
+                problems.append((f"{where}.target", ind.target))
+            if ind.weight is not None and not isinstance(ind.weight, Fraction):
+                problems.append((f"{where}.weight", ind.weight))
+            if ind.cap is not None and not _finite(ind.cap):
+                problems.append((f"{where}.cap", ind.cap))
+    for i, r in enumerate(plan.realisations):
+        if r.value is not None and not _finite(r.value):
+            problems.append((f"realisations.{i}.value", r.value))
+    if problems:
+        field, value = problems[0]
+        nip = getattr(getattr(plan, "employee", None), "nip", None)
+        raise ModelError(
+            f"{value!r} is not a validated finite number (a plan changed with model_copy is "
+            "not validated; use model_validate)",
+            field=field,
+            employee=nip if isinstance(nip, str) else None,
+        )
 
 
 def example_plan() -> Plan:

@@ -57,9 +57,7 @@ class NameIndex:
         """
         if len(self._names) <= MAX_CANDIDATES:
             return list(self._names)
-        lists = sorted(
-            (self._postings[g] for g in _bigrams(name) if g in self._postings), key=len
-        )
+        lists = sorted((self._postings[g] for g in _bigrams(name) if g in self._postings), key=len)
         counts: dict[int, int] = {}
         budget = POSTING_BUDGET
         for posting in lists:

@@ -11,7 +11,7 @@ from .annual import ANNUAL_POLICIES, appraise_year
 from .distribution import DistributionReport, Violation, check_distribution
 from .explain import format_number_id
 from .pipeline import appraise, appraise_many, clear_caches
-from .results import Appraisal, BandMatch, IndicatorResult, OverrideRecord, RhkResult, Step
+from .results import Appraisal, BandMatch, IndicatorResult, RhkResult, Step
 
 __all__ = [
     "ANNUAL_POLICIES",
@@ -19,7 +19,6 @@ __all__ = [
     "BandMatch",
     "DistributionReport",
     "IndicatorResult",
-    "OverrideRecord",
     "RhkResult",
     "Step",
     "Violation",

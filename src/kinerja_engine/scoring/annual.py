@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from itertools import pairwise
 from typing import Any, Final
 
 from ..arguments import require, require_optional
@@ -36,7 +37,7 @@ from ..models import Period, PeriodKind, Plan
 from ..values import Label
 from .carry import to_public
 from .context import Run
-from .pipeline import appraise
+from .pipeline import appraise, check_rulebook
 from .results import Appraisal
 from .stages import score_run
 
@@ -197,7 +198,7 @@ def _checked_plans(plans: object, annual: Plan | None) -> tuple[Plan, ...]:
                 f"appraise_year(): plan {plan.id} is of {plan.period}, outside the year "
                 f"{first.period.year} of plan {first.id}"
             )
-    for before, after in zip(ordered, ordered[1:], strict=False):
+    for before, after in pairwise(ordered):
         if after.period == before.period:
             raise UsageError(
                 f"appraise_year(): plans {before.id} and {after.id} are both of {after.period}"
@@ -259,8 +260,7 @@ def appraise_year(
     without a plan are listed in ``missing_periods``; under ``tidak_lengkap`` the year is
     then incomplete.
     """
-    require(rulebook, Rulebook, "appraise_year", "rulebook",
-            hint="load a bundled rulebook with kinerja_engine.rulebooks.load(name)")  # fmt: skip
+    check_rulebook(rulebook, "appraise_year")
     require_optional(annual, Plan, "appraise_year", "annual")
     require_optional(policy, str, "appraise_year", "policy")
     ordered = _checked_plans(plans, annual)

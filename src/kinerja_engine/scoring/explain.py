@@ -23,6 +23,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from ..arguments import require
 from ..errors import UsageError
 from ..formatting import format_interval, format_number, format_value
 from ..values import Label, round_half_up
@@ -46,6 +47,11 @@ def format_number_id(
     >>> format_number_id(117, 1, fixed=True)
     '117,0'
     """
+    require(value, (Fraction, Decimal, int), "format_number_id", "value")
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise UsageError(f"format_number_id(): parameter 'value' must be finite, got {value}")
+    require(places, int, "format_number_id", "places")
+    require(fixed, bool, "format_number_id", "fixed")
     return format_number(value, "id", places, fixed=fixed)
 
 

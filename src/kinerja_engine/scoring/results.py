@@ -25,6 +25,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from ..arguments import require
 from ..errors import UsageError
 from ..models import TargetRange
 from ..values import Label
@@ -32,10 +33,10 @@ from .carry import to_public
 from .explain import format_band_match, render
 
 __all__ = [
-    "OverrideRecord",
     "Appraisal",
     "BandMatch",
     "IndicatorResult",
+    "OverrideRecord",
     "RhkResult",
     "Step",
     "json_value",
@@ -196,6 +197,7 @@ class Appraisal:
 
     def indicator(self, indicator_id: str) -> IndicatorResult:
         """The result of one indicator by id."""
+        require(indicator_id, str, "Appraisal.indicator", "indicator_id")
         for rhk in self.rhk:
             for ind in rhk.indicators:
                 if ind.id == indicator_id:
@@ -261,6 +263,7 @@ class Appraisal:
 
     def explain(self, lang: str = "id") -> str:
         """The appraisal as text for the employee: Indonesian (``"id"``) or English (``"en"``)."""
+        require(lang, str, "Appraisal.explain", "lang")
         return render(self, lang)
 
 
