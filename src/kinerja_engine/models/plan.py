@@ -460,7 +460,8 @@ def check_numbers(plan: Plan) -> None:
             if ind.cap is not None and not _finite(ind.cap):
                 problems.append((f"{where}.cap", ind.cap))
     for i, r in enumerate(plan.realisations):
-        if r.value is not None and not _finite(r.value):
+        # Neither a value nor not_applicable breaks the realisation's own invariant too.
+        if (r.value is not None or not r.not_applicable) and not _finite(r.value):
             problems.append((f"realisations.{i}.value", r.value))
     if problems:
         field, value = problems[0]

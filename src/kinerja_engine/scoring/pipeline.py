@@ -91,6 +91,12 @@ def appraise(
     employee who heads the unit. Raises :class:`~kinerja_engine.errors.KinerjaError` naming
     the employee when the plan cannot be scored.
 
+    ``rulebook`` is a :class:`Rulebook`; a rulebook's name is refused with a
+    :class:`~kinerja_engine.errors.UsageError` naming the parameter (scoring reads no files:
+    load it once with ``kinerja_engine.rulebooks.load(name)``). A plan whose numbers were
+    never validated (changed with ``model_copy``) is refused with a
+    :class:`~kinerja_engine.errors.ModelError` naming the field.
+
     ``trace=False`` skips the step-by-step trace (the batch path, about a third faster): every
     value, rating, conversion and note is the same, ``trace`` is empty, and an explanation
     lacks the band row chosen. Appraise the one plan again with a trace to explain it.
