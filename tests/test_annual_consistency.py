@@ -125,6 +125,8 @@ def test_override_keeps_by_and_on_in_the_result() -> None:
     assert str(record.on) == "2026-12-20"
     [entry] = result.to_dict()["overrides"]
     assert (entry["by"], entry["on"]) == (EVALUATOR, "2026-12-20")
+    assert f"oleh NIP {EVALUATOR}; tanggal 2026-12-20" in result.explain()
+    assert f"by NIP {EVALUATOR}; on 2026-12-20" in result.explain("en")
 
 
 def test_override_by_must_be_a_valid_nip() -> None:

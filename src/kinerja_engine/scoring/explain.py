@@ -107,6 +107,8 @@ _TEXT: dict[str, dict[str, Any]] = {
         "rating_p": "Rating Perilaku Kerja",
         "predikat": "Predikat Kinerja",
         "override": "diubah pejabat penilai dari {a} menjadi {b}; alasan: {r}",
+        "override_by": "oleh NIP {by}",
+        "override_on": "tanggal {on}",
         "none": "belum ada",
         "conversions": "Konversi",
         "notes": "Catatan",
@@ -136,6 +138,8 @@ _TEXT: dict[str, dict[str, Any]] = {
         "rating_p": "Behaviour rating",
         "predikat": "Performance verdict (predikat)",
         "override": "changed by the evaluator from {a} to {b}; reason: {r}",
+        "override_by": "by NIP {by}",
+        "override_on": "on {on}",
         "none": "none yet",
         "conversions": "Conversions",
         "notes": "Notes",
@@ -208,10 +212,17 @@ def render(appraisal: Appraisal, lang: str = "id") -> str:
     )
     rec = _label(a.rating_hasil_kerja_rekomendasi, t)
     lines.append(f"{t['rec']}: {rec}" + (f" ({band})" if band else ""))
+    records = {r.what: r for r in a.override_records}
     for what, before, after, reason in a.overrides:
         name = {"rating_hasil_kerja": t["rating_hk"], "rating_perilaku": t["rating_p"],
                 "predikat": t["predikat"]}[what]  # fmt: skip
         change = t["override"].format(a=_label(before, t), b=_label(after, t), r=reason)
+        record = records.get(what)
+        # Who and when, only when recorded: an override without them reads as before.
+        if record is not None and record.by is not None:
+            change += "; " + t["override_by"].format(by=record.by)
+        if record is not None and record.on is not None:
+            change += "; " + t["override_on"].format(on=record.on.isoformat())
         lines.append(f"{name}: {change}")
     lines.append(f"{t['rating_hk']}: {_label(a.rating_hasil_kerja, t)}")
     lines.append(f"{t['rating_p']}: {_label(a.rating_perilaku, t)}")
