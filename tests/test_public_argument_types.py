@@ -26,13 +26,19 @@ import kinerja_engine.report
 import kinerja_engine.scoring
 from kinerja_engine import (
     Appraisal,
+    Change,
+    Feedback,
     Formula,
     KinerjaError,
     Period,
     Plan,
     Rulebook,
+    Step,
+    WhatIf,
     appraise,
+    feedback,
     rulebooks,
+    what_if,
 )
 from kinerja_engine.models import example_plan
 
@@ -40,6 +46,7 @@ BOOK = rulebooks.load("gajahmungkur")
 PLAN = example_plan()
 RESULT = appraise(PLAN, BOOK)
 FORMULA = Formula.parse("realisasi / target * 100")
+WHAT_IF = what_if(PLAN, BOOK, realisasi={"i1": 2})
 
 #: A valid value per parameter name (the other parameters of a call keep these).
 VALID: dict[str, Callable[[], Any]] = {
@@ -153,7 +160,8 @@ def _surface() -> Iterator[tuple[str, Callable[..., Any], inspect.Signature, boo
                 yield name, obj, inspect.signature(obj), False
     instances: dict[type, object] = {
         Formula: FORMULA, Rulebook: BOOK, Plan: PLAN, Appraisal: RESULT,
-        Period: Period.quarter(2026, 1),
+        Period: Period.quarter(2026, 1), WhatIf: WHAT_IF, Change: WHAT_IF.changes[0],
+        Step: RESULT.trace[0], Feedback: feedback(RESULT),
     }  # fmt: skip
     for cls, instance in instances.items():
         for name, raw in vars(cls).items():
