@@ -46,6 +46,7 @@ __all__ = [
     "BatchSummary",
     "UnitSummary",
     "appraise_reference",
+    "check_generation",
     "load_rulebook",
     "score_batch",
     "score_partition",
@@ -338,15 +339,28 @@ def score_partition(
     """
     from .synthetic import generate_plans, unit_predikat  # noqa: PLC0415 - a leaf module
 
-    for name, value in (("start", start), ("stop", stop), ("seed", seed)):
+    for name, value in (("start", start), ("stop", stop)):
         require(value, int, "score_partition", name)
-    require(period, str, "score_partition", "period")
-    require(fault_rate, (float, int), "score_partition", "fault_rate")
-    if not 0 <= fault_rate <= 1:  # also refuses NaN
-        raise UsageError(f"score_partition(): fault_rate must be within [0, 1], got {fault_rate}")
+    check_generation("score_partition", seed, period, fault_rate)
     book = _book(rulebook, "score_partition")
     plans = generate_plans(stop, seed=seed, start=start, period=period, fault_rate=fault_rate)
     return score_batch(plans, book, unit_predikat=unit_predikat)
+
+
+def check_generation(func: str, seed: object, period: object, fault_rate: object) -> None:
+    """Refuse a wrong ``seed`` (int), ``period`` (text) or ``fault_rate`` (a number within
+    [0, 1]) of a synthetic-workforce run with a UsageError naming ``func``'s parameter.
+
+    >>> check_generation("score_partition", 0, "2026-Q1", 2)
+    Traceback (most recent call last):
+    ...
+    kinerja_engine.errors.UsageError: score_partition(): fault_rate must be within [0, 1], got 2
+    """
+    require(seed, int, func, "seed")
+    require(period, str, func, "period")
+    rate: float = require(fault_rate, (float, int), func, "fault_rate")
+    if not 0 <= rate <= 1:  # also refuses NaN
+        raise UsageError(f"{func}(): fault_rate must be within [0, 1], got {rate}")
 
 
 def workforce_partitions(count: int, parts: int) -> list[tuple[int, int]]:
