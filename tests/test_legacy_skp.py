@@ -414,7 +414,10 @@ def test_p8_appraise_year_averages_capaian_then_reads_the_scale() -> None:
     q3 = p8_plan({"i1": 85, "i2": 93, "i3": 4}, period="2021-Q3", pid="q3")
     q4 = p8_plan({"i1": 85, "i2": 95, "i3": 4}, period="2021-Q4", pid="q4")
     year = appraise_year([q3, q4], P8)
-    assert year.period == "2021" and year.status == "complete"
+    # 8/2021 applied from mid-2021: the first half has no plan under it, and the rulebook
+    # declares no policy for missing periods, so the year names them and stays incomplete.
+    assert year.period == "2021" and year.status == "incomplete"
+    assert year.missing_periods == ("2021-Q1", "2021-Q2")
     assert year.indicator("i2").nilai == 89
     assert year.nilai_hasil_kerja == Fraction("109.72")
     assert str(year.predikat) == "Baik"

@@ -144,8 +144,14 @@ def test_an_unknown_kind_is_refused_before_scoring_with_did_you_mean() -> None:
     assert caught.value.errors == (expected,)
     assert check_plan_kinds(_plan("cakupan"), book) == []
     # check_targets reports it too, as a flag (it used to say nothing).
-    flags = check_targets(plan, book)
-    assert [(f.indicator, f.kind, f.message) for f in flags] == [("i1", "kind", expected)]
+    flags = check_targets(plan, book, lang="en")
+    assert [(f.indicator, f.kind, f.message) for f in flags] == [
+        (
+            "i1",
+            "unknown_kind",
+            "Waktu: the rulebook declares no indicator kind 'cakupn' (did you mean 'cakupan'?).",
+        )
+    ]
 
 
 def test_unknown_kinds_cost_one_search_per_distinct_name(monkeypatch: pytest.MonkeyPatch) -> None:

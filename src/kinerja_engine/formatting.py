@@ -75,7 +75,7 @@ def format_number(
     ...
     kinerja_engine.errors.UsageError: unknown language 'fr'; expected one of: id, en
     """
-    if lang not in _YES_NO:
+    if not isinstance(lang, str) or lang not in _YES_NO:  # a list is not hashable
         raise UsageError(f"unknown language {lang!r}; expected one of: {', '.join(LANGS)}")
     exact = value if isinstance(value, Fraction) else Fraction(value)
     if places is None:

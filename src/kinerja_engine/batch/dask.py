@@ -20,11 +20,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
+from ..arguments import require
+from ..errors import UsageError
 from ..models import Plan
 from ..scoring import Appraisal, appraise_many
-from .stream import BatchSummary, load_rulebook, score_partition, workforce_partitions
+from .stream import (
+    BatchSummary,
+    check_generation,
+    load_rulebook,
+    score_partition,
+    workforce_partitions,
+)
 
 __all__ = ["dask_workforce_bag", "score_bag", "score_workforce_dask"]
+
+
+#: Why a rulebook is named, not passed, on Dask.
+_BY_NAME = "a bundled rulebook's name or rulebook text: it travels to the workers"
 
 
 def _score_plans(plans: Iterable[Plan | Mapping[str, Any]], rulebook: str) -> list[Appraisal]:
@@ -40,6 +52,10 @@ def score_bag(bag: Any, rulebook: str) -> Any:
     runs :func:`~kinerja_engine.scoring.appraise_many`, so errors become error results exactly
     as in one process. Needs the ``dask`` extra.
     """
+    if not hasattr(bag, "map_partitions"):
+        raise UsageError(f"score_bag(): parameter 'bag' must be a dask.bag.Bag, got "
+                         f"{type(bag).__name__}")  # fmt: skip
+    require(rulebook, str, "score_bag", "rulebook", hint=_BY_NAME)
     return bag.map_partitions(_score_plans, rulebook)
 
 
@@ -69,6 +85,7 @@ def dask_workforce_bag(
 
     Only the ranges travel to the workers; each partition makes its own plans.
     """
+    check_generation("dask_workforce_bag", seed, period, fault_rate)
     import dask.bag as db  # noqa: PLC0415 - optional dependency
 
     ranges = workforce_partitions(count, partitions)
@@ -103,6 +120,8 @@ def score_workforce_dask(
     the summaries are merged in partition order. ``scheduler`` is passed to ``compute`` (a
     ``distributed.Client`` in use is picked up by default). Needs the ``dask`` extra.
     """
+    check_generation("score_workforce_dask", seed, period, fault_rate)
+    require(rulebook, str, "score_workforce_dask", "rulebook", hint=_BY_NAME)
     import dask.bag as db  # noqa: PLC0415 - optional dependency
 
     ranges = workforce_partitions(count, partitions)

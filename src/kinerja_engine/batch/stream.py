@@ -35,15 +35,18 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from ..arguments import require, require_callable
 from ..errors import UsageError
 from ..language.formula import Rulebook
 from ..models import Plan
 from ..scoring import Appraisal, DistributionReport, appraise_many, check_distribution
+from ..scoring.pipeline import check_rulebook, check_stream
 
 __all__ = [
     "BatchSummary",
     "UnitSummary",
     "appraise_reference",
+    "check_generation",
     "load_rulebook",
     "score_batch",
     "score_partition",
@@ -127,12 +130,27 @@ def _add_counts(
     return tuple(sorted(total.items()))
 
 
+def _check_unit_predikat(source: object) -> None:
+    """Refuse a ``unit_predikat`` that is not text, a mapping, a function or None now, not
+    at the end of the first unit."""
+    if source is None or isinstance(source, str | Mapping) or callable(source):
+        return
+    raise UsageError(
+        "score_batch(): parameter 'unit_predikat' must be a predikat_unit text, a mapping "
+        f"of unit id to text, a function of the unit id, or None; got {type(source).__name__}"
+    )
+
+
 def _unit_predikat_of(source: UnitPredikat, unit: str) -> str | None:
     if source is None or isinstance(source, str):
         return source
-    if isinstance(source, Mapping):
-        return source.get(unit)
-    return source(unit)
+    found = source.get(unit) if isinstance(source, Mapping) else source(unit)
+    if found is None or isinstance(found, str):
+        return found
+    raise UsageError(
+        f"score_batch(): unit_predikat of unit {unit!r} must be a predikat_unit text or None, "
+        f"got {type(found).__name__}"
+    )
 
 
 class _Collector:
@@ -250,6 +268,15 @@ def score_batch(
     >>> s.count, sum(n for _, n in s.status), s.units
     (50, 50, 0)
     """
+    check_stream(plans, "score_batch")
+    check_rulebook(rulebook, "score_batch")
+    _check_unit_predikat(unit_predikat)
+    for name, callback in (("on_progress", on_progress), ("on_result", on_result),
+                           ("on_unit", on_unit)):  # fmt: skip
+        require_callable(callback, "score_batch", name)
+    require(progress_every, int, "score_batch", "progress_every")
+    require(grouped, bool, "score_batch", "grouped")
+    require(trace, bool, "score_batch", "trace")
     if progress_every < 1:
         raise UsageError("progress_every must be at least 1")
     collector = _Collector(rulebook, unit_predikat, grouped, on_unit)
@@ -266,7 +293,6 @@ def score_batch(
     return collector.summary()
 
 
-@functools.lru_cache(maxsize=8)
 def load_rulebook(name_or_text: str) -> Rulebook:
     """A bundled rulebook by name, or one parsed from text, once per process.
 
@@ -276,13 +302,21 @@ def load_rulebook(name_or_text: str) -> Rulebook:
     >>> load_rulebook("gajahmungkur") is load_rulebook("gajahmungkur")
     True
     """
+    require(name_or_text, str, "load_rulebook", "name_or_text")
+    return _load_cached(name_or_text)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(name_or_text: str) -> Rulebook:
     from .. import rulebooks  # noqa: PLC0415 - keeps the batch module's import light
 
     return rulebooks.load(name_or_text)
 
 
-def _book(rulebook: Rulebook | str) -> Rulebook:
-    return load_rulebook(rulebook) if isinstance(rulebook, str) else rulebook
+def _book(rulebook: Rulebook | str, func: str) -> Rulebook:
+    if isinstance(rulebook, str):
+        return load_rulebook(rulebook)
+    return check_rulebook(rulebook, func)
 
 
 def score_partition(
@@ -305,8 +339,28 @@ def score_partition(
     """
     from .synthetic import generate_plans, unit_predikat  # noqa: PLC0415 - a leaf module
 
+    for name, value in (("start", start), ("stop", stop)):
+        require(value, int, "score_partition", name)
+    check_generation("score_partition", seed, period, fault_rate)
+    book = _book(rulebook, "score_partition")
     plans = generate_plans(stop, seed=seed, start=start, period=period, fault_rate=fault_rate)
-    return score_batch(plans, _book(rulebook), unit_predikat=unit_predikat)
+    return score_batch(plans, book, unit_predikat=unit_predikat)
+
+
+def check_generation(func: str, seed: object, period: object, fault_rate: object) -> None:
+    """Refuse a wrong ``seed`` (int), ``period`` (text) or ``fault_rate`` (a number within
+    [0, 1]) of a synthetic-workforce run with a UsageError naming ``func``'s parameter.
+
+    >>> check_generation("score_partition", 0, "2026-Q1", 2)
+    Traceback (most recent call last):
+    ...
+    kinerja_engine.errors.UsageError: score_partition(): fault_rate must be within [0, 1], got 2
+    """
+    require(seed, int, func, "seed")
+    require(period, str, func, "period")
+    rate: float = require(fault_rate, (float, int), func, "fault_rate")
+    if not 0 <= rate <= 1:  # also refuses NaN
+        raise UsageError(f"{func}(): fault_rate must be within [0, 1], got {rate}")
 
 
 def workforce_partitions(count: int, parts: int) -> list[tuple[int, int]]:
@@ -317,6 +371,8 @@ def workforce_partitions(count: int, parts: int) -> list[tuple[int, int]]:
     """
     from .synthetic import BLOCK  # noqa: PLC0415
 
+    require(count, int, "workforce_partitions", "count")
+    require(parts, int, "workforce_partitions", "parts")
     if count < 0 or parts < 1:
         raise UsageError("workforce_partitions() needs count >= 0 and parts >= 1")
     blocks = -(-count // BLOCK)
@@ -344,4 +400,5 @@ def appraise_reference(record: Mapping[str, Any], rulebook: Rulebook) -> Apprais
     ...     next(generate_plans(1)), book)
     True
     """
+    check_rulebook(rulebook, "appraise_reference")
     return next(appraise_many([record], rulebook, exact_only=True))

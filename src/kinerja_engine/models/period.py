@@ -84,6 +84,20 @@ def _parse_period(text: str) -> tuple[PeriodKind, int, int]:
     return _period_parts(PeriodKind.YEAR, year, 1)
 
 
+def _kind_argument(kind: object, func: str) -> PeriodKind:
+    """A period kind given to a method, or a UsageError naming the parameter."""
+    if isinstance(kind, PeriodKind):
+        return kind
+    if isinstance(kind, str):
+        try:
+            return PeriodKind(kind)
+        except ValueError:
+            pass
+    raise UsageError(
+        f"{func}(): parameter 'kind' must be one of month, quarter, semester, year; got {kind!r}"
+    )
+
+
 class _YearAttribute:
     """``Period.year(2026)`` builds a year period; ``period.year`` is its calendar year.
 
@@ -249,7 +263,7 @@ class Period:
         >>> [str(p) for p in Period.semester(2026, 2).children("quarter")]
         ['2026-Q3', '2026-Q4']
         """
-        child_kind = PeriodKind(kind)
+        child_kind = _kind_argument(kind, "Period.children")
         size = _PERIOD_MONTHS[child_kind]
         if size > _PERIOD_MONTHS[self._kind]:
             raise UsageError(f"a {self._kind.value} has no {child_kind.value} inside it")
@@ -265,7 +279,7 @@ class Period:
         >>> Period.month(2026, 5).enclosing("quarter")
         Period.quarter(2026, 2)
         """
-        outer = PeriodKind(kind)
+        outer = _kind_argument(kind, "Period.enclosing")
         size = _PERIOD_MONTHS[outer]
         if size < _PERIOD_MONTHS[self._kind]:
             raise UsageError(f"a {outer.value} cannot contain a {self._kind.value}")

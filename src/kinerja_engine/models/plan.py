@@ -59,12 +59,15 @@ float on the way in; write such numbers as strings (the output always does).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
 from typing import Annotated, Self, TypeVar
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from ..errors import ModelError
 from .base import FrozenModel
 from .fields import (
     CoreValue,
@@ -80,6 +83,7 @@ from .fields import (
 from .nip import Nip
 from .people import Employee, employee_hint
 from .period import Period
+from .suggest import NameIndex
 from .target import Target, TargetRange
 
 __all__ = [
@@ -89,6 +93,7 @@ __all__ = [
     "Override",
     "Plan",
     "Realisation",
+    "check_numbers",
     "example_plan",
 ]
 
@@ -305,8 +310,14 @@ class BehaviourAssessment(FrozenModel):
 class Override(FrozenModel):
     """An evaluator's override of a computed rating or predikat; the reason is mandatory.
 
-    ``by`` is the NIP of whoever overrode (format checked only).
+    ``by`` is the NIP of the evaluator who overrode (format checked here; a plan refuses
+    an override by its own employee) and ``on`` the date of the decision; both are kept
+    in the appraisal (:attr:`~kinerja_engine.scoring.Appraisal.override_records`).
 
+    >>> o = Override(what="predikat", value="Baik", reason="banding", by="198001012005011002",
+    ...              on="2026-12-20")
+    >>> o.by, o.on
+    ('198001012005011002', datetime.date(2026, 12, 20))
     >>> Override(what="predikat", value="Baik", reason="  ").reason
     Traceback (most recent call last):
     ...
@@ -317,6 +328,7 @@ class Override(FrozenModel):
     value: Text
     reason: str
     by: Nip | None = None
+    on: date | None = None
 
     @field_validator("reason")
     @classmethod
@@ -331,7 +343,8 @@ class Plan(FrozenModel):
 
     Checked across the document: RHK ids and indicator ids are unique in the plan,
     every realisation names an indicator of the plan (at most one each), there is
-    at most one override per target, and the evaluator is not the employee.
+    at most one override per target, and neither the evaluator nor the author of an
+    override is the employee.
     Errors name ``employee.nip``.
 
     >>> plan = Plan(
@@ -381,14 +394,19 @@ class Plan(FrozenModel):
             ],
             "indicator",
         )
-        known = [ind.id for _, ind in self.indicators()]
+        known = {ind.id for _, ind in self.indicators()}
+        # One did-you-mean index for the whole plan, built only when a name is unknown:
+        # n unknown names cost n bounded look-ups, not n scans of every indicator.
+        index: NameIndex | None = None
         seen: dict[str, int] = {}
         for i, realisation in enumerate(self.realisations):
             loc: tuple[str | int, ...] = ("realisations", i, "indicator")
             name = realisation.indicator
             if name not in known:
-                close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                if index is None:
+                    index = NameIndex(ind.id for _, ind in self.indicators())
+                close = index.closest(name)
+                hint = f" (did you mean {close!r}?)" if close else ""
                 problems.append((loc, f"unknown indicator {name!r}{hint}"))
             elif name in seen:
                 problems.append(
@@ -400,6 +418,11 @@ class Plan(FrozenModel):
             [(("overrides", i, "what"), o.what.value) for i, o in enumerate(self.overrides)],
             "override of",
         )
+        problems += [
+            (("overrides", i, "by"), "an employee cannot override their own rating")
+            for i, o in enumerate(self.overrides)
+            if o.by is not None and o.by == self.employee.nip
+        ]
         if self.evaluator is not None and self.evaluator.nip == self.employee.nip:
             problems.append((("evaluator", "nip"), "an employee cannot be their own evaluator"))
         if problems:
@@ -431,6 +454,52 @@ class Plan(FrozenModel):
     @classmethod
     def _employee_hint(cls, data: object) -> str | None:
         return employee_hint(_field_of(data, "employee"))
+
+
+def _finite(value: object) -> bool:
+    return isinstance(value, Decimal) and value.is_finite()
+
+
+def check_numbers(plan: Plan) -> None:
+    """Refuse a plan whose numbers were never validated (``model_copy(update=...)`` skips
+    validation): every target, realisasi, weight and cap must be what validation makes.
+
+    Raises :class:`~kinerja_engine.errors.ModelError` naming the first such field and the
+    employee. Cost: one type check per number.
+
+    >>> plan = example_plan()
+    >>> check_numbers(plan)
+    >>> bad = plan.realisations[0].model_copy(update={"value": "NaN"})
+    >>> check_numbers(plan.model_copy(update={"realisations": (bad,)}))
+    Traceback (most recent call last):
+    ...
+    kinerja_engine.errors.ModelError: employee 198609262015051001, field 'realisations.0.value': 'NaN' is not a validated finite number (a plan changed with model_copy is not validated; use model_validate)
+    """  # noqa: E501
+    problems: list[tuple[str, object]] = []
+    for i, rhk in enumerate(plan.rhk):
+        if rhk.weight is not None and not isinstance(rhk.weight, Fraction):
+            problems.append((f"rhk.{i}.weight", rhk.weight))
+        for j, ind in enumerate(rhk.indicators):
+            where = f"rhk.{i}.indicators.{j}"
+            if not (_finite(ind.target) or isinstance(ind.target, TargetRange)):
+                problems.append((f"{where}.target", ind.target))
+            if ind.weight is not None and not isinstance(ind.weight, Fraction):
+                problems.append((f"{where}.weight", ind.weight))
+            if ind.cap is not None and not _finite(ind.cap):
+                problems.append((f"{where}.cap", ind.cap))
+    for i, r in enumerate(plan.realisations):
+        # Neither a value nor not_applicable breaks the realisation's own invariant too.
+        if (r.value is not None or not r.not_applicable) and not _finite(r.value):
+            problems.append((f"realisations.{i}.value", r.value))
+    if problems:
+        field, value = problems[0]
+        nip = getattr(getattr(plan, "employee", None), "nip", None)
+        raise ModelError(
+            f"{value!r} is not a validated finite number (a plan changed with model_copy is "
+            "not validated; use model_validate)",
+            field=field,
+            employee=nip if isinstance(nip, str) else None,
+        )
 
 
 def example_plan() -> Plan:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Final
 
+from ..arguments import require, require_optional
 from ..errors import UsageError
 from ..language.formula import Rulebook
 from ..models import Direction, TargetRange
@@ -259,6 +260,13 @@ def feedback(
     ``rulebook`` may supply templates (enum ``templat_umpan_balik_<lang>``); ``templates``
     (situation → text) override both the defaults and the rulebook's.
     """
+    require(appraisal, Appraisal, "feedback", "appraisal")
+    require(lang, str, "feedback", "lang")
+    require_optional(rulebook, Rulebook, "feedback", "rulebook")
+    require_optional(templates, Mapping, "feedback", "templates")
+    for key, text in (templates or {}).items():
+        require(key, str, "feedback", "templates key")
+        require(text, str, "feedback", f"templates[{key!r}]")
     if not appraisal.ok:
         raise UsageError(f"appraisal {appraisal.plan_id} failed: {appraisal.error}")
     t = _templates(rulebook, lang, templates)

@@ -34,12 +34,14 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Final
 
+from ..arguments import require, require_optional
 from ..errors import UsageError
 from ..language.checker import BandInfo
 from ..language.formula import Rulebook
 from ..language.nodes import LabelRef
 from ..models import Indicator, Plan, TargetRange
 from ..scoring import Appraisal, BandMatch, appraise
+from ..scoring.pipeline import check_rulebook
 from ..values import Label, normalize
 from .plans import capaian_sign, changed_plan
 from .wording import short_number
@@ -139,6 +141,10 @@ def what_if(
     konversi angka_kredit: 2,34 → 3,13
     konversi tpp_persen: 54 → 65
     """
+    require(plan, Plan, "what_if", "plan")
+    check_rulebook(rulebook, "what_if")
+    for name, mapping in (("realisasi", realisasi), ("targets", targets), ("weights", weights)):
+        require_optional(mapping, Mapping, "what_if", name)
     before = appraise(plan, rulebook)
     after = appraise(changed_plan(plan, realisasi, targets, weights), rulebook)
     changes: list[Change] = []
@@ -292,6 +298,8 @@ def path_to_next(plan: Plan, rulebook: Rulebook) -> list[PathStep]:
     ``step`` short of it, it does not (both verified by re-scoring). Only answered when the
     rulebook's formulas are proven monotone in that realisasi.
     """
+    require(plan, Plan, "path_to_next", "plan")
+    check_rulebook(rulebook, "path_to_next")
     base = appraise(plan, rulebook)
     if base.nilai_hasil_kerja is None or base.rating_hasil_kerja_rekomendasi is None:
         raise UsageError(f"plan {plan.id}: no recommended rating to improve (status {base.status})")

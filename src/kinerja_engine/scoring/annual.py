@@ -6,7 +6,11 @@ names the policy (or a policy given by name), and optionally the annual plan. Ou
 aggregation steps. Guarantees: each policy is one row of :data:`ANNUAL_POLICIES` (name →
 function), so adding one is one row; values are carried unrounded and rounded once; an
 indicator not applicable in every period aggregated is not applicable for the year; an
-indicator not yet reported leaves the year waiting for it.
+indicator not yet reported leaves the year waiting for it. The plans must be one
+employee's, of one year, without duplicate or overlapping periods (else
+:class:`~kinerja_engine.errors.UsageError` naming the plans); periods of the year without a
+plan are named in ``missing_periods`` and a note, and make the year incomplete when the
+rulebook's ``kebijakan_realisasi_kosong`` is ``tidak_lengkap`` (or names no policy).
 
 >>> sorted(ANNUAL_POLICIES)
 ['kumulatif', 'periode_terakhir', 'rata_capaian', 'terburuk']
@@ -19,22 +23,31 @@ indicator not yet reported leaves the year waiting for it.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
+from itertools import pairwise
 from typing import Any, Final
 
+from ..arguments import require, require_optional
 from ..errors import UsageError
 from ..language.formula import Rulebook
-from ..models import Period, Plan
+from ..models import Period, PeriodKind, Plan
 from ..values import Label
 from .carry import to_public
 from .context import Run
-from .pipeline import appraise
+from .pipeline import appraise, check_rulebook
 from .results import Appraisal
 from .stages import score_run
 
-__all__ = ["ANNUAL_POLICIES", "AnnualInput", "AnnualPolicy", "appraise_year"]
+__all__ = [
+    "ANNUAL_POLICIES",
+    "AnnualInput",
+    "AnnualPolicy",
+    "appraise_year",
+    "missing_periods",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +169,78 @@ def _policy_name(run: Run) -> str:
     return value.name
 
 
+def _checked_plans(plans: object, annual: Plan | None) -> tuple[Plan, ...]:
+    """The periodic plans in period order, after refusing what cannot make one year: other
+    types, several employees, several years, duplicate or overlapping periods."""
+    if isinstance(plans, Plan | str | bytes | Mapping) or not isinstance(plans, Sequence):
+        raise UsageError(
+            f"appraise_year(): parameter 'plans' must be a sequence of Plan, "
+            f"got {type(plans).__name__}"
+        )
+    for i, plan in enumerate(plans):
+        require(plan, Plan, "appraise_year", f"plans[{i}]",
+                hint="validate raw data first: Plan.model_validate(data)")  # fmt: skip
+    if not plans:
+        raise UsageError("appraise_year() needs at least one periodic plan")
+    ordered: tuple[Plan, ...] = tuple(sorted(plans, key=lambda p: (p.period.start, p.period.end)))
+    # The year is the annual plan's, else the one most plans share: the odd plan is named.
+    years = Counter(p.period.year for p in ordered)
+    year = annual.period.year if annual else max(years, key=lambda y: (years[y], y))
+    first = annual or next(p for p in ordered if p.period.year == year)
+    for plan in (*ordered, *([] if annual is None else [annual])):
+        if plan.employee.nip != first.employee.nip:
+            raise UsageError(
+                f"appraise_year(): plan {plan.id} is of employee {plan.employee.nip}, "
+                f"plan {first.id} of employee {first.employee.nip}: one employee per year"
+            )
+        if plan.period.year != first.period.year:
+            raise UsageError(
+                f"appraise_year(): plan {plan.id} is of {plan.period}, outside the year "
+                f"{first.period.year} of plan {first.id}"
+            )
+    for before, after in pairwise(ordered):
+        if after.period == before.period:
+            raise UsageError(
+                f"appraise_year(): plans {before.id} and {after.id} are both of {after.period}"
+            )
+        if after.period.start < before.period.end:
+            raise UsageError(
+                f"appraise_year(): plan {after.id} ({after.period}) overlaps plan {before.id} "
+                f"({before.period})"
+            )
+    return ordered
+
+
+def missing_periods(plans: Sequence[Plan]) -> tuple[Period, ...]:
+    """The periods of the plans' year not covered by any plan, in the plans' own kind (in
+    months when the kinds are mixed). The plans are one year's and do not overlap.
+
+    >>> from kinerja_engine.demo import load_unit
+    >>> quarters = load_unit().plans[0]
+    >>> [str(p) for p in missing_periods(quarters[:3])]
+    ['2026-Q4']
+    """
+    year = plans[0].period.year
+    kinds = {p.period.kind for p in plans}
+    kind = kinds.pop() if len(kinds) == 1 else PeriodKind.MONTH
+    covered = {m for p in plans for m in p.period.months}
+    return tuple(
+        part for part in Period.year(year).children(kind) if not covered.issuperset(part.months)
+    )
+
+
+def _report_missing(result: Appraisal, missing: tuple[Period, ...], run: Run) -> Appraisal:
+    """Name the missing periods in the result; incomplete under ``tidak_lengkap``."""
+    if not missing:
+        return result
+    names = tuple(str(p) for p in missing)
+    policy = run.param("kebijakan_realisasi_kosong", None)
+    strict = not isinstance(policy, Label) or policy.name == "tidak_lengkap"
+    note = f"periode tanpa rencana: {', '.join(names)}"
+    status = "incomplete" if strict and result.status == "complete" else result.status
+    return replace(result, status=status, notes=(*result.notes, note), missing_periods=names)
+
+
 def appraise_year(
     plans: Sequence[Plan], rulebook: Rulebook, *, annual: Plan | None = None,
     policy: str | None = None,
@@ -169,10 +254,16 @@ def appraise_year(
     unrounded and rounded once. ``annual`` supplies the annual plan (targets, behaviour,
     overrides); by default the last periodic plan, relabelled, is used. ``policy`` names a
     policy instead of the rulebook's.
+
+    Refused with :class:`~kinerja_engine.errors.UsageError`: plans of several employees or
+    years, two plans of one period, overlapping periods (months and their quarter). Periods
+    without a plan are listed in ``missing_periods``; under ``tidak_lengkap`` the year is
+    then incomplete.
     """
-    if not plans:
-        raise UsageError("appraise_year() needs at least one periodic plan")
-    ordered = tuple(sorted(plans, key=lambda p: p.period))
+    check_rulebook(rulebook, "appraise_year")
+    require_optional(annual, Plan, "appraise_year", "annual")
+    require_optional(policy, str, "appraise_year", "policy")
+    ordered = _checked_plans(plans, annual)
     last = ordered[-1]
     # Without an annual plan, the last periodic plan stands for the year (targets, weights,
     # behaviour), relabelled so that conversions see a whole year.
@@ -187,4 +278,5 @@ def appraise_year(
     aggregate = ANNUAL_POLICIES.get(chosen)
     if aggregate is None:
         raise run.fail(f"unknown annual aggregation policy '{chosen}'")
-    return aggregate(AnnualInput(rulebook, ordered, periodic, run, annual))
+    result = aggregate(AnnualInput(rulebook, ordered, periodic, run, annual))
+    return _report_missing(result, missing_periods(ordered), run)

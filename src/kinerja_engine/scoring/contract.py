@@ -36,7 +36,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from ..errors import Diagnostic, Span
+from ..arguments import require
+from ..errors import Diagnostic, Span, UsageError
 from ..language.builtins import Type
 from ..language.checked import ConstInfo, FuncInfo
 from ..language.formula import Rulebook
@@ -408,7 +409,14 @@ def check_pipeline(book: Rulebook, *, own: Iterable[str] | None = None) -> list[
     >>> [d.severity for d in check_pipeline(rulebooks.load("gajahmungkur"))]
     []
     """
-    return _Checker(book, None if own is None else frozenset(own)).run()
+    require(book, Rulebook, "check_pipeline", "book")
+    if own is not None and (isinstance(own, str) or not isinstance(own, Iterable)):
+        raise UsageError(f"check_pipeline(): parameter 'own' must be names of definitions, "
+                         f"got {type(own).__name__}")  # fmt: skip
+    names = (
+        None if own is None else frozenset(require(n, str, "check_pipeline", "own") for n in own)
+    )
+    return _Checker(book, names).run()
 
 
 def is_pipeline_rulebook(book: Rulebook) -> bool:
@@ -480,14 +488,19 @@ class KindIndex:
                        f"indicator: '{KIND_PREFIX}{kind}' does not take "
                        f"{', '.join(p for p, _ in KIND_INPUTS)}")  # fmt: skip
         else:
-            good = [k for k, ok in self.kinds.items() if ok]
-            close = difflib.get_close_matches(kind, good, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            close = self.closest(kind)
+            hint = f"; did you mean '{close}'?" if close else ""
             message = (f"rulebook '{self.book}' has no indicator kind '{kind}' "
                        f"(no definition '{KIND_PREFIX}{kind}'){hint}")  # fmt: skip
         if len(self.seen) < 10_000:
             self.seen[kind] = message
         return message
+
+    def closest(self, kind: str) -> str | None:
+        """The scorable kind nearest to ``kind`` (a did-you-mean), if any is close."""
+        good = [k for k, ok in self.kinds.items() if ok]
+        close = difflib.get_close_matches(kind, good, n=1)
+        return close[0] if close else None
 
 
 def check_plan_kinds(plan: Plan, book: Rulebook | KindIndex) -> list[tuple[str, str]]:
@@ -499,7 +512,9 @@ def check_plan_kinds(plan: Plan, book: Rulebook | KindIndex) -> list[tuple[str, 
     >>> check_plan_kinds(example_plan(), rulebooks.load("gajahmungkur"))
     []
     """
-    index = book if isinstance(book, KindIndex) else KindIndex(book)
+    require(plan, Plan, "check_plan_kinds", "plan")
+    index = book if isinstance(book, KindIndex) else KindIndex(
+        require(book, Rulebook, "check_plan_kinds", "book"))  # fmt: skip
     problems = []
     for _, ind in plan.indicators():
         if ind.formula is None:

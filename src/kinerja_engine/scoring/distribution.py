@@ -23,11 +23,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from ..arguments import require
 from ..errors import UsageError
 from ..formatting import format_number
 from ..language.formula import Rulebook
 from ..values import Label
 from .carry import to_exact
+from .pipeline import check_rulebook
 from .results import Appraisal, json_value
 
 __all__ = ["DistributionReport", "Violation", "check_distribution"]
@@ -81,7 +83,14 @@ def check_distribution(
 
     Appraisals without a predikat (incomplete, errors) are listed in ``skipped``.
     """
-    book = rulebook
+    book = check_rulebook(rulebook, "check_distribution")
+    if isinstance(appraisals, str | bytes | Mapping) or not isinstance(appraisals, Iterable):
+        raise UsageError(
+            "check_distribution(): parameter 'appraisals' must be an iterable of Appraisal, "
+            f"got {type(appraisals).__name__}"
+        )
+    appraisals = [require(a, Appraisal, "check_distribution", f"appraisals[{i}]")
+                  for i, a in enumerate(appraisals)]  # fmt: skip
     if isinstance(unit_predikat, str):
         unit_label = book.label("predikat_unit", unit_predikat)
     elif isinstance(unit_predikat, Label) and unit_predikat.enum == "predikat_unit":

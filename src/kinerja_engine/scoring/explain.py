@@ -23,6 +23,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from ..arguments import require
 from ..errors import UsageError
 from ..formatting import format_interval, format_number, format_value
 from ..values import Label, round_half_up
@@ -46,6 +47,11 @@ def format_number_id(
     >>> format_number_id(117, 1, fixed=True)
     '117,0'
     """
+    require(value, (Fraction, Decimal, int), "format_number_id", "value")
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise UsageError(f"format_number_id(): parameter 'value' must be finite, got {value}")
+    require(places, int, "format_number_id", "places")
+    require(fixed, bool, "format_number_id", "fixed")
     return format_number(value, "id", places, fixed=fixed)
 
 
@@ -101,6 +107,8 @@ _TEXT: dict[str, dict[str, Any]] = {
         "rating_p": "Rating Perilaku Kerja",
         "predikat": "Predikat Kinerja",
         "override": "diubah pejabat penilai dari {a} menjadi {b}; alasan: {r}",
+        "override_by": "oleh NIP {by}",
+        "override_on": "tanggal {on}",
         "none": "belum ada",
         "conversions": "Konversi",
         "notes": "Catatan",
@@ -136,6 +144,8 @@ _TEXT: dict[str, dict[str, Any]] = {
         "rating_p": "Behaviour rating",
         "predikat": "Performance verdict (predikat)",
         "override": "changed by the evaluator from {a} to {b}; reason: {r}",
+        "override_by": "by NIP {by}",
+        "override_on": "on {on}",
         "none": "none yet",
         "conversions": "Conversions",
         "notes": "Notes",
@@ -226,10 +236,17 @@ def render(appraisal: Appraisal, lang: str = "id") -> str:
     )
     rec = _label(a.rating_hasil_kerja_rekomendasi, t)
     lines.append(f"{t['rec']}: {rec}" + (f" ({band})" if band else ""))
+    records = {r.what: r for r in a.override_records}
     for what, before, after, reason in a.overrides:
         name = {"rating_hasil_kerja": t["rating_hk"], "rating_perilaku": t["rating_p"],
                 "predikat": t["predikat"]}[what]  # fmt: skip
         change = t["override"].format(a=_label(before, t), b=_label(after, t), r=reason)
+        record = records.get(what)
+        # Who and when, only when recorded: an override without them reads as before.
+        if record is not None and record.by is not None:
+            change += "; " + t["override_by"].format(by=record.by)
+        if record is not None and record.on is not None:
+            change += "; " + t["override_on"].format(on=record.on.isoformat())
         lines.append(f"{name}: {change}")
     lines.append(f"{t['rating_hk']}: {_label(a.rating_hasil_kerja, t)}")
     lines.append(f"{t['rating_p']}: {_label(a.rating_perilaku, t)}")

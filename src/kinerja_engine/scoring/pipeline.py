@@ -54,15 +54,24 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+from ..arguments import require, require_callable, require_optional
 from ..errors import KinerjaError, ModelError, UsageError
 from ..language.formula import Rulebook
 from ..models import Plan
+from ..models.plan import check_numbers
 from .carry import clear_number_caches
 from .context import Run, clear_view_cache, rulebook_label
 from .results import Appraisal
 from .stages import score_run
 
-__all__ = ["appraise", "appraise_many", "clear_caches", "error_result"]
+__all__ = [
+    "appraise",
+    "appraise_many",
+    "check_rulebook",
+    "check_stream",
+    "clear_caches",
+    "error_result",
+]
 
 
 def clear_caches() -> None:
@@ -89,6 +98,12 @@ def appraise(
     employee who heads the unit. Raises :class:`~kinerja_engine.errors.KinerjaError` naming
     the employee when the plan cannot be scored.
 
+    ``rulebook`` is a :class:`Rulebook`; a rulebook's name is refused with a
+    :class:`~kinerja_engine.errors.UsageError` naming the parameter (scoring reads no files:
+    load it once with ``kinerja_engine.rulebooks.load(name)``). A plan whose numbers were
+    never validated (changed with ``model_copy``) is refused with a
+    :class:`~kinerja_engine.errors.ModelError` naming the field.
+
     ``trace=False`` skips the step-by-step trace (the batch path, about a third faster): every
     value, rating, conversion and note is the same, ``trace`` is empty, and an explanation
     lacks the band row chosen. Appraise the one plan again with a trace to explain it.
@@ -109,6 +124,11 @@ def appraise(
     """
     if not isinstance(plan, Plan):
         raise UsageError(f"appraise() needs a Plan, got {type(plan).__name__}")
+    check_rulebook(rulebook, "appraise")
+    check_numbers(plan)
+    require_optional(unit_rating, str, "appraise", "unit_rating")
+    require(trace, bool, "appraise", "trace")
+    require(exact_only, bool, "appraise", "exact_only")
     if exact_only:
         clear_caches()
     run = Run(plan, rulebook, trace, exact_only=exact_only)
@@ -121,6 +141,34 @@ def appraise(
     finally:
         if exact_only:
             clear_caches()
+
+
+def check_rulebook(rulebook: object, func: str) -> Rulebook:
+    """``rulebook`` if it is a :class:`Rulebook`, else a UsageError naming ``func``'s parameter.
+
+    A rulebook's name is refused too, not loaded: scoring reads no files, and the caller
+    says which rulebook (``kinerja_engine.rulebooks.load(name)``) once, not per plan.
+
+    >>> check_rulebook("permenpanrb-6-2022", "appraise")
+    Traceback (most recent call last):
+    ...
+    kinerja_engine.errors.UsageError: appraise(): parameter 'rulebook' must be Rulebook, got str
+      hint: load it first: kinerja_engine.rulebooks.load('permenpanrb-6-2022')
+    """
+    hint = None
+    if isinstance(rulebook, str):
+        hint = f"load it first: kinerja_engine.rulebooks.load({rulebook[:60]!r})"
+    return require(rulebook, Rulebook, func, "rulebook", hint=hint)
+
+
+def check_stream(plans: object, func: str) -> None:
+    """Refuse a ``plans`` argument that is not an iterable of plans (a text, a mapping, a
+    single plan, or no iterable at all) with a UsageError naming ``func``'s parameter."""
+    if isinstance(plans, str | bytes | Mapping | Plan) or not isinstance(plans, Iterable):
+        raise UsageError(
+            f"{func}(): parameter 'plans' must be an iterable of Plan or mappings, "
+            f"got {type(plans).__name__}"
+        )
 
 
 def error_result(item: Any, exc: KinerjaError, rulebook: Rulebook) -> Appraisal:
@@ -164,6 +212,22 @@ def appraise_many(
     >>> [r.status for r in results]
     ['incomplete', 'error']
     """
+    # Arguments are checked now, not when the first result is asked for.
+    check_stream(plans, "appraise_many")
+    check_rulebook(rulebook, "appraise_many")
+    require_callable(on_progress, "appraise_many", "on_progress")
+    require(trace, bool, "appraise_many", "trace")
+    require(exact_only, bool, "appraise_many", "exact_only")
+    return _appraise_stream(plans, rulebook, on_progress, trace, exact_only)
+
+
+def _appraise_stream(
+    plans: Iterable[Plan | Mapping[str, Any]],
+    rulebook: Rulebook,
+    on_progress: Callable[[int], None] | None,
+    trace: bool,
+    exact_only: bool,
+) -> Iterator[Appraisal]:
     for count, item in enumerate(plans, 1):
         plan: Plan | None = None
         try:

@@ -20,10 +20,12 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from ..arguments import require
 from ..errors import UsageError
 from ..models import TargetRange
 from ..values import Label
@@ -34,6 +36,7 @@ __all__ = [
     "Appraisal",
     "BandMatch",
     "IndicatorResult",
+    "OverrideRecord",
     "RhkResult",
     "Step",
     "json_value",
@@ -152,6 +155,20 @@ class RhkResult:
 
 
 @dataclass(frozen=True, slots=True)
+class OverrideRecord:
+    """Who overrode what, when, and why: ``by`` is the evaluator's NIP, ``on`` the date.
+
+    >>> OverrideRecord("predikat", "baik", "198001012005011002", date(2026, 12, 20)).on
+    datetime.date(2026, 12, 20)
+    """
+
+    what: str
+    reason: str
+    by: str | None = None
+    on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Appraisal:
     """An explained appraisal of one plan. ``status``: complete, incomplete or error.
 
@@ -186,6 +203,10 @@ class Appraisal:
     nilai_perilaku: Fraction | None = None
     nilai_kinerja: Fraction | None = None
     numeric: bool = False
+    #: One record per applied override, in the order of :attr:`overrides`: who and when.
+    override_records: tuple[OverrideRecord, ...] = ()
+    #: Periods of the year without a plan (an annual appraisal only), e.g. ``("2026-Q4",)``.
+    missing_periods: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -194,6 +215,7 @@ class Appraisal:
 
     def indicator(self, indicator_id: str) -> IndicatorResult:
         """The result of one indicator by id."""
+        require(indicator_id, str, "Appraisal.indicator", "indicator_id")
         for rhk in self.rhk:
             for ind in rhk.indicators:
                 if ind.id == indicator_id:
@@ -263,7 +285,8 @@ class Appraisal:
             "predikat": json_value(self.predikat),
             "overrides": [
                 {"what": w, "recommended": json_value(a), "value": json_value(b), "reason": r}
-                for w, a, b, r in self.overrides
+                | _record_dict(self.override_records, i)
+                for i, (w, a, b, r) in enumerate(self.overrides)
             ],
             "conversions": json_value(dict(self.conversions)),
             "notes": list(self.notes),
@@ -277,4 +300,17 @@ class Appraisal:
 
     def explain(self, lang: str = "id") -> str:
         """The appraisal as text for the employee: Indonesian (``"id"``) or English (``"en"``)."""
+        require(lang, str, "Appraisal.explain", "lang")
         return render(self, lang)
+
+
+def _record_dict(records: tuple[OverrideRecord, ...], i: int) -> dict[str, Any]:
+    """``by`` and ``on`` of the i-th override for :meth:`Appraisal.to_dict`, each only when
+    recorded (the JSON of an override without them keeps its four keys)."""
+    extra: dict[str, Any] = {}
+    if i < len(records):
+        if records[i].by is not None:
+            extra["by"] = records[i].by
+        if records[i].on is not None:
+            extra["on"] = records[i].on.isoformat()  # type: ignore[union-attr]
+    return extra

@@ -36,7 +36,7 @@ from . import legacy
 from .capaian import capaian_definition
 from .carry import decimals_of, equal_weights, fraction_of, to_exact
 from .context import MAX_FORMULAS, Run
-from .results import Appraisal, IndicatorResult, RhkResult
+from .results import Appraisal, IndicatorResult, OverrideRecord, RhkResult
 
 __all__ = ["score_run"]
 
@@ -365,6 +365,10 @@ def _ratings(run: Run, rhk_results: list[RhkResult], nilai_hk: Fraction | None,
         predikat_rekomendasi=predikat_rec,
         predikat=predikat,
         overrides=tuple(applied),
+        override_records=tuple(
+            OverrideRecord(what, overrides[what].reason, overrides[what].by, overrides[what].on)
+            for what, *_ in applied
+        ),
         conversions=conversions,
         notes=tuple(run.notes),
         trace=tuple(run.trace),
