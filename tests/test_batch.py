@@ -24,6 +24,7 @@ from kinerja_engine.scoring import appraise, appraise_many, check_distribution
 BOOK = "gajahmungkur"
 
 
+@pytest.mark.slow
 def test_fast_path_equals_reference_path_on_generated_employees() -> None:
     book = rulebooks.load(BOOK)
     n = 1500
@@ -105,6 +106,7 @@ def test_raw_dicts_and_invalid_ones_are_scored_or_reported() -> None:
     assert any("quarter index" in message for _, message in summary.first_errors)
 
 
+@pytest.mark.slow
 def test_partitions_merge_to_the_whole() -> None:
     whole = score_partition(0, 2500, seed=6)
     merged = BatchSummary()
@@ -113,6 +115,7 @@ def test_partitions_merge_to_the_whole() -> None:
     assert merged == whole
 
 
+@pytest.mark.slow
 def test_memory_stays_flat_as_the_count_grows() -> None:
     book = rulebooks.load(BOOK)
     # Warm the bounded caches with every value the measured runs will meet, so the test holds

@@ -6,6 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
+# A cluster of two worker processes and 2,400 plans: batch-sized, run with -m slow.
+pytestmark = pytest.mark.slow
+
 distributed = pytest.importorskip("distributed")
 
 from kinerja_engine import rulebooks  # noqa: E402 - after the skip check

@@ -228,11 +228,11 @@ def test_printer_is_idempotent_on_rulebooks(node: Any) -> None:
 # --------------------------------------------------------------------------- slow fuzz
 
 
-@pytest.mark.slow
+@pytest.mark.fuzz
 @settings(max_examples=100_000, deadline=None, database=None)
 @given(st.one_of(formula_texts(), junk_texts, formula_asts().map(print_expr)), inputs)
 def test_fuzz_100k_texts_parse_check_evaluate(text: str, values: dict[str, Decimal]) -> None:
-    # Run with: pytest -m slow tests/test_properties_language.py (about 10 minutes).
+    # Run with: pytest -m fuzz tests/test_properties_language.py (about 10 minutes).
     formula, error = _bounded(lambda: Formula.parse(text), len(text))
     assert error is None or not _internal(error), error
     if formula is None or any(t != "number" for t in formula.inputs.values()):

@@ -855,6 +855,7 @@ def _corrupt(data: dict[str, Any], how: int) -> None:
         del data["period"]
 
 
+@pytest.mark.slow
 def test_batch_of_10000_with_1_percent_corrupted(book: Any) -> None:
     good = plan_data()
     bad_ids = set()
