@@ -20,6 +20,7 @@ from kinerja_engine import KinerjaError, Rulebook, rulebooks
 from kinerja_engine.language.checker import BandInfo
 from kinerja_engine.models import Jenjang
 from kinerja_engine.values import Label
+from tables import PREDIKAT_6_2022
 
 D = Decimal
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rulebooks.md"
@@ -125,17 +126,7 @@ def test_pp46_prestasi_kerja_is_60_skp_40_perilaku() -> None:
 
 @pytest.mark.parametrize(
     ("hasil", "perilaku", "predikat"),
-    [
-        ("Di Atas Ekspektasi", "Di Atas Ekspektasi", "Sangat Baik"),
-        ("Di Atas Ekspektasi", "Sesuai Ekspektasi", "Baik"),
-        ("Di Atas Ekspektasi", "Di Bawah Ekspektasi", "Kurang/Misconduct"),
-        ("Sesuai Ekspektasi", "Di Atas Ekspektasi", "Baik"),
-        ("Sesuai Ekspektasi", "Sesuai Ekspektasi", "Baik"),
-        ("Sesuai Ekspektasi", "Di Bawah Ekspektasi", "Kurang/Misconduct"),
-        ("Di Bawah Ekspektasi", "Di Atas Ekspektasi", "Butuh Perbaikan"),
-        ("Di Bawah Ekspektasi", "Sesuai Ekspektasi", "Butuh Perbaikan"),
-        ("Di Bawah Ekspektasi", "Di Bawah Ekspektasi", "Sangat Kurang"),
-    ],
+    PREDIKAT_6_2022,
 )
 def test_p6_predikat_matrix(hasil: str, perilaku: str, predikat: str) -> None:
     # domain §1 table (rows: hasil kerja, columns: perilaku), PermenPANRB 6/2022 Lampiran.

@@ -21,6 +21,7 @@ from kinerja_engine.scoring import (
     appraise_year,
     check_distribution,
 )
+from tables import PREDIKAT_6_2022
 
 # A local policy on top of the national rules: the rating rule from capaian (the regulation
 # leaves it to local policy), a capped vaccination kind, and missing realisations excluded.
@@ -155,17 +156,7 @@ def test_realistic_plan_every_number(book: Any) -> None:
 
 @pytest.mark.parametrize(
     ("hasil", "perilaku", "predikat"),
-    [
-        ("Di Atas Ekspektasi", "Di Atas Ekspektasi", "Sangat Baik"),
-        ("Di Atas Ekspektasi", "Sesuai Ekspektasi", "Baik"),
-        ("Di Atas Ekspektasi", "Di Bawah Ekspektasi", "Kurang/Misconduct"),
-        ("Sesuai Ekspektasi", "Di Atas Ekspektasi", "Baik"),
-        ("Sesuai Ekspektasi", "Sesuai Ekspektasi", "Baik"),
-        ("Sesuai Ekspektasi", "Di Bawah Ekspektasi", "Kurang/Misconduct"),
-        ("Di Bawah Ekspektasi", "Di Atas Ekspektasi", "Butuh Perbaikan"),
-        ("Di Bawah Ekspektasi", "Sesuai Ekspektasi", "Butuh Perbaikan"),
-        ("Di Bawah Ekspektasi", "Di Bawah Ekspektasi", "Sangat Kurang"),
-    ],
+    PREDIKAT_6_2022,
 )
 def test_all_nine_matrix_cells(book: Any, hasil: str, perilaku: str, predikat: str) -> None:
     # domain.md §1: the PermenPANRB 6/2022 predikat matrix.
