@@ -1,11 +1,13 @@
-"""Shared test configuration: Hypothesis profiles (``HYPOTHESIS_PROFILE=ci`` in CI) and cold
-scoring caches for every test."""
+"""Shared test configuration: Hypothesis profiles (``HYPOTHESIS_PROFILE=ci`` in CI), cold
+scoring caches for every test, and the bundled rulebooks as session fixtures named after them
+(``gajahmungkur``, ``permenpanrb_6_2022``, ...): each is read and checked once per run."""
 
 import os
 
 import pytest
 from hypothesis import HealthCheck, settings
 
+from kinerja_engine import Rulebook, rulebooks
 from kinerja_engine.scoring import pipeline as scoring
 
 # CI keeps property tests bounded; "dev" is the default locally, "long" for deliberate runs.
@@ -23,3 +25,42 @@ def _cold_scoring_caches() -> None:
     # run before it, and under mutmut (which forks workers from a process that already ran the
     # suite) a mutant in code whose result is cached is really executed.
     scoring._clear_caches()
+
+
+# --------------------------------------------------------------------------- bundled rulebooks
+# A rulebook is immutable (extend returns a new one), so one instance serves every test.
+
+
+@pytest.fixture(scope="session")
+def gajahmungkur() -> Rulebook:
+    return rulebooks.load("gajahmungkur")
+
+
+@pytest.fixture(scope="session")
+def permenpanrb_6_2022() -> Rulebook:
+    return rulebooks.load("permenpanrb-6-2022")
+
+
+@pytest.fixture(scope="session")
+def permenpanrb_8_2021() -> Rulebook:
+    return rulebooks.load("permenpanrb-8-2021")
+
+
+@pytest.fixture(scope="session")
+def pp_46_2011() -> Rulebook:
+    return rulebooks.load("pp-46-2011")
+
+
+@pytest.fixture(scope="session")
+def angka_kredit_2023() -> Rulebook:
+    return rulebooks.load("angka-kredit-2023")
+
+
+@pytest.fixture(scope="session")
+def ikm_2004() -> Rulebook:
+    return rulebooks.load("ikm-2004")
+
+
+@pytest.fixture(scope="session")
+def ikm_2017() -> Rulebook:
+    return rulebooks.load("ikm-2017")
