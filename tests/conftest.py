@@ -7,7 +7,8 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
-from kinerja_engine import Rulebook, rulebooks
+from books import bundled
+from kinerja_engine import Rulebook
 from kinerja_engine.scoring import pipeline as scoring
 
 # CI keeps property tests bounded; "dev" is the default locally, "long" for deliberate runs.
@@ -33,34 +34,34 @@ def _cold_scoring_caches() -> None:
 
 @pytest.fixture(scope="session")
 def gajahmungkur() -> Rulebook:
-    return rulebooks.load("gajahmungkur")
+    return bundled("gajahmungkur")
 
 
 @pytest.fixture(scope="session")
 def permenpanrb_6_2022() -> Rulebook:
-    return rulebooks.load("permenpanrb-6-2022")
+    return bundled("permenpanrb-6-2022")
 
 
 @pytest.fixture(scope="session")
 def permenpanrb_8_2021() -> Rulebook:
-    return rulebooks.load("permenpanrb-8-2021")
+    return bundled("permenpanrb-8-2021")
 
 
 @pytest.fixture(scope="session")
 def pp_46_2011() -> Rulebook:
-    return rulebooks.load("pp-46-2011")
+    return bundled("pp-46-2011")
 
 
 @pytest.fixture(scope="session")
 def angka_kredit_2023() -> Rulebook:
-    return rulebooks.load("angka-kredit-2023")
+    return bundled("angka-kredit-2023")
 
 
 @pytest.fixture(scope="session")
 def ikm_2004() -> Rulebook:
-    return rulebooks.load("ikm-2004")
+    return bundled("ikm-2004")
 
 
 @pytest.fixture(scope="session")
 def ikm_2017() -> Rulebook:
-    return rulebooks.load("ikm-2017")
+    return bundled("ikm-2017")

@@ -12,17 +12,18 @@ from decimal import Decimal
 
 import pytest
 
-from kinerja_engine import KinerjaError, rulebooks
+from books import bundled
+from kinerja_engine import KinerjaError
 from kinerja_engine.values import Label
 
 D = Decimal
 
-AK = rulebooks.load("angka-kredit-2023")
-G = rulebooks.load("gajahmungkur")
-IKM04 = rulebooks.load("ikm-2004")
-IKM17 = rulebooks.load("ikm-2017")
-P6 = rulebooks.load("permenpanrb-6-2022")
-P8 = rulebooks.load("permenpanrb-8-2021")
+AK = bundled("angka-kredit-2023")
+G = bundled("gajahmungkur")
+IKM04 = bundled("ikm-2004")
+IKM17 = bundled("ikm-2017")
+P6 = bundled("permenpanrb-6-2022")
+P8 = bundled("permenpanrb-8-2021")
 
 
 def member(value: object) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from books import bundled
 from kinerja_engine import KinerjaError, Rulebook, rulebooks
 from kinerja_engine.language.checker import BandInfo
 from kinerja_engine.models import Jenjang
@@ -25,12 +26,12 @@ from tables import PREDIKAT_6_2022
 D = Decimal
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rulebooks.md"
 
-PP46 = rulebooks.load("pp-46-2011")
-P6 = rulebooks.load("permenpanrb-6-2022")
-P8 = rulebooks.load("permenpanrb-8-2021")
-AK = rulebooks.load("angka-kredit-2023")
-IKM17 = rulebooks.load("ikm-2017")
-IKM04 = rulebooks.load("ikm-2004")
+PP46 = bundled("pp-46-2011")
+P6 = bundled("permenpanrb-6-2022")
+P8 = bundled("permenpanrb-8-2021")
+AK = bundled("angka-kredit-2023")
+IKM17 = bundled("ikm-2017")
+IKM04 = bundled("ikm-2004")
 
 
 def text(value: object) -> str:
