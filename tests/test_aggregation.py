@@ -37,7 +37,7 @@ PP46 = bundled("pp-46-2011")
 
 
 def test_pp46_activity_means_over_the_aspects_it_has() -> None:
-    # domain §10: "Dropping an aspect from the sum while still dividing by it".
+    # Pitfall "Dropping an aspect from the sum while still dividing by it".
     # PP 46: kuantitas 100, kualitas 90, waktu 76: without a budget the mean is over 3 aspects.
     three = PP46.formula("nilai_kegiatan(100, 90, 76)").evaluate_exact()
     assert three == F(266, 3)  # 88.67, not 266 / 4 = 66.5 (a dropped biaya counted as 0)
@@ -47,7 +47,7 @@ def test_pp46_activity_means_over_the_aspects_it_has() -> None:
 
 
 def test_not_applicable_indicator_leaves_both_sum_and_divisor() -> None:
-    # domain §10: "Dropping an aspect from the sum while still dividing by it", in the
+    # Pitfall "Dropping an aspect from the sum while still dividing by it", in the
     # pipeline: an indicator that does not apply (a "biaya" without budget) is out of the
     # weighted mean entirely: the others' weights are renormalised.
     inds = [ind("a", 100, weight=50), ind("b", 100, weight=25), ind("c", 100, weight=25)]
@@ -73,7 +73,7 @@ def _missing_vs_zero(book: Rulebook) -> tuple[Any, Any]:
 
 
 def test_missing_realisasi_is_not_zero_default_policy() -> None:
-    # domain §10: "Treating a missing score as 0 (or 0 as missing)". gajahmungkur's policy
+    # Pitfall "Treating a missing score as 0 (or 0 as missing)". gajahmungkur's policy
     # (kebijakan_realisasi_kosong = tidak_lengkap): a missing realisasi makes the result
     # incomplete; a reported 0 is a real capaian of 0 %.
     assert G.parameters["kebijakan_realisasi_kosong"] == Label(
@@ -92,7 +92,7 @@ def test_missing_realisasi_is_not_zero_default_policy() -> None:
 
 
 def test_missing_realisasi_is_not_zero_exclusion_policy() -> None:
-    # domain §10: the other documented policy: the missing indicator is left out and the
+    # The other documented policy: the missing indicator is left out and the
     # weights renormalised, which differs from scoring it 0.
     book = G.with_params(kebijakan_realisasi_kosong="kebijakan_kosong.kecualikan")
     missing, zero = _missing_vs_zero(book)
@@ -109,7 +109,7 @@ def test_missing_realisasi_is_not_zero_exclusion_policy() -> None:
 
 
 def test_rounding_is_half_up_never_bankers() -> None:
-    # domain §10: "Banker's rounding": Python rounds 2.675 (a float) to 2.67 and
+    # Pitfall "Banker's rounding": Python rounds 2.675 (a float) to 2.67 and
     # Decimal 3.125 / 28.125 to 3.12 / 28.12; the rules language rounds half up.
     assert round(2.675, 2) == 2.67 and round(D("3.125"), 2) == D("3.12")
     assert round(D("28.125"), 2) == D("28.12")
@@ -124,7 +124,7 @@ def test_rounding_is_half_up_never_bankers() -> None:
 
 
 def test_annual_result_rounds_once_not_per_quarter() -> None:
-    # domain §10: "rounding per part". Quarterly capaian 110.004 / 109.995 (× 2): the exact
+    # Pitfall "rounding per part". Quarterly capaian 110.004 / 109.995 (× 2): the exact
     # annual mean 109.9995 is below the 110 threshold (Sesuai); rounding each quarter to two
     # decimals first (110.00 each) would have given 110 and Di Atas Ekspektasi.
     values = ["1100.04", "1099.95", "1100.04", "1099.95"]
@@ -145,7 +145,7 @@ def test_annual_result_rounds_once_not_per_quarter() -> None:
 
 
 def test_explained_band_row_contains_the_value_it_shows() -> None:
-    # domain §10: "rounding per part" in the explanation: display rounding must not make the
+    # Pitfall "rounding per part" in the explanation: display rounding must not make the
     # explained band choice contradict itself next to a threshold.
     result = score([ind("k", 100, kind="kasus")], {"k": "109.999"})
     assert str(result.rating_hasil_kerja) == "Sesuai Ekspektasi"  # 109.999 < 110: correct
@@ -236,14 +236,14 @@ def test_rating_rule_that_is_no_band_names_no_row() -> None:
 
 
 def test_weights_not_summing_to_100_are_rejected_naming_the_employee() -> None:
-    # domain §10: "Weights that do not sum to 100 %".
+    # Pitfall "Weights that do not sum to 100 %".
     inds = [ind("a", 100, weight=60), ind("b", 100, weight=39)]
     with pytest.raises(KinerjaError, match=rf"{NIP} \(Siti Rahma\).*add up to 99 %"):
         score(inds, {"a": 100, "b": 100})
 
 
 def test_thirds_are_exact_and_two_decimal_thirds_are_rejected() -> None:
-    # domain §10: "thirds that cannot be written as two-decimal percentages": "100/3" is a
+    # Pitfall "thirds that cannot be written as two-decimal percentages": "100/3" is a
     # third exactly; 33.33 × 3 = 99.99 is not 100 % and is refused.
     exact = [ind(k, 100, weight="100/3") for k in "abc"]
     result = score(exact, {"a": 100, "b": 80, "c": 70})
@@ -259,7 +259,7 @@ def test_thirds_are_exact_and_two_decimal_thirds_are_rejected() -> None:
 
 
 def test_a_quarter_is_not_a_month() -> None:
-    # domain §10: "Quarters confused with months".
+    # Pitfall "Quarters confused with months".
     q1 = Period.quarter(2026, 1)
     assert q1 != Period.month(2026, 1)
     assert Period("quarter", 2026, 1) == q1 == Period.parse("2026-Q1") == Period.parse("2026-TW1")
@@ -281,7 +281,7 @@ def test_a_quarter_is_not_a_month() -> None:
 def test_the_plan_period_drives_bulan_in_angka_kredit(
     period: str, bulan: int, ak: Fraction
 ) -> None:
-    # domain §10: "Quarters confused with months": the credit points of a quarter are three
+    # Pitfall "Quarters confused with months": the credit points of a quarter are three
     # months' worth (Ahli Muda, Baik: coefficient 25 a year), not one month's or a year's.
     result = score([ind("a", 100)], {"a": 100}, period=period)
     assert str(result.predikat) == "Baik"
@@ -291,7 +291,7 @@ def test_the_plan_period_drives_bulan_in_angka_kredit(
 
 
 def test_annual_result_from_quarters_counts_twelve_months() -> None:
-    # domain §10: four quarterly plans make a year of 12 months, not 4 "periods".
+    # Four quarterly plans make a year of 12 months, not 4 "periods".
     plans = [
         Plan.model_validate(plan_data([ind("a", 100)], {"a": 100}, period=f"2026-Q{q}",
                                       plan_id=f"skp-q{q}"))

@@ -54,21 +54,22 @@ IKM17 = bundled("ikm-2017")
     [("90.5", "Baik"), ("90.99", "Baik"), ("91", "Sangat Baik"), ("75.5", "Cukup")],
 )
 def test_pp46_values_between_integer_bands(nilai: str, sebutan: str) -> None:
-    # domain §10: "Integer-labelled bands that leave decimals in gaps": PP 46 prints
+    # Pitfall "Integer-labelled bands that leave decimals in gaps": PP 46 prints
     # 76–90 Baik and ≥ 91 Sangat Baik; 90.5 must still get a predikat.
     assert str(PP46.evaluate("predikat", nilai=nilai)) == sebutan
 
 
 def test_8_2021_99_5_is_in_no_gap() -> None:
-    # domain §10 / §3: 99.5 % lies between the annex's 80–99 and 100 rows. Read exactly it
-    # continues the 80–99 line (89.5); with the annex's rounding to whole percent it is 100 %.
+    # Pitfall "Integer-labelled bands", PermenPANRB 8/2021: 99.5 % lies between the annex's 80–99
+    # and 100 rows. Read exactly it continues the 80–99 line (89.5); with the annex's rounding
+    # to whole percent it is 100 %.
     exact = P8.with_params(satuan_pembulatan_capaian=0)
     assert exact.evaluate("nilai_capaian", capaian="99.5", target_maksimal=False) == D("89.5")
     assert P8.evaluate("nilai_capaian", capaian="99.5", target_maksimal=False) == D(109)
 
 
 def test_checker_rejects_an_integer_labelled_band_with_a_gap() -> None:
-    # domain §10: the gajahmungkur rating band written as the integers people say
+    # The gajahmungkur rating band written as the integers people say
     # ("110 and more / 90–109 / 89 and less") leaves (109, 110) and (89, 90) uncovered.
     with pytest.raises(CheckError, match=r"gap in band table 'rating_hasil_kerja'") as e:
         G.extend(
@@ -85,7 +86,7 @@ def test_checker_rejects_an_integer_labelled_band_with_a_gap() -> None:
 
 
 def test_checker_rejects_overlapping_rows() -> None:
-    # domain §10: "Two band tables that disagree": rows [90, 110] and [110, inf) would give
+    # Pitfall "Two band tables that disagree": rows [90, 110] and [110, inf) would give
     # 110 two ratings; the checker refuses the rulebook.
     with pytest.raises(CheckError, match=r"overlap in band table 'rating_hasil_kerja'"):
         G.extend(
@@ -95,7 +96,7 @@ def test_checker_rejects_overlapping_rows() -> None:
 
 
 def test_ikm_2004_and_2017_are_different_named_tables() -> None:
-    # domain §10: "Two band tables that disagree": the IKM methods of 2004 and 2017 grade the
+    # Pitfall "Two band tables that disagree": the IKM methods of 2004 and 2017 grade the
     # same answers differently, so they are two rulebooks with their own names and citations,
     # never one table silently used for the other.
     assert IKM04.name == "ikm-2004" and IKM17.name == "ikm-2017"
@@ -125,13 +126,13 @@ def test_ikm_2004_and_2017_are_different_named_tables() -> None:
     ],
 )
 def test_comparing_different_kinds_is_rejected_by_the_checker(text: str, message: str) -> None:
-    # domain §10: "Comparing values of different kinds": refused before anything runs.
+    # Pitfall "Comparing values of different kinds": refused before anything runs.
     with pytest.raises(CheckError, match=message):
         G.formula(text)
 
 
 def test_a_label_cannot_be_given_for_a_number_parameter() -> None:
-    # domain §10: "Comparing values of different kinds": a threshold set to a label.
+    # Pitfall "Comparing values of different kinds": a threshold set to a label.
     with pytest.raises(CheckError, match="expected a number, but this is a label of rating"):
         G.with_params(batas_sesuai="rating.sesuai")
 
@@ -145,7 +146,7 @@ def _gajahmungkur_own() -> list[Any]:
 
 
 def test_every_threshold_of_gajahmungkur_is_a_declared_param() -> None:
-    # domain §10: "Cliffs at tolerances that nobody declared": every band bound, every
+    # Pitfall "Cliffs at tolerances that nobody declared": every band bound, every
     # comparison with a number and every cap/clamp bound in the local policy is a named
     # `param` (or the natural 0), so the HR office sees and may change each one.
     own = _gajahmungkur_own()
@@ -192,14 +193,14 @@ def test_every_threshold_of_gajahmungkur_is_a_declared_param() -> None:
     ],
 )
 def test_rating_just_below_and_at_each_threshold(nilai: str, rating: str) -> None:
-    # domain §10: values just below / at a declared threshold behave as declared
+    # Values just below / at a declared threshold behave as declared
     # ([batas_sesuai, batas_di_atas) is Sesuai; no hidden tolerance rounds 109.99 up).
     result = G.evaluate("rating_hasil_kerja", nilai=nilai)
     assert isinstance(result, Label) and result.name == rating
 
 
 def test_pipeline_threshold_109_99_vs_110_and_the_incentive_cliff() -> None:
-    # domain §10: the same through the pipeline: nilai 109.99 → Sesuai, 110 → Di Atas; the
+    # The same through the pipeline: nilai 109.99 → Sesuai, 110 → Di Atas; the
     # declared incentive threshold (ambang_insentif = 100) pays the bonus at 100, not 99.99.
     at = score([ind("k", 100, kind="kasus")], {"k": 110})
     below = score([ind("k", 100, kind="kasus")], {"k": "109.99"})

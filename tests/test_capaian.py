@@ -45,7 +45,7 @@ P8 = bundled("permenpanrb-8-2021")
     ],
 )
 def test_pp46_both_branches(t: int, r: Any, expected: Fraction) -> None:
-    # domain §10: "Implementing only one branch of a piecewise formula" (PP 46, domain §2).
+    # Pitfall "Implementing only one branch of a piecewise formula" (PP 46/2011).
     assert PP46.formula("nilai_waktu(t, r)").evaluate_exact(t=t, r=r) == expected
     assert PP46.formula("nilai_biaya(t, r)").evaluate_exact(t=t, r=r) == expected
 
@@ -64,7 +64,7 @@ def test_pp46_both_branches(t: int, r: Any, expected: Fraction) -> None:
     ],
 )
 def test_8_2021_every_segment_of_the_nilai_scale(capaian: str, nilai: Fraction) -> None:
-    # domain §10: "Implementing only one branch of a piecewise formula" (8/2021 scale, §3).
+    # Pitfall "Implementing only one branch of a piecewise formula" (PermenPANRB 8/2021 scale).
     exact = P8.with_params(satuan_pembulatan_capaian=0)
     f = exact.formula("nilai_capaian(c, false)")
     assert f.evaluate_exact(c=capaian) == nilai
@@ -82,7 +82,7 @@ PP46_TIME = (
 
 @pytest.mark.parametrize("r", ["9.12", 9.12, D("9.12")])
 def test_efficiency_exactly_24_takes_the_first_branch(r: Any) -> None:
-    # domain §10: "Choosing a branch on a float". t = 12, r = 9.12: efisiensi is exactly 24,
+    # Pitfall "Choosing a branch on a float". t = 12, r = 9.12: efisiensi is exactly 24,
     # so the first branch applies and gives (21.12 − 9.12) / 12 × 100 = 100.
     naive = 100 - 9.12 / 12 * 100  # binary floating point
     assert naive != 24 and naive > 24  # a float would pick the second branch (≈ 76)
@@ -104,7 +104,7 @@ HIGHER_KINDS = ["vaksinasi", "sosialisasi", "kolaborasi", "ikm", "kasus", "prest
 
 @pytest.mark.parametrize("kind", HIGHER_KINDS)
 def test_zero_target_gives_the_documented_capaian(kind: str) -> None:
-    # domain §10: "NaN, Infinity or NULL when a target is 0". The rulebook's documented
+    # Pitfall "NaN, Infinity or NULL when a target is 0". The rulebook's documented
     # policy (permenpanrb-6-2022): a higher-is-better target of 0 is met by any realisasi ≥ 0
     # (capaian_target_nol_tercapai = 100); a negative one misses it (… _gagal = 0).
     assert G.parameters["capaian_target_nol_tercapai"] == 100
@@ -115,7 +115,7 @@ def test_zero_target_gives_the_documented_capaian(kind: str) -> None:
 
 
 def test_zero_target_lower_is_better_and_through_the_pipeline() -> None:
-    # domain §10: "NaN, Infinity or NULL when a target is 0". Lower is better with target 0
+    # Pitfall "NaN, Infinity or NULL when a target is 0". Lower is better with target 0
     # ("zero days of delay") is met only by 0.
     assert G.evaluate("capaian_waktu_layanan", realisasi=0, target=0) == D(100)
     assert G.evaluate("capaian_waktu_layanan", realisasi="0.5", target=0) == D(0)
@@ -136,7 +136,7 @@ def test_zero_target_lower_is_better_and_through_the_pipeline() -> None:
 
 
 def test_division_by_zero_in_a_user_formula_names_the_sub_expression() -> None:
-    # domain §10: "NaN, Infinity or NULL when a target is 0": a formula without a guard
+    # Pitfall "NaN, Infinity or NULL when a target is 0": a formula without a guard
     # raises, naming the division, instead of giving inf (which a cap turns into 120).
     f = Formula.parse("cap(realisasi / target * 100, 120)")
     with pytest.raises(EvaluationError, match=r"division by zero in 'realisasi / target'") as e:
@@ -165,7 +165,7 @@ def test_division_by_zero_in_a_user_formula_names_the_sub_expression() -> None:
     ],
 )
 def test_lower_is_better_service_time(realisasi: str, capaian: Fraction) -> None:
-    # domain §10: "Lower-is-better indicators": service time, target 3 days (domain §9).
+    # Pitfall "Lower-is-better indicators": service time, target 3 days.
     f = G.formula("capaian_waktu_layanan(r, 3)")
     assert f.evaluate_exact(r=realisasi) == capaian
     result = score([ind("w", 3, direction="lower", kind="waktu_layanan")], {"w": realisasi})
@@ -173,14 +173,14 @@ def test_lower_is_better_service_time(realisasi: str, capaian: Fraction) -> None
 
 
 def test_lower_is_better_without_a_kind_uses_the_lower_formula() -> None:
-    # domain §10: a direction "lower" indicator never falls back to realisasi / target.
+    # A direction "lower" indicator never falls back to realisasi / target.
     result = score([ind("w", 3, direction="lower")], {"w": "2.5"})
     assert result.indicator("w").capaian == F(350, 3)
     assert result.indicator("w").rule == "capaian_lower"
 
 
 def test_improvement_with_baseline_equal_to_target() -> None:
-    # domain §10: "degenerate ranges (baseline = target)": an improvement indicator whose
+    # Pitfall "degenerate ranges (baseline = target)": an improvement indicator whose
     # agreed improvement is 0 never divides by it: met when there is no decline.
     f = G.formula("capaian_prestasi_siswa(r, 0)")
     assert f.evaluate_exact(r="0.5") == 100
@@ -189,7 +189,7 @@ def test_improvement_with_baseline_equal_to_target() -> None:
 
 
 def test_improvement_target_below_zero_is_met_when_the_decline_is_smaller() -> None:
-    # domain §10: "Cliffs at tolerances that nobody declared" / "degenerate ranges": an
+    # Pitfall "Cliffs at tolerances that nobody declared" / "degenerate ranges": an
     # improvement indicator may agree a limited decline (models allow negative targets).
     met = G.evaluate("capaian_prestasi_siswa", realisasi=-1, target=-2)
     missed = G.evaluate("capaian_prestasi_siswa", realisasi=-3, target=-2)
@@ -201,7 +201,7 @@ def test_improvement_target_below_zero_is_met_when_the_decline_is_smaller() -> N
 @pytest.mark.parametrize(("realisasi", "capaian"), [(80, F(100)), (79, F(395, 4)),
                                                      (81, F(395, 4))])  # fmt: skip
 def test_range_target_with_lo_equal_hi(realisasi: int, capaian: Fraction) -> None:
-    # domain §10: "degenerate ranges": [80, 80] is a point; below compares with lo
+    # Pitfall "degenerate ranges": [80, 80] is a point; below compares with lo
     # (79/80 = 98.75 %), above with hi as lower-is-better ((2 − 81/80) = 98.75 %).
     result = score([ind("x", "80-80", direction="range")], {"x": realisasi})
     assert result.indicator("x").capaian == capaian
@@ -213,7 +213,7 @@ def test_range_target_with_lo_equal_hi(realisasi: int, capaian: Fraction) -> Non
 
 @pytest.mark.parametrize("where", ["realisation", "indicator", "plan"])
 def test_capaian_cannot_be_typed_in(where: str) -> None:
-    # domain §10: "Derived values typed by hand": capaian is always computed from realisasi
+    # Pitfall "Derived values typed by hand": capaian is always computed from realisasi
     # and target; no input model has a capaian field, and giving one is an error.
     for model in (Plan, Indicator, Realisation):
         assert "capaian" not in model.model_fields
@@ -235,7 +235,7 @@ def test_capaian_cannot_be_typed_in(where: str) -> None:
 
 
 def test_capaian_is_computed_from_realisasi_and_target() -> None:
-    # domain §10: "Derived values typed by hand": the trace shows where capaian came from.
+    # Pitfall "Derived values typed by hand": the trace shows where capaian came from.
     result = score([ind("a", 80, kind="sosialisasi")], {"a": 72})
     step = next(s for s in result.trace if s.what == "capaian")
     assert step.inputs == {"realisasi": 72, "target": 80}
@@ -247,7 +247,7 @@ def test_capaian_is_computed_from_realisasi_and_target() -> None:
 
 
 def test_a_formula_reads_only_its_declared_inputs() -> None:
-    # domain §10: "A target that moves with the realisasi": an indicator formula sees the
+    # Pitfall "A target that moves with the realisasi": an indicator formula sees the
     # plan's realisasi and target and nothing else, so it cannot derive its target.
     declared = {"realisasi": "number", "target": "number"}
     f = Formula.parse("realisasi / target", inputs=declared)
@@ -261,7 +261,7 @@ def test_a_formula_reads_only_its_declared_inputs() -> None:
 
 @pytest.mark.parametrize("spec", [{"formula": "realisasi / target * 100"}, {"kind": "kasus"}])
 def test_rescoring_with_another_realisasi_keeps_the_target(spec: dict[str, str]) -> None:
-    # domain §10: "A target that moves with the realisasi": the pipeline passes the plan's
+    # Pitfall "A target that moves with the realisasi": the pipeline passes the plan's
     # target; a different realisasi changes the capaian, never the target.
     results = [score([ind("a", 150, **spec)], {"a": r}) for r in (120, 150, 165)]
     for result in results:

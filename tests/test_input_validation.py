@@ -65,7 +65,7 @@ def _with(change: str) -> dict[str, Any]:
     ],
 )
 def test_malformed_input_is_rejected_naming_field_and_employee(change: str, field: str) -> None:
-    # domain §10: "Failing open on malformed input": never a silent 0, NaN or default.
+    # Pitfall "Failing open on malformed input": never a silent 0, NaN or default.
     with pytest.raises(ModelError) as e:
         Plan.model_validate(_with(change))
     assert e.value.field == field
@@ -77,13 +77,13 @@ def test_malformed_input_is_rejected_naming_field_and_employee(change: str, fiel
 
 @pytest.mark.parametrize("bad", ["NaN", float("nan"), float("inf"), True, "abc", "12,5", None])
 def test_rulebook_inputs_refuse_malformed_numbers(bad: Any) -> None:
-    # domain §10: "Failing open on malformed input", at the rulebook's own entry points.
+    # Pitfall "Failing open on malformed input", at the rulebook's own entry points.
     with pytest.raises(KinerjaError, match="realisasi"):
         G.evaluate("capaian_vaksinasi", realisasi=bad, target=300)
 
 
 def test_appraise_many_reports_bad_plans_and_continues() -> None:
-    # domain §10: "Failing open on malformed input": a batch yields an error result naming
+    # Pitfall "Failing open on malformed input": a batch yields an error result naming
     # the employee for each bad plan and scores the others unchanged.
     good = plan_data([ind("a", 100)], {"a": 90})
     batch = [good, _with("nan"), _with("nip_short"), good]

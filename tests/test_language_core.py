@@ -35,7 +35,7 @@ from kinerja_engine import (
     ids=lambda t: t,
 )
 def test_exactness(text: str) -> None:
-    # design.md §5: band and branch decisions are made on exact values.
+    # docs/language.md §5: band and branch decisions are made on exact values.
     assert Formula.parse(text).evaluate() is True
 
 
@@ -49,7 +49,7 @@ def test_public_api_example() -> None:
 
 
 def test_legacy_time_formula_as_rulebook(pp_46_2011: Rulebook) -> None:
-    # domain.md §2 (Perka BKN 1/2013): R = T gives 76; 5 days done in 4 gives 96;
+    # Perka BKN 1/2013: R = T gives 76; 5 days done in 4 gives 96;
     # activity 100/90/76/76 gives 85.50; efisiensi exactly 24 % takes the first branch.
     book = pp_46_2011
     assert book.evaluate("nilai_efisiensi", t=5, r=5) == Decimal(76)

@@ -1,5 +1,5 @@
-"""Hypothesis properties of the rules language (design.md §5, §8): round trips, robustness on
-any text, determinism, exactness, and agreement of the fast (Decimal) and exact (Fraction) paths.
+"""Hypothesis properties of the rules language (docs/language.md §5 "Numbers", §8 "Limits"):
+round trips, robustness on any text, determinism, exactness, and agreement of the fast (Decimal) and exact (Fraction) paths.
 
 Strategies come from :mod:`kinerja_engine.testing`, the module users property-test their own
 rules with, so these tests also keep that module honest.
@@ -60,9 +60,10 @@ def _internal(exc: KinerjaError) -> bool:
 def _bounded(action: Callable[[], Any], size: int) -> tuple[Any, KinerjaError | None]:
     """Run ``action``; return its result or its KinerjaError, and assert its work was bounded.
 
-    Every public call answers after work linear in its text, whatever the text (design brief
-    §5): counted as function calls, at most ``linear_budget(size)`` for ``size`` characters of
-    text and input digits. Anything that is not a KinerjaError propagates and fails the test.
+    Every public call answers after work linear in its text, whatever the text
+    (docs/language.md §8 "Limits"): counted as function calls, at most ``linear_budget(size)``
+    for ``size`` characters of text and input digits. Anything that is not a KinerjaError
+    propagates and fails the test.
     """
     counted = count_calls(action)
     assert counted.calls <= linear_budget(size), f"{counted.calls} calls for {size} characters"

@@ -1,4 +1,4 @@
-"""Safety probes (design brief §5 "Limits", §9 "Traps"): hostile or oversized input must end
+"""Safety probes (docs/language.md §8 "Limits"): hostile or oversized input must end
 in a clear KinerjaError subclass after bounded work, never a RecursionError, a hang or Python
 access.
 
@@ -106,7 +106,7 @@ def test_rulebook_of_1mb_is_a_limit_error() -> None:
 
 
 def test_power_operator_does_not_exist() -> None:
-    # design.md §9: no exponent bombs; there is no power operator at all.
+    # docs/language.md §8: no exponent bombs; there is no power operator at all.
     error = _rejects(lambda: Formula.parse("9 ^ 9 ^ 9"), KinerjaSyntaxError, size=9)
     assert error.hint is not None and "power" in error.hint
 

@@ -159,7 +159,7 @@ def test_realistic_plan_every_number(book: Any) -> None:
     PREDIKAT_6_2022,
 )
 def test_all_nine_matrix_cells(book: Any, hasil: str, perilaku: str, predikat: str) -> None:
-    # domain.md §1: the PermenPANRB 6/2022 predikat matrix.
+    # The PermenPANRB 6/2022 predikat matrix.
     data = plan_data(
         behaviour={"rating": perilaku},
         overrides=[{"what": "rating_hasil_kerja", "value": hasil, "reason": "uji matriks"}],
@@ -262,9 +262,9 @@ def test_bad_override_value_names_the_override(book: Any, what: str) -> None:
 def test_override_of_predikat_keeps_the_recommendation_and_drives_the_conversions(
     book: Any,
 ) -> None:
-    # The evaluator may set the predikat itself (domain.md: the pejabat penilai decides). The
-    # appraisal keeps the matrix's recommendation beside it, records the override under the
-    # name "predikat" with its reason, and the TPP follows the predikat that was decided.
+    # The evaluator may set the predikat itself (PermenPANRB 6/2022: the pejabat penilai
+    # decides). The appraisal keeps the matrix's recommendation beside it, records the override
+    # under the name "predikat" with its reason, and the TPP follows the predikat that was decided.
     baik = book.label("predikat", "baik")
     butuh = book.label("predikat", "butuh perbaikan")
     reason = "hasil audit internal"
@@ -704,7 +704,7 @@ ALL_SB_BREAKS = {
 @pytest.mark.parametrize("size", [3, 10, 57])
 @pytest.mark.parametrize("unit", list(COMPLIANT))
 def test_distribution_curve(unit: str, size: int, permenpanrb_6_2022: Rulebook) -> None:
-    # SE MenPANRB 3/2023 (domain.md §1.1): each unit predikat, units of 3, 10 and 57.
+    # SE MenPANRB 3/2023: each unit predikat, units of 3, 10 and 57.
     book = permenpanrb_6_2022
     mix = [p for p, n in COMPLIANT[unit][size].items() for _ in range(n)]
     assert len(mix) == size
