@@ -1,5 +1,6 @@
 """Hypothesis properties of the rules language (docs/language.md §5 "Numbers", §8 "Limits"):
-round trips, robustness on any text, determinism, exactness, and agreement of the fast (Decimal) and exact (Fraction) paths.
+round trips, robustness on any text, determinism, exactness, and agreement of the fast (Decimal)
+and exact (Fraction) paths.
 
 Strategies come from :mod:`kinerja_engine.testing`, the module users property-test their own
 rules with, so these tests also keep that module honest.
