@@ -6,8 +6,8 @@ events). Guarantees: the count does not depend on the machine's speed or load, s
 cannot flake; it is the same from run to run up to a few cached look-ups (well under 1 %), which
 is why tests compare it with bounds and ratios, never with an exact figure.
 
-Design brief §5 asks every public call to answer "within a second" whatever the text. Counted,
-that promise is two checks: the work is linear in the input (``CALLS_PER_CHAR`` calls per
+docs/language.md §8 "Limits": limits are checked before any expensive work, whatever the text.
+Counted, that promise is two checks: the work is linear in the input (``CALLS_PER_CHAR`` calls per
 character of text, plus ``BASE_CALLS``), and it grows linearly (:func:`growth`: four times the
 input costs at most five times the calls, where quadratic work would cost sixteen).
 """
