@@ -1,4 +1,4 @@
-"""Shared test configuration: Hypothesis profiles (``HYPOTHESIS_PROFILE=ci`` in CI), cold
+"""Shared test configuration: Hypothesis profiles (``ci``, the default, as in CI), cold
 scoring caches for every test, and the bundled rulebooks as session fixtures named after them
 (``gajahmungkur``, ``permenpanrb_6_2022``, ...): each is read and checked once per run."""
 
@@ -11,13 +11,15 @@ from books import bundled
 from kinerja_engine import Rulebook
 from kinerja_engine.scoring import pipeline as scoring
 
-# CI keeps property tests bounded; "dev" is the default locally, "long" for deliberate runs.
-settings.register_profile(
-    "ci", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.register_profile("dev", max_examples=200, deadline=None)
-settings.register_profile("long", max_examples=20_000, deadline=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+# No profile reads the clock to fail a test: no deadline, and no "too slow" health check (it
+# times data generation, so a loaded machine would fail it). "ci" bounds the property tests and
+# is the default, so a plain `pytest` runs what CI runs; "dev" doubles the examples for a deeper
+# local run, "long" is for deliberate runs.
+for _name, _examples in (("ci", 100), ("dev", 200), ("long", 20_000)):
+    settings.register_profile(
+        _name, max_examples=_examples, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)
