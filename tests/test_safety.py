@@ -116,12 +116,12 @@ def test_power_operator_does_not_exist() -> None:
 SIXTY = "9" * 60
 
 
-def test_long_literal_product_is_exact_and_fast_or_a_limit_error() -> None:
+def test_long_literal_product_over_the_limits_is_a_limit_error() -> None:
     # 200 literals of 60 digits: over the length and depth limits, so a LimitError.
     _rejects(lambda: Formula.parse(" * ".join([SIXTY] * 200)), LimitError, size=MAX_FORMULA_LENGTH)
 
 
-def test_long_literal_product_within_limits_is_exact_and_fast() -> None:
+def test_long_literal_product_within_limits_is_exact_in_bounded_work() -> None:
     # 60 digits, multiplied in balanced groups that stay within the depth bound.
     group = "(" + " * ".join(["x"] * 10) + ")"
     text = " * ".join([group] * 9)  # x ** 90, a 5,400-digit integer
@@ -237,7 +237,7 @@ def _band(rows: int) -> str:
     return f'rulebook "r"\nband b(x in [0, {rows})) {{\n{body}\n}}'
 
 
-def test_band_table_of_1000_rows_is_fast() -> None:
+def test_band_table_of_1000_rows_is_read_in_linear_work() -> None:
     text = _band(1_000)
     book, error, calls = _outcome(lambda: Rulebook.parse(text))
     assert error is None and calls <= linear_budget(len(text)), calls
@@ -382,8 +382,8 @@ GROWTH: dict[str, tuple[Callable[[int], Callable[[], Any]], int]] = {
     ],
 )
 def test_work_grows_linearly(family: str) -> None:
-    # The complexity check behind "within a second whatever the text": four times the input
-    # costs at most five times the calls (quadratic work would cost sixteen times).
+    # The complexity check behind "limits are checked before any expensive work": four times
+    # the input costs at most five times the calls (quadratic work would cost sixteen times).
     make, n = GROWTH[family]
     small, large = growth(make, n)
     assert large <= MAX_GROWTH * small, f"{small} calls at n={n}, {large} at 4n"
