@@ -72,34 +72,71 @@ from kinerja_engine.language.printer import print_expr, print_rulebook  # noqa: 
 
 # Tests that exercise each bundled rulebook (a rulebook's dependents' tests included: a mutant
 # of permenpanrb-6-2022 or angka-kredit-2023 also changes gajahmungkur, which extends both).
-# test_mutants.py, small and aimed at past survivors, runs first so that -x stops early.
+# test_rulebook_policies.py, small and aimed at past survivors, runs first so that -x stops early.
 TESTS: dict[str, tuple[str, ...]] = {
-    "pp-46-2011": ("test_mutants.py", "test_regulations.py", "test_pitfalls.py", "test_golden.py"),
-    "ikm-2004": ("test_mutants.py", "test_regulations.py", "test_pitfalls.py"),
-    "ikm-2017": ("test_mutants.py", "test_regulations.py", "test_pitfalls.py"),
-    "permenpanrb-8-2021": ("test_mutants.py", "test_regulations.py", "test_pitfalls.py"),
+    "pp-46-2011": (
+        "test_rulebook_policies.py",
+        "test_regulations.py",
+        "test_capaian.py",
+        "test_bands.py",
+        "test_aggregation.py",
+        "test_golden.py",
+    ),
+    "ikm-2004": (
+        "test_rulebook_policies.py",
+        "test_regulations.py",
+        "test_capaian.py",
+        "test_bands.py",
+        "test_aggregation.py",
+    ),
+    "ikm-2017": (
+        "test_rulebook_policies.py",
+        "test_regulations.py",
+        "test_capaian.py",
+        "test_bands.py",
+        "test_aggregation.py",
+    ),
+    "permenpanrb-8-2021": (
+        "test_rulebook_policies.py",
+        "test_regulations.py",
+        "test_capaian.py",
+        "test_bands.py",
+        "test_aggregation.py",
+    ),
     "permenpanrb-6-2022": (
-        "test_mutants.py",
+        "test_rulebook_policies.py",
         "test_regulations.py",
         "test_scoring.py",
-        "test_pitfalls.py",
+        "test_capaian.py",
+        "test_bands.py",
+        "test_aggregation.py",
         "test_feedback.py",
         "test_gajahmungkur.py",
     ),
     "angka-kredit-2023": (
-        "test_mutants.py",
+        "test_rulebook_policies.py",
         "test_regulations.py",
-        "test_pitfalls.py",
+        "test_capaian.py",
+        "test_bands.py",
+        "test_aggregation.py",
         "test_gajahmungkur.py",
     ),
     "gajahmungkur": (
-        "test_mutants.py",
+        "test_rulebook_policies.py",
         "test_gajahmungkur.py",
-        "test_pitfalls.py",
+        "test_capaian.py",
+        "test_bands.py",
+        "test_aggregation.py",
         "test_feedback.py",
     ),
 }
-DEFAULT_TESTS = ("test_mutants.py", "test_regulations.py", "test_pitfalls.py")
+DEFAULT_TESTS = (
+    "test_rulebook_policies.py",
+    "test_regulations.py",
+    "test_capaian.py",
+    "test_bands.py",
+    "test_aggregation.py",
+)
 
 SWAP = {
     "<": "<=",

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from kinerja_engine import rulebooks
+from kinerja_engine import Rulebook, rulebooks
 from kinerja_engine.batch import (
     BatchSummary,
     appraise_reference,
@@ -24,8 +24,9 @@ from kinerja_engine.scoring import appraise, appraise_many, check_distribution
 BOOK = "gajahmungkur"
 
 
-def test_fast_path_equals_reference_path_on_generated_employees() -> None:
-    book = rulebooks.load(BOOK)
+@pytest.mark.slow
+def test_fast_path_equals_reference_path_on_generated_employees(gajahmungkur: Rulebook) -> None:
+    book = gajahmungkur
     n = 1500
     fast = list(appraise_many(generate_plans(n, seed=21, fault_rate=0.01), book))
     bare = appraise_many(generate_plans(n, seed=21, fault_rate=0.01), book, trace=False)
@@ -41,8 +42,8 @@ def test_fast_path_equals_reference_path_on_generated_employees() -> None:
     assert sum(len(r.trace) for r in fast) > n
 
 
-def test_batch_results_have_no_trace_unless_asked() -> None:
-    book = rulebooks.load(BOOK)
+def test_batch_results_have_no_trace_unless_asked(gajahmungkur: Rulebook) -> None:
+    book = gajahmungkur
     bare: list[Any] = []
     traced: list[Any] = []
     score_batch(generate_plans(30, seed=4), book, on_result=bare.append)
@@ -51,8 +52,8 @@ def test_batch_results_have_no_trace_unless_asked() -> None:
     assert [dataclasses.replace(r, trace=()) for r in traced] == bare
 
 
-def test_summary_counts_everything_and_progress_is_reported() -> None:
-    book = rulebooks.load(BOOK)
+def test_summary_counts_everything_and_progress_is_reported(gajahmungkur: Rulebook) -> None:
+    book = gajahmungkur
     seen: list[int] = []
     results = []
     summary = score_batch(
@@ -68,8 +69,8 @@ def test_summary_counts_everything_and_progress_is_reported() -> None:
     assert summary.errors == len(summary.first_errors) == dict(summary.status).get("error", 0)
 
 
-def test_per_unit_distribution_matches_check_distribution() -> None:
-    book = rulebooks.load(BOOK)
+def test_per_unit_distribution_matches_check_distribution(gajahmungkur: Rulebook) -> None:
+    book = gajahmungkur
     plans = list(generate_plans(600, seed=8))
     reports: dict[str, Any] = {}
     summary = score_batch(plans, book, unit_predikat=unit_predikat, on_unit=reports.__setitem__)
@@ -86,8 +87,8 @@ def test_per_unit_distribution_matches_check_distribution() -> None:
     )
 
 
-def test_ungrouped_input_gives_the_same_unit_checks() -> None:
-    book = rulebooks.load(BOOK)
+def test_ungrouped_input_gives_the_same_unit_checks(gajahmungkur: Rulebook) -> None:
+    book = gajahmungkur
     plans = list(generate_plans(300, seed=8))
     grouped = score_batch(plans, book, unit_predikat=unit_predikat)
     shuffled = plans[1::2] + plans[0::2]
@@ -96,8 +97,8 @@ def test_ungrouped_input_gives_the_same_unit_checks() -> None:
     assert key == sorted((u.unit, u.counts, u.violations) for u in ungrouped.unit_reports)
 
 
-def test_raw_dicts_and_invalid_ones_are_scored_or_reported() -> None:
-    book = rulebooks.load(BOOK)
+def test_raw_dicts_and_invalid_ones_are_scored_or_reported(gajahmungkur: Rulebook) -> None:
+    book = gajahmungkur
     records = list(generate_records(20, seed=1))
     records[3] = {**records[3], "period": "2026-Q9"}
     summary = score_batch(records, book)
@@ -105,6 +106,7 @@ def test_raw_dicts_and_invalid_ones_are_scored_or_reported() -> None:
     assert any("quarter index" in message for _, message in summary.first_errors)
 
 
+@pytest.mark.slow
 def test_partitions_merge_to_the_whole() -> None:
     whole = score_partition(0, 2500, seed=6)
     merged = BatchSummary()
@@ -113,8 +115,9 @@ def test_partitions_merge_to_the_whole() -> None:
     assert merged == whole
 
 
-def test_memory_stays_flat_as_the_count_grows() -> None:
-    book = rulebooks.load(BOOK)
+@pytest.mark.slow
+def test_memory_stays_flat_as_the_count_grows(gajahmungkur: Rulebook) -> None:
+    book = gajahmungkur
     # Warm the bounded caches with every value the measured runs will meet, so the test holds
     # when run alone as well as after other tests.
     score_batch(generate_plans(2000, seed=0), book, unit_predikat=unit_predikat)
@@ -139,8 +142,8 @@ def test_progress_every_must_be_positive() -> None:
         score_batch([], rulebooks.load(BOOK), progress_every=0)
 
 
-def test_weights_in_thirds_take_the_exact_path_and_stay_exact() -> None:
-    book = rulebooks.load(BOOK)
+def test_weights_in_thirds_take_the_exact_path_and_stay_exact(gajahmungkur: Rulebook) -> None:
+    book = gajahmungkur
     for plan in generate_plans(300, seed=2):
         result = appraise(plan, book)
         for rhk in result.rhk:

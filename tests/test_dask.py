@@ -6,9 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 
+# A cluster of two worker processes and 2,400 plans: batch-sized, run with -m slow.
+pytestmark = pytest.mark.slow
+
 distributed = pytest.importorskip("distributed")
 
-from kinerja_engine import rulebooks  # noqa: E402 - after the skip check
+from kinerja_engine import Rulebook  # noqa: E402 - after the skip check
 from kinerja_engine.batch import (  # noqa: E402
     dask_workforce_bag,
     score_bag,
@@ -38,10 +41,12 @@ def test_summary_on_two_workers_equals_one_process(client: object) -> None:
     assert on_dask.errors > 0 and on_dask.units > 0
 
 
-def test_bag_of_plans_scores_identically_including_errors(client: object) -> None:
+def test_bag_of_plans_scores_identically_including_errors(
+    client: object, gajahmungkur: Rulebook
+) -> None:
     import dask.bag as db
 
-    book = rulebooks.load("gajahmungkur")
+    book = gajahmungkur
     expected = list(appraise_many(generate_plans(600, seed=4, fault_rate=0.02), book))
     generated = score_bag(dask_workforce_bag(600, seed=4, fault_rate=0.02), "gajahmungkur")
     assert generated.compute() == expected

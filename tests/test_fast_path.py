@@ -103,8 +103,10 @@ class _NoExactPath(dict[str, Callable[..., Any]]):
 
 @pytest.mark.parametrize("data", PLANS, ids=lambda d: d["id"])
 @pytest.mark.parametrize("trace", [True, False])
-def test_terminating_plans_never_take_the_exact_path(data: Any, trace: bool) -> None:
-    book = rulebooks.load("gajahmungkur")
+def test_terminating_plans_never_take_the_exact_path(
+    data: Any, trace: bool, gajahmungkur: Rulebook
+) -> None:
+    book = gajahmungkur
     reference = appraise_reference(data, book)  # exact path only, computed first
     assert reference.status == "complete", reference.error
     info = rulebook_view(book)
@@ -113,10 +115,10 @@ def test_terminating_plans_never_take_the_exact_path(data: Any, trace: bool) -> 
     assert result == (reference if trace else dataclasses.replace(reference, trace=()))
 
 
-def test_exact_path_still_taken_for_thirds() -> None:
+def test_exact_path_still_taken_for_thirds(gajahmungkur: Rulebook) -> None:
     # The guard above is not vacuous: weights of 100/3 do not terminate, so the weighted mean
     # of that RHK must run on the exact path.
-    book = rulebooks.load("gajahmungkur")
+    book = gajahmungkur
     data = plan(4, {"waktu": 3, "kasus": 100, "ikm": 85, "sosialisasi": 96, "vaksin": 1500})
     for ind in data["rhk"][0]["indicators"]:
         ind["weight"] = "100/3"
@@ -145,8 +147,10 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     return calls
 
 
-def test_rulebook_lookups_are_made_once_for_many_plans(counted: Counter[str]) -> None:
-    book = rulebooks.load("gajahmungkur")
+def test_rulebook_lookups_are_made_once_for_many_plans(
+    counted: Counter[str], gajahmungkur: Rulebook
+) -> None:
+    book = gajahmungkur
     results = list(appraise_many(PLANS * 4, book, trace=False))
     assert [r.status for r in results] == ["complete"] * 12
     formula = "formula cap(realisasi / target * 100, 110)"
@@ -159,9 +163,9 @@ def test_rulebook_lookups_are_made_once_for_many_plans(counted: Counter[str]) ->
     assert len(resolved) == 4, resolved
 
 
-def test_a_new_rulebook_derives_afresh(counted: Counter[str]) -> None:
+def test_a_new_rulebook_derives_afresh(counted: Counter[str], gajahmungkur: Rulebook) -> None:
     # The cache belongs to its rulebook: a different rulebook compiles the formula itself.
-    first = rulebooks.load("gajahmungkur")
+    first = gajahmungkur
     second = rulebooks.load('rulebook "lokal" version "1" extends "gajahmungkur"')
     for book in (first, second, first, second):
         appraise(Plan.model_validate(PLANS[0]), book)

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from books import bundled
 from kinerja_engine import Plan, appraise, rulebooks
 from kinerja_engine.demo import load_unit
 from kinerja_engine.report import (
@@ -24,7 +25,7 @@ from kinerja_engine.report.plans import changed_plan as changed
 from kinerja_engine.scoring import appraise_year
 from kinerja_engine.values import round_half_up
 
-BOOK = rulebooks.load("gajahmungkur")
+BOOK = bundled("gajahmungkur")
 
 
 @cache

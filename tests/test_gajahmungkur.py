@@ -18,13 +18,14 @@ from typing import Any
 
 import pytest
 
+from books import bundled
 from kinerja_engine import KinerjaError, rulebooks
 from kinerja_engine.demo import UnitYear, load_unit, score_unit
 from kinerja_engine.models import Plan
 from kinerja_engine.scoring import Appraisal, appraise, check_distribution
 
 F = Fraction
-G = rulebooks.load("gajahmungkur")
+G = bundled("gajahmungkur")
 
 RINA = "199104232015032003"  # Perawat Terampil, kesehatan
 SLAMET = "197512031999031002"  # Guru Ahli Madya, pendidikan

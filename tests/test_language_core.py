@@ -16,7 +16,6 @@ from kinerja_engine import (
     LimitError,
     Rulebook,
     UsageError,
-    rulebooks,
 )
 
 
@@ -36,7 +35,7 @@ from kinerja_engine import (
     ids=lambda t: t,
 )
 def test_exactness(text: str) -> None:
-    # design.md §5: band and branch decisions are made on exact values.
+    # docs/language.md §5: band and branch decisions are made on exact values.
     assert Formula.parse(text).evaluate() is True
 
 
@@ -49,10 +48,10 @@ def test_public_api_example() -> None:
     assert f.evaluate(realisasi=0.1, target=1) == Decimal("10")  # float via shortest repr
 
 
-def test_legacy_time_formula_as_rulebook() -> None:
-    # domain.md §2 (Perka BKN 1/2013): R = T gives 76; 5 days done in 4 gives 96;
+def test_legacy_time_formula_as_rulebook(pp_46_2011: Rulebook) -> None:
+    # Perka BKN 1/2013: R = T gives 76; 5 days done in 4 gives 96;
     # activity 100/90/76/76 gives 85.50; efisiensi exactly 24 % takes the first branch.
-    book = rulebooks.load("pp-46-2011")
+    book = pp_46_2011
     assert book.evaluate("nilai_efisiensi", t=5, r=5) == Decimal(76)
     assert book.evaluate("nilai_efisiensi", t=5, r=4) == Decimal(96)
     assert book.evaluate("nilai_kegiatan_biaya", kuan=100, kual=90, waktu=76, biaya=76) == Decimal(
@@ -154,15 +153,15 @@ def test_bindings_are_checked() -> None:
             f.evaluate(r=bad, t=1)
 
 
-def test_unknown_definition() -> None:
-    book = rulebooks.load("pp-46-2011")
+def test_unknown_definition(pp_46_2011: Rulebook) -> None:
+    book = pp_46_2011
     with pytest.raises(UsageError, match="did you mean 'predikat'"):
         book.evaluate("predikatt", nilai=1)
 
 
-def test_exact_results_and_labels() -> None:
+def test_exact_results_and_labels(pp_46_2011: Rulebook) -> None:
     assert Formula.parse("1 / 3").evaluate_exact() == Fraction(1, 3)
-    book = rulebooks.load("pp-46-2011")
+    book = pp_46_2011
     label = book.evaluate("predikat", nilai="90.5")
     assert str(label) == "Baik"
     assert book.label("sebutan", "SANGAT_BAIK").name == "sangat_baik"
@@ -170,8 +169,8 @@ def test_exact_results_and_labels() -> None:
         book.label("sebutan", "istimewa")
 
 
-def test_rulebook_round_trip() -> None:
-    book = rulebooks.load("pp-46-2011")
+def test_rulebook_round_trip(pp_46_2011: Rulebook) -> None:
+    book = pp_46_2011
     again = Rulebook.parse(str(book))
     assert again == book
     assert str(again) == str(book)

@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from kinerja_engine import rulebooks
+from kinerja_engine import Rulebook, rulebooks
 from kinerja_engine.models import Plan
 from kinerja_engine.report.feedback import feedback
 from kinerja_engine.scoring import (
@@ -525,10 +525,10 @@ def _unit(predikat: list[str]) -> list[Appraisal]:
     ]  # fmt: skip
 
 
-def test_violation_to_dict() -> None:
+def test_violation_to_dict(permenpanrb_6_2022: Rulebook) -> None:
     # SE MenPANRB 3/2023: a unit rated Baik needs a majority rated Baik and at least one
     # employee rated Butuh Perbaikan or Kurang; a unit rated Istimewa at most 70 % Sangat Baik.
-    book = rulebooks.load("permenpanrb-6-2022")
+    book = permenpanrb_6_2022
     sb, b = "Sangat Baik", "Baik"
     baik = check_distribution("Baik", _unit([sb, sb, sb, b]), book)
     assert [v.to_dict() for v in baik.violations] == [

@@ -1,5 +1,6 @@
-"""Hypothesis properties of the rules language (design.md §5, §8): round trips, robustness on
-any text, determinism, exactness, and agreement of the fast (Decimal) and exact (Fraction) paths.
+"""Hypothesis properties of the rules language (docs/language.md §5 "Numbers", §8 "Limits"):
+round trips, robustness on any text, determinism, exactness, and agreement of the fast (Decimal)
+and exact (Fraction) paths.
 
 Strategies come from :mod:`kinerja_engine.testing`, the module users property-test their own
 rules with, so these tests also keep that module honest.
@@ -12,8 +13,6 @@ should be deleted together with the marker.
 
 from __future__ import annotations
 
-import contextlib
-import time
 from collections.abc import Callable
 from decimal import Context, Decimal, localcontext
 from fractions import Fraction
@@ -36,9 +35,8 @@ from kinerja_engine.testing import (
     rulebook_texts,
 )
 from kinerja_engine.values import fraction_to_decimal, normalize
+from workmeter import count_calls, linear_budget
 
-# Every public call must answer within this many seconds, whatever the text (design.md §5).
-BUDGET = 1.0
 INPUTS = ("x", "y", "z")
 # Wide enough that converting any exact result in the tests themselves never rounds.
 WIDE = Context(prec=2_000)
@@ -60,26 +58,22 @@ def _internal(exc: KinerjaError) -> bool:
     return type(exc) is KinerjaError and exc.__cause__ is not None
 
 
-def _timed(action: Callable[[], Any]) -> tuple[Any, KinerjaError | None]:
-    """Run ``action``; return its result or its KinerjaError, and assert it was quick.
+def _bounded(action: Callable[[], Any], size: int) -> tuple[Any, KinerjaError | None]:
+    """Run ``action``; return its result or its KinerjaError, and assert its work was bounded.
 
-    Anything that is not a KinerjaError propagates and fails the test (design.md §5).
+    Every public call answers after work linear in its text, whatever the text
+    (docs/language.md §8 "Limits"): counted as function calls, at most ``linear_budget(size)``
+    for ``size`` characters of text and input digits. Anything that is not a KinerjaError
+    propagates and fails the test.
     """
-    start = time.perf_counter()
-    try:
-        result, error = action(), None
-    except KinerjaError as exc:
-        result, error = None, exc
-    elapsed = time.perf_counter() - start
-    if elapsed >= BUDGET:
-        # Once more: a pause of the machine (a GC of Hypothesis' own data in long runs, another
-        # process) does not repeat; a slow input does. bench/fuzz_language.py saw such pauses.
-        start = time.perf_counter()
-        with contextlib.suppress(KinerjaError):
-            action()
-        elapsed = time.perf_counter() - start
-    assert elapsed < BUDGET, f"took {elapsed:.2f} s"
-    return result, error
+    counted = count_calls(action)
+    assert counted.calls <= linear_budget(size), f"{counted.calls} calls for {size} characters"
+    return counted.result, counted.error
+
+
+def _size(text: str, values: dict[str, Decimal]) -> int:
+    """Characters read by an evaluation: the formula's text and its inputs' digits."""
+    return len(text) + sum(len(str(value)) for value in values.values())
 
 
 def _exact_decimal(value: Fraction) -> Decimal:
@@ -117,15 +111,15 @@ def test_rulebook_ast_round_trips(node: Any) -> None:
 
 @settings(suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(formula_texts(), junk_texts))
-def test_any_formula_text_parses_or_raises_kinerja_error_quickly(text: str) -> None:
-    _, error = _timed(lambda: Formula.parse(text))
+def test_any_formula_text_parses_or_raises_kinerja_error_after_bounded_work(text: str) -> None:
+    _, error = _bounded(lambda: Formula.parse(text), len(text))
     assert error is None or not _internal(error), error
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(rulebook_texts(), junk_texts, junk_texts.map(lambda t: f'rulebook "r" {t}')))
-def test_any_rulebook_text_parses_or_raises_kinerja_error_quickly(text: str) -> None:
-    _, error = _timed(lambda: Rulebook.parse(text))
+def test_any_rulebook_text_parses_or_raises_kinerja_error_after_bounded_work(text: str) -> None:
+    _, error = _bounded(lambda: Rulebook.parse(text), len(text))
     assert error is None or not _internal(error), error
 
 
@@ -137,7 +131,8 @@ def test_numeric_formula_gives_a_decimal_or_a_kinerja_error(
     ast: Expr, values: dict[str, Decimal]
 ) -> None:
     formula = _formula(ast)
-    result, error = _timed(lambda: formula.evaluate(**_bindings(formula, values)))
+    bindings = _bindings(formula, values)
+    result, error = _bounded(lambda: formula.evaluate(**bindings), _size(print_expr(ast), bindings))
     if error is None:
         assert isinstance(result, Decimal) and result.is_finite()
     else:
@@ -189,7 +184,7 @@ def test_fast_path_agrees_with_exact_path(ast: Expr, values: dict[str, Decimal])
     # The compiled hot path (Decimal with Fraction fallback) is exact, with no conversion.
     raw = formula.function(*(Decimal(bindings[name]) for name in formula.inputs))
     assert Fraction(raw) == exact
-    fast, error = _timed(lambda: formula.evaluate(**bindings))
+    fast, error = _bounded(lambda: formula.evaluate(**bindings), _size(print_expr(ast), bindings))
     assert error is None, error
     assert isinstance(fast, Decimal)
     expected = _exact_decimal(exact)
@@ -235,18 +230,19 @@ def test_printer_is_idempotent_on_rulebooks(node: Any) -> None:
 # --------------------------------------------------------------------------- slow fuzz
 
 
-@pytest.mark.slow
+@pytest.mark.fuzz
 @settings(max_examples=100_000, deadline=None, database=None)
 @given(st.one_of(formula_texts(), junk_texts, formula_asts().map(print_expr)), inputs)
 def test_fuzz_100k_texts_parse_check_evaluate(text: str, values: dict[str, Decimal]) -> None:
-    # Run with: pytest -m slow tests/test_properties_language.py (about 10 minutes).
-    formula, error = _timed(lambda: Formula.parse(text))
+    # Run with: pytest -m fuzz tests/test_properties_language.py (about 10 minutes).
+    formula, error = _bounded(lambda: Formula.parse(text), len(text))
     assert error is None or not _internal(error), error
     if formula is None or any(t != "number" for t in formula.inputs.values()):
         return
     if "self" in formula.names:  # bug I: see test_safety.test_input_named_self_can_be_evaluated
         return
-    _, error = _timed(lambda: formula.evaluate(**_bindings(formula, values)))
+    bindings = _bindings(formula, values)
+    _, error = _bounded(lambda: formula.evaluate(**bindings), _size(text, bindings))
     assert error is None or not _internal(error), error
 
 
@@ -293,6 +289,6 @@ def test_positive_exponent_results_are_returned(
 
 
 def test_rulebook_name_with_nul_character() -> None:
-    # Found by test_any_rulebook_text_parses_or_raises_kinerja_error_quickly.
+    # Found by test_any_rulebook_text_parses_or_raises_kinerja_error_after_bounded_work.
     book = Rulebook.parse('rulebook "\x00" def f(x) = x')
     assert book.evaluate("f", x=1) == 1

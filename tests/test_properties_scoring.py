@@ -26,6 +26,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from books import bundled
 from kinerja_engine import KinerjaError, rulebooks
 from kinerja_engine.language import Rulebook
 from kinerja_engine.models import RHK, EmployeeKind, Plan, decode_nip
@@ -59,8 +60,8 @@ def nilai_rhk(capaian: list, bobot: list) = weighted_mean(capaian, bobot)
 def nilai_hasil_kerja(nilai: list, bobot: list) = weighted_mean(nilai, bobot)
 """
 
-G = rulebooks.load("gajahmungkur")
-P6 = rulebooks.load("permenpanrb-6-2022")
+G = bundled("gajahmungkur")
+P6 = bundled("permenpanrb-6-2022")
 BOOKS: dict[str, Rulebook] = {
     "gajahmungkur": G,
     "permenpanrb-6-2022": P6,

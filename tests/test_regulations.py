@@ -1,7 +1,7 @@
-"""The bundled rulebooks encode the regulations of /work/shared/domain.md (cited as "domain §n").
+"""The bundled rulebooks encode the regulations they are named after (each test cites its own).
 
-Every number asserted here is written out by hand from the regulation (or its annex, or the
-domain reference), never computed with the rulebook under test, so a wrong rulebook fails.
+Every number asserted here is written out by hand from the regulation (its articles, annexes
+and worked examples), never computed with the rulebook under test, so a wrong rulebook fails.
 """
 
 from __future__ import annotations
@@ -16,20 +16,22 @@ from pathlib import Path
 
 import pytest
 
+from books import bundled
 from kinerja_engine import KinerjaError, Rulebook, rulebooks
 from kinerja_engine.language.checker import BandInfo
 from kinerja_engine.models import Jenjang
 from kinerja_engine.values import Label
+from tables import PREDIKAT_6_2022
 
 D = Decimal
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rulebooks.md"
 
-PP46 = rulebooks.load("pp-46-2011")
-P6 = rulebooks.load("permenpanrb-6-2022")
-P8 = rulebooks.load("permenpanrb-8-2021")
-AK = rulebooks.load("angka-kredit-2023")
-IKM17 = rulebooks.load("ikm-2017")
-IKM04 = rulebooks.load("ikm-2004")
+PP46 = bundled("pp-46-2011")
+P6 = bundled("permenpanrb-6-2022")
+P8 = bundled("permenpanrb-8-2021")
+AK = bundled("angka-kredit-2023")
+IKM17 = bundled("ikm-2017")
+IKM04 = bundled("ikm-2004")
 
 
 def text(value: object) -> str:
@@ -45,23 +47,23 @@ def member(value: object) -> str:
 
 
 # =========================================================================== PP 46/2011
-# domain §2, PP 46/2011 + Perka BKN 1/2013 Lampiran.
+# PP 46/2011 + Perka BKN 1/2013 Lampiran.
 
 
 def test_pp46_waktu_and_biaya_r_equal_t_give_76() -> None:
-    # domain §2 worked example: "R = T for waktu and biaya gives 76" (Perka BKN 1/2013).
+    # Worked example: "R = T for waktu and biaya gives 76" (Perka BKN 1/2013).
     for name in ("nilai_efisiensi", "nilai_waktu", "nilai_biaya"):
         assert PP46.evaluate(name, t=12, r=12) == D(76)
         assert PP46.evaluate(name, t=5, r=5) == D(76)
 
 
 def test_pp46_target_5_days_done_in_4_gives_96() -> None:
-    # domain §2 worked example: "target 5 days done in 4 gives 96" (Perka BKN 1/2013).
+    # Worked example: "target 5 days done in 4 gives 96" (Perka BKN 1/2013).
     assert PP46.evaluate("nilai_waktu", t=5, r=4) == D(96)
 
 
 def test_pp46_activity_with_biaya_scores_85_50() -> None:
-    # domain §2 worked example: kuantitas 100, kualitas 90, waktu 76, biaya 76 → 85.50.
+    # Perka BKN 1/2013 worked example: kuantitas 100, kualitas 90, waktu 76, biaya 76 → 85.50.
     assert PP46.evaluate("nilai_kegiatan_biaya", kuan=100, kual=90, waktu=76, biaya=76) == D("85.5")
     # The same from raw target/realisasi pairs: 10 of 10 units, quality 90 of 100, on time and
     # on budget (Perka BKN 1/2013 Lampiran).
@@ -70,7 +72,7 @@ def test_pp46_activity_with_biaya_scores_85_50() -> None:
         " nilai_biaya(5000000, 5000000))"
     )
     assert f.evaluate() == D("85.5")
-    # Without a budget the mean is over 3 aspects, never 4 with a silent 0 (domain §10).
+    # Without a budget the mean is over 3 aspects, never 4 with a silent 0.
     assert PP46.evaluate("nilai_kegiatan", kuan=100, kual=90, waktu=76) == D(
         "88.66666666666666666666666666666667"
     )
@@ -86,8 +88,8 @@ def test_pp46_activity_with_biaya_scores_85_50() -> None:
     ],
 )
 def test_pp46_branch_is_chosen_on_the_exact_efficiency(r: object, expected: Decimal) -> None:
-    # domain §2: the formula is discontinuous at efisiensi = 24; 100 − 9.12/12×100 is 24.000…
-    # in exact arithmetic but 23.999… or 24.000…1 in binary floating point.
+    # Perka BKN 1/2013: the formula is discontinuous at efisiensi = 24; 100 − 9.12/12×100 is
+    # 24.000… in exact arithmetic but 23.999… or 24.000…1 in binary floating point.
     assert PP46.evaluate("nilai_efisiensi", t=12, r=r) == expected
 
 
@@ -109,41 +111,31 @@ def test_pp46_branch_is_chosen_on_the_exact_efficiency(r: object, expected: Deci
     ],
 )
 def test_pp46_bands_are_half_open(nilai: str, sebutan: str) -> None:
-    # domain §2: ≥ 91 Sangat Baik, 76–90 Baik, 61–75 Cukup, 51–60 Kurang, ≤ 50 Buruk (PP 46/2011).
+    # ≥ 91 Sangat Baik, 76–90 Baik, 61–75 Cukup, 51–60 Kurang, ≤ 50 Buruk (PP 46/2011).
     assert text(PP46.evaluate("predikat", nilai=nilai)) == sebutan
 
 
 def test_pp46_prestasi_kerja_is_60_skp_40_perilaku() -> None:
-    # domain §2: prestasi kerja = 60 % × SKP + 40 % × perilaku (PP 46/2011).
+    # Prestasi kerja = 60 % × SKP + 40 % × perilaku (PP 46/2011).
     assert PP46.evaluate("prestasi_kerja", skp="85.5", perilaku=80) == D("83.3")
     assert PP46.evaluate("nilai_perilaku", aspek=[80, 90, 70, 80, 80]) == D(80)
 
 
 # =========================================================================== PermenPANRB 6/2022
-# domain §1, the predikat matrix of PermenPANRB 6/2022 Lampiran.
+# The predikat matrix of PermenPANRB 6/2022 Lampiran.
 
 
 @pytest.mark.parametrize(
     ("hasil", "perilaku", "predikat"),
-    [
-        ("Di Atas Ekspektasi", "Di Atas Ekspektasi", "Sangat Baik"),
-        ("Di Atas Ekspektasi", "Sesuai Ekspektasi", "Baik"),
-        ("Di Atas Ekspektasi", "Di Bawah Ekspektasi", "Kurang/Misconduct"),
-        ("Sesuai Ekspektasi", "Di Atas Ekspektasi", "Baik"),
-        ("Sesuai Ekspektasi", "Sesuai Ekspektasi", "Baik"),
-        ("Sesuai Ekspektasi", "Di Bawah Ekspektasi", "Kurang/Misconduct"),
-        ("Di Bawah Ekspektasi", "Di Atas Ekspektasi", "Butuh Perbaikan"),
-        ("Di Bawah Ekspektasi", "Sesuai Ekspektasi", "Butuh Perbaikan"),
-        ("Di Bawah Ekspektasi", "Di Bawah Ekspektasi", "Sangat Kurang"),
-    ],
+    PREDIKAT_6_2022,
 )
 def test_p6_predikat_matrix(hasil: str, perilaku: str, predikat: str) -> None:
-    # domain §1 table (rows: hasil kerja, columns: perilaku), PermenPANRB 6/2022 Lampiran.
+    # Table (rows: hasil kerja, columns: perilaku), PermenPANRB 6/2022 Lampiran.
     assert text(P6.evaluate("predikat_kinerja", hasil=hasil, perilaku=perilaku)) == predikat
 
 
 def test_p6_rating_spellings_and_unknown_input() -> None:
-    # domain §1: spellings vary ("di bawah", "dibawah"); unknown input is an error.
+    # PermenPANRB 6/2022: spellings vary ("di bawah", "dibawah"); unknown input is an error.
     assert text(P6.evaluate("predikat_kinerja", hasil="dibawah", perilaku="di bawah")) == (
         "Sangat Kurang"
     )
@@ -152,11 +144,11 @@ def test_p6_rating_spellings_and_unknown_input() -> None:
 
 
 # =========================================================================== PermenPANRB 8/2021
-# domain §3, PP 30/2019 + PermenPANRB 8/2021 Lampiran.
+# PP 30/2019 + PermenPANRB 8/2021 Lampiran.
 
 
 def test_p8_capaian_of_the_annex_examples() -> None:
-    # domain §3: 85 of 85 → 100 %; 93 of 95 → 97.89… % (printed 98 %).
+    # PermenPANRB 8/2021: 85 of 85 → 100 %; 93 of 95 → 97.89… % (printed 98 %).
     assert P8.evaluate("capaian_higher", realisasi=85, target=85) == D(100)
     exact = P8.formula("capaian_higher(93, 95)").evaluate_exact()
     assert exact == Fraction(9300, 95)
@@ -169,12 +161,12 @@ def test_p8_capaian_of_the_annex_examples() -> None:
     [(4, 5, D(120)), (5, 5, D(100)), (6, 5, D(80)), (10, 5, D(0)), (12, 5, D(-40))],
 )
 def test_p8_lower_is_better_capaian(realisasi: int, target: int, capaian: Decimal) -> None:
-    # domain §3: special (lower is better) capaian = (1 + (1 − realisasi / target)) × 100.
+    # PermenPANRB 8/2021: special (lower is better) capaian = (1 + (1 − realisasi / target)) × 100.
     assert P8.evaluate("capaian_lower", realisasi=realisasi, target=target) == capaian
 
 
 def test_p8_range_target_compares_with_the_nearer_end() -> None:
-    # domain §3: range [lo, hi]: above the range compared with hi, below with lo.
+    # PermenPANRB 8/2021: range [lo, hi]: above the range compared with hi, below with lo.
     assert P8.evaluate("capaian_range", realisasi=85, lo=80, hi=90) == D(100)
     assert P8.evaluate("capaian_range", realisasi=72, lo=80, hi=90) == D(90)  # 72 / 80
     assert P8.evaluate("capaian_range", realisasi=99, lo=80, hi=90) == D(90)  # 2 − 99 / 90
@@ -183,21 +175,21 @@ def test_p8_range_target_compares_with_the_nearer_end() -> None:
 
 
 def test_p8_zero_target_is_a_policy_not_a_division_by_zero() -> None:
-    # domain §10: NaN/Infinity when a target is 0.
+    # NaN/Infinity when a target is 0.
     assert P8.evaluate("capaian_higher", realisasi=3, target=0) == D(100)
     assert P8.evaluate("capaian_lower", realisasi=0, target=0) == D(100)
     assert P8.evaluate("capaian_lower", realisasi=1, target=0) == D(0)
 
 
 def test_p8_85_of_85_gives_109_and_120_when_the_target_is_the_maximum() -> None:
-    # domain §3, PermenPANRB 8/2021 Lampiran: 85/85 → 100 % → 109 (120 if maximum attainable).
+    # PermenPANRB 8/2021 Lampiran: 85/85 → 100 % → 109 (120 if maximum attainable).
     f = P8.formula("nilai_capaian(capaian_higher(r, t), maks)")
     assert f.evaluate(r=85, t=85, maks=False) == D(109)
     assert f.evaluate(r=85, t=85, maks=True) == D(120)
 
 
 def test_p8_93_of_95_gives_88() -> None:
-    # domain §3, PermenPANRB 8/2021 Lampiran: 93 of 95 → 98 % → 88. The annex rounds the capaian
+    # PermenPANRB 8/2021 Lampiran: 93 of 95 → 98 % → 88. The annex rounds the capaian
     # (97.89…) to a whole percent before the 80–99 line (98 − 10 = 88): param
     # satuan_pembulatan_capaian = 1. Unrounded, the line gives 87.89…, not the annex's 88.
     f = P8.formula("nilai_capaian(capaian_higher(93, 95), false)")
@@ -212,7 +204,7 @@ def test_p8_93_of_95_gives_88() -> None:
 @pytest.mark.parametrize(
     ("capaian", "nilai"),
     [
-        # the annex's integer points (domain §3)
+        # The annex's integer points (PermenPANRB 8/2021)
         ("130", D(120)),
         ("111", D(120)),
         ("110", D(120)),
@@ -234,20 +226,21 @@ def test_p8_93_of_95_gives_88() -> None:
     ],
 )
 def test_p8_scale_points_and_closed_gaps(capaian: str, nilai: Decimal) -> None:
-    # domain §3: > 110 → 120; 101–110 → 110…120; 100 → 109; 80–99 → 70…89; 60–79 → 50…69;
+    # PermenPANRB 8/2021: > 110 → 120; 101–110 → 110…120; 100 → 109; 80–99 → 70…89; 60–79 → 50…69;
     # 0–59 → capaian / 59 × 49; "the rulebook must close the gaps explicitly".
     exact = P8.with_params(satuan_pembulatan_capaian=0)
     assert exact.evaluate("nilai_capaian", capaian=capaian, target_maksimal=False) == nilai
 
 
 def test_p8_rounding_moves_99_5_onto_100() -> None:
-    # The documented consequence of the annex's rounding step (domain §3 example 93/95 → 98).
+    # The documented consequence of the annex's rounding step (PermenPANRB 8/2021 Lampiran,
+    # example 93/95 → 98).
     assert P8.evaluate("nilai_capaian", capaian="99.5", target_maksimal=False) == D(109)
     assert P8.evaluate("nilai_capaian", capaian="99.49", target_maksimal=False) == D(89)
 
 
 def test_p8_scale_never_decreases() -> None:
-    # domain §10 "cliffs nobody declared": without rounding the closed scale is monotone.
+    # Pitfall "cliffs nobody declared": without rounding the closed scale is monotone.
     exact = P8.with_params(satuan_pembulatan_capaian=0).function("nilai_capaian")
     points = [D(i) / 4 for i in range(4 * 125)]
     values = [Fraction(exact(c, False)) for c in points]
@@ -256,7 +249,7 @@ def test_p8_scale_never_decreases() -> None:
 
 
 def test_p8_nilai_kinerja_weights_and_cap() -> None:
-    # domain §3: 70 % SKP + 30 % perilaku, or 60/40 with 360°; scores capped at 120.
+    # PermenPANRB 8/2021: 70 % SKP + 30 % perilaku, or 60/40 with 360°; scores capped at 120.
     assert P8.evaluate("nilai_kinerja", skp=100, perilaku=90, penilaian_360=False) == D(97)
     assert P8.evaluate("nilai_kinerja", skp=100, perilaku=90, penilaian_360=True) == D(96)
     assert P8.evaluate("nilai_kinerja", skp=120, perilaku=130, penilaian_360=False) == D(120)
@@ -279,19 +272,19 @@ def test_p8_nilai_kinerja_weights_and_cap() -> None:
     ],
 )
 def test_p8_predikat(nilai: str, ide_baru: bool, predikat: str) -> None:
-    # domain §3: Sangat Baik 110–120 and new ideas; Baik 90–120 otherwise; Cukup 70–<90;
+    # PermenPANRB 8/2021: Sangat Baik 110–120 and new ideas; Baik 90–120 otherwise; Cukup 70–<90;
     # Kurang 50–<70; Sangat Kurang < 50 (PP 30/2019).
     assert text(P8.evaluate("predikat_nilai", nilai=nilai, ide_baru=ide_baru)) == predikat
 
 
 def test_p8_predikat_refuses_a_score_above_the_cap() -> None:
-    # domain §3: scores are capped at 120, so 121 is an input error, not "Sangat Baik".
+    # PermenPANRB 8/2021: scores are capped at 120, so 121 is an input error, not "Sangat Baik".
     with pytest.raises(KinerjaError, match="outside the domain"):
         P8.evaluate("predikat_nilai", nilai=121, ide_baru=True)
 
 
 # =========================================================================== angka kredit
-# domain §4, PermenPANRB 1/2023 + PerBKN 3/2023.
+# PermenPANRB 1/2023 + PerBKN 3/2023.
 
 PERSEN = {
     "Sangat Baik": D("1.5"),
@@ -313,7 +306,7 @@ KOEFISIEN = {
 
 
 def test_ak_ahli_pertama_sangat_baik_full_year_is_18_75() -> None:
-    # domain §4 example: Ahli Pertama, Sangat Baik, full year → 18.75 (PerBKN 3/2023).
+    # Example: Ahli Pertama, Sangat Baik, full year → 18.75 (PerBKN 3/2023).
     args = {"predikat": "Sangat Baik", "jenjang": "Ahli Pertama", "bulan": 12}
     assert AK.evaluate("konversi_angka_kredit", **args) == D("18.75")
     assert AK.evaluate("angka_kredit", **args) == D("18.75")
@@ -328,7 +321,7 @@ def test_ak_two_months_baik_is_2_08() -> None:
 @pytest.mark.parametrize("predikat", list(PERSEN))
 @pytest.mark.parametrize("jenjang", list(KOEFISIEN))
 def test_ak_full_year_is_percentage_times_coefficient(predikat: str, jenjang: str) -> None:
-    # domain §4 table: AK = 12/12 × percentage(predikat) × coefficient(jenjang).
+    # PerBKN 3/2023 table: AK = 12/12 × percentage(predikat) × coefficient(jenjang).
     got = AK.evaluate("angka_kredit", predikat=predikat, jenjang=jenjang, bulan=12)
     assert got == PERSEN[predikat] * KOEFISIEN[jenjang]
 
@@ -345,7 +338,7 @@ def test_ak_full_year_is_percentage_times_coefficient(predikat: str, jenjang: st
 def test_ak_rounds_half_up_never_bankers(
     predikat: str, jenjang: str, unrounded: str, printed: str
 ) -> None:
-    # domain §4: results shown with 2 decimals, rounded half up (never banker's rounding).
+    # PerBKN 3/2023: results shown with 2 decimals, rounded half up (never banker's rounding).
     args = {"predikat": predikat, "jenjang": jenjang, "bulan": 12}
     assert AK.evaluate("angka_kredit", **args) == D(unrounded)
     assert AK.evaluate("konversi_angka_kredit", **args) == D(printed)
@@ -353,7 +346,7 @@ def test_ak_rounds_half_up_never_bankers(
 
 
 def test_ak_carries_unrounded_values_and_rounds_once() -> None:
-    # domain §4: rounding per period then summing differs from rounding the sum.
+    # PerBKN 3/2023: rounding per period then summing differs from rounding the sum.
     args = {"predikat": "Butuh Perbaikan", "jenjang": "Ahli Muda", "bulan": 1}
     month = AK.evaluate("angka_kredit", **args)
     assert month == D("1.5625")  # 1/12 × 75 % × 25
@@ -363,14 +356,14 @@ def test_ak_carries_unrounded_values_and_rounds_once() -> None:
 
 
 def test_ak_period_longer_than_a_year_is_refused() -> None:
-    # domain §10 "quarters confused with months": 13 months is an input error.
+    # Pitfall "quarters confused with months": 13 months is an input error.
     with pytest.raises(KinerjaError, match="outside the domain"):
         AK.evaluate("angka_kredit", predikat="Baik", jenjang="Mahir", bulan=13)
 
 
 def test_ak_predikat_enum_is_the_6_2022_enum() -> None:
-    # domain §4 uses the predikat of domain §1: same members, texts and spellings, so a label
-    # from permenpanrb-6-2022 is accepted by the credit-point conversion.
+    # PerBKN 3/2023 uses the predikat of PermenPANRB 6/2022: same members, texts and spellings,
+    # so a label from permenpanrb-6-2022 is accepted by the credit-point conversion.
     assert AK.enum("predikat") == P6.enum("predikat")
     label = P6.evaluate("predikat_kinerja", hasil="di atas", perilaku="di atas")
     assert AK.evaluate("konversi_angka_kredit", predikat=label, jenjang="Ahli Muda", bulan=12) == (
@@ -393,11 +386,11 @@ def test_ak_pipeline_binding_by_name() -> None:
 
 
 # =========================================================================== IKM
-# domain §5, PermenPANRB 14/2017 and KepMenPAN 25/2004.
+# PermenPANRB 14/2017 and KepMenPAN 25/2004.
 
 
 def test_ikm_2017_all_answers_4_is_100_grade_a() -> None:
-    # domain §5 example: all answers 4 → 100, A (PermenPANRB 14/2017).
+    # Example: all answers 4 → 100, A (PermenPANRB 14/2017).
     nrr = IKM17.evaluate("nrr", jawaban=[4, 4, 4, 4])
     assert nrr == D(4)
     assert IKM17.evaluate("ikm_konversi", nrr=[nrr] * 9) == D(100)
@@ -406,15 +399,15 @@ def test_ikm_2017_all_answers_4_is_100_grade_a() -> None:
 
 
 def test_ikm_all_answers_1_is_25_grade_d() -> None:
-    # domain §5: converted index 25–100; 25 is D under both methods.
+    # PermenPANRB 14/2017: converted index 25–100; 25 is D under both methods.
     assert text(IKM17.evaluate("mutu_ikm", nrr=[1] * 9)) == "Tidak Baik"
     assert text(IKM04.evaluate("mutu_ikm", nrr=[1] * 14)) == "Tidak Baik"
     assert IKM04.evaluate("ikm_konversi", nrr=[4] * 14) == D(100)
 
 
 def test_ikm_weights_are_exact_and_sum_to_1() -> None:
-    # domain §5: weights equal, 1/9 each, and must sum to 1 (domain §10: thirds that cannot be
-    # written as two-decimal percentages). The 2004 method has 14 elements, 1/14 each.
+    # PermenPANRB 14/2017: weights equal, 1/9 each, and must sum to 1 (pitfall: thirds that
+    # cannot be written as two-decimal percentages). The 2004 method has 14 elements, 1/14 each.
     assert IKM17.evaluate("jumlah_unsur") == D(9)
     assert IKM17.evaluate("jumlah_bobot") == D(1)
     assert IKM04.evaluate("jumlah_unsur") == D(14)
@@ -424,7 +417,7 @@ def test_ikm_weights_are_exact_and_sum_to_1() -> None:
 
 
 def test_ikm_rejects_wrong_element_count_and_off_scale_answers() -> None:
-    # domain §10 "failing open on malformed input".
+    # Pitfall "failing open on malformed input".
     with pytest.raises(KinerjaError, match="weights"):
         IKM17.evaluate("ikm", nrr=[4] * 8)
     with pytest.raises(KinerjaError, match="outside the domain"):
@@ -434,7 +427,7 @@ def test_ikm_rejects_wrong_element_count_and_off_scale_answers() -> None:
 
 
 def _printed_2017(x: Decimal) -> str:
-    # domain §5 / PermenPANRB 14/2017: 25.00–64.99 D; 65.00–76.60 C; 76.61–88.30 B; 88.31–100 A.
+    # PermenPANRB 14/2017: 25.00–64.99 D; 65.00–76.60 C; 76.61–88.30 B; 88.31–100 A.
     if D("25.00") <= x <= D("64.99"):
         return "d"
     if D("65.00") <= x <= D("76.60"):
@@ -469,7 +462,8 @@ def test_ikm_half_open_bands_agree_with_the_printed_table(
 
 
 def test_ikm_2017_values_between_printed_intervals() -> None:
-    # domain §5 "use half-open intervals on the converted scale": 64.995 → D, 76.605 → C.
+    # PermenPANRB 14/2017, read as half-open intervals on the converted scale: 64.995 → D,
+    # 76.605 → C.
     for x, grade in (("64.995", "d"), ("76.605", "c"), ("88.305", "b"), ("88.31", "a")):
         assert member(IKM17.evaluate("mutu_pelayanan", nilai=x)) == grade
     # The policy parameter: round the converted index to 2 decimals first (76.605 → 76.61 → B).
@@ -491,7 +485,7 @@ def test_ikm_2004_values_between_printed_intervals() -> None:
 
 
 def test_ikm_same_answers_different_grade_2004_vs_2017() -> None:
-    # domain §5: the 2004 method "still circulates and gives different grades".
+    # KepMenPAN 25/2004: the older method still circulates and gives different grades.
     answers = [4, 3, 4, 3, 3]  # every element answered so by 5 respondents: NRR 3.4, × 25 = 85
     nrr17 = IKM17.evaluate("nrr", jawaban=answers)
     nrr04 = IKM04.evaluate("nrr", jawaban=answers)
@@ -538,7 +532,7 @@ def _covers(info: BandInfo) -> bool:
 
 @pytest.mark.parametrize("name", rulebooks.names())
 def test_every_bundled_rulebook_loads_and_its_bands_cover_their_domains(name: str) -> None:
-    # domain §10: integer-labelled bands that leave decimals in gaps. The checker proves
+    # Integer-labelled bands that leave decimals in gaps. The checker proves
     # coverage when a rulebook loads; this re-checks it independently and lists the bands.
     book = rulebooks.load(name)
     assert book.name == name
@@ -561,7 +555,7 @@ def test_coverage_check_can_fail() -> None:
 
 
 def test_modified_copies_change_results_without_python_changes() -> None:
-    # domain §0/§1: open points are policy parameters a local office changes in rulebook text.
+    # PermenPANRB 6/2022: open points are policy parameters a local office changes in rulebook text.
     assert P8.with_params(bobot_skp="0.6", bobot_perilaku="0.4").evaluate(
         "nilai_kinerja", skp=100, perilaku=90, penilaian_360=False
     ) == D(96)

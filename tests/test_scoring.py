@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from kinerja_engine import rulebooks
+from kinerja_engine import Rulebook, rulebooks
 from kinerja_engine.batch import appraise_reference
 from kinerja_engine.errors import KinerjaError, UsageError
 from kinerja_engine.models import Plan
@@ -21,6 +21,7 @@ from kinerja_engine.scoring import (
     appraise_year,
     check_distribution,
 )
+from tables import PREDIKAT_6_2022
 
 # A local policy on top of the national rules: the rating rule from capaian (the regulation
 # leaves it to local policy), a capped vaccination kind, and missing realisations excluded.
@@ -155,20 +156,10 @@ def test_realistic_plan_every_number(book: Any) -> None:
 
 @pytest.mark.parametrize(
     ("hasil", "perilaku", "predikat"),
-    [
-        ("Di Atas Ekspektasi", "Di Atas Ekspektasi", "Sangat Baik"),
-        ("Di Atas Ekspektasi", "Sesuai Ekspektasi", "Baik"),
-        ("Di Atas Ekspektasi", "Di Bawah Ekspektasi", "Kurang/Misconduct"),
-        ("Sesuai Ekspektasi", "Di Atas Ekspektasi", "Baik"),
-        ("Sesuai Ekspektasi", "Sesuai Ekspektasi", "Baik"),
-        ("Sesuai Ekspektasi", "Di Bawah Ekspektasi", "Kurang/Misconduct"),
-        ("Di Bawah Ekspektasi", "Di Atas Ekspektasi", "Butuh Perbaikan"),
-        ("Di Bawah Ekspektasi", "Sesuai Ekspektasi", "Butuh Perbaikan"),
-        ("Di Bawah Ekspektasi", "Di Bawah Ekspektasi", "Sangat Kurang"),
-    ],
+    PREDIKAT_6_2022,
 )
 def test_all_nine_matrix_cells(book: Any, hasil: str, perilaku: str, predikat: str) -> None:
-    # domain.md §1: the PermenPANRB 6/2022 predikat matrix.
+    # The PermenPANRB 6/2022 predikat matrix.
     data = plan_data(
         behaviour={"rating": perilaku},
         overrides=[{"what": "rating_hasil_kerja", "value": hasil, "reason": "uji matriks"}],
@@ -271,9 +262,9 @@ def test_bad_override_value_names_the_override(book: Any, what: str) -> None:
 def test_override_of_predikat_keeps_the_recommendation_and_drives_the_conversions(
     book: Any,
 ) -> None:
-    # The evaluator may set the predikat itself (domain.md: the pejabat penilai decides). The
-    # appraisal keeps the matrix's recommendation beside it, records the override under the
-    # name "predikat" with its reason, and the TPP follows the predikat that was decided.
+    # The evaluator may set the predikat itself (PermenPANRB 6/2022: the pejabat penilai
+    # decides). The appraisal keeps the matrix's recommendation beside it, records the override
+    # under the name "predikat" with its reason, and the TPP follows the predikat that was decided.
     baik = book.label("predikat", "baik")
     butuh = book.label("predikat", "butuh perbaikan")
     reason = "hasil audit internal"
@@ -505,10 +496,12 @@ def test_rulebook_without_a_pipeline_definition_is_named_not_a_key_error() -> No
     assert appraise_reference(head.model_dump(mode="json"), book).error == message
 
 
-def test_distribution_refuses_a_label_of_another_enum_and_a_rulebook_without_a_curve() -> None:
+def test_distribution_refuses_a_label_of_another_enum_and_a_rulebook_without_a_curve(
+    permenpanrb_6_2022: Rulebook,
+) -> None:
     # An employee's predikat "Baik" is not the unit's predikat "Baik": it matched no curve rule
     # and passed every check. Found while killing mutants.
-    book = rulebooks.load("permenpanrb-6-2022")
+    book = permenpanrb_6_2022
     with pytest.raises(UsageError) as caught:
         check_distribution(book.label("predikat", "Baik"), _rated([SB] * 4), book)
     assert caught.value.message == (
@@ -710,9 +703,9 @@ ALL_SB_BREAKS = {
 
 @pytest.mark.parametrize("size", [3, 10, 57])
 @pytest.mark.parametrize("unit", list(COMPLIANT))
-def test_distribution_curve(unit: str, size: int) -> None:
-    # SE MenPANRB 3/2023 (domain.md §1.1): each unit predikat, units of 3, 10 and 57.
-    book = rulebooks.load("permenpanrb-6-2022")
+def test_distribution_curve(unit: str, size: int, permenpanrb_6_2022: Rulebook) -> None:
+    # SE MenPANRB 3/2023: each unit predikat, units of 3, 10 and 57.
+    book = permenpanrb_6_2022
     mix = [p for p, n in COMPLIANT[unit][size].items() for _ in range(n)]
     assert len(mix) == size
     assert check_distribution(unit, _rated(mix), book).ok
@@ -727,9 +720,9 @@ def test_distribution_curve(unit: str, size: int) -> None:
         assert len(v.employees) == v.count
 
 
-def test_distribution_rounding_policy_on_small_units() -> None:
+def test_distribution_rounding_policy_on_small_units(permenpanrb_6_2022: Rulebook) -> None:
     # A unit of 3 rated Kurang cannot hold exactly 10 % Butuh Perbaikan: the policy decides.
-    strict = rulebooks.load("permenpanrb-6-2022")
+    strict = permenpanrb_6_2022
     mix = _rated([K, K, B])
     assert [v.rule for v in check_distribution("Kurang", mix, strict).violations] == [
         "minimal 10 % Butuh Perbaikan"
@@ -744,9 +737,9 @@ def _unrated(nip: str, status: str) -> Any:
     return Appraisal(f"skp-{nip}", nip, "", "u", "2026", status)
 
 
-def test_distribution_skips_appraisals_without_predikat() -> None:
+def test_distribution_skips_appraisals_without_predikat(permenpanrb_6_2022: Rulebook) -> None:
     # An incomplete or failed appraisal has no predikat: it is listed by NIP, not counted.
-    book = rulebooks.load("permenpanrb-6-2022")
+    book = permenpanrb_6_2022
     appraisals = _rated([B, B, BP])
     appraisals[1:1] = [_unrated("e-lapor", "incomplete"), _unrated("e-salah", "error")]
     report = check_distribution("Baik", appraisals, book)
@@ -765,10 +758,12 @@ def test_distribution_skips_appraisals_without_predikat() -> None:
     assert str(empty.unit_predikat) == "Baik" and empty.ok
 
 
-def test_distribution_counts_add_up_to_the_total_for_a_foreign_predikat() -> None:
+def test_distribution_counts_add_up_to_the_total_for_a_foreign_predikat(
+    permenpanrb_6_2022: Rulebook,
+) -> None:
     # An appraisal scored under PermenPANRB 8/2021 ("Cukup") checked against the 6/2022 curve:
     # the predikat the rulebook does not know is still counted, under its own text.
-    book = rulebooks.load("permenpanrb-6-2022")
+    book = permenpanrb_6_2022
     cukup = rulebooks.load("permenpanrb-8-2021").label("predikat", "Cukup")
     appraisals = _rated([B, B])
     appraisals.append(dataclasses.replace(appraisals[0], employee="e2", predikat=cukup))
@@ -777,10 +772,10 @@ def test_distribution_counts_add_up_to_the_total_for_a_foreign_predikat() -> Non
     assert sum(report.counts.values()) == report.total == 3
 
 
-def test_distribution_violation_carries_the_numbers_behind_it() -> None:
+def test_distribution_violation_carries_the_numbers_behind_it(permenpanrb_6_2022: Rulebook) -> None:
     # A unit rated Kurang needs at least 60 % Kurang/Misconduct (SE MenPANRB 3/2023): 5 of 10
     # is 50 %. Its 1 of 10 Butuh Perbaikan is exactly the 10 % minimum, which is met.
-    book = rulebooks.load("permenpanrb-6-2022")
+    book = permenpanrb_6_2022
     report = check_distribution("Kurang", _rated([K] * 5 + [BP] + [B] * 4), book)
     assert report.counts == {SB: 0, B: 4, BP: 1, K: 5, SK: 0}
     assert report.violations == (
@@ -800,9 +795,11 @@ def test_distribution_violation_carries_the_numbers_behind_it() -> None:
         ([B, B, BP, SB, SB], ["mayoritas (> 50 %) Baik"]),  # 2 of 5 = 40 %
     ],
 )
-def test_distribution_majority_is_strictly_more_than_half(mix: list[str], rules: list[str]) -> None:
+def test_distribution_majority_is_strictly_more_than_half(
+    mix: list[str], rules: list[str], permenpanrb_6_2022: Rulebook
+) -> None:
     # SE MenPANRB 3/2023: a unit rated Baik has "most" employees rated Baik, read as > 50 %.
-    book = rulebooks.load("permenpanrb-6-2022")
+    book = permenpanrb_6_2022
     report = check_distribution("Baik", _rated(mix), book)
     assert [v.rule for v in report.violations] == rules
     for v in report.violations:
@@ -814,10 +811,10 @@ def test_distribution_majority_is_strictly_more_than_half(mix: list[str], rules:
         )
 
 
-def test_distribution_lenient_rounding_rounds_the_maximum_up() -> None:
+def test_distribution_lenient_rounding_rounds_the_maximum_up(permenpanrb_6_2022: Rulebook) -> None:
     # A unit rated Istimewa allows at most 70 % Sangat Baik: of 4 employees that is 2,8 people.
     # Compared exactly 3 is too many; the lenient policy rounds the maximum up to 3 people.
-    strict = rulebooks.load("permenpanrb-6-2022")
+    strict = permenpanrb_6_2022
     lenient = strict.with_params(pembulatan_kurva="pembulatan.longgar")
     three = _rated([SB, SB, SB, B])
     assert [v.rule for v in check_distribution("Istimewa", three, strict).violations] == [
@@ -855,6 +852,7 @@ def _corrupt(data: dict[str, Any], how: int) -> None:
         del data["period"]
 
 
+@pytest.mark.slow
 def test_batch_of_10000_with_1_percent_corrupted(book: Any) -> None:
     good = plan_data()
     bad_ids = set()

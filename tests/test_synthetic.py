@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from kinerja_engine import rulebooks
+from kinerja_engine import Rulebook
 from kinerja_engine.batch.synthetic import BLOCK, generate_plans, generate_records, unit_predikat
 from kinerja_engine.models import Plan, PositionCategory, decode_nip
 
@@ -50,10 +50,10 @@ def test_realistic_shape() -> None:
     assert all(p.evaluator is not None for p in plans if not p.employee.is_unit_head)
 
 
-def test_scores_with_the_bundled_rulebook_in_realistic_proportions() -> None:
+def test_scores_with_the_bundled_rulebook_in_realistic_proportions(gajahmungkur: Rulebook) -> None:
     from kinerja_engine.scoring import appraise_many
 
-    book = rulebooks.load("gajahmungkur")
+    book = gajahmungkur
     results = list(appraise_many(generate_plans(2000, seed=1), book))
     status = Counter(r.status for r in results)
     assert status["complete"] > 0.9 * len(results)
@@ -63,10 +63,10 @@ def test_scores_with_the_bundled_rulebook_in_realistic_proportions() -> None:
     assert predikat.most_common(1)[0][0] == "Baik"
 
 
-def test_faults_give_error_results() -> None:
+def test_faults_give_error_results(gajahmungkur: Rulebook) -> None:
     from kinerja_engine.scoring import appraise_many
 
-    book = rulebooks.load("gajahmungkur")
+    book = gajahmungkur
     plans = generate_plans(300, seed=3, fault_rate=1.0)
     errors = [r for r in appraise_many(plans, book) if r.status == "error"]
     assert errors and all("weights add up to" in (r.error or "") for r in errors)
@@ -77,7 +77,7 @@ def test_streamed_lazily() -> None:
     assert len(list(itertools.islice(stream, 5))) == 5
 
 
-def test_unit_predikat_is_a_known_label() -> None:
-    book = rulebooks.load("gajahmungkur")
+def test_unit_predikat_is_a_known_label(gajahmungkur: Rulebook) -> None:
+    book = gajahmungkur
     for plan in generate_plans(200, seed=0):
         book.label("predikat_unit", unit_predikat(plan.employee.unit))

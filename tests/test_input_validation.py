@@ -1,0 +1,96 @@
+"""Input checks: malformed plans are refused naming the field and the employee, a batch
+reports its bad plans and goes on, and rulebook inputs refuse malformed numbers.
+
+The section quotes a mistake real appraisal systems make and proves the engine avoids it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from books import bundled
+from kinerja_engine import KinerjaError
+from kinerja_engine.errors import ModelError
+from kinerja_engine.models import Plan
+from kinerja_engine.scoring import appraise_many
+from one_rhk import NIP, ind, plan_data
+
+G = bundled("gajahmungkur")
+
+
+# =========================================================================================
+# "Failing open on malformed input"
+
+
+def _with(change: str) -> dict[str, Any]:
+    data = plan_data([ind("a", 100)], {"a": 90})
+    if change == "nip_short":
+        data["employee"]["nip"] = "19860926201505100"
+    elif change == "nip_letters":
+        data["employee"]["nip"] = "19860926201505100X"
+    elif change == "nip_date":
+        data["employee"]["nip"] = "198613262015051001"
+    elif change == "nan":
+        data["realisations"][0]["value"] = "NaN"
+    elif change == "float_nan":
+        data["realisations"][0]["value"] = float("nan")
+    elif change == "inf":
+        data["realisations"][0]["value"] = float("inf")
+    elif change == "bool":
+        data["realisations"][0]["value"] = True
+    elif change == "abc":
+        data["realisations"][0]["value"] = "abc"
+    elif change == "target_abc":
+        data["rhk"][0]["indicators"][0]["target"] = "abc"
+    elif change == "weight_abc":
+        data["rhk"][0]["indicators"][0]["weight"] = "abc"
+    return data
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ("nip_short", "employee.nip"),
+        ("nip_letters", "employee.nip"),
+        ("nip_date", "employee.nip"),
+        ("nan", "realisations.0.value"),
+        ("float_nan", "realisations.0.value"),
+        ("inf", "realisations.0.value"),
+        ("bool", "realisations.0.value"),
+        ("abc", "realisations.0.value"),
+        ("target_abc", "rhk.0.indicators.0.target"),
+        ("weight_abc", "rhk.0.indicators.0.weight"),
+    ],
+)
+def test_malformed_input_is_rejected_naming_field_and_employee(change: str, field: str) -> None:
+    # Pitfall "Failing open on malformed input": never a silent 0, NaN or default.
+    with pytest.raises(ModelError) as e:
+        Plan.model_validate(_with(change))
+    assert e.value.field == field
+    assert f"field '{field}'" in e.value.message
+    assert e.value.employee is not None
+    assert e.value.employee in _with(change)["employee"]["nip"]
+    assert e.value.employee in e.value.message
+
+
+@pytest.mark.parametrize("bad", ["NaN", float("nan"), float("inf"), True, "abc", "12,5", None])
+def test_rulebook_inputs_refuse_malformed_numbers(bad: Any) -> None:
+    # Pitfall "Failing open on malformed input", at the rulebook's own entry points.
+    with pytest.raises(KinerjaError, match="realisasi"):
+        G.evaluate("capaian_vaksinasi", realisasi=bad, target=300)
+
+
+def test_appraise_many_reports_bad_plans_and_continues() -> None:
+    # Pitfall "Failing open on malformed input": a batch yields an error result naming
+    # the employee for each bad plan and scores the others unchanged.
+    good = plan_data([ind("a", 100)], {"a": 90})
+    batch = [good, _with("nan"), _with("nip_short"), good]
+    results = list(appraise_many(iter(batch), G))
+    assert [r.status for r in results] == ["complete", "error", "error", "complete"]
+    assert results[1].employee == NIP
+    assert results[1].error is not None and "realisations.0.value" in results[1].error
+    assert results[2].employee == "19860926201505100"
+    assert results[0].nilai_hasil_kerja == results[3].nilai_hasil_kerja == 90
+    assert results[1].nilai_hasil_kerja is None and results[1].predikat is None
