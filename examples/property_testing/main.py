@@ -27,10 +27,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from hypothesis import HealthCheck, Verbosity, given, settings
+from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import strategies as st
 
 from kinerja_engine import Plan, Rulebook, appraise, rulebooks
+from kinerja_engine.formatting import format_number
 from kinerja_engine.testing import assert_bounded_by_caps, assert_monotone_in_realisasi, plans
 
 #: The office's rules around the kind under test: the national rules plus a recommendation band.
@@ -66,6 +67,10 @@ SETTINGS = settings(
     database=None,
     verbosity=Verbosity.quiet,
     deadline=None,
+    report_multiple_bugs=False,
+    # Generate and shrink; skip the 'explain' phase (which of the plan's parts could vary
+    # freely): it reruns the test hundreds of times and this script prints its own summary.
+    phases=[Phase.explicit, Phase.generate, Phase.shrink],
     suppress_health_check=[HealthCheck.too_slow],
 )
 
@@ -115,7 +120,7 @@ def describe(outcome: Outcome) -> str:
     if outcome.plan is None:
         return f"{outcome.name}: property holds ({outcome.examples} plans tried)"
     (indicator,) = (ind for _, ind in outcome.plan.indicators())
-    values = ", ".join(str(v) for v in sorted(set(outcome.values)))
+    values = ", ".join(format_number(v) for v in sorted(set(outcome.values)))
     return "\n".join(
         (
             f"{outcome.name}: property FAILS; Hypothesis shrank it to a minimal counterexample:",
