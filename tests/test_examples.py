@@ -24,6 +24,7 @@ from kinerja_engine import Appraisal, Formula, Plan, appraise, feedback, ruleboo
 from kinerja_engine.batch import BatchSummary, load_rulebook, score_batch
 from kinerja_engine.batch.synthetic import generate_plans, unit_predikat
 from kinerja_engine.formatting import format_number
+from kinerja_engine.scoring import check_pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -133,8 +134,11 @@ def test_puskesmas_writes_into_the_given_directory(tmp_path: Path) -> None:
     _check_written(out, results)
 
 
-def test_puskesmas_referral_time_is_lower_is_better() -> None:
+def test_puskesmas_rulebook_meets_the_pipeline_contract() -> None:
     book = rulebooks.load((PUSKESMAS / "puskesmas.kinerja").read_text(encoding="utf-8"))
+    assert check_pipeline(book) == []
+    assert book.warnings == ()
+    # Referral time is lower-is-better: faster than the target scores above 100 %.
     faster, slower = (
         book.evaluate("capaian_waktu_rujukan", realisasi=r, target=2) for r in ("1.8", "2.4")
     )
