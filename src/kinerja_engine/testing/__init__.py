@@ -1,8 +1,8 @@
 """A Hypothesis kit for property-testing formulas, rulebooks and scoring rules.
 
-Input: nothing but Hypothesis (an optional dependency: ``pip install hypothesis``; the package
-itself never imports this kit). Output: strategies for syntax trees, texts, rulebooks, exact
-input numbers and valid input models, and invariant checkers. Guarantees:
+Input: nothing but Hypothesis (an optional dependency: ``pip install 'kinerja_engine[testing]'``;
+the package itself never imports this kit). Output: strategies for syntax trees, texts,
+rulebooks, exact input numbers and valid input models, and invariant checkers. Guarantees:
 
 * :func:`formula_asts` and :func:`rulebook_asts` only build trees the parser can produce, so
   ``parse_formula(print_expr(ast)) == ast`` is a fair property to test;
@@ -38,7 +38,7 @@ try:
     import hypothesis  # noqa: F401 - checked once here, for a clear message
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError(
-        "kinerja_engine.testing needs Hypothesis: pip install 'kinerja_engine[test]'"
+        "kinerja_engine.testing needs Hypothesis: pip install 'kinerja_engine[testing]'"
     ) from exc
 
 from .invariants import (

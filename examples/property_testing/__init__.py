@@ -1,0 +1,1 @@
+"""The property_testing example: run ``python examples/property_testing/main.py`` (see main.py)."""

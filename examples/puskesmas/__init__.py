@@ -1,0 +1,1 @@
+"""The puskesmas example: run ``python examples/puskesmas/main.py`` (see main.py)."""
