@@ -48,6 +48,8 @@ FORMATS: Final = {
     ".parquet": "parquet",
 }
 _BATCH: Final = 4096
+#: The optional module each format needs, and the extra that installs it.
+_EXTRAS: Final = {"xlsx": ("openpyxl", "excel"), "parquet": ("pyarrow.parquet", "parquet")}
 
 
 def _format(path: Path) -> str:
@@ -183,8 +185,10 @@ def read_plans(
     :func:`~kinerja_engine.io.table.plans_from_rows`.
     """
     path = Path(path)
-    _format(path)  # an unknown suffix is refused now, not at the first item
-    sheet_name = sheet if _format(path) == "xlsx" else None
+    fmt = _format(path)  # an unknown suffix or a missing extra is refused now, not later
+    if fmt in _EXTRAS:
+        need(*_EXTRAS[fmt])
+    sheet_name = sheet if fmt == "xlsx" else None
     return numbered_plans(
         _rows(path, str(path), sheet), str(path), sheet=sheet_name, decimal=decimal
     )
@@ -231,10 +235,8 @@ def write_rows(rows: Iterable[Mapping[str, Any]], path: str | Path) -> int:
     """
     path = Path(path)
     fmt = _format(path)
-    if fmt == "xlsx":
-        need("openpyxl", "excel")
-    if fmt == "parquet":
-        need("pyarrow", "parquet")
+    if fmt in _EXTRAS:
+        need(*_EXTRAS[fmt])
     count = 0
     if fmt in ("json", "jsonl"):
         with path.open("w", encoding="utf-8") as out:
@@ -340,6 +342,13 @@ def read_records(path: str | Path) -> Iterator[dict[str, object]]:
     A cell left empty reads as ``None``.
     """
     path = Path(path)
+    fmt = _format(path)
+    if fmt in _EXTRAS:
+        need(*_EXTRAS[fmt])
+    return _read_records(path)
+
+
+def _read_records(path: Path) -> Iterator[dict[str, object]]:
     for _number, row in _rows(path, str(path), None):
         if isinstance(row, TableError):
             raise row
