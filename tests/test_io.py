@@ -342,3 +342,12 @@ def test_missing_extras_name_what_to_install(
 def test_unknown_file_type_is_refused(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="unknown file type"):
         read_plans(tmp_path / "plans.ods")
+
+
+def test_docs_io_examples_run() -> None:
+    import doctest
+
+    path = Path(__file__).parent.parent / "docs" / "io.md"
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    result = doctest.testfile(str(path), module_relative=False, optionflags=flags)
+    assert result.attempted > 0 and result.failed == 0
