@@ -118,6 +118,12 @@ def test_dataframes_take_records_as_they_are(unit_plans: list[Plan], book: Any) 
     assert len(to_frame(results)) == len(unit_plans)
 
 
+def test_polars_takes_records_as_they_are(unit_plans: list[Plan], book: Any) -> None:
+    pl = pytest.importorskip("polars")
+    results = list(appraise_many(unit_plans, book))
+    assert pl.DataFrame(indicator_records(results)).height == len(indicator_records(results))
+
+
 def test_to_frame_without_pandas_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(UsageError) as info:

@@ -232,6 +232,20 @@ def write_rows(rows: Iterable[Mapping[str, Any]], path: str | Path) -> int:
 
     The format follows the suffix. Columns are the union of the rows' keys, in order of
     first appearance; a missing cell is empty (``null`` in JSON).
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from kinerja_engine.models import example_plan
+    >>> from kinerja_engine.io import plan_rows
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> write_rows(plan_rows(example_plan()), folder / "plans.csv")
+    2
+    >>> list(read_plans(folder / "plans.csv")) == [example_plan()]
+    True
+    >>> write_rows([{"plan_id": "p", "capaian": Decimal("83.333333")}], folder / "out.jsonl")
+    1
+    >>> list(read_records(folder / "out.jsonl"))
+    [{'plan_id': 'p', 'capaian': Decimal('83.333333')}]
     """
     path = Path(path)
     fmt = _format(path)
