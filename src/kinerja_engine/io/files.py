@@ -1,0 +1,369 @@
+"""Files in and out: plan tables from JSON, JSON Lines, CSV, Excel and Parquet; records out.
+
+Input: a path whose suffix names the format (``.json``, ``.jsonl``/``.ndjson``, ``.csv``,
+``.xlsx``, ``.parquet``). Output: :func:`read_plans` yields ``Plan`` or
+:class:`~kinerja_engine.io.errors.TableError` items (see :mod:`.table`); :func:`write_rows`
+writes flat rows (records or plan-table rows) and :func:`read_records` reads records back
+with their types. Guarantees:
+
+- streaming: JSON Lines and CSV are read line by line, Parquet by record batch, Excel in
+  openpyxl's read-only mode; writers of CSV, Excel and Parquet spool rows to a temporary
+  file (to learn every column first) and never hold them all in memory; a JSON array is
+  read whole (use JSON Lines for large inputs);
+- a line that is not JSON, or a row that is not an object, is a ``TableError`` naming file
+  and row, and reading goes on;
+- openpyxl and pyarrow are imported only when an Excel or Parquet file is used; when missing,
+  a :class:`~kinerja_engine.errors.UsageError` names the extra to install;
+- numbers are written exactly (CSV and JSON as decimal text; Excel as numbers; Parquet as
+  decimal text), and :func:`read_records` gives back what :mod:`.records` made.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Final
+
+from ..errors import UsageError
+from ..models import Plan
+from .errors import TableError
+from .optional import need
+from .records import NUMBER_COLUMNS
+from .table import numbered_plans
+
+__all__ = ["FORMATS", "read_plans", "read_records", "write_rows"]
+
+#: Suffix to format name.
+FORMATS: Final = {
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".parquet": "parquet",
+}
+_BATCH: Final = 4096
+#: The optional module each format needs, and the extra that installs it.
+_EXTRAS: Final = {"xlsx": ("openpyxl", "excel"), "parquet": ("pyarrow.parquet", "parquet")}
+
+
+def _format(path: Path) -> str:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(FORMATS))
+        raise UsageError(f"{path}: unknown file type {path.suffix!r}", hint=f"use one of {known}")
+    return fmt
+
+
+# --------------------------------------------------------------------------- reading rows
+
+Numbered = Iterator[tuple[int, Mapping[str, Any] | TableError]]
+
+
+def _not_object(source: str, number: int, what: str) -> TableError:
+    return TableError(f"a row must be an object of columns, got {what}", file=source, row=number)
+
+
+def _json_rows(path: Path, source: str) -> Numbered:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        yield 1, TableError(f"not JSON: {exc}", file=source, row=None)
+        return
+    if isinstance(data, Mapping):
+        data = [data]
+    if not isinstance(data, list):
+        yield 1, _not_object(source, 1, type(data).__name__)
+        return
+    for number, item in enumerate(data, 1):
+        yield (
+            number,
+            item if isinstance(item, Mapping) else _not_object(source, number, type(item).__name__),
+        )
+
+
+def _jsonl_rows(path: Path, source: str) -> Numbered:
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except ValueError as exc:
+                yield number, TableError(f"not JSON: {exc}", file=source, row=number)
+                continue
+            yield (
+                number,
+                item
+                if isinstance(item, Mapping)
+                else _not_object(source, number, type(item).__name__),
+            )
+
+
+def _csv_rows(path: Path, source: str) -> Numbered:
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        sample = handle.read(4096)
+        handle.seek(0)
+        # Indonesian spreadsheets often save with ';' (the comma is the decimal separator).
+        delimiter = ";" if sample.count(";") > sample.count(",") else ","
+        reader = csv.reader(handle, delimiter=delimiter)
+        header = next(reader, None)
+        if header is None:
+            return
+        names = [h.strip() for h in header]
+        for number, cells in enumerate(reader, 2):
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) > len(names):
+                extra = [c for c in cells[len(names) :] if c.strip()]
+                if extra:
+                    yield (
+                        number,
+                        TableError(
+                            f"{len(cells)} cells but {len(names)} columns", file=source, row=number
+                        ),
+                    )
+                    continue
+            yield number, dict(zip(names, cells, strict=False))
+
+
+def _xlsx_rows(path: Path, source: str, sheet: str | None) -> Numbered:
+    openpyxl = need("openpyxl", "excel")
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = book[sheet] if sheet is not None else book.worksheets[0]
+        rows = ws.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            return
+        names = ["" if h is None else str(h).strip() for h in header]
+        for number, cells in enumerate(rows, 2):
+            if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+                continue
+            yield number, {n: c for n, c in zip(names, cells, strict=False) if n}
+    finally:
+        book.close()
+
+
+def _parquet_rows(path: Path, source: str) -> Numbered:
+    pq = need("pyarrow.parquet", "parquet")
+    number = 0
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=_BATCH):
+        for row in batch.to_pylist():
+            number += 1
+            yield number, row
+
+
+def _rows(path: Path, source: str, sheet: str | None) -> Numbered:
+    fmt = _format(path)
+    if fmt == "json":
+        return _json_rows(path, source)
+    if fmt == "jsonl":
+        return _jsonl_rows(path, source)
+    if fmt == "csv":
+        return _csv_rows(path, source)
+    if fmt == "xlsx":
+        return _xlsx_rows(path, source, sheet)
+    return _parquet_rows(path, source)
+
+
+def read_plans(
+    path: str | Path, *, sheet: str | None = None, decimal: str | None = None
+) -> Iterator[Plan | TableError]:
+    """Plans from a plan table file (or plan objects in JSON/JSON Lines), lazily.
+
+    Each item is a :class:`~kinerja_engine.models.Plan` or a
+    :class:`~kinerja_engine.io.errors.TableError` naming the file, row (sheet, column) and
+    problem; an error never stops the reading. An object with an ``rhk`` key in a JSON or
+    JSON Lines file is a whole plan as :meth:`Plan.model_validate` reads it. ``sheet``
+    picks an Excel sheet (default: the first); ``decimal`` as in
+    :func:`~kinerja_engine.io.table.plans_from_rows`.
+    """
+    path = Path(path)
+    fmt = _format(path)  # an unknown suffix or a missing extra is refused now, not later
+    if fmt in _EXTRAS:
+        need(*_EXTRAS[fmt])
+    sheet_name = sheet if fmt == "xlsx" else None
+    return numbered_plans(
+        _rows(path, str(path), sheet), str(path), sheet=sheet_name, decimal=decimal
+    )
+
+
+# --------------------------------------------------------------------------- writing rows
+
+
+def _json_cell(value: object) -> object:
+    return format(value, "f") if isinstance(value, Decimal) else value
+
+
+class _Spool:
+    """Rows pickled to a temporary file while their columns and kinds are learnt."""
+
+    def __init__(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        # Closed by close(), which write_rows calls in a finally block.
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115
+        self.columns: dict[str, set[type]] = {}
+        for row in rows:
+            for key, value in row.items():
+                kinds = self.columns.setdefault(key, set())
+                if value is not None:
+                    kinds.add(type(value))
+            pickle.dump(dict(row), self.file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        self.file.seek(0)
+        while True:
+            try:
+                yield pickle.load(self.file)
+            except EOFError:
+                return
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def write_rows(rows: Iterable[Mapping[str, Any]], path: str | Path) -> int:
+    """Write flat rows (records or plan-table rows) to ``path``; returns the count written.
+
+    The format follows the suffix. Columns are the union of the rows' keys, in order of
+    first appearance; a missing cell is empty (``null`` in JSON).
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from kinerja_engine.models import example_plan
+    >>> from kinerja_engine.io import plan_rows
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> write_rows(plan_rows(example_plan()), folder / "plans.csv")
+    2
+    >>> list(read_plans(folder / "plans.csv")) == [example_plan()]
+    True
+    >>> write_rows([{"plan_id": "p", "capaian": Decimal("83.333333")}], folder / "out.jsonl")
+    1
+    >>> list(read_records(folder / "out.jsonl"))
+    [{'plan_id': 'p', 'capaian': Decimal('83.333333')}]
+    """
+    path = Path(path)
+    fmt = _format(path)
+    if fmt in _EXTRAS:
+        need(*_EXTRAS[fmt])
+    count = 0
+    if fmt in ("json", "jsonl"):
+        with path.open("w", encoding="utf-8") as out:
+            if fmt == "json":
+                out.write("[")
+            for count, row in enumerate(rows, 1):
+                text = json.dumps({k: _json_cell(v) for k, v in row.items()}, ensure_ascii=False)
+                if fmt == "json":
+                    out.write(("\n" if count == 1 else ",\n") + text)
+                else:
+                    out.write(text + "\n")
+            if fmt == "json":
+                out.write("\n]\n")
+        return count
+    spool = _Spool(rows)
+    try:
+        if fmt == "csv":
+            with path.open("w", encoding="utf-8", newline="") as out:
+                writer = csv.DictWriter(out, fieldnames=list(spool.columns))
+                writer.writeheader()
+                for row in spool:
+                    count += 1
+                    writer.writerow({k: "" if v is None else _json_cell(v) for k, v in row.items()})
+        elif fmt == "xlsx":
+            count = _write_xlsx(spool, path)
+        else:
+            count = _write_parquet(spool, path)
+    finally:
+        spool.close()
+    return count
+
+
+def _write_xlsx(spool: _Spool, path: Path) -> int:
+    openpyxl = need("openpyxl", "excel")
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("data")
+    names = list(spool.columns)
+    sheet.append(names)
+    count = 0
+    for row in spool:
+        count += 1
+        sheet.append([row.get(n) for n in names])
+    book.save(path)
+    return count
+
+
+def _write_parquet(spool: _Spool, path: Path) -> int:
+    pa = need("pyarrow", "parquet")
+    pq = need("pyarrow.parquet", "parquet")
+    fields = []
+    for name, kinds in spool.columns.items():
+        if kinds <= {int}:
+            kind = pa.int64() if kinds else pa.string()
+        elif kinds == {bool}:
+            kind = pa.bool_()
+        else:
+            kind = pa.string()
+        fields.append(pa.field(name, kind))
+    schema = pa.schema(fields)
+    text = {f.name for f in fields if f.type == pa.string()}
+    count = 0
+    with pq.ParquetWriter(path, schema) as writer:
+        batch: list[dict[str, Any]] = []
+        for row in spool:
+            count += 1
+            batch.append({k: _parquet_cell(v) if k in text else v for k, v in row.items()})
+            if len(batch) == _BATCH:
+                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                batch = []
+        if batch or count == 0:
+            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+    return count
+
+
+def _parquet_cell(value: object) -> str | None:
+    if value is None:
+        return None
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+# --------------------------------------------------------------------------- records back
+
+
+def _typed(name: str, value: object) -> object:
+    if value is None or (isinstance(value, str) and value == ""):
+        return None
+    if name == "error_row":
+        return int(value)  # type: ignore[call-overload]
+    numeric = name in NUMBER_COLUMNS or (
+        name.startswith("conversion_") and not name.endswith("_exact")
+    )
+    if numeric and not isinstance(value, bool):
+        try:
+            return Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value))
+        except InvalidOperation:
+            return str(value)
+    return value if isinstance(value, str) else str(value)
+
+
+def read_records(path: str | Path) -> Iterator[dict[str, object]]:
+    """Records written by :func:`write_rows`, with their types back (numbers as Decimal).
+
+    A cell left empty reads as ``None``.
+    """
+    path = Path(path)
+    fmt = _format(path)
+    if fmt in _EXTRAS:
+        need(*_EXTRAS[fmt])
+    return _read_records(path)
+
+
+def _read_records(path: Path) -> Iterator[dict[str, object]]:
+    for _number, row in _rows(path, str(path), None):
+        if isinstance(row, TableError):
+            raise row
+        yield {k: _typed(k, v) for k, v in row.items()}

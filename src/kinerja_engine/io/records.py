@@ -1,0 +1,276 @@
+"""Flat records of appraisals: one row per employee, one row per indicator.
+
+Input: appraisals (read only by attribute name, numbers through ``Fraction(x)``, so both the
+dataclass and the pydantic form of :class:`~kinerja_engine.scoring.Appraisal` work) and
+:class:`~kinerja_engine.io.errors.TableError` items of a reader, which become error rows.
+Output: plain dicts whose values are ``str``, ``int``, :class:`~decimal.Decimal` or ``None``,
+so ``pandas.DataFrame(records)``, ``polars.DataFrame(records)`` and ``csv.DictWriter`` take
+them as they are. Guarantees:
+
+- no nesting: labels become their text, statuses their value, conversions one
+  ``conversion_<name>`` column each, lists of notes or periods one ``"; "``-joined text;
+- numbers: a value that is a finite decimal is given exactly; any other is rounded half up to
+  :data:`RECORD_PLACES` places and its exact value kept as ``"p/q"`` text in the column of
+  the same name with ``_exact`` appended (``None`` when the decimal is exact);
+- every appraisal record has every column of :data:`APPRAISAL_COLUMNS` (plus its conversions),
+  every indicator record every column of :data:`INDICATOR_COLUMNS`.
+
+>>> from kinerja_engine import rulebooks
+>>> from kinerja_engine.models import example_plan
+>>> from kinerja_engine.scoring import appraise
+>>> a = appraise(example_plan(), rulebooks.load("gajahmungkur"))
+>>> row = appraisal_records([a])[0]
+>>> row["plan_id"], row["status"], row["employee"]
+('p', 'incomplete', '198609262015051001')
+>>> [(r["indicator_id"], r["status"], r["capaian"], r["capaian_exact"])
+...  for r in indicator_records([a])]  # doctest: +NORMALIZE_WHITESPACE
+[('i1', 'reported', Decimal('83.333333'), '250/3'), ('i2', 'not_reported', None, None)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
+from enum import Enum
+from fractions import Fraction
+from typing import Any, Final
+
+from ..values import is_terminating, normalize, round_half_up
+from .errors import TableError
+from .optional import need
+
+__all__ = [
+    "APPRAISAL_COLUMNS",
+    "INDICATOR_COLUMNS",
+    "NUMBER_COLUMNS",
+    "RECORD_PLACES",
+    "appraisal_records",
+    "indicator_records",
+    "iter_appraisal_records",
+    "record_number",
+    "to_frame",
+]
+
+#: Decimal places of a rounded number in a record (half up); the exact value is in ``_exact``.
+RECORD_PLACES: Final = 6
+
+Record = dict[str, str | int | Decimal | None]
+
+_APPRAISAL_NUMBERS: Final = ("nilai_hasil_kerja", "nilai_perilaku", "nilai_kinerja")
+_LABELS: Final = (
+    "rating_hasil_kerja_rekomendasi",
+    "rating_hasil_kerja",
+    "rating_perilaku",
+    "predikat_rekomendasi",
+    "predikat",
+)
+_ERROR_PLACE: Final = ("error_file", "error_sheet", "error_row", "error_column", "error_field")
+
+#: The columns of an appraisal record, in order (conversions follow, one column each).
+APPRAISAL_COLUMNS: Final = (
+    "plan_id",
+    "employee",
+    "employee_name",
+    "unit",
+    "period",
+    "status",
+    "rulebook",
+    *(c for n in _APPRAISAL_NUMBERS for c in (n, f"{n}_exact")),
+    *_LABELS,
+    "overrides",
+    "missing_periods",
+    "notes",
+    "error",
+    *_ERROR_PLACE,
+)
+
+_INDICATOR_NUMBERS: Final = (
+    "rhk_weight",
+    "rhk_nilai",
+    "realisasi",
+    "capaian",
+    "capped_from",
+    "weight",
+    "nilai",
+)
+
+#: The columns of an indicator record, in order.
+INDICATOR_COLUMNS: Final = (
+    "plan_id",
+    "employee",
+    "period",
+    "status_appraisal",
+    "rhk_id",
+    "rhk_kind",
+    "indicator_id",
+    "name",
+    "unit_of_measure",
+    "direction",
+    "target",
+    "target_min",
+    "target_max",
+    "status",
+    "rule",
+    *(c for n in _INDICATOR_NUMBERS for c in (n, f"{n}_exact")),
+)
+
+#: Columns whose values are numbers (the rest are text, except ``error_row``, an int).
+NUMBER_COLUMNS: Final = frozenset(
+    (*_APPRAISAL_NUMBERS, *_INDICATOR_NUMBERS, "target", "target_min", "target_max")
+)
+
+
+def record_number(value: object) -> tuple[Decimal | None, str | None]:
+    """A number for a record and its exact ``"p/q"`` text when the decimal is not exact.
+
+    >>> record_number(Fraction(1, 3)), record_number(Decimal("95.50")), record_number(None)
+    ((Decimal('0.333333'), '1/3'), (Decimal('95.5'), None), (None, None))
+    """
+    if value is None:
+        return None, None
+    exact = Fraction(value)  # type: ignore[call-overload]
+    if is_terminating(exact):
+        return normalize(Decimal(exact.numerator) / Decimal(exact.denominator)), None
+    return round_half_up(exact, RECORD_PLACES), f"{exact.numerator}/{exact.denominator}"
+
+
+def _numbers(out: Record, name: str, value: object) -> None:
+    out[name], out[f"{name}_exact"] = record_number(value)
+
+
+def _text(value: object) -> str | None:
+    """Text of a label, enum or plain value (labels by their text, enums by their value)."""
+    if value is None:
+        return None
+    if isinstance(value, Enum):
+        return str(value.value)
+    text = getattr(value, "text", None)
+    return text if isinstance(text, str) and text else str(value)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | Fraction | Decimal) and not isinstance(value, bool)
+
+
+def _appraisal(a: Any) -> Record:
+    out: Record = {
+        "plan_id": a.plan_id,
+        "employee": a.employee,
+        "employee_name": a.employee_name,
+        "unit": a.unit,
+        "period": _text(a.period),
+        "status": _text(a.status),
+        "rulebook": a.rulebook or None,
+    }
+    for name in _APPRAISAL_NUMBERS:
+        _numbers(out, name, getattr(a, name, None))
+    for name in _LABELS:
+        out[name] = _text(getattr(a, name, None))
+    overrides = [
+        _text(o[0] if isinstance(o, tuple) else getattr(o, "what", o)) for o in a.overrides
+    ]
+    out["overrides"] = "; ".join(o for o in overrides if o) or None
+    out["missing_periods"] = "; ".join(str(p) for p in a.missing_periods) or None
+    out["notes"] = "; ".join(str(n) for n in a.notes) or None
+    out["error"] = a.error
+    out |= dict.fromkeys(_ERROR_PLACE)
+    for key, value in dict(a.conversions).items():
+        if _is_number(value):
+            _numbers(out, f"conversion_{key}", value)
+        else:
+            out[f"conversion_{key}"] = _text(value)
+    return out
+
+
+def _error(e: TableError) -> Record:
+    out: Record = dict.fromkeys(APPRAISAL_COLUMNS)
+    out |= {
+        "plan_id": e.plan_id,
+        "employee": e.employee,
+        "status": "error",
+        "error": str(e),
+        "error_file": e.file,
+        "error_sheet": e.sheet,
+        "error_row": e.row,
+        "error_column": e.column,
+        "error_field": e.field,
+    }
+    return out
+
+
+def appraisal_records(appraisals: Iterable[Any]) -> list[Record]:
+    """One flat record per appraisal (or per reader error, with ``status`` ``"error"``).
+
+    See :func:`iter_appraisal_records` for a stream; the columns are
+    :data:`APPRAISAL_COLUMNS` then ``conversion_<name>`` (and ``_exact``) per conversion.
+    """
+    return list(iter_appraisal_records(appraisals))
+
+
+def iter_appraisal_records(appraisals: Iterable[Any]) -> Iterator[Record]:
+    """:func:`appraisal_records`, lazily: one record per item as the items arrive."""
+    for a in appraisals:
+        yield _error(a) if isinstance(a, TableError) else _appraisal(a)
+
+
+def _target(out: Record, target: object) -> None:
+    lo, hi = getattr(target, "lo", None), getattr(target, "hi", None)
+    if lo is not None and hi is not None:
+        out["target"] = None
+        out["target_min"], out["target_max"] = record_number(lo)[0], record_number(hi)[0]
+    else:
+        out["target"] = None if target is None else record_number(target)[0]
+        out["target_min"] = out["target_max"] = None
+
+
+def indicator_records(appraisals: Iterable[Any]) -> list[Record]:
+    """One flat record per indicator of each appraisal (error items have none).
+
+    Columns: :data:`INDICATOR_COLUMNS`; ``status_appraisal`` is the appraisal's status.
+    """
+    rows: list[Record] = []
+    for a in appraisals:
+        if isinstance(a, TableError):
+            continue
+        for rhk in a.rhk:
+            for ind in rhk.indicators:
+                out: Record = {
+                    "plan_id": a.plan_id,
+                    "employee": a.employee,
+                    "period": _text(a.period),
+                    "status_appraisal": _text(a.status),
+                    "rhk_id": rhk.id,
+                    "rhk_kind": _text(rhk.kind),
+                    "indicator_id": ind.id,
+                    "name": ind.name,
+                    "unit_of_measure": ind.unit_of_measure,
+                    "direction": _text(ind.direction),
+                }
+                _target(out, ind.target)
+                out["status"] = _text(ind.status)
+                out["rule"] = ind.rule
+                for name, value in (
+                    ("rhk_weight", rhk.weight),
+                    ("rhk_nilai", rhk.nilai),
+                    ("realisasi", ind.realisasi),
+                    ("capaian", ind.capaian),
+                    ("capped_from", ind.capped_from),
+                    ("weight", ind.weight),
+                    ("nilai", getattr(ind, "nilai", None)),
+                ):
+                    _numbers(out, name, value)
+                rows.append(out)
+    return rows
+
+
+def to_frame(records: Sequence[Record] | Iterable[Any]) -> Any:
+    """A ``pandas.DataFrame`` of records (or of appraisals, made into appraisal records).
+
+    Needs pandas, imported only here: without it a :class:`~kinerja_engine.errors.UsageError`
+    says what to install.
+    """
+    pd = need("pandas", None)
+    items = list(records)
+    if items and not isinstance(items[0], dict):
+        items = appraisal_records(items)
+    return pd.DataFrame(items)
