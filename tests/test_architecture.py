@@ -34,6 +34,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("scoring",),
     ("report",),
     ("batch",),
+    ("io",),
     ("testing",),
     # The shell: the demo and the deprecated aliases of old names, then the re-exports and the
     # CLI that runs the demo.
