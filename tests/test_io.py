@@ -197,7 +197,7 @@ def test_a_thousand_rows_with_ten_corrupt(fmt: str, tmp_path: Path, book: Any) -
         assert e.file == str(path) and str(path) in str(e) and f"row {e.row}" in str(e)
         assert isinstance(e, KinerjaError) and isinstance(e, ModelError)
         assert e.plan_id == f"p{e.row - 1 - header:04d}"
-    named = {e.row - 1 - header: e.column for e in errors}
+    named = {e.row - 1 - header: e.table_column for e in errors}
     assert named[50] == "realisasi" and named[50 + 97] == "target"
     assert named[50 + 97 * 4] == "nip"
     # Scored: 990 results and 10 error records naming file and row; nothing dropped.
@@ -221,7 +221,7 @@ def test_bad_lines_and_rows_are_errors_not_gaps(tmp_path: Path) -> None:
     kinds = [type(i).__name__ for i in items]
     assert kinds == ["Plan", "TableError", "TableError", "TableError", "TableError", "Plan"]
     assert [i.row for i in items if isinstance(i, TableError)] == [2, 3, 5, 6]
-    assert items[4].column == "colour"
+    assert items[4].table_column == "colour"
     assert items[5] == example_plan()
 
 
@@ -234,7 +234,7 @@ def test_a_plan_over_several_rows_and_a_contradicting_row() -> None:
     clash = [rows[0], {**rows[1], "period": "2026-02"}]
     (error,) = plans_from_rows(clash, "t.csv", first_row=2)
     assert isinstance(error, TableError)
-    assert (error.row, error.column) == (3, "period")
+    assert (error.row, error.table_column) == (3, "period")
 
 
 def test_model_errors_name_the_row_and_column() -> None:
@@ -242,7 +242,8 @@ def test_model_errors_name_the_row_and_column() -> None:
     rows[1] = {**rows[1], "target_min": Decimal(95)}
     (error,) = plans_from_rows(rows, "t.xlsx", first_row=2, sheet="SKP")
     assert isinstance(error, TableError)
-    assert (error.file, error.sheet, error.row, error.column) == ("t.xlsx", "SKP", 3, "target")
+    place = (error.file, error.sheet, error.row, error.table_column)
+    assert place == ("t.xlsx", "SKP", 3, "target")
     assert error.field == "rhk.0.indicators.1.target"
     assert str(error).startswith("t.xlsx, sheet 'SKP', row 3, column 'target': ")
 

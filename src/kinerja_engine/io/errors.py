@@ -9,7 +9,7 @@ bad row never stops a file: nothing is dropped silently.
 ...                  field="realisations.0.value", employee="198703122012122002")
 >>> print(err)
 plans.csv, row 12, column 'realisasi': employee 198703122012122002: 'abc' is not a number
->>> err.row, err.column, err.field
+>>> err.row, err.table_column, err.field
 (12, 'realisasi', 'realisations.0.value')
 """
 
@@ -26,8 +26,9 @@ class TableError(ModelError):
     ``file`` is the path as given, ``row`` the 1-based row number in the file (the header is
     row 1 of a CSV or sheet; the first line is row 1 of JSON Lines; the first element is row
     1 of a JSON array; the first data row is row 1 of Parquet), ``sheet`` the Excel sheet,
-    ``column`` the table column, ``field`` the model's dotted field path, ``plan_id`` the
-    plan the row belongs to, when known.
+    ``column`` the table column (kept as :attr:`table_column`: the inherited ``column`` is a
+    position in rule text, and stays None here), ``field`` the model's dotted field path,
+    ``plan_id`` the plan the row belongs to, when known.
     """
 
     def __init__(
@@ -59,13 +60,8 @@ class TableError(ModelError):
         self.file = file
         self.row = row
         self.sheet = sheet
-        self._column = column
+        self.table_column = column
         self.plan_id = plan_id
-
-    @property
-    def column(self) -> str | None:  # type: ignore[override]
-        """The table column of the problem (a name, not a text position), when known."""
-        return self._column
 
     def __str__(self) -> str:
         return self.message

@@ -192,7 +192,7 @@ def _error(e: TableError) -> Record:
         "error_file": e.file,
         "error_sheet": e.sheet,
         "error_row": e.row,
-        "error_column": e.column,
+        "error_column": e.table_column,
         "error_field": e.field,
     }
     return out
