@@ -48,6 +48,10 @@ class Span:
     end_column: int
 
 
+# Control characters (other than tab) would move or erase the caret line: shown as spaces.
+_BLANKS = {c: " " for c in (*range(0x20), 0x7F) if c != 0x09}
+
+
 def render_caret(source: str, span: Span) -> str:
     """Return the source line of ``span`` with carets under the spanned part.
 
@@ -55,9 +59,19 @@ def render_caret(source: str, span: Span) -> str:
       a + bb
           ^^
     """
-    lines = source.splitlines() or [""]
-    index = min(max(span.line, 1), len(lines)) - 1
-    text = lines[index]
+    # Lines are what the parser counts: separated by "\n" only (a "\r" or a form feed inside
+    # a string is not a line break). The line is found from the offset, without splitting the
+    # whole text, so rendering n diagnostics of a long text stays linear.
+    begin = source.rfind("\n", 0, span.start) + 1 if 0 <= span.start <= len(source) else -1
+    if begin < 0 or span.start - begin != span.column - 1:  # a span of another text
+        begin = 0
+        for _ in range(max(span.line, 1) - 1):
+            found = source.find("\n", begin)
+            if found < 0:
+                break
+            begin = found + 1
+    stop = source.find("\n", begin)
+    text = source[begin : stop if stop >= 0 else len(source)].translate(_BLANKS)
     # Very long lines (a 1 MB formula) are cut around the caret so the message stays readable.
     col = max(span.column, 1) - 1
     width = max(1, (span.end_column - span.column) if span.end_line == span.line else 1)

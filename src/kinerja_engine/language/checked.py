@@ -146,6 +146,9 @@ class CheckedRulebook:
     consts: Mapping[str, ConstInfo]
     funcs: Mapping[str, FuncInfo]
     order: tuple[str, ...]
+    #: Upper bound of the evaluation steps of one call of each function, band and matrix
+    #: (see :mod:`.cost`); a formula's own bound is computed from these.
+    work: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
