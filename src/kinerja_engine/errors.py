@@ -100,9 +100,18 @@ class Diagnostic:
     span: Span | None = None
     hint: str | None = None
     code: str = "error"
+    #: The text ``span`` points into and its name, when that is not the text being read
+    #: (a definition inherited from a bundled rulebook that a file extends); ``None``: the
+    #: caller's own text and file name.
+    origin: str | None = None
+    source: str | None = None
 
     def render(self, source: str | None = None, filename: str = "<formula>") -> str:
         """Render like a compiler: ``file:line:col: error: message``, caret, hint."""
+        if self.source is not None:
+            source = self.source
+        if self.origin is not None:
+            filename = self.origin
         if self.span is None:
             head = f"{filename}: error: {self.message}"
         else:
@@ -200,7 +209,8 @@ class CheckError(KinerjaError):
     def __init__(self, diagnostics: list[Diagnostic], *, source: str | None = None) -> None:
         ordered = sorted(
             diagnostics,
-            key=lambda d: (d.span.start if d.span else -1, d.message),
+            # The reader's own text first, then each inherited text, each in source order.
+            key=lambda d: (d.origin or "", d.span.start if d.span else -1, d.message),
         )
         first = ordered[0] if ordered else Diagnostic("check failed")
         count = len(ordered)

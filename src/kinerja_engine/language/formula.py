@@ -23,11 +23,12 @@ from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from ..errors import KinerjaError, UsageError
+from ..errors import CheckError, KinerjaError, UsageError
 from ..values import Label, Value, to_decimal
 from .checker import CheckedRulebook, EnumInfo, check_formula, check_rulebook
 from .compiler import Program, compile_formula, compile_rulebook
-from .nodes import BoolLit, ConstDef, Expr, Header, LabelRef, Num, RulebookNode, Unary
+from .nodes import BoolLit, ConstDef, Definition, Expr, Header, LabelRef, Num, RulebookNode, Unary
+from .origins import Origin, remap
 from .parser import parse_formula, parse_rulebook, strip_bom
 from .printer import print_expr, print_rulebook
 
@@ -237,17 +238,27 @@ class Rulebook:
     True
     """
 
-    __slots__ = ("checked", "program", "text")
+    __slots__ = ("_origins", "checked", "origin", "program", "text")
     text: str
     checked: CheckedRulebook
     program: Program
+    #: The name of the text this rulebook was read from (e.g. ``"pp-46-2011.kinerja"``), named
+    #: by diagnostics of rulebooks that extend it; ``None``: the caller's own text.
+    origin: str | None
+    # Where each definition was written, when the rulebook was merged from several texts.
+    _origins: tuple[Origin, ...] | None
 
     def __init__(self) -> None:
         raise UsageError("create a Rulebook with Rulebook.parse(text)")
 
     @classmethod
-    def parse(cls, text: str) -> Rulebook:
-        """Parse, check and compile a whole rulebook; raises :class:`KinerjaError` on problems."""
+    def parse(cls, text: str, *, origin: str | None = None) -> Rulebook:
+        """Parse, check and compile a whole rulebook; raises :class:`KinerjaError` on problems.
+
+        ``origin`` names the text (a file name) for the diagnostics of rulebooks that extend
+        this one.
+        """
+        _require(origin, (str, type(None)), "origin", "Rulebook.parse")
 
         def build() -> Rulebook:
             node = parse_rulebook(text)
@@ -266,9 +277,44 @@ class Rulebook:
             self.text = source
             self.checked = checked
             self.program = compile_rulebook(checked)
+            self.origin = origin
+            self._origins = None
             return self
 
         return _guard(build, "reading the rulebook")
+
+    def _where(self) -> tuple[Origin, ...]:
+        """Where each of this rulebook's definitions was written."""
+        if self._origins is not None:
+            return self._origins
+        return tuple(Origin(self.origin, self.text, d) for d in self.ast.definitions)
+
+    @staticmethod
+    def _merge(
+        header: Header,
+        parts: list[tuple[Definition, Origin]],
+        own: tuple[str | None, str, Any],
+    ) -> Rulebook:
+        """Check and compile definitions written in several texts, as one rulebook.
+
+        The merged rulebook is printed and parsed again, so it is self-contained; its
+        diagnostics are mapped back to the texts each definition was written in.
+        """
+        text = print_rulebook(RulebookNode(header, tuple(d for d, _ in parts)))
+        node = parse_rulebook(text)
+        origins = tuple(o for _, o in parts)
+        try:
+            checked = check_rulebook(node, text)
+        except CheckError as exc:
+            mapped = remap(exc.diagnostics, node, origins, own)
+            raise CheckError(mapped, source=own[1]) from None
+        book = object.__new__(Rulebook)
+        book.text = text
+        book.checked = checked
+        book.program = compile_rulebook(checked)
+        book.origin = None
+        book._origins = origins
+        return book
 
     @classmethod
     def from_ast(cls, node: RulebookNode) -> Rulebook:
@@ -276,12 +322,14 @@ class Rulebook:
         _require(node, RulebookNode, "node", "Rulebook.from_ast")
         return cls.parse(print_rulebook(node))
 
-    def extend(self, text: str) -> Rulebook:
+    def extend(self, text: str, *, origin: str | None = None) -> Rulebook:
         """A new rulebook: this one's definitions, with those of ``text`` added or replacing.
 
         ``text`` is a rulebook of its own (with a header): a local policy that overrides a
-        bundled regulation's parameters or adds its own tables. Syntax errors point at
-        ``text``; the merged rulebook is then checked as a whole.
+        bundled regulation's parameters or adds its own tables. The merged rulebook is checked
+        as a whole; every diagnostic points at the text its definition was written in
+        (``text``, named ``origin`` if given, or this rulebook's own texts), never at the
+        merged text.
 
         >>> base = Rulebook.parse('rulebook "nasional" param batas = 76  def lulus(n) = n >= batas')
         >>> local = base.extend('rulebook "lokal" version "2" param batas = 80')
@@ -290,19 +338,24 @@ class Rulebook:
         """
 
         _require(text, str, "text", "Rulebook.extend")
+        _require(origin, (str, type(None)), "origin", "Rulebook.extend")
 
         def build() -> Rulebook:
             extra = parse_rulebook(text)
-            replaced = {d.name: d for d in extra.definitions}
-            merged = [replaced.pop(d.name, d) for d in self.ast.definitions]
-            merged.extend(d for d in extra.definitions if d.name in replaced)
+            own = strip_bom(text)
+            replaced = {d.name: (d, Origin(origin, own, d)) for d in extra.definitions}
+            merged = [
+                replaced.pop(d.name, (d, where))
+                for d, where in zip(self.ast.definitions, self._where(), strict=True)
+            ]
+            merged.extend(replaced.values())
             # The merged rulebook is self-contained: it no longer extends anything.
             header = Header(
                 extra.header.name,
                 extra.header.version,
                 tuple(dict.fromkeys((*extra.header.cites, *self.cites))),
             )
-            return Rulebook.from_ast(RulebookNode(header, tuple(merged)))
+            return Rulebook._merge(header, merged, (origin, own, extra.header.span))
 
         return _guard(build, "extending the rulebook")
 
@@ -325,14 +378,14 @@ class Rulebook:
         # The new values become syntax trees, never text: a caller's string cannot splice
         # rule text (a label is looked up among the declared members first).
         replaced = {name: self._param_expr(name, value) for name, value in values.items()}
-        definitions = tuple(
-            ConstDef(d.name, replaced[d.name], is_param=True, span=d.span)
+        parts = [
+            (ConstDef(d.name, replaced[d.name], is_param=True, span=d.span), where)
             if d.name in replaced
-            else d
-            for d in self.ast.definitions
-        )
-        node = RulebookNode(self.ast.header, definitions)
-        return _guard(lambda: Rulebook.from_ast(node), "setting parameters")
+            else (d, where)
+            for d, where in zip(self.ast.definitions, self._where(), strict=True)
+        ]
+        own = (self.origin, self.text, None)
+        return _guard(lambda: Rulebook._merge(self.ast.header, parts, own), "setting parameters")
 
     def _param_expr(self, name: str, value: Any) -> Expr:
         if isinstance(value, bool):

@@ -87,9 +87,12 @@ def _bundled(name: str, chain: tuple[str, ...] = ()) -> Rulebook:
 
 
 def _resolve(text: str, chain: tuple[str, ...]) -> Rulebook:
+    # Diagnostics name the file each definition was written in: a bundled one by its file
+    # name, the caller's own text by the name the caller renders it under.
+    origin = chain[-1] + _SUFFIX if chain else None
     header = parse_rulebook(text).header
     if not header.extends:
-        return Rulebook.parse(text)
+        return Rulebook.parse(text, origin=origin)
     base: Rulebook | None = None
     for parent in header.extends:
         if parent not in names():
@@ -98,6 +101,11 @@ def _resolve(text: str, chain: tuple[str, ...]) -> Rulebook:
                 f"bundled: {', '.join(names())}"
             )
         loaded = _bundled(parent, chain)
-        base = loaded if base is None else base.extend(str(loaded))
+        if base is None:
+            base = loaded
+        elif loaded.origin is not None:  # read from its own file: positions stay its own
+            base = base.extend(loaded.text, origin=loaded.origin)
+        else:
+            base = base.extend(str(loaded))
     assert base is not None
-    return base.extend(text)
+    return base.extend(text, origin=origin)
