@@ -31,7 +31,16 @@ from .checked import (
     MatrixInfo,
     spelling_key,
 )
-from .cost import CALLABLE, MAX_WORK, definition_work, formula_over_limit, formula_work, over_limit
+from .cost import (
+    CALLABLE,
+    MAX_RULEBOOK_WORK,
+    MAX_WORK,
+    definition_work,
+    formula_over_limit,
+    formula_work,
+    over_limit,
+    over_total,
+)
 from .coverage import MAX_MATRIX_CELLS, check_band, check_matrix
 from .infer import TYPE_NAMES, Inferrer, Var
 from .nodes import (
@@ -351,6 +360,7 @@ def _work(
     """
     bounds: dict[str, int] = {}
     over: set[str] = set(cyclic)
+    total = 0
     for name in order:
         if name in cyclic:
             continue
@@ -361,6 +371,12 @@ def _work(
         bound = definition_work(definition, bounds)
         if bound > MAX_WORK:
             checker.diags.append(over_limit(name, definition, bounds, definitions))
+            over.add(name)
+            continue
+        total += bound
+        if total > MAX_RULEBOOK_WORK:
+            if total - bound <= MAX_RULEBOOK_WORK:  # report where the sum crosses, once
+                checker.diags.append(over_total(name, definition))
             over.add(name)
             continue
         # A constant is computed once, when the rulebook is built: reading it is one step.

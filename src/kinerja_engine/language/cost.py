@@ -36,12 +36,26 @@ from .nodes import (
     Node,
 )
 
-__all__ = ["MAX_WORK", "definition_work", "formula_work", "over_limit"]
+__all__ = [
+    "CALLABLE",
+    "MAX_RULEBOOK_WORK",
+    "MAX_WORK",
+    "definition_work",
+    "formula_over_limit",
+    "formula_work",
+    "over_limit",
+    "over_total",
+]
 
 #: Most evaluation steps (nodes evaluated, calls expanded, table rows scanned) one call of a
-#: definition or one formula may take. Scoring needs a few hundred; a million steps is well
-#: under a second, and a text whose bound is higher is refused with the chain that causes it.
-MAX_WORK: Final = 1_000_000
+#: definition or one formula may take. The bundled rulebooks need at most 117; 100,000 steps
+#: take well under a second, and a text whose bound is higher is refused with the chain that
+#: causes it.
+MAX_WORK: Final = 100_000
+#: Most steps of all of a rulebook's definitions together (the sum of their bounds). Building a
+#: rulebook folds its constants and constant calls once each, so this bounds the work of
+#: checking and compiling however the text is arranged (the bundled ones sum to at most 1,005).
+MAX_RULEBOOK_WORK: Final = 1_000_000
 
 
 def _nodes(definition: Node) -> Iterator[Node]:
@@ -141,6 +155,17 @@ def formula_over_limit(
         + (f" ({chain})" if chain else ""),
         expr.span,
         "each call is evaluated in full: compute a repeated call once with let",
+    )
+
+
+def over_total(name: str, definition: Definition) -> Diagnostic:
+    """The diagnostic for the definition whose bound takes the rulebook's sum over the limit."""
+    return Diagnostic(
+        f"with '{name}', the rulebook's definitions together may take more than "
+        f"{MAX_RULEBOOK_WORK:,} evaluation steps to build",
+        definition.span,
+        "each call is evaluated in full: compute repeated calls once with let, or split the "
+        "rulebook",
     )
 
 
