@@ -42,7 +42,7 @@ from .cost import (
     over_total,
 )
 from .coverage import MAX_MATRIX_CELLS, check_band, check_matrix
-from .infer import TYPE_NAMES, Inferrer, Var
+from .infer import MAX_SUGGESTIONS, TYPE_NAMES, Inferrer, Var
 from .nodes import (
     BandDef,
     Call,
@@ -62,6 +62,9 @@ from .nodes import (
 __all__ = [
     "MAX_CALL_DEPTH",
     "MAX_MATRIX_CELLS",
+    "MAX_RULEBOOK_WORK",
+    "MAX_SUGGESTIONS",
+    "MAX_WORK",
     "BandInfo",
     "CheckedFormula",
     "CheckedRulebook",
