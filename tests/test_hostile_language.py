@@ -233,6 +233,24 @@ def test_extend_keeps_positions_of_the_extending_text() -> None:
     assert (error.line, error.column) == (4, 18)
 
 
+def test_evaluation_errors_of_an_extending_file_point_at_its_own_lines() -> None:
+    book = rulebooks.load('rulebook "l" extends "pp-46-2011"\n\n\ndef g(x) = 1 / x')
+    error = _outcome(lambda: book.evaluate("g", x=0))
+    assert error is not None and (error.line, error.column) == (4, 12)
+    assert "def g(x) = 1 / x" in str(error)
+
+
+def test_cli_check_names_the_extending_file(tmp_path: Any, capsys: Any) -> None:
+    from kinerja_engine.__main__ import main
+
+    path = tmp_path / "lokal.kinerja"
+    path.write_text(EXTENDS, encoding="utf-8")
+    assert main(["check", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{path}:3:23: error: unknown name 'y'" in out
+    assert "<formula>" not in out
+
+
 # --------------------------------------------------------------------------- item 4: inputs
 
 

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from ..errors import CheckError, KinerjaError, UsageError
+from ..errors import CheckError, Diagnostic, KinerjaError, UsageError
 from ..values import Label, Value, to_decimal
 from .checker import CheckedRulebook, EnumInfo, check_formula, check_rulebook
 from .compiler import Program, compile_formula, compile_rulebook
@@ -491,7 +491,17 @@ class Rulebook:
         else:
             params = {}
         _keywords_only(args, params, f"Rulebook.evaluate('{name}')")
-        result: Value = _guard(lambda: self.program.call(name, bindings), f"evaluating '{name}'")
+        try:
+            result: Value = _guard(
+                lambda: self.program.call(name, bindings), f"evaluating '{name}'"
+            )
+        except KinerjaError as exc:
+            if self._origins is not None and exc.span is not None and exc.source == self.text:
+                # A merged rulebook: point at the text the failing definition was written in.
+                diag = Diagnostic(exc.message, exc.span)
+                (placed,) = remap([diag], self.ast, self._origins, (None, self.text, None))
+                exc.span, exc.source = placed.span, placed.source
+            raise
         return result
 
     def function(self, name: str) -> Callable[..., Any]:
