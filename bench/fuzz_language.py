@@ -8,9 +8,13 @@ Inputs come from the strategies of :mod:`kinerja_engine.testing`, driven by one 
 ``@given`` function run with ``max_examples=N`` (no database, no deadline, no shrinking) that
 never fails: every outcome is recorded instead. The mix is formula texts (valid, token soups,
 mutated), arbitrary unicode, rulebook texts, formula ASTs and well-typed numeric formulas that
-are evaluated with exact random inputs. Every rulebook text that is accepted is also handed to
-the scoring pipeline with a generated plan (``appraise``, and ``appraise_many`` on the plan as
-a model and as raw data, which must never raise).
+are evaluated with exact random inputs, also as ``Fraction`` inputs (some far over the size
+limit) and as texts written with locale habits (non-ASCII digits, decimal commas, a byte-order
+mark, ``\r``); rulebooks with call fan-out (definitions calling the previous one several times,
+with and without ``let``, with constants at the end) and large matrix tables (complete,
+incomplete, with wildcards and duplicated rows). Every rulebook text that is accepted is also
+handed to the scoring pipeline with a generated plan (``appraise``, and ``appraise_many`` on
+the plan as a model and as raw data, which must never raise).
 
 Printed: inputs tried, exceptions that are not KinerjaError (must be 0), internal errors (a
 bare KinerjaError wrapping another exception: a bug reported politely), the maximum and 99th
@@ -30,6 +34,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +142,85 @@ class Tally:
             print(f"PAUSE {elapsed:.2f} s, again {retry:.3f} s: {shown[:300]!r}")
 
 
+@st.composite
+def fan_out_rulebooks(draw: st.DrawFn) -> tuple[str, str]:
+    """A chain of definitions each calling the previous one ``fan`` times; returns (text, top)."""
+    levels = draw(st.integers(1, 60))
+    fan = draw(st.integers(1, 4))
+    use_let = draw(st.booleans())
+    lines = ['rulebook "fan"', "def f0(x) = x + 1"]
+    for i in range(1, levels + 1):
+        if use_let:
+            body = f"let a = f{i - 1}(x) in " + " + ".join(["a"] * fan)
+        else:
+            body = " + ".join([f"f{i - 1}(x)"] * fan)
+        lines.append(f"def f{i}(x) = {body}")
+    for j in range(draw(st.integers(0, 3))):
+        lines.append(f"const c{j} = f{levels}({j})")
+    return "\n".join(lines), f"f{levels}"
+
+
+@st.composite
+def matrix_rulebooks(draw: st.DrawFn) -> tuple[str, str]:
+    """A matrix over one or two enums of up to 60 members; returns (text, a key to look up)."""
+    size = draw(st.integers(1, 60))
+    two = draw(st.booleans())
+    members = ", ".join(f"m{i}" for i in range(size))
+    keys = (
+        [(i, j) for i in range(size) for j in range(size)]
+        if two
+        else [(i, -1) for i in range(size)]
+    )
+    style = draw(st.sampled_from(["complete", "missing", "wildcards", "duplicates"]))
+    if style == "missing" and keys:
+        keys = keys[: draw(st.integers(0, len(keys) - 1))]
+    rows = [(f"m{i}, m{j}" if two else f"m{i}") + f" -> {n}" for n, (i, j) in enumerate(keys)]
+    if style == "wildcards":
+        rows.extend(("_, _" if two else "_") + f" -> {n}" for n in range(draw(st.integers(1, 50))))
+    elif style == "duplicates":
+        rows.extend(rows[: draw(st.integers(1, max(1, len(rows))))])
+    params = "a: e, b: e" if two else "a: e"
+    text = f'rulebook "m"\nenum e {{ {members} }}\nmatrix t({params}) {{ {", ".join(rows)} }}'
+    return text, f"m{size - 1}"
+
+
+def fractions_for_inputs() -> st.SearchStrategy[Fraction]:
+    small = st.builds(Fraction, st.integers(-(10**6), 10**6), st.integers(1, 10**6))
+    # Over the size limit (refused without arithmetic), built once: 2**20000 has 6,000 digits.
+    huge = st.sampled_from(
+        [Fraction(1, 2**20_000), Fraction(3**300, 7), Fraction(-(10**61), 3), Fraction(1, 10**60)]
+    )
+    return st.one_of(small, small, huge)
+
+
+LOCALE_TEXTS = st.one_of(
+    st.sampled_from(
+        [
+            "١٢٣",
+            "１００",
+            "1,5",
+            "1 000",
+            "1\u00a0000",
+            "٣٫٥",
+            "\ufeff12",
+            "12\r",
+            "1e3",
+            "0x10",
+            "Infinity",
+            "-0",
+            "+.5",
+            "5.",
+            "１.５",
+            "๑๒",
+            "²",
+            "⅕",
+            "12\u200b",
+        ]
+    ),
+    st.text(alphabet="0123456789.,-+ ١٢３\u00a0\ufeff\r", max_size=20),
+)
+
+
 def fuzz(count: int, seed_value: int) -> Tally:
     tally = Tally()
     values = st.fixed_dictionaries({n: decimals_for_inputs() for n in NAMES})
@@ -150,7 +234,14 @@ def fuzz(count: int, seed_value: int) -> Tally:
         st.tuples(st.just("rulebook text"), rulebook_texts()),
         st.tuples(st.just("formula ast"), formula_asts().map(print_expr)),
         st.tuples(st.just("numeric ast"), numeric_formulas(NAMES).map(print_expr)),
+        st.tuples(st.just("fraction input"), numeric_formulas(NAMES).map(print_expr)),
+        st.tuples(st.just("locale input"), numeric_formulas(NAMES).map(print_expr)),
+        st.tuples(st.just("fan-out"), fan_out_rulebooks()),
+        st.tuples(st.just("matrix"), matrix_rulebooks()),
+        st.tuples(st.just("bom/cr text"), formula_texts().map(lambda t: "\ufeff" + t + "\r")),
     )
+    fractions = st.fixed_dictionaries({n: fractions_for_inputs() for n in NAMES})
+    locales = st.fixed_dictionaries(dict.fromkeys(NAMES, LOCALE_TEXTS))
 
     @seed(seed_value)
     @settings(
@@ -160,10 +251,29 @@ def fuzz(count: int, seed_value: int) -> Tally:
         phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
-    @given(case, values)
-    def one(item: tuple[str, str], bindings: dict[str, Decimal]) -> None:
+    @given(case, values, fractions, locales)
+    def one(
+        item: tuple[str, Any],
+        bindings: dict[str, Decimal],
+        exact: dict[str, Fraction],
+        written: dict[str, str],
+    ) -> None:
         kind, text = item
         tally.tried += 1
+        if kind in ("fan-out", "matrix"):
+            source, top = text
+            book = tally.run(f"{kind} parse", source, lambda: Rulebook.parse(source))
+            if isinstance(book, Rulebook):
+                if kind == "fan-out":
+                    tally.run(f"{kind} evaluate", source, lambda: book.evaluate(top, x=1))
+                else:
+                    keys = dict.fromkeys(book.signature("t"), top)
+                    tally.run(f"{kind} evaluate", source, lambda: book.evaluate("t", **keys))
+            return
+        if kind == "fraction input":
+            bindings = exact  # type: ignore[assignment]
+        elif kind == "locale input":
+            bindings = written  # type: ignore[assignment]
         if kind == "rulebook text":
             book = tally.run("rulebook parse", text, lambda: Rulebook.parse(text))
             if isinstance(book, Rulebook):
@@ -178,7 +288,7 @@ def fuzz(count: int, seed_value: int) -> Tally:
             return
         if any(t != "number" for t in formula.inputs.values()):
             return
-        given_values = {n: bindings.get(n, Decimal(1)) for n in formula.names}
+        given_values: dict[str, Any] = {n: bindings.get(n, Decimal(1)) for n in formula.names}
         tally.run(f"{kind} evaluate", text, lambda: formula.evaluate(**given_values))
         if tally.tried % 10_000 == 0:
             print(f"... {tally.tried:,} inputs", file=sys.stderr, flush=True)

@@ -83,7 +83,8 @@ def test_limits_table_is_complete() -> None:
     listed = {_code(row[0]) for row in LIMIT_ROWS}
     expected = {f"parser.{name}" for name in parser.__all__ if name.startswith("MAX_")}
     expected |= {"values.MAX_INPUT_DIGITS", "compiler.MAX_LIST_LENGTH"}
-    expected |= {"checker.MAX_MATRIX_CELLS"}
+    expected |= {"checker.MAX_MATRIX_CELLS", "checker.MAX_WORK", "checker.MAX_RULEBOOK_WORK"}
+    expected |= {"checker.MAX_SUGGESTIONS"}
     assert listed == expected
 
 

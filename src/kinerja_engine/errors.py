@@ -48,6 +48,10 @@ class Span:
     end_column: int
 
 
+# Control characters (other than tab) would move or erase the caret line: shown as spaces.
+_BLANKS = {c: " " for c in (*range(0x20), 0x7F) if c != 0x09}
+
+
 def render_caret(source: str, span: Span) -> str:
     """Return the source line of ``span`` with carets under the spanned part.
 
@@ -55,9 +59,19 @@ def render_caret(source: str, span: Span) -> str:
       a + bb
           ^^
     """
-    lines = source.splitlines() or [""]
-    index = min(max(span.line, 1), len(lines)) - 1
-    text = lines[index]
+    # Lines are what the parser counts: separated by "\n" only (a "\r" or a form feed inside
+    # a string is not a line break). The line is found from the offset, without splitting the
+    # whole text, so rendering n diagnostics of a long text stays linear.
+    begin = source.rfind("\n", 0, span.start) + 1 if 0 <= span.start <= len(source) else -1
+    if begin < 0 or span.start - begin != span.column - 1:  # a span of another text
+        begin = 0
+        for _ in range(max(span.line, 1) - 1):
+            found = source.find("\n", begin)
+            if found < 0:
+                break
+            begin = found + 1
+    stop = source.find("\n", begin)
+    text = source[begin : stop if stop >= 0 else len(source)].translate(_BLANKS)
     # Very long lines (a 1 MB formula) are cut around the caret so the message stays readable.
     col = max(span.column, 1) - 1
     width = max(1, (span.end_column - span.column) if span.end_line == span.line else 1)
@@ -88,6 +102,11 @@ class Diagnostic:
     code: str = "error"
     #: ``"error"`` (the text is refused) or ``"warning"`` (accepted, but probably not meant).
     severity: str = "error"
+    #: The text ``span`` points into and its name, when that is not the text being read
+    #: (a definition inherited from a bundled rulebook that a file extends); ``None``: the
+    #: caller's own text and file name.
+    origin: str | None = None
+    source: str | None = None
 
     def render(self, source: str | None = None, filename: str = "<formula>") -> str:
         """Render like a compiler: ``file:line:col: error: message``, caret, hint.
@@ -95,6 +114,10 @@ class Diagnostic:
         >>> print(Diagnostic("never used", severity="warning").render(filename="f.kinerja"))
         f.kinerja: warning: never used
         """
+        if self.source is not None:
+            source = self.source
+        if self.origin is not None:
+            filename = self.origin
         if self.span is None:
             head = f"{filename}: {self.severity}: {self.message}"
         else:
@@ -193,7 +216,8 @@ class CheckError(KinerjaError):
     def __init__(self, diagnostics: list[Diagnostic], *, source: str | None = None) -> None:
         ordered = sorted(
             diagnostics,
-            key=lambda d: (d.span.start if d.span else -1, d.message),
+            # The reader's own text first, then each inherited text, each in source order.
+            key=lambda d: (d.origin or "", d.span.start if d.span else -1, d.message),
         )
         first = ordered[0] if ordered else Diagnostic("check failed")
         count = len(ordered)

@@ -40,6 +40,7 @@ __all__ = [
     "normalize_precision",
     "round_half_up",
     "to_decimal",
+    "to_number",
 ]
 
 #: Inputs with more significant digits than this are rejected (a size bomb, not a measurement).
@@ -82,7 +83,8 @@ class Label:
 
 Value = Decimal | Fraction | bool | Label | tuple[Decimal | Fraction, ...]
 
-_NUMBER_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+# ASCII digits only: str.isdigit-style \d would accept "١٢٣" or full-width "１００".
+_NUMBER_TEXT = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", re.ASCII)
 
 
 def to_decimal(value: object, what: str = "value") -> Decimal:
@@ -115,7 +117,7 @@ def to_decimal(value: object, what: str = "value") -> Decimal:
             raise BindingError(f"{what}: {value!r} is not a finite decimal number")
         result = Decimal(text)
     elif isinstance(value, Fraction):
-        return fraction_to_decimal(value, what)
+        return fraction_to_decimal(_check_fraction(value, what), what)
     elif isinstance(value, str):
         text = value.strip()
         if not _NUMBER_TEXT.fullmatch(text):
@@ -132,6 +134,38 @@ def to_decimal(value: object, what: str = "value") -> Decimal:
     ):
         raise BindingError(f"{what}: number is too large or too precise ({value!r})")
     return result
+
+
+def _check_fraction(value: Fraction, what: str) -> Fraction:
+    # Like a Decimal input: numerator and denominator of at most MAX_INPUT_DIGITS digits each,
+    # checked on the integers (never by converting: Fraction(1, 2**200000) would take minutes).
+    limit = 10**MAX_INPUT_DIGITS
+    if abs(value.numerator) >= limit or value.denominator >= limit:
+        raise BindingError(
+            f"{what}: fraction has a numerator or denominator of more than "
+            f"{MAX_INPUT_DIGITS} digits"
+        )
+    return value
+
+
+def to_number(value: object, what: str = "value") -> Decimal | Fraction:
+    """Like :func:`to_decimal`, but a ``Fraction`` that is not a finite decimal stays exact.
+
+    This is how the language binds numeric inputs: ``Fraction(1, 3)`` is one third, not 34
+    digits of it. Fractions are size-limited like decimals (:data:`MAX_INPUT_DIGITS` digits of
+    numerator and denominator).
+
+    >>> to_number(Fraction(1, 3)), to_number(Fraction(3, 8)), to_number("2")
+    (Fraction(1, 3), Decimal('0.375'), Decimal('2'))
+    >>> to_number(Fraction(1, 2**300), "x")
+    Traceback (most recent call last):
+    ...
+    kinerja_engine.errors.BindingError: x: fraction has a numerator or denominator of more ...
+    """
+    if isinstance(value, Fraction):
+        exact = _check_fraction(value, what)
+        return fraction_to_decimal(exact, what) if is_terminating(exact) else exact
+    return to_decimal(value, what)
 
 
 def is_terminating(value: Fraction) -> bool:

@@ -148,6 +148,9 @@ class CheckedRulebook:
     order: tuple[str, ...]
     #: Problems that do not stop the rulebook (severity "warning"), in source order.
     warnings: tuple[Diagnostic, ...] = ()
+    #: Upper bound of the evaluation steps of one call of each function, band and matrix
+    #: (see :mod:`.cost`); a formula's own bound is computed from these.
+    work: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,8 +31,18 @@ from .checked import (
     MatrixInfo,
     spelling_key,
 )
+from .cost import (
+    CALLABLE,
+    MAX_RULEBOOK_WORK,
+    MAX_WORK,
+    definition_work,
+    formula_over_limit,
+    formula_work,
+    over_limit,
+    over_total,
+)
 from .coverage import MAX_MATRIX_CELLS, check_band, check_matrix
-from .infer import TYPE_NAMES, Inferrer, Var
+from .infer import MAX_SUGGESTIONS, TYPE_NAMES, Inferrer, Var
 from .nodes import (
     BandDef,
     Call,
@@ -52,6 +62,9 @@ from .nodes import (
 __all__ = [
     "MAX_CALL_DEPTH",
     "MAX_MATRIX_CELLS",
+    "MAX_RULEBOOK_WORK",
+    "MAX_SUGGESTIONS",
+    "MAX_WORK",
     "BandInfo",
     "CheckedFormula",
     "CheckedRulebook",
@@ -96,6 +109,10 @@ def check_formula(
         for name, type_name in inputs.items():
             declared = checker.param_type(Param(name, type_name))
             checker.inputs[name] = Var(declared or NUMBER)
+    # Before inference, which folds constant calls: an over-limit formula never runs.
+    if book is not None and book.work and formula_work(expr, book.work) > MAX_WORK:
+        named = {d.name: d for d in book.node.definitions}
+        raise CheckError([formula_over_limit(expr, book.work, named)], source=source)
     result = checker.infer(expr, {})
     if checker.diags:
         raise CheckError(checker.diags, source=source)
@@ -152,8 +169,9 @@ def check_rulebook(node: RulebookNode, source: str) -> CheckedRulebook:
     checker.defined = {n for n, d in definitions.items() if not isinstance(d, EnumDef)}
     order, cyclic = _order(checker, definitions)
     _call_depth(checker, definitions, order, cyclic)
+    work = _work(checker, definitions, order, cyclic)
     for name in order:
-        if name in cyclic:
+        if name in cyclic or name not in work:
             continue
         definition = definitions[name]
         if isinstance(definition, ConstDef):
@@ -173,6 +191,7 @@ def check_rulebook(node: RulebookNode, source: str) -> CheckedRulebook:
         dict(checker.consts),
         dict(checker.funcs),
         tuple(n for n in order if n in checker.consts or n in checker.funcs),
+        work=work,
     )
 
 
@@ -332,6 +351,40 @@ def _call_depth(
                 definitions[name].span,
                 "flatten the chain; rules this deep cannot be read or checked by people",
             )
+
+
+def _work(
+    checker: Inferrer, definitions: dict[str, Definition], order: list[str], cyclic: set[str]
+) -> dict[str, int]:
+    """Each definition's bound (callees first); over-limit ones are reported and left out.
+
+    Only the first definition over the limit on a chain is reported (its callers exceed it
+    because of it); none of them is checked further, so nothing folds an unbounded call.
+    """
+    bounds: dict[str, int] = {}
+    over: set[str] = set(cyclic)
+    total = 0
+    for name in order:
+        if name in cyclic:
+            continue
+        definition = definitions[name]
+        if _references(definition) & over:
+            over.add(name)
+            continue
+        bound = definition_work(definition, bounds)
+        if bound > MAX_WORK:
+            checker.diags.append(over_limit(name, definition, bounds, definitions))
+            over.add(name)
+            continue
+        total += bound
+        if total > MAX_RULEBOOK_WORK:
+            if total - bound <= MAX_RULEBOOK_WORK:  # report where the sum crosses, once
+                checker.diags.append(over_total(name, definition))
+            over.add(name)
+            continue
+        # A constant is computed once, when the rulebook is built: reading it is one step.
+        bounds[name] = bound if isinstance(definition, CALLABLE) else 0
+    return bounds
 
 
 def _report_cycle(

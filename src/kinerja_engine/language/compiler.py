@@ -71,7 +71,7 @@ from ..values import (
     is_terminating,
     normalize,
     normalize_precision,
-    to_decimal,
+    to_number,
 )
 from .builtins import Type
 from .checked import CheckedFormula, CheckedRulebook
@@ -266,7 +266,7 @@ class Program:
 
     def _convert(self, value: Any, param: str, type_: Type) -> Any:
         if type_.kind == "number":
-            return to_decimal(value, param)
+            return to_number(value, param)
         if type_.kind == "bool":
             if not isinstance(value, bool):
                 raise BindingError(f"{param}: expected true or false, got {value!r}")
@@ -276,7 +276,7 @@ class Program:
                 raise BindingError(f"{param}: expected a list of numbers, got {value!r:.60}")
             if len(value) > MAX_LIST_LENGTH:
                 raise BindingError(f"{param}: more than {MAX_LIST_LENGTH:,} values")
-            return tuple(to_decimal(v, f"{param}[{i}]") for i, v in enumerate(value))
+            return tuple(to_number(v, f"{param}[{i}]") for i, v in enumerate(value))
         enums = self.book.enums if self.book is not None else {}
         if type_.kind == "label" and type_.enum is not None and type_.enum in enums:
             return enums[type_.enum].resolve(value, param)
@@ -285,8 +285,10 @@ class Program:
     def call(self, name: str, bindings: Mapping[str, Any], *, exact: bool = False) -> Any:
         """Evaluate definition ``name`` (``""`` for a formula) with keyword ``bindings``."""
         args = self.bind(name, bindings)
-        if exact:
-            return self._exact[name](*map(to_fraction, args))
+        if exact or any(map(_is_fraction, args)):
+            # A Fraction input (1/3) has no decimal: only the exact path can take it as is.
+            result = self._exact[name](*map(to_fraction, args))
+            return result if exact else to_result(result)
         return to_result(self.raw(name)(*args))
 
     def run(self, bindings: Mapping[str, Any]) -> Any:
@@ -297,9 +299,15 @@ class Program:
 _Converter = Callable[[Mapping[str, Any]], Any]
 
 
+def _is_fraction(value: Any) -> bool:
+    if type(value) is tuple:
+        return any(type(v) is Fraction for v in value)
+    return type(value) is Fraction
+
+
 def _number_converter(param: str) -> _Converter:
     def convert(bindings: Mapping[str, Any]) -> Any:
-        return to_decimal(bindings[param], param)
+        return to_number(bindings[param], param)
 
     return convert
 

@@ -210,6 +210,7 @@ def check_matrix(checker: Inferrer, node: MatrixDef) -> None:
     }
     result = Var()
     rows_ok = True
+    member_names = {e.name: {m.name for m in e.members} for e in enums if e is not None}
     for row in node.rows:
         if len(row.keys) != len(node.params):
             checker.error(
@@ -222,7 +223,7 @@ def check_matrix(checker: Inferrer, node: MatrixDef) -> None:
         for key, enum, key_span in itertools.zip_longest(row.keys, enums, row.key_spans):
             if key is None or enum is None:
                 continue
-            if enum.member(key) is None:
+            if key not in member_names[enum.name]:
                 names = [m.name for m in enum.members]
                 checker.error(
                     f"'{key}' is not a member of {enum.name}",
@@ -262,28 +263,49 @@ def _matrix_table(
             node.span,
         )
         return {}
+    # Each row marks the combinations it matches (its wildcards range over whole enums), so
+    # the work is the number of (row, combination) matches, not rows × combinations. Any
+    # combination matched twice is an error anyway, so marking stops at a budget linear in
+    # the table: a text with more overlap than that is refused without listing it all.
+    positions = [{m.name: i for i, m in enumerate(e.members)} for e in enums]
+    matches: dict[tuple[int, ...], list[int]] = {}
+    budget = size + len(node.rows) + MAX_MATRIX_CELLS
+    marks = 0
+    for r, row in enumerate(node.rows):
+        axes = [
+            range(len(e.members)) if k is None else (pos[k],)
+            for k, e, pos in zip(row.keys, enums, positions, strict=True)
+        ]
+        for combo_index in itertools.product(*axes):
+            marks += 1
+            if marks > budget:
+                checker.error(
+                    f"matrix '{node.name}' is ambiguous: its rows match combinations more "
+                    f"than {budget - size:,} times over",
+                    row.span,
+                    "each combination must be matched by exactly one row",
+                )
+                return {}
+            matches.setdefault(combo_index, []).append(r)
     table: dict[tuple[Label, ...], int] = {}
     missing: list[str] = []
-    for combo in itertools.product(*(e.members for e in enums)):
-        matches = [
-            i
-            for i, row in enumerate(node.rows)
-            if all(k is None or k == label.name for k, label in zip(row.keys, combo, strict=True))
-        ]
+    for combo_index in itertools.product(*(range(len(e.members)) for e in enums)):
+        combo = tuple(e.members[i] for e, i in zip(enums, combo_index, strict=True))
+        found = matches.get(combo_index, ())
         names = ", ".join(label.name for label in combo)
-        if not matches:
+        if not found:
             missing.append(f"({names})")
-        elif len(matches) > 1:
+        elif len(found) > 1:
             lines = " and ".join(
-                "(" + ", ".join(k or "_" for k in node.rows[i].keys) + ")" for i in matches
+                "(" + ", ".join(k or "_" for k in node.rows[i].keys) + ")" for i in found
             )
             checker.error(
                 f"matrix '{node.name}' is ambiguous: ({names}) is matched by rows {lines}",
-                node.rows[matches[1]].span,
+                node.rows[found[1]].span,
                 "each combination must be matched by exactly one row",
             )
         else:
-            table[combo] = matches[0]
+            table[combo] = found[0]
     if missing:
         shown = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
         checker.error(

@@ -23,12 +23,13 @@ from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from ..errors import Diagnostic, KinerjaError, UsageError
-from ..values import Label, Value, display_decimal, to_decimal
+from ..errors import CheckError, Diagnostic, KinerjaError, UsageError
+from ..values import Label, Value, to_decimal
 from .checker import CheckedRulebook, EnumInfo, check_formula, check_rulebook
 from .compiler import Program, compile_formula, compile_rulebook
-from .nodes import Expr, Header, RulebookNode
-from .parser import parse_formula, parse_rulebook
+from .nodes import BoolLit, ConstDef, Definition, Expr, Header, LabelRef, Num, RulebookNode, Unary
+from .origins import Origin, remap
+from .parser import parse_formula, parse_rulebook, strip_bom
 from .printer import print_expr, print_rulebook
 
 __all__ = ["Formula", "Rulebook"]
@@ -48,6 +49,37 @@ def _guard(action: Callable[[], T], what: str) -> T:
         raise KinerjaError(
             f"internal error while {what} ({type(exc).__name__}: {exc}); please report it"
         ) from exc
+
+
+def _require(value: object, types: type | tuple[type, ...], param: str, what: str) -> None:
+    """Refuse a wrong argument type with a :class:`UsageError` naming the parameter."""
+    if not isinstance(value, types):
+        names = (types,) if isinstance(types, type) else types
+        wanted = " or ".join("None" if t is type(None) else t.__name__ for t in names)
+        raise UsageError(f"{what}: '{param}' must be {wanted}, got {type(value).__name__}")
+
+
+def _require_inputs(inputs: object) -> None:
+    if inputs is None:
+        return
+    _require(inputs, Mapping, "inputs", "Formula.parse")
+    assert isinstance(inputs, Mapping)
+    for name, type_name in inputs.items():
+        if not isinstance(name, str) or not isinstance(type_name, str):
+            raise UsageError(
+                "Formula.parse: 'inputs' maps input names to type names (text), e.g. "
+                f"{{'target': 'number'}}; got {name!r}: {type_name!r}"
+            )
+
+
+def _rebuild_formula(text: str, rulebook: Rulebook | None, inputs: dict[str, str]) -> Formula:
+    """Unpickle a :class:`Formula`: parse its text again (it is checked again, too)."""
+    return Formula.parse(text, rulebook=rulebook, inputs=inputs)
+
+
+def _rebuild_rulebook(text: str) -> Rulebook:
+    """Unpickle a :class:`Rulebook` from its canonical text (self-contained, no ``extends``)."""
+    return Rulebook.parse(text)
 
 
 class Formula:
@@ -94,14 +126,16 @@ class Formula:
         inputs: Mapping[str, str] | None = None,
     ) -> Formula:
         """Parse, check and compile ``text``; raises a :class:`KinerjaError` on any problem."""
+        _require(rulebook, (Rulebook, type(None)), "rulebook", "Formula.parse")
+        _require_inputs(inputs)
 
         def build() -> Formula:
             expr = parse_formula(text)
             book = rulebook.checked if rulebook is not None else None
-            checked = check_formula(expr, text, book=book, inputs=inputs)
+            checked = check_formula(expr, strip_bom(text), book=book, inputs=inputs)
             program = compile_formula(checked, rulebook.program if rulebook else None)
             self = object.__new__(cls)
-            self.text = text
+            self.text = strip_bom(text)
             self.ast = expr
             self.rulebook = rulebook
             self.inputs = {name: str(type_) for name, type_ in checked.inputs.items()}
@@ -131,7 +165,7 @@ class Formula:
         """
         return self._raw
 
-    def evaluate(self, /, **bindings: Any) -> Value:
+    def evaluate(self, /, *args: Any, **bindings: Any) -> Value:
         """Evaluate with keyword inputs; exact, with results as ``Decimal``/``bool``/``Label``.
 
         >>> Formula.parse("x / 0").evaluate(x=1)
@@ -142,19 +176,28 @@ class Formula:
           ^^^^^
           hint: the divisor is 0 here; guard it with if … then … else
         """
+        _keywords_only(args, self.inputs, "Formula.evaluate")
         result: Value = _guard(lambda: self._program.call("", bindings), "evaluating a formula")
         return result
 
-    def evaluate_exact(self, /, **bindings: Any) -> Fraction | bool | Label | tuple[Fraction, ...]:
+    def evaluate_exact(
+        self, /, *args: Any, **bindings: Any
+    ) -> Fraction | bool | Label | tuple[Fraction, ...]:
         """Like :meth:`evaluate` but returns numbers as exact fractions (``1/3`` stays ``1/3``).
 
         >>> Formula.parse("1 / 3").evaluate_exact()
         Fraction(1, 3)
         """
+        _keywords_only(args, self.inputs, "Formula.evaluate_exact")
         result: Any = _guard(
             lambda: self._program.call("", bindings, exact=True), "evaluating a formula"
         )
         return result  # type: ignore[no-any-return]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # By source text (and rulebook, pickled by its own text): the compiled Python
+        # functions cannot be pickled, and rebuilding them re-checks the text.
+        return (_rebuild_formula, (self.text, self.rulebook, dict(self.inputs)))
 
     def __str__(self) -> str:
         return print_expr(self.ast)
@@ -172,6 +215,15 @@ class Formula:
         return hash(self.ast)
 
 
+def _keywords_only(args: tuple[Any, ...], inputs: Mapping[str, str], what: str) -> None:
+    if args:
+        names = ", ".join(f"{n}=…" for n in inputs) or "no inputs"
+        raise UsageError(
+            f"{what} takes its inputs by name ({names}); got {len(args)} positional "
+            f"argument{'s' * (len(args) != 1)}"
+        )
+
+
 class Rulebook:
     """A checked, compiled rulebook: named constants, parameters, functions, enums, tables.
 
@@ -186,20 +238,31 @@ class Rulebook:
     True
     """
 
-    __slots__ = ("checked", "program", "text")
+    __slots__ = ("_origins", "checked", "origin", "program", "text")
     text: str
     checked: CheckedRulebook
     program: Program
+    #: The name of the text this rulebook was read from (e.g. ``"pp-46-2011.kinerja"``), named
+    #: by diagnostics of rulebooks that extend it; ``None``: the caller's own text.
+    origin: str | None
+    # Where each definition was written, when the rulebook was merged from several texts.
+    _origins: tuple[Origin, ...] | None
 
     def __init__(self) -> None:
         raise UsageError("create a Rulebook with Rulebook.parse(text)")
 
     @classmethod
-    def parse(cls, text: str) -> Rulebook:
-        """Parse, check and compile a whole rulebook; raises :class:`KinerjaError` on problems."""
+    def parse(cls, text: str, *, origin: str | None = None) -> Rulebook:
+        """Parse, check and compile a whole rulebook; raises :class:`KinerjaError` on problems.
+
+        ``origin`` names the text (a file name) for the diagnostics of rulebooks that extend
+        this one.
+        """
+        _require(origin, (str, type(None)), "origin", "Rulebook.parse")
 
         def build() -> Rulebook:
             node = parse_rulebook(text)
+            source = strip_bom(text)
             if node.header.extends:
                 raise UsageError(
                     f"rulebook '{node.header.name}' extends "
@@ -207,28 +270,66 @@ class Rulebook:
                     + "; load it with kinerja_engine.rulebooks.load(text), which resolves "
                     "bundled rulebooks, or call base.extend(text)",
                     node.header.span,
-                    source=text,
+                    source=source,
                 )
-            checked = check_rulebook(node, text)
+            checked = check_rulebook(node, source)
             self = object.__new__(cls)
-            self.text = text
+            self.text = source
             self.checked = checked
             self.program = compile_rulebook(checked)
+            self.origin = origin
+            self._origins = None
             return self
 
         return _guard(build, "reading the rulebook")
 
+    def _where(self) -> tuple[Origin, ...]:
+        """Where each of this rulebook's definitions was written."""
+        if self._origins is not None:
+            return self._origins
+        return tuple(Origin(self.origin, self.text, d) for d in self.ast.definitions)
+
+    @staticmethod
+    def _merge(
+        header: Header,
+        parts: list[tuple[Definition, Origin]],
+        own: tuple[str | None, str, Any],
+    ) -> Rulebook:
+        """Check and compile definitions written in several texts, as one rulebook.
+
+        The merged rulebook is printed and parsed again, so it is self-contained; its
+        diagnostics are mapped back to the texts each definition was written in.
+        """
+        text = print_rulebook(RulebookNode(header, tuple(d for d, _ in parts)))
+        node = parse_rulebook(text)
+        origins = tuple(o for _, o in parts)
+        try:
+            checked = check_rulebook(node, text)
+        except CheckError as exc:
+            mapped = remap(exc.diagnostics, node, origins, own)
+            raise CheckError(mapped, source=own[1]) from None
+        book = object.__new__(Rulebook)
+        book.text = text
+        book.checked = checked
+        book.program = compile_rulebook(checked)
+        book.origin = None
+        book._origins = origins
+        return book
+
     @classmethod
     def from_ast(cls, node: RulebookNode) -> Rulebook:
         """Check and compile a rulebook built as an AST (its canonical text becomes its source)."""
+        _require(node, RulebookNode, "node", "Rulebook.from_ast")
         return cls.parse(print_rulebook(node))
 
-    def extend(self, text: str) -> Rulebook:
+    def extend(self, text: str, *, origin: str | None = None) -> Rulebook:
         """A new rulebook: this one's definitions, with those of ``text`` added or replacing.
 
         ``text`` is a rulebook of its own (with a header): a local policy that overrides a
-        bundled regulation's parameters or adds its own tables. Syntax errors point at
-        ``text``; the merged rulebook is then checked as a whole.
+        bundled regulation's parameters or adds its own tables. The merged rulebook is checked
+        as a whole; every diagnostic points at the text its definition was written in
+        (``text``, named ``origin`` if given, or this rulebook's own texts), never at the
+        merged text.
 
         >>> base = Rulebook.parse('rulebook "nasional" param batas = 76  def lulus(n) = n >= batas')
         >>> local = base.extend('rulebook "lokal" version "2" param batas = 80')
@@ -236,18 +337,25 @@ class Rulebook:
         (False, 'lokal', ())
         """
 
+        _require(text, str, "text", "Rulebook.extend")
+        _require(origin, (str, type(None)), "origin", "Rulebook.extend")
+
         def build() -> Rulebook:
             extra = parse_rulebook(text)
-            replaced = {d.name: d for d in extra.definitions}
-            merged = [replaced.pop(d.name, d) for d in self.ast.definitions]
-            merged.extend(d for d in extra.definitions if d.name in replaced)
+            own = strip_bom(text)
+            replaced = {d.name: (d, Origin(origin, own, d)) for d in extra.definitions}
+            merged = [
+                replaced.pop(d.name, (d, where))
+                for d, where in zip(self.ast.definitions, self._where(), strict=True)
+            ]
+            merged.extend(replaced.values())
             # The merged rulebook is self-contained: it no longer extends anything.
             header = Header(
                 extra.header.name,
                 extra.header.version,
                 tuple(dict.fromkeys((*extra.header.cites, *self.cites))),
             )
-            return Rulebook.from_ast(RulebookNode(header, tuple(merged)))
+            return Rulebook._merge(header, merged, (origin, own, extra.header.span))
 
         return _guard(build, "extending the rulebook")
 
@@ -267,19 +375,39 @@ class Rulebook:
                 close = difflib.get_close_matches(name, sorted(params), n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else ""
                 raise UsageError(f"rulebook '{self.name}' has no parameter '{name}'{hint}")
-        lines = [f'rulebook "{self.name}" version "{self.version}"']
-        for name, value in values.items():
-            if isinstance(value, bool):
-                text = "true" if value else "false"
-            elif isinstance(value, Label):
-                text = f"{value.enum}.{value.name}"
-            elif isinstance(value, str) and re.fullmatch(r"[A-Za-z]\w*\.[A-Za-z]\w*", value):
-                text = value
-            else:
-                number = to_decimal(value, name)
-                text = display_decimal(number) if number >= 0 else f"-{display_decimal(-number)}"
-            lines.append(f"param {name} = {text}")
-        return self.extend("\n".join(lines))
+        # The new values become syntax trees, never text: a caller's string cannot splice
+        # rule text (a label is looked up among the declared members first).
+        replaced = {name: self._param_expr(name, value) for name, value in values.items()}
+        parts = [
+            (ConstDef(d.name, replaced[d.name], is_param=True, span=d.span), where)
+            if d.name in replaced
+            else (d, where)
+            for d, where in zip(self.ast.definitions, self._where(), strict=True)
+        ]
+        own = (self.origin, self.text, None)
+        return _guard(lambda: Rulebook._merge(self.ast.header, parts, own), "setting parameters")
+
+    def _param_expr(self, name: str, value: Any) -> Expr:
+        if isinstance(value, bool):
+            return BoolLit(value)
+        if isinstance(value, str) and re.fullmatch(r"[A-Za-z]\w*\.[A-Za-z]\w*", value, re.ASCII):
+            enum, _, member = value.partition(".")
+            value = Label(enum, member)
+        if isinstance(value, Label):
+            info = self.checked.enums.get(value.enum)
+            if info is None or info.member(value.name) is None:
+                raise UsageError(
+                    f"parameter '{name}': {value.enum!r}.{value.name!r} is not a member of an "
+                    f"enumeration of rulebook '{self.name}'"
+                )
+            return LabelRef(info.name, value.name)
+        number = to_decimal(value, name)
+        return Unary("-", Num(-number)) if number < 0 else Num(number)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # By canonical text: self-contained (an extended rulebook prints merged, with no
+        # `extends`), re-checked and re-compiled when unpickled.
+        return (_rebuild_rulebook, (str(self),))
 
     # -- metadata ----------------------------------------------------------------------
 
@@ -339,22 +467,26 @@ class Rulebook:
         >>> Rulebook.parse('rulebook "r" def f(a, b: bool) = if b then a else 0').signature("f")
         {'a': 'number', 'b': 'bool'}
         """
-        self._known(name)
+        self._known(name, "Rulebook.signature")
         return {p: str(t) for p, t in self.program.signature(name)}
 
     def enum(self, name: str) -> EnumInfo:
         """The enumeration ``name``, to list members or resolve spellings."""
+        _require(name, str, "name", "Rulebook.enum")
         if name not in self.checked.enums:
             raise UsageError(f"rulebook '{self.name}' has no enumeration '{name}'")
         return self.checked.enums[name]
 
     def label(self, enum: str, text: str) -> Label:
         """Resolve a spelling (name, display text or alias, any case) to a member of ``enum``."""
+        _require(enum, str, "enum", "Rulebook.label")
+        _require(text, str, "text", "Rulebook.label")
         return self.enum(enum).resolve(text, enum)
 
     # -- evaluation --------------------------------------------------------------------
 
-    def _known(self, name: str) -> None:
+    def _known(self, name: str, what: str = "Rulebook.evaluate") -> None:
+        _require(name, str, "name", what)
         if name in self.checked.consts or name in self.checked.funcs:
             return
         names = [*self.checked.consts, *self.checked.funcs]
@@ -362,15 +494,30 @@ class Rulebook:
         hint = f"; did you mean '{close[0]}'?" if close else ""
         raise UsageError(f"rulebook '{self.name}' has no definition '{name}'{hint}")
 
-    def evaluate(self, name: str, /, **bindings: Any) -> Value:
+    def evaluate(self, name: str, /, *args: Any, **bindings: Any) -> Value:
         """Evaluate the named definition with keyword inputs (a constant takes none)."""
         self._known(name)
-        result: Value = _guard(lambda: self.program.call(name, bindings), f"evaluating '{name}'")
+        if name in self.checked.funcs:
+            params = dict.fromkeys(self.checked.funcs[name].params, "")
+        else:
+            params = {}
+        _keywords_only(args, params, f"Rulebook.evaluate('{name}')")
+        try:
+            result: Value = _guard(
+                lambda: self.program.call(name, bindings), f"evaluating '{name}'"
+            )
+        except KinerjaError as exc:
+            if self._origins is not None and exc.span is not None and exc.source == self.text:
+                # A merged rulebook: point at the text the failing definition was written in.
+                diag = Diagnostic(exc.message, exc.span)
+                (placed,) = remap([diag], self.ast, self._origins, (None, self.text, None))
+                exc.span, exc.source = placed.span, placed.source
+            raise
         return result
 
     def function(self, name: str) -> Callable[..., Any]:
         """The compiled function of ``name`` for trusted positional inputs (see ``Formula``)."""
-        self._known(name)
+        self._known(name, "Rulebook.function")
         return self.program.raw(name)
 
     def formula(self, text: str, *, inputs: Mapping[str, str] | None = None) -> Formula:

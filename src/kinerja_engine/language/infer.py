@@ -47,6 +47,11 @@ __all__ = ["TYPE_NAMES", "Inferrer", "Var", "known", "unify"]
 #: The names of the built-in types, as written in parameter declarations.
 TYPE_NAMES: Final = {"number": NUMBER, "bool": BOOL, "list": LIST}
 
+#: Most "did you mean" searches one text gets. Each search compares a name with every
+#: candidate; past this many mistakes the remaining ones are still reported, without a hint,
+#: so a text with n misspellings costs n lookups, not n full scans.
+MAX_SUGGESTIONS: Final = 50
+
 
 class Var:
     """A type being inferred; unification joins variables (union-find)."""
@@ -102,6 +107,7 @@ class Inferrer:
         # Formula mode: free names become inputs (None means free names are errors).
         self.inputs: dict[str, Var] | None = None
         self.declared_inputs: bool = False
+        self.suggestions = 0
 
     # -- reporting ----------------------------------------------------------------------
 
@@ -109,6 +115,10 @@ class Inferrer:
         self.diags.append(Diagnostic(message, span, hint))
 
     def did_you_mean(self, name: str, candidates: Iterable[str]) -> str | None:
+        """A suggestion for a misspelt ``name`` (bounded: see :data:`MAX_SUGGESTIONS`)."""
+        if self.suggestions >= MAX_SUGGESTIONS:
+            return None
+        self.suggestions += 1
         close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
         return f"did you mean '{close[0]}'?" if close else None
 

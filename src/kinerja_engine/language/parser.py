@@ -51,6 +51,7 @@ __all__ = [
     "MAX_RULEBOOK_NODES",
     "parse_formula",
     "parse_rulebook",
+    "strip_bom",
 ]
 
 
@@ -99,6 +100,15 @@ def _lark() -> Lark:
 # --------------------------------------------------------------------------- entry points
 
 
+def strip_bom(text: str) -> str:
+    """``text`` without a UTF-8 byte-order mark at its start (editors on Windows write one).
+
+    >>> strip_bom("\ufeffrulebook")
+    'rulebook'
+    """
+    return text[1:] if isinstance(text, str) and text.startswith("\ufeff") else text
+
+
 def parse_formula(text: str) -> Expr:
     """Parse one formula (an expression) into an AST.
 
@@ -110,6 +120,7 @@ def parse_formula(text: str) -> Expr:
          ^
     """
     _check_text(text, MAX_FORMULA_LENGTH, "formula")
+    text = strip_bom(text)
     tree = _parse(text, "formula")
     node = Converter(text, MAX_NODES).convert(tree)
     assert isinstance(node, Expr)
@@ -124,6 +135,7 @@ def parse_rulebook(text: str) -> RulebookNode:
     ('demo', ['batas'])
     """
     _check_text(text, MAX_RULEBOOK_LENGTH, "rulebook")
+    text = strip_bom(text)
     tree = _parse(text, "rulebook")
     node = Converter(text, MAX_RULEBOOK_NODES).convert(tree)
     assert isinstance(node, RulebookNode)

@@ -20,7 +20,7 @@ from importlib.resources import files
 
 from ..errors import UsageError
 from ..language.formula import Rulebook
-from ..language.parser import parse_rulebook
+from ..language.parser import parse_rulebook, strip_bom
 
 __all__ = ["load", "names", "source"]
 
@@ -42,6 +42,8 @@ def names() -> tuple[str, ...]:
 
 def source(name: str) -> str:
     """The text of bundled rulebook ``name``."""
+    if not isinstance(name, str):
+        raise UsageError(f"source: 'name' must be str, got {type(name).__name__}")
     if name not in names():
         raise UsageError(f"no bundled rulebook '{name}'; bundled: {', '.join(names())}")
     return files(__name__).joinpath(name + _SUFFIX).read_text(encoding="utf-8")
@@ -53,6 +55,9 @@ def load(name_or_text: str) -> Rulebook:
     A caller's text may ``extends`` bundled rulebooks to override their parameters and
     definitions or add its own; bundled rulebooks are built once per process.
     """
+    if not isinstance(name_or_text, str):
+        raise UsageError(f"load: 'name_or_text' must be str, got {type(name_or_text).__name__}")
+    name_or_text = strip_bom(name_or_text)
     if name_or_text in names():
         return _bundled(name_or_text)
     if name_or_text.strip() and not any(ch.isspace() for ch in name_or_text.strip()):
@@ -82,9 +87,12 @@ def _bundled(name: str, chain: tuple[str, ...] = ()) -> Rulebook:
 
 
 def _resolve(text: str, chain: tuple[str, ...]) -> Rulebook:
+    # Diagnostics name the file each definition was written in: a bundled one by its file
+    # name, the caller's own text by the name the caller renders it under.
+    origin = chain[-1] + _SUFFIX if chain else None
     header = parse_rulebook(text).header
     if not header.extends:
-        return Rulebook.parse(text)
+        return Rulebook.parse(text, origin=origin)
     base: Rulebook | None = None
     for parent in header.extends:
         if parent not in names():
@@ -93,6 +101,11 @@ def _resolve(text: str, chain: tuple[str, ...]) -> Rulebook:
                 f"bundled: {', '.join(names())}"
             )
         loaded = _bundled(parent, chain)
-        base = loaded if base is None else base.extend(str(loaded))
+        if base is None:
+            base = loaded
+        elif loaded.origin is not None:  # read from its own file: positions stay its own
+            base = base.extend(loaded.text, origin=loaded.origin)
+        else:
+            base = base.extend(str(loaded))
     assert base is not None
-    return base.extend(text)
+    return base.extend(text, origin=origin)
