@@ -5,9 +5,7 @@ Generated over the public surface (issue 15, must-show): every callable in ``__a
 methods of Formula, Rulebook, Plan, Appraisal and Period. For each parameter in turn, each
 wrong value of :data:`WRONG` is passed while the other parameters keep a valid value from
 :data:`VALID` (by parameter name). A call may succeed (a value may happen to be acceptable);
-what it may not do is raise anything but a ``KinerjaError``. Cases that fail inside
-``language/`` (Formula/Rulebook argument checks, being hardened by another change) are
-``xfail(strict=False)``.
+what it may not do is raise anything but a ``KinerjaError``.
 """
 
 from __future__ import annotations
@@ -131,20 +129,6 @@ SKIPPED = {"Rulebook.from_ast"}
 #: ``compute`` (a name, a function or a client), which owns its checks.
 PASSED_THROUGH = {("score_workforce_dask", "scheduler")}
 
-#: (function, parameter) cases that fail inside language/ today: another change hardens
-#: language/ at the same time, so these are xfail(strict=False) until it lands.
-LANGUAGE: set[tuple[str, str]] = {
-    ("Rulebook.enum", "name"),
-    ("Rulebook.evaluate", "name"),
-    ("Rulebook.function", "name"),
-    ("Rulebook.label", "enum"),
-    ("Rulebook.signature", "name"),
-    ("Formula.evaluate", "*positional"),
-    ("Formula.evaluate_exact", "*positional"),
-    ("Rulebook.evaluate", "*positional"),
-    ("Rulebook.with_params", "*positional"),
-}
-
 #: Valid keyword bindings of the methods that take ``**bindings`` (each is given a wrong
 #: value in turn, and an extra positional argument is tried).
 BINDINGS: dict[str, dict[str, Any]] = {
@@ -188,12 +172,6 @@ def _surface() -> Iterator[tuple[str, Callable[..., Any], inspect.Signature, boo
                 yield label, bound, inspect.signature(bound), True
 
 
-def _marks(label: str, param: str) -> list[Any]:
-    if (label, param) in LANGUAGE:
-        return [pytest.mark.xfail(strict=False, reason="language helper")]
-    return []
-
-
 def _cases() -> Iterator[Any]:
     for label, fn, sig, _ in _surface():
         params = [p.name for p in sig.parameters.values()
@@ -203,8 +181,7 @@ def _cases() -> Iterator[Any]:
         if label in BINDINGS:
             params.append("*positional")
         for param, (wrong_name, wrong) in itertools.product(params, WRONG.items()):
-            yield pytest.param(label, fn, sig, param, wrong, id=f"{label}-{param}-{wrong_name}",
-                               marks=_marks(label, param))  # fmt: skip
+            yield pytest.param(label, fn, sig, param, wrong, id=f"{label}-{param}-{wrong_name}")
 
 
 def _call(label: str, fn: Callable[..., Any], sig: inspect.Signature, target: str,

@@ -359,7 +359,7 @@ class Rulebook:
 
         return _guard(build, "extending the rulebook")
 
-    def with_params(self, **values: Any) -> Rulebook:
+    def with_params(self, /, *args: Any, **values: Any) -> Rulebook:
         """A copy with policy parameters (``param`` definitions) set to other values.
 
         Numbers may be int, str or Decimal; labels are written ``"enum.member"`` or given as
@@ -370,6 +370,7 @@ class Rulebook:
         False
         """
         params = {n for n, c in self.checked.consts.items() if c.node.is_param}
+        _keywords_only(args, dict.fromkeys(sorted(params), "param"), "Rulebook.with_params")
         for name in values:
             if name not in params:
                 close = difflib.get_close_matches(name, sorted(params), n=1)
