@@ -206,12 +206,7 @@ class CodeGen:
             return "(" + "".join(f"{i}, " for i in items) + ")"
         else:  # pragma: no cover - the checker only folds the kinds above
             raise KinerjaError(f"cannot compile constant {value!r}")
-        name = self.consts.get(key)
-        if name is None:
-            name = f"k{len(self.consts)}"
-            self.consts[key] = name
-            self.namespace[name] = value
-        return name
+        return self._bind(key, value)
 
     # -- expressions --------------------------------------------------------------------
 
@@ -335,7 +330,10 @@ class CodeGen:
 
     def decimal_constant(self, value: Decimal) -> str:
         """A generated name bound to exactly this Decimal (same digits and exponent)."""
-        key = ("D", str(value))
+        return self._bind(("D", str(value)), value)
+
+    def _bind(self, key: Any, value: Any) -> str:
+        # One generated name per distinct constant (``key`` tells 1.0 from 1 and variants).
         name = self.consts.get(key)
         if name is None:
             name = f"k{len(self.consts)}"
