@@ -365,22 +365,7 @@ GROWTH: dict[str, tuple[Callable[[int], Callable[[], Any]], int]] = {
 }
 
 
-@pytest.mark.parametrize(
-    "family",
-    [
-        pytest.param(
-            family,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="quadratic: the checker looks for a repeated enum member by scanning the "
-                "members seen so far (checker._check_enum), 9x the calls for 4x the members",
-            ),
-        )
-        if family == "enum-members"
-        else family
-        for family in GROWTH
-    ],
-)
+@pytest.mark.parametrize("family", list(GROWTH))
 def test_work_grows_linearly(family: str) -> None:
     # The complexity check behind "limits are checked before any expensive work": four times
     # the input costs at most five times the calls (quadratic work would cost sixteen times).

@@ -220,11 +220,13 @@ def _collect(checker: Inferrer, node: RulebookNode) -> dict[str, Definition]:
 
 def _check_enum(checker: Inferrer, node: EnumDef) -> EnumInfo:
     members: list[Label] = []
+    seen: set[str] = set()  # a set, not a scan of the members so far: linear in the enum's size
     spellings: dict[str, str] = {}
     for member in node.members:
-        if any(m.name == member.name for m in members):
+        if member.name in seen:
             checker.error(f"'{member.name}' appears twice in enum {node.name}", member.span)
             continue
+        seen.add(member.name)
         members.append(Label(node.name, member.name, member.text or member.name))
         for spelling in (member.name, member.text, *member.aliases):
             if not spelling:
