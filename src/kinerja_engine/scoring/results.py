@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
+
+from pydantic import Field
 
 from ..arguments import require
 from ..errors import UsageError
@@ -31,6 +32,7 @@ from ..models import TargetRange
 from ..values import Label
 from .carry import to_public
 from .explain import format_band_match, render
+from .typed import AppraisalStatus, Exact, IndicatorStatus, Record, ResultValue
 
 __all__ = [
     "Appraisal",
@@ -58,14 +60,13 @@ def json_value(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class BandMatch:
+class BandMatch(Record):
     """A value and the row of a band table it fell in: ``lo``/``hi`` None for no bound."""
 
-    value: Fraction
-    lo: Fraction | None
+    value: Exact
+    lo: Exact | None
     lo_closed: bool
-    hi: Fraction | None
+    hi: Exact | None
     hi_closed: bool
 
     def text(self, lang: str = "id") -> str:
@@ -73,8 +74,7 @@ class BandMatch:
         return format_band_match(self.value, self.lo, self.lo_closed, self.hi, self.hi_closed, lang)
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(Record):
     """One step of the trace: what was computed, by which rule, from what, giving what.
 
     ``note`` records the matrix cell chosen, a cap that bit, or a policy applied; ``band`` the
@@ -84,8 +84,8 @@ class Step:
     what: str
     subject: str
     rule: str
-    inputs: Mapping[str, Any]
-    result: Any
+    inputs: Mapping[str, ResultValue]
+    result: ResultValue
     note: str = ""
     band: BandMatch | None = None
 
@@ -110,8 +110,7 @@ class Step:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class IndicatorResult:
+class IndicatorResult(Record):
     """The outcome of one indicator (IKI). ``status``: reported, not_reported, not_applicable.
 
     ``nilai`` is the indicator's value on the rulebook's scale when it has one (the nilai
@@ -122,14 +121,14 @@ class IndicatorResult:
     name: str
     unit_of_measure: str
     direction: str
-    target: Any
-    realisasi: Fraction | None
-    status: str
-    capaian: Fraction | None
-    weight: Fraction
+    target: ResultValue
+    realisasi: Exact | None
+    status: IndicatorStatus
+    capaian: Exact | None
+    weight: Exact
     rule: str
-    capped_from: Fraction | None = None
-    nilai: Fraction | None = None
+    capped_from: Exact | None = None
+    nilai: Exact | None = None
 
     @property
     def counted(self) -> bool:
@@ -137,8 +136,7 @@ class IndicatorResult:
         return self.capaian is not None
 
 
-@dataclass(frozen=True, slots=True)
-class RhkResult:
+class RhkResult(Record):
     """The outcome of one RHK: its weighted value and its indicators.
 
     ``nilai_tambahan`` is what an RHK of kind tambahan adds to the overall value when the
@@ -148,14 +146,13 @@ class RhkResult:
     id: str
     description: str
     kind: str
-    weight: Fraction
-    nilai: Fraction | None
+    weight: Exact
+    nilai: Exact | None
     indicators: tuple[IndicatorResult, ...]
-    nilai_tambahan: Fraction | None = None
+    nilai_tambahan: Exact | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class OverrideRecord:
+class OverrideRecord(Record):
     """Who overrode what, when, and why: ``by`` is the evaluator's NIP, ``on`` the date.
 
     >>> OverrideRecord("predikat", "baik", "198001012005011002", date(2026, 12, 20)).on
@@ -168,8 +165,7 @@ class OverrideRecord:
     on: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Appraisal:
+class Appraisal(Record):
     """An explained appraisal of one plan. ``status``: complete, incomplete or error.
 
     Numbers are exact fractions internally; the ``*_decimal`` helpers and :meth:`to_dict`
@@ -186,22 +182,22 @@ class Appraisal:
     employee_name: str
     unit: str
     period: str
-    status: str
+    status: AppraisalStatus
     rhk: tuple[RhkResult, ...] = ()
-    nilai_hasil_kerja: Fraction | None = None
+    nilai_hasil_kerja: Exact | None = None
     rating_hasil_kerja_rekomendasi: Label | None = None
     rating_hasil_kerja: Label | None = None
     rating_perilaku: Label | None = None
     predikat_rekomendasi: Label | None = None
     predikat: Label | None = None
-    overrides: tuple[tuple[str, Any, Any, str], ...] = ()
-    conversions: Mapping[str, Any] = field(default_factory=dict)
+    overrides: tuple[tuple[str, ResultValue, ResultValue, str], ...] = ()
+    conversions: Mapping[str, ResultValue] = Field(default_factory=dict)
     notes: tuple[str, ...] = ()
     trace: tuple[Step, ...] = ()
     error: str | None = None
     rulebook: str = ""
-    nilai_perilaku: Fraction | None = None
-    nilai_kinerja: Fraction | None = None
+    nilai_perilaku: Exact | None = None
+    nilai_kinerja: Exact | None = None
     numeric: bool = False
     #: One record per applied override, in the order of :attr:`overrides`: who and when.
     override_records: tuple[OverrideRecord, ...] = ()
@@ -294,9 +290,38 @@ class Appraisal:
             "error": self.error,
         }
 
-    def to_json(self) -> str:
-        """The appraisal as JSON text (see :meth:`to_dict`)."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+    def to_json(self, *, trace: bool = False) -> str:
+        """The appraisal as JSON text (see :meth:`to_dict`), the trace only when ``trace``."""
+        require(trace, bool, "Appraisal.to_json", "trace")
+        data = self.to_dict()
+        if not trace:
+            del data["trace"]
+        return json.dumps(data, ensure_ascii=False, indent=2)
+
+    def model_dump_json(self, *, trace: bool = False, **kwargs: Any) -> str:  # type: ignore[override]
+        """The typed JSON form (exact numbers as text, see :mod:`.typed`); the trace only when
+        ``trace``. Other keywords are pydantic's."""
+        require(trace, bool, "Appraisal.model_dump_json", "trace")
+        if not trace:
+            exclude = kwargs.get("exclude")
+            if exclude is None:
+                kwargs["exclude"] = {"trace"}
+            elif isinstance(exclude, dict):
+                kwargs["exclude"] = {**exclude, "trace": True}
+            else:
+                kwargs["exclude"] = {*exclude, "trace"}
+        return super().model_dump_json(**kwargs)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when every finding is equal: the trace (how it was found) is not compared,
+        so an appraisal read back from JSON without its trace equals the original."""
+        if type(other) is not type(self):
+            return NotImplemented
+        mine = {k: v for k, v in self.__dict__.items() if k != "trace"}
+        theirs = {k: v for k, v in other.__dict__.items() if k != "trace"}  # type: ignore[attr-defined]
+        return mine == theirs
+
+    __hash__ = None  # type: ignore[assignment]  # the conversions mapping is not hashable
 
     def explain(self, lang: str = "id") -> str:
         """The appraisal as text for the employee: Indonesian (``"id"``) or English (``"en"``)."""
