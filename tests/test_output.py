@@ -12,7 +12,8 @@ Every expected value is written out by hand from the rulebook (see the docstring
 as a reviewed golden file, ``tests/golden/appraisal-gajahmungkur-keluaran.json``; after an
 intended change of the output, regenerate it from the repository root with::
 
-    PYTHONPATH=src:tests python -c "import test_output; print(test_output.scored().to_json(trace=True))" \
+    PYTHONPATH=src:tests python -c \
+        "import test_output; print(test_output.scored().to_json(trace=True))" \
         > tests/golden/appraisal-gajahmungkur-keluaran.json
 
 and review the diff by eye (key names and order, indent of 2, non-ASCII kept, numbers as

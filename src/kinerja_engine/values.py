@@ -94,9 +94,10 @@ class Label:
         def parse(value: object) -> Label:
             if isinstance(value, Label):
                 return value
-            strings = isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
-            if strings and set(value) == {"enum", "name", "text"}:  # type: ignore[arg-type]
-                return Label(value["enum"], value["name"], value["text"])
+            if isinstance(value, dict) and set(value) == {"enum", "name", "text"}:
+                enum, name, text = (value[k] for k in ("enum", "name", "text"))
+                if isinstance(enum, str) and isinstance(name, str) and isinstance(text, str):
+                    return Label(enum, name, text)
             raise ValueError(f"not a label: {value!r} (write {{enum, name, text}})")
 
         def dump(value: Label) -> dict[str, str]:

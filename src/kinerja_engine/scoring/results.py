@@ -298,7 +298,7 @@ class Appraisal(Record):
             del data["trace"]
         return json.dumps(data, ensure_ascii=False, indent=2)
 
-    def model_dump_json(self, *, trace: bool = False, **kwargs: Any) -> str:  # type: ignore[override]
+    def model_dump_json(self, *, trace: bool = False, **kwargs: Any) -> str:
         """The typed JSON form (exact numbers as text, see :mod:`.typed`); the trace only when
         ``trace``. Other keywords are pydantic's."""
         require(trace, bool, "Appraisal.model_dump_json", "trace")
@@ -318,7 +318,7 @@ class Appraisal(Record):
         if type(other) is not type(self):
             return NotImplemented
         mine = {k: v for k, v in self.__dict__.items() if k != "trace"}
-        theirs = {k: v for k, v in other.__dict__.items() if k != "trace"}  # type: ignore[attr-defined]
+        theirs = {k: v for k, v in other.__dict__.items() if k != "trace"}
         return mine == theirs
 
     __hash__ = None  # type: ignore[assignment]  # the conversions mapping is not hashable

@@ -255,8 +255,8 @@ def score_run(run: Run, given: Mapping[str, Fraction | None] | None = None,
         rhk_result = RhkResult.build(rhk.id, rhk.description, _VALUE[rhk.kind], weight, nilai,
                                tuple(results))  # fmt: skip
         if apart and rhk.kind is RhkKind.TAMBAHAN and nilai is not None:
-            tambahan = legacy.tambahan_value(run, rhk_result)
-            rhk_result = rhk_result.model_copy(update={"nilai_tambahan": tambahan})
+            added = legacy.tambahan_value(run, rhk_result)
+            rhk_result = rhk_result.model_copy(update={"nilai_tambahan": added})
         rhk_results.append(rhk_result)
         rhk_raws.append(nilai_raw)
     nilai_hk = nilai_hk_raw = None
