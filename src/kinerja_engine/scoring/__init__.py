@@ -2,8 +2,9 @@
 
 Deterministic: no clock, environment or files. Modules, in the order they may import each
 other: ``carry`` (exact numbers between stages) → ``explain`` (an appraisal as text) →
-``results`` (the result records) → ``contract`` (the entry points the pipeline calls, one
-table, and :func:`check_pipeline`) → ``context`` (a rulebook's derived data, one run) →
+``typed`` (the records' pydantic base and value types) → ``results`` (the result records) →
+``contract`` (the entry points the pipeline calls, one table, and :func:`check_pipeline`) →
+``context`` (a rulebook's derived data, one run) →
 ``stages`` (indicator → RHK → ratings → predikat → conversions) → ``pipeline`` (``appraise``,
 ``appraise_many``) → ``annual`` (``appraise_year``); ``distribution`` (the unit's curve).
 """
@@ -13,16 +14,21 @@ from .contract import ENTRY_POINTS, EntryPoint, check_pipeline, check_plan_kinds
 from .distribution import DistributionReport, Violation, check_distribution
 from .explain import format_number_id
 from .pipeline import appraise, appraise_many, clear_caches
-from .results import Appraisal, BandMatch, IndicatorResult, RhkResult, Step
+from .results import Appraisal, BandMatch, IndicatorResult, OverrideRecord, RhkResult, Step
+from .typed import DECIMAL_PLACES, AppraisalStatus, IndicatorStatus, decimal_view
 
 __all__ = [
     "ANNUAL_POLICIES",
+    "DECIMAL_PLACES",
     "ENTRY_POINTS",
     "Appraisal",
+    "AppraisalStatus",
     "BandMatch",
     "DistributionReport",
     "EntryPoint",
     "IndicatorResult",
+    "IndicatorStatus",
+    "OverrideRecord",
     "RhkResult",
     "Step",
     "Violation",
@@ -33,5 +39,6 @@ __all__ = [
     "check_pipeline",
     "check_plan_kinds",
     "clear_caches",
+    "decimal_view",
     "format_number_id",
 ]

@@ -1,11 +1,16 @@
 """The results of the scoring phase: what an appraisal found, exact and structured.
 
 Input: the values the pipeline computed (Fractions, labels, the plan's identifiers). Output:
-frozen, slotted records (:class:`Appraisal`, :class:`RhkResult`, :class:`IndicatorResult`,
-:class:`Step` of the trace, :class:`BandMatch` for a band row chosen) and their JSON form.
-Guarantees: numbers stay exact fractions until rendered (:meth:`Appraisal.to_dict` writes each
-as a decimal string; :meth:`Appraisal.explain` formats it per language); a band row is carried
-as numbers, never as text made at scoring time.
+frozen pydantic records (:class:`Appraisal`, :class:`RhkResult`, :class:`IndicatorResult`,
+:class:`Step` of the trace, :class:`BandMatch` for a band row chosen, :class:`OverrideRecord`)
+with a published JSON Schema (``Appraisal.model_json_schema()``) and their JSON forms.
+Guarantees: numbers stay exact fractions until rendered; the typed JSON
+(``model_dump_json``) writes each as exact text (a decimal, or ``p/q`` when it does not
+terminate, see :mod:`.typed`) and reads back equal (``model_validate_json``); the 0.1 JSON
+(:meth:`Appraisal.to_dict`) writes 34 significant digits; neither JSON carries the trace
+unless asked (``trace=True``). The pipeline builds records with ``build`` (no validation);
+validation happens at the edges. A band row is carried as numbers, never as text made at
+scoring time.
 
 >>> from fractions import Fraction
 >>> match = BandMatch(Fraction(9474, 100), Fraction(90), True, Fraction(110), False)
@@ -13,6 +18,10 @@ as numbers, never as text made at scoring time.
 ('94.74 ∈ [90, 110)', '94,74 ∈ [90, 110)')
 >>> json_value((Fraction(1, 4), Label("rating", "sesuai", "Sesuai Ekspektasi")))
 ['0.25', {'enum': 'rating', 'name': 'sesuai', 'text': 'Sesuai Ekspektasi'}]
+>>> BandMatch.model_validate_json(match.model_dump_json()) == match
+True
+>>> BandMatch.build(Fraction(1, 3), None, False, None, False).model_dump_json()
+'{"value":"1/3","lo":null,"lo_closed":false,"hi":null,"hi_closed":false}'
 """
 
 from __future__ import annotations
@@ -166,10 +175,15 @@ class OverrideRecord(Record):
 
 
 class Appraisal(Record):
-    """An explained appraisal of one plan. ``status``: complete, incomplete or error.
+    """An explained appraisal of one plan. ``status``: complete, incomplete or error
+    (:class:`~.typed.AppraisalStatus`, equal to its text).
 
-    Numbers are exact fractions internally; the ``*_decimal`` helpers and :meth:`to_dict`
-    give decimals. Recommendations and the final values after overrides are both kept.
+    Numbers are exact fractions internally; :func:`~.typed.decimal_view` gives a Decimal
+    (exact, or half up to :data:`~.typed.DECIMAL_PLACES` places), :meth:`to_dict` and
+    :meth:`model_dump_json` give exact text. Recommendations and the final values after
+    overrides are both kept. Two appraisals are equal when their findings are: the trace
+    (how they were found) is not compared, so one read back from JSON without its trace
+    equals the original.
 
     Under a numeric legacy rulebook (PP 46/2011, PermenPANRB 8/2021) ``nilai_hasil_kerja`` is
     the nilai SKP, ``nilai_perilaku`` the behaviour value from its aspects and

@@ -225,6 +225,30 @@ ResultValue = Annotated[Any, _ValueMarker()]
 _setattr = object.__setattr__
 
 
+class _Marker:
+    """A placeholder in :meth:`Record.build`'s template, compared by identity only."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+_REQUIRED = _Marker("<required>")
+#: Field names in order, a template of every field, the default factories, required names.
+_Layout = tuple[tuple[str, ...], dict[str, Any], dict[str, Any], frozenset[str]]
+_FACTORY = _Marker("<factory>")
+
+
 class Record(BaseModel):
     """Base of the result records: frozen, no unknown fields, positional like a dataclass.
 
@@ -234,8 +258,9 @@ class Record(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
 
-    #: Per class: field names in order, plain defaults, default factories (filled lazily).
-    _layout: ClassVar[dict[type, tuple[tuple[str, ...], dict[str, Any], dict[str, Any]]]] = {}
+    #: Per class: field names in order, a template of every field (its default, or a marker
+    #: for a required field or one with a default factory), and the factories.
+    _layout: ClassVar[dict[type, _Layout]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args:
@@ -249,45 +274,55 @@ class Record(BaseModel):
         super().__init__(**kwargs)
 
     @classmethod
-    def _fields_layout(cls) -> tuple[tuple[str, ...], dict[str, Any], dict[str, Any]]:
+    def _fields_layout(cls) -> _Layout:
         layout = Record._layout.get(cls)
         if layout is None:
-            plain: dict[str, Any] = {}
+            template: dict[str, Any] = {}
             factories: dict[str, Callable[[], Any]] = {}
+            required: set[str] = set()
             for name, info in cls.model_fields.items():
                 if info.default_factory is not None:
                     factories[name] = info.default_factory  # type: ignore[assignment]
-                elif info.default is not PydanticUndefined:
-                    plain[name] = info.default
-            layout = (tuple(cls.model_fields), plain, factories)
+                    template[name] = _FACTORY
+                elif info.default is PydanticUndefined:
+                    template[name] = _REQUIRED
+                    required.add(name)
+                else:
+                    template[name] = info.default
+            layout = (tuple(cls.model_fields), template, factories, frozenset(required))
             Record._layout[cls] = layout
         return layout
 
     @classmethod
     def build(cls, *args: Any, **kwargs: Any) -> Self:
-        """A record from trusted values, positional or by name, without validation."""
-        names, plain, factories = cls._fields_layout()
-        given = dict(zip(names, args, strict=False))
+        """A record from trusted values, positional or by name, without validation.
+
+        >>> from kinerja_engine.scoring.results import OverrideRecord
+        >>> OverrideRecord.build("predikat", "uji").model_fields_set == {"what", "reason"}
+        True
+        """
+        names, template, factories, required = cls._fields_layout()
+        # One dict copy in field order (repr and iteration follow it, as after validation),
+        # then C-level updates and set tests: the batch path builds millions of records.
+        values = template.copy()
+        if len(args) > len(names):
+            raise TypeError(f"{cls.__name__}.build takes at most {len(names)} arguments")
+        values.update(zip(names, args, strict=False))
+        values.update(kwargs)
+        given = set(names[: len(args)])
         given.update(kwargs)
-        values: dict[str, Any] = {}
-        found = 0
-        # In field order, as validation would store them (repr and iteration follow it).
-        for name in names:
-            if name in given:
-                values[name] = given[name]
-                found += 1
-            elif name in plain:
-                values[name] = plain[name]
-            elif name in factories:
-                values[name] = factories[name]()
-            else:
-                raise TypeError(f"{cls.__name__}.build: missing field '{name}'")
-        if found < len(given) or len(args) > len(names):
-            unknown = sorted(set(given) - set(names)) or ["(too many arguments)"]
+        if len(values) != len(names):
+            unknown = sorted(set(values) - set(names))
             raise TypeError(f"{cls.__name__}.build: unknown field {unknown[0]!r}")
+        if not given >= required:
+            missing = sorted(required - given)
+            raise TypeError(f"{cls.__name__}.build: missing field '{missing[0]}'")
+        for name, factory in factories.items():
+            if values[name] is _FACTORY:
+                values[name] = factory()
         obj = cls.__new__(cls)
         _setattr(obj, "__dict__", values)
-        _setattr(obj, "__pydantic_fields_set__", set(given))
+        _setattr(obj, "__pydantic_fields_set__", given)
         _setattr(obj, "__pydantic_extra__", None)
         _setattr(obj, "__pydantic_private__", None)
         return obj
