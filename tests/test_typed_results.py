@@ -246,3 +246,15 @@ def test_positional_construction_validates_at_the_edge() -> None:
         OverrideRecord.build("predikat", "uji", nope=1)
     match = BandMatch("94.74", "90", True, "110", False)
     assert match.value == Fraction(9474, 100) and match.text("en") == "94.74 ∈ [90, 110)"
+
+
+def test_what_if_json_leaves_out_the_appraisals_traces_unless_asked() -> None:
+    plan = load_unit().plans[0][0]
+    change = what_if(plan, BOOK, realisasi={plan.rhk[0].indicators[0].id: 1})
+    assert change.before.trace and change.after.trace
+    data = json.loads(change.model_dump_json())
+    assert "trace" not in data["before"] and "trace" not in data["after"]
+    full = json.loads(change.model_dump_json(trace=True))
+    assert len(full["before"]["trace"]) == len(change.before.trace)
+    narrow = json.loads(change.before.model_dump_json(exclude={"notes"}))
+    assert "notes" not in narrow and "trace" not in narrow

@@ -31,7 +31,7 @@ import itertools
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 from ..arguments import require, require_optional
 from ..errors import UsageError
@@ -92,6 +92,8 @@ class WhatIf(Record):
     before: Appraisal
     after: Appraisal
     changes: tuple[Change, ...]
+
+    _untraced: ClassVar[Mapping[str, Any]] = {"before": {"trace": True}, "after": {"trace": True}}
 
     def explain(self, lang: str = "id") -> str:
         """All changes, one per line (or a sentence saying nothing changed)."""

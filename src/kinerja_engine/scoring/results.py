@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field
 
@@ -218,6 +218,8 @@ class Appraisal(Record):
     #: Periods of the year without a plan (an annual appraisal only), e.g. ``("2026-Q4",)``.
     missing_periods: tuple[str, ...] = ()
 
+    _untraced: ClassVar[Mapping[str, Any]] = {"trace": True}
+
     @property
     def ok(self) -> bool:
         """False for an error result."""
@@ -311,20 +313,6 @@ class Appraisal(Record):
         if not trace:
             del data["trace"]
         return json.dumps(data, ensure_ascii=False, indent=2)
-
-    def model_dump_json(self, *, trace: bool = False, **kwargs: Any) -> str:
-        """The typed JSON form (exact numbers as text, see :mod:`.typed`); the trace only when
-        ``trace``. Other keywords are pydantic's."""
-        require(trace, bool, "Appraisal.model_dump_json", "trace")
-        if not trace:
-            exclude = kwargs.get("exclude")
-            if exclude is None:
-                kwargs["exclude"] = {"trace"}
-            elif isinstance(exclude, dict):
-                kwargs["exclude"] = {**exclude, "trace": True}
-            else:
-                kwargs["exclude"] = {*exclude, "trace"}
-        return super().model_dump_json(**kwargs)
 
     def __eq__(self, other: object) -> bool:
         """Equal when every finding is equal: the trace (how it was found) is not compared,

@@ -29,7 +29,7 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from enum import StrEnum
 from fractions import Fraction
@@ -39,6 +39,8 @@ from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, GetJsonSchemaH
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticUndefined, core_schema
 
+from ..arguments import require
+from ..errors import UsageError
 from ..models import TargetRange
 from ..values import Label, is_terminating
 from .carry import to_public
@@ -78,12 +80,16 @@ class IndicatorStatus(StrEnum):
     NOT_APPLICABLE = "not_applicable"
 
 
-def decimal_view(value: Fraction) -> Decimal:
+def decimal_view(value: Fraction | Decimal | int) -> Decimal:
     """``value`` as a Decimal: exact if it terminates, else half up to DECIMAL_PLACES places.
 
-    >>> decimal_view(Fraction(-1, 6))
-    Decimal('-0.1666666667')
+    >>> decimal_view(Fraction(-1, 6)), decimal_view(Decimal("94.750"))
+    (Decimal('-0.1666666667'), Decimal('94.75'))
     """
+    given: Fraction | Decimal | int = require(value, (Fraction, Decimal, int), "decimal_view", "value")
+    if isinstance(given, Decimal) and not given.is_finite():
+        raise UsageError(f"decimal_view(): {given} is not a finite number")
+    value = Fraction(given)
     if is_terminating(value):
         return to_public(value)
     with localcontext() as ctx:
@@ -261,6 +267,25 @@ class Record(BaseModel):
     #: Per class: field names in order, a template of every field (its default, or a marker
     #: for a required field or one with a default factory), and the factories.
     _layout: ClassVar[dict[type, _Layout]] = {}
+
+    #: What the JSON leaves out unless ``trace=True`` (pydantic's ``exclude`` form).
+    _untraced: ClassVar[Mapping[str, Any]] = {}
+
+    def model_dump_json(self, *, trace: bool = False, **kwargs: Any) -> str:
+        """The typed JSON (exact numbers as text); an appraisal's trace only when ``trace``.
+
+        Other keywords are pydantic's; an ``exclude`` given is kept, the trace added to it.
+        """
+        require(trace, bool, f"{type(self).__name__}.model_dump_json", "trace")
+        if not trace and self._untraced:
+            exclude = kwargs.get("exclude")
+            if exclude is None:
+                kwargs["exclude"] = dict(self._untraced)
+            elif isinstance(exclude, Mapping):
+                kwargs["exclude"] = {**exclude, **self._untraced}
+            else:
+                kwargs["exclude"] = {**dict.fromkeys(exclude, True), **self._untraced}
+        return super().model_dump_json(**kwargs)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args:
