@@ -86,7 +86,9 @@ def decimal_view(value: Fraction | Decimal | int) -> Decimal:
     >>> decimal_view(Fraction(-1, 6)), decimal_view(Decimal("94.750"))
     (Decimal('-0.1666666667'), Decimal('94.75'))
     """
-    given: Fraction | Decimal | int = require(value, (Fraction, Decimal, int), "decimal_view", "value")
+    given: Fraction | Decimal | int = require(
+        value, (Fraction, Decimal, int), "decimal_view", "value"
+    )
     if isinstance(given, Decimal) and not given.is_finite():
         raise UsageError(f"decimal_view(): {given} is not a finite number")
     value = Fraction(given)
