@@ -14,21 +14,16 @@ from .contract import ENTRY_POINTS, EntryPoint, check_pipeline, check_plan_kinds
 from .distribution import DistributionReport, Violation, check_distribution
 from .explain import format_number_id
 from .pipeline import appraise, appraise_many, clear_caches
-from .results import Appraisal, BandMatch, IndicatorResult, OverrideRecord, RhkResult, Step
-from .typed import DECIMAL_PLACES, AppraisalStatus, IndicatorStatus, decimal_view
+from .results import Appraisal, BandMatch, IndicatorResult, RhkResult, Step
 
 __all__ = [
     "ANNUAL_POLICIES",
-    "DECIMAL_PLACES",
     "ENTRY_POINTS",
     "Appraisal",
-    "AppraisalStatus",
     "BandMatch",
     "DistributionReport",
     "EntryPoint",
     "IndicatorResult",
-    "IndicatorStatus",
-    "OverrideRecord",
     "RhkResult",
     "Step",
     "Violation",
@@ -39,6 +34,5 @@ __all__ = [
     "check_pipeline",
     "check_plan_kinds",
     "clear_caches",
-    "decimal_view",
     "format_number_id",
 ]

@@ -115,12 +115,11 @@ def appraise(
     on its exact (Fraction) implementation, and the scoring caches are emptied before and
     after, so nothing carries over from other plans. The result equals the default one.
 
-    >>> import dataclasses
     >>> from kinerja_engine import rulebooks
     >>> from kinerja_engine.models import example_plan
     >>> book = rulebooks.load("permenpanrb-6-2022")
     >>> full, bare = appraise(example_plan(), book), appraise(example_plan(), book, trace=False)
-    >>> len(full.trace) > 0, bare.trace, bare == dataclasses.replace(full, trace=())
+    >>> len(full.trace) > 0, bare.trace, bare == full.model_copy(update={"trace": ()})
     (True, (), True)
     >>> appraise(example_plan(), book, exact_only=True) == full
     True

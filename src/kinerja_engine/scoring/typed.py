@@ -64,15 +64,26 @@ _EXACT_TEXT = re.compile(r"-?\d+(\.\d+)?|-?\d+/\d+")
 _EXACT_PATTERN = r"^(-?\d+(\.\d+)?|-?\d+/\d+)$"
 
 
-class AppraisalStatus(StrEnum):
-    """How far an appraisal got: equal to its text (``status == "complete"``)."""
+class _TextEnum(StrEnum):
+    """A status that equals, prints and reprs as its text (doctests and logs read as 0.1's)."""
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+class AppraisalStatus(_TextEnum):
+    """How far an appraisal got: equal to its text (``status == "complete"``).
+
+    >>> AppraisalStatus("error"), AppraisalStatus.ERROR is AppraisalStatus("error")
+    ('error', True)
+    """
 
     COMPLETE = "complete"
     INCOMPLETE = "incomplete"
     ERROR = "error"
 
 
-class IndicatorStatus(StrEnum):
+class IndicatorStatus(_TextEnum):
     """What is known of one indicator's realisasi."""
 
     REPORTED = "reported"
