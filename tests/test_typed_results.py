@@ -258,3 +258,8 @@ def test_what_if_json_leaves_out_the_appraisals_traces_unless_asked() -> None:
     assert len(full["before"]["trace"]) == len(change.before.trace)
     narrow = json.loads(change.before.model_dump_json(exclude={"notes"}))
     assert "notes" not in narrow and "trace" not in narrow
+
+
+def test_schemas_carry_no_doctest_text() -> None:
+    for cls in RECORDS:
+        assert ">>>" not in json.dumps(cls.model_json_schema()), cls

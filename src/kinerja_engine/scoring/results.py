@@ -20,6 +20,9 @@ scoring time.
 ['0.25', {'enum': 'rating', 'name': 'sesuai', 'text': 'Sesuai Ekspektasi'}]
 >>> BandMatch.model_validate_json(match.model_dump_json()) == match
 True
+>>> from datetime import date
+>>> OverrideRecord("predikat", "baik", "198001012005011002", date(2026, 12, 20)).on
+datetime.date(2026, 12, 20)
 >>> BandMatch.build(Fraction(1, 3), None, False, None, False).model_dump_json()
 '{"value":"1/3","lo":null,"lo_closed":false,"hi":null,"hi_closed":false}'
 """
@@ -162,11 +165,7 @@ class RhkResult(Record):
 
 
 class OverrideRecord(Record):
-    """Who overrode what, when, and why: ``by`` is the evaluator's NIP, ``on`` the date.
-
-    >>> OverrideRecord("predikat", "baik", "198001012005011002", date(2026, 12, 20)).on
-    datetime.date(2026, 12, 20)
-    """
+    """Who overrode what, when, and why: ``by`` is the evaluator's NIP, ``on`` the date."""
 
     what: str
     reason: str

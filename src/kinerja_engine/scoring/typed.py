@@ -22,8 +22,8 @@ Guarantees:
 (Decimal('0.375'), Decimal('0.6666666667'))
 >>> exact_text(Fraction(350, 3)), exact_text(Fraction(9475, 100)), parse_exact("350/3")
 ('350/3', '94.75', Fraction(350, 3))
->>> AppraisalStatus.COMPLETE == "complete"
-True
+>>> AppraisalStatus.COMPLETE == "complete", AppraisalStatus("error")
+(True, 'error')
 """
 
 from __future__ import annotations
@@ -72,11 +72,7 @@ class _TextEnum(StrEnum):
 
 
 class AppraisalStatus(_TextEnum):
-    """How far an appraisal got: equal to its text (``status == "complete"``).
-
-    >>> AppraisalStatus("error"), AppraisalStatus.ERROR is AppraisalStatus("error")
-    ('error', True)
-    """
+    """How far an appraisal got: equal to its text (``status == "complete"``)."""
 
     COMPLETE = "complete"
     INCOMPLETE = "incomplete"
