@@ -335,7 +335,8 @@ class Record(BaseModel):
         >>> OverrideRecord.build("predikat", "uji").model_fields_set == {"what", "reason"}
         True
         """
-        names, template, factories, required = cls._fields_layout()
+        layout = Record._layout.get(cls)
+        names, template, factories, required = layout or cls._fields_layout()
         # One dict copy in field order (repr and iteration follow it, as after validation),
         # then C-level updates and set tests: the batch path builds millions of records.
         values = template.copy()
