@@ -263,3 +263,12 @@ def test_what_if_json_leaves_out_the_appraisals_traces_unless_asked() -> None:
 def test_schemas_carry_no_doctest_text() -> None:
     for cls in RECORDS:
         assert ">>>" not in json.dumps(cls.model_json_schema()), cls
+
+
+def test_feedback_of_every_demo_appraisal_round_trips(demo: list[Appraisal]) -> None:
+    schema = Feedback.model_json_schema()
+    for a in demo:
+        for lang in ("id", "en"):
+            note = feedback(a, lang=lang, rulebook=BOOK)
+            assert Feedback.model_validate_json(note.model_dump_json()) == note
+            jsonschema.validate(json.loads(note.model_dump_json()), schema)
