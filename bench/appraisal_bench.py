@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import dataclasses
 import gc
 import os
 import platform
@@ -358,7 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         statuses[result.status] = statuses.get(result.status, 0) + 1
         reference = appraise_reference(record, book)
         bad += reference != result
-        bad_bare += dataclasses.replace(reference, trace=()) != result_bare
+        bad_bare += reference.model_copy(update={"trace": ()}) != result_bare
     print(
         f"\n## Fast path vs reference path\n\n{args.identity:,} employees "
         f"({', '.join(f'{k} {v:,}' for k, v in sorted(statuses.items()))}): "

@@ -12,7 +12,8 @@ Every expected value is written out by hand from the rulebook (see the docstring
 as a reviewed golden file, ``tests/golden/appraisal-gajahmungkur-keluaran.json``; after an
 intended change of the output, regenerate it from the repository root with::
 
-    PYTHONPATH=src:tests python -c "import test_output; print(test_output.scored().to_json())" \
+    PYTHONPATH=src:tests python -c \
+        "import test_output; print(test_output.scored().to_json(trace=True))" \
         > tests/golden/appraisal-gajahmungkur-keluaran.json
 
 and review the diff by eye (key names and order, indent of 2, non-ASCII kept, numbers as
@@ -163,11 +164,11 @@ V_109 = "109.3333333333333333333333333333333"  # 109 1/3
 
 
 def test_json_document_is_the_reviewed_golden(result: Appraisal) -> None:
-    assert result.to_json() + "\n" == GOLDEN.read_text(encoding="utf-8")
+    assert result.to_json(trace=True) + "\n" == GOLDEN.read_text(encoding="utf-8")
 
 
 def test_json_layout_indent_order_and_non_ascii(result: Appraisal) -> None:
-    text = result.to_json()
+    text = result.to_json(trace=True)
     assert text.startswith(
         "{\n"
         '  "plan_id": "skp-2026-q2-006",\n'
@@ -481,7 +482,7 @@ def test_error_result_json_exactly() -> None:
     data = plan_data()
     data["rhk"][0]["weight"] = 65
     (result,) = appraise_many([data], BOOK)
-    assert result.to_json() == (
+    assert result.to_json(trace=True) == (
         "{\n"
         '  "plan_id": "skp-2026-q2-006",\n'
         '  "employee": "199208172019032011",\n'

@@ -60,6 +60,16 @@ class Label:
     'Di Atas Ekspektasi'
     >>> lab == Label("rating", "di_atas", "other text")
     True
+
+    A label also equals its text and its member name as written in the rulebook, so
+    ``predikat == "Baik"`` and ``predikat == "baik"`` both hold:
+
+    >>> lab == "Di Atas Ekspektasi", lab == "di_atas", lab == "Baik"
+    (True, True, False)
+
+    Hashing stays that of ``(enum, name)``: labels that are equal hash equal, but a label is
+    not a stand-in for its text as a dict key or set member (it equals two different
+    strings, which no single hash can match).
     """
 
     enum: str
@@ -67,12 +77,47 @@ class Label:
     text: str = ""
 
     def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            return other == self.name or (bool(self.text) and other == self.text)
         if not isinstance(other, Label):
             return NotImplemented
         return self.enum == other.enum and self.name == other.name
 
     def __hash__(self) -> int:
         return hash((self.enum, self.name))
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: object, handler: object) -> object:
+        """Pydantic hooks: a Label as is, or from ``{"enum", "name", "text"}``; JSON as that."""
+        # Imported here: only a typed result's edge needs pydantic, never the language.
+        from pydantic_core import core_schema  # noqa: PLC0415
+
+        def parse(value: object) -> Label:
+            if isinstance(value, Label):
+                return value
+            if isinstance(value, dict) and set(value) == {"enum", "name", "text"}:
+                enum, name, text = (value[k] for k in ("enum", "name", "text"))
+                if isinstance(enum, str) and isinstance(name, str) and isinstance(text, str):
+                    return Label(enum, name, text)
+            raise ValueError(f"not a label: {value!r} (write {{enum, name, text}})")
+
+        def dump(value: Label) -> dict[str, str]:
+            return {"enum": value.enum, "name": value.name, "text": value.text}
+
+        return core_schema.no_info_after_validator_function(
+            parse,
+            core_schema.json_or_python_schema(
+                json_schema=core_schema.typed_dict_schema(
+                    {
+                        k: core_schema.typed_dict_field(core_schema.str_schema())
+                        for k in ("enum", "name", "text")
+                    },
+                    extra_behavior="forbid",
+                ),
+                python_schema=core_schema.any_schema(),
+            ),
+            serialization=core_schema.plain_serializer_function_ser_schema(dump, when_used="json"),
+        )
 
     def __str__(self) -> str:
         return self.text or self.name

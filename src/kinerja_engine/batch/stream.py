@@ -192,7 +192,7 @@ class _Collector:
             for unit in list(self.pending):
                 self.flush(unit)
         # Only what check_distribution reads is kept: the NIP and the predikat.
-        slim = Appraisal(
+        slim = Appraisal.build(
             result.plan_id,
             result.employee,
             "",

@@ -22,15 +22,17 @@ Jumlah vaksinasi diberikan: achieved 281 dosis against a target of 300 dosis, ac
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Final
+
+from pydantic import Field
 
 from ..arguments import require, require_optional
 from ..errors import UsageError
 from ..language.formula import Rulebook
 from ..models import Direction, TargetRange
 from ..scoring import Appraisal, IndicatorResult
+from ..scoring.typed import Exact, Record
 from .wording import short_number
 
 __all__ = ["TEMPLATES", "Feedback", "FeedbackItem", "feedback"]
@@ -120,18 +122,16 @@ def _templates(
 # --------------------------------------------------------------------------- feedback
 
 
-@dataclass(frozen=True, slots=True)
-class FeedbackItem:
+class FeedbackItem(Record):
     """One sentence of feedback, its kind (strength/gap/info) and the exact numbers it states."""
 
     subject: str
     kind: str
     text: str
-    numbers: Mapping[str, Fraction] = field(default_factory=dict)
+    numbers: Mapping[str, Exact] = Field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class Feedback:
+class Feedback(Record):
     """Feedback for one appraisal: strengths, gaps, RHK lines and a summary."""
 
     employee: str
@@ -181,7 +181,7 @@ def _numeric_item(
     }
     numbers: dict[str, Fraction] = {"nilai": ind.capaian, "realisasi": ind.realisasi}
     if tambahan:  # points: there is no target to meet
-        return FeedbackItem(ind.id, "info", t["tambahan_nilai"].format(**fields), numbers)
+        return FeedbackItem.build(ind.id, "info", t["tambahan_nilai"].format(**fields), numbers)
     target = ind.target
     if isinstance(target, TargetRange):
         fields["target"] = f"{short_number(target.lo, lang)}–{short_number(target.hi, lang)}"
@@ -192,18 +192,18 @@ def _numeric_item(
         fields["target"] = short_number(target, lang)
         gap = abs(Fraction(target) - ind.realisasi)
     if _met(ind):
-        return FeedbackItem(ind.id, "strength", t["tercapai_nilai"].format(**fields), numbers)
+        return FeedbackItem.build(ind.id, "strength", t["tercapai_nilai"].format(**fields), numbers)
     numbers["selisih"] = gap
     fields["selisih"] = short_number(gap, lang)
-    return FeedbackItem(ind.id, "gap", t["kurang_nilai"].format(**fields), numbers)
+    return FeedbackItem.build(ind.id, "gap", t["kurang_nilai"].format(**fields), numbers)
 
 
 def _indicator_item(ind: IndicatorResult, t: dict[str, str], lang: str) -> FeedbackItem:
     fields: dict[str, Any] = {"nama": ind.name, "satuan": ind.unit_of_measure}
     if ind.status == "not_reported":
-        return FeedbackItem(ind.id, "info", t["belum"].format(**fields))
+        return FeedbackItem.build(ind.id, "info", t["belum"].format(**fields))
     if ind.status == "not_applicable" or ind.capaian is None:
-        return FeedbackItem(ind.id, "info", t["tidak_berlaku"].format(**fields))
+        return FeedbackItem.build(ind.id, "info", t["tidak_berlaku"].format(**fields))
     numbers: dict[str, Fraction] = {"capaian": ind.capaian}
     target = ind.target
     if isinstance(target, TargetRange):
@@ -222,10 +222,10 @@ def _indicator_item(ind: IndicatorResult, t: dict[str, str], lang: str) -> Feedb
         if ind.capped_from is not None:
             numbers["capaian_asli"] = ind.capped_from
             fields["capaian_asli"] = short_number(ind.capped_from, lang)
-            return FeedbackItem(
+            return FeedbackItem.build(
                 ind.id, "strength", t["tercapai_dibatasi"].format(**fields), numbers
             )
-        return FeedbackItem(ind.id, "strength", t["tercapai"].format(**fields), numbers)
+        return FeedbackItem.build(ind.id, "strength", t["tercapai"].format(**fields), numbers)
     # Below target: how far from it, in the indicator's own unit (only what the numbers say).
     key = "kurang"
     gap: Fraction | None = None
@@ -242,10 +242,10 @@ def _indicator_item(ind: IndicatorResult, t: dict[str, str], lang: str) -> Feedb
         # The rulebook's formula scores below 100 although the raw gap is not positive (e.g.
         # a custom formula): state the achievement only, never an invented shortfall.
         text = t["kurang"].split(".")[0].format(**fields) + "."
-        return FeedbackItem(ind.id, "gap", text, numbers)
+        return FeedbackItem.build(ind.id, "gap", text, numbers)
     numbers["selisih"] = gap
     fields["selisih"] = short_number(gap, lang)
-    return FeedbackItem(ind.id, "gap", t[key].format(**fields), numbers)
+    return FeedbackItem.build(ind.id, "gap", t[key].format(**fields), numbers)
 
 
 def feedback(
@@ -281,7 +281,9 @@ def feedback(
             kind = "strength" if rhk.nilai >= 100 else "gap"
             # 100 is "on target": capaian and RHK values are percentages of the target.
             items.append(
-                FeedbackItem(rhk.id, kind, text, {"nilai": rhk.nilai, "target": Fraction(100)})
+                FeedbackItem.build(
+                    rhk.id, kind, text, {"nilai": rhk.nilai, "target": Fraction(100)}
+                )
             )
     if appraisal.nilai_hasil_kerja is not None:
         rating = appraisal.rating_hasil_kerja_rekomendasi
@@ -290,8 +292,10 @@ def feedback(
             rating=rating if rating is not None else _NONE[lang],
             predikat=appraisal.predikat if appraisal.predikat is not None else _NONE[lang],
         )
-        items.append(FeedbackItem("", "info", summary, {"nilai": appraisal.nilai_hasil_kerja}))
-    return Feedback(appraisal.employee, appraisal.period, lang, tuple(items))
+        items.append(
+            FeedbackItem.build("", "info", summary, {"nilai": appraisal.nilai_hasil_kerja})
+        )
+    return Feedback.build(appraisal.employee, appraisal.period, lang, tuple(items))
 
 
 def _numeric_feedback(appraisal: Appraisal, t: dict[str, str], lang: str) -> Feedback:
@@ -306,7 +310,7 @@ def _numeric_feedback(appraisal: Appraisal, t: dict[str, str], lang: str) -> Fee
                 items.append(_numeric_item(ind, t, lang, rhk.nilai_tambahan is not None))
         if rhk.nilai is not None:
             text = t["rhk_nilai"].format(rhk=rhk.description, nilai=short_number(rhk.nilai, lang))
-            items.append(FeedbackItem(rhk.id, "info", text, {"nilai": rhk.nilai}))
+            items.append(FeedbackItem.build(rhk.id, "info", text, {"nilai": rhk.nilai}))
     if appraisal.nilai_hasil_kerja is not None:
 
         def shown(value: Any) -> str:
@@ -327,5 +331,5 @@ def _numeric_feedback(appraisal: Appraisal, t: dict[str, str], lang: str) -> Fee
             )
             if v is not None
         }
-        items.append(FeedbackItem("", "info", summary, numbers))
-    return Feedback(appraisal.employee, appraisal.period, lang, tuple(items))
+        items.append(FeedbackItem.build("", "info", summary, numbers))
+    return Feedback.build(appraisal.employee, appraisal.period, lang, tuple(items))

@@ -23,7 +23,6 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Final
@@ -35,6 +34,7 @@ from ..models import Indicator, Plan, TargetRange
 from ..scoring import appraise
 from ..scoring.contract import KindIndex
 from ..scoring.pipeline import check_rulebook
+from ..scoring.typed import Record
 from ..values import fraction_to_decimal
 from .plans import capaian_sign, changed_plan
 from .wording import short_number
@@ -70,8 +70,7 @@ _TEXT: Final[dict[str, dict[str, str]]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class TargetFlag:
+class TargetFlag(Record):
     """A warning about a draft target: ``already_met``, ``unreachable``, ``far_from_last``,
     ``weights``, ``unknown_kind`` or ``formula``."""
 
@@ -85,7 +84,7 @@ def _kind_flag(ind: Indicator, kinds: KindIndex, t: dict[str, str]) -> TargetFla
     close = kinds.closest(ind.kind)
     hint = t["hint"].format(close=close) if close else ""
     message = t["unknown_kind"].format(name=ind.name, kind=ind.kind, hint=hint)
-    return TargetFlag(ind.id, "unknown_kind", message)
+    return TargetFlag.build(ind.id, "unknown_kind", message)
 
 
 def _is_far(target: Decimal, before: Decimal) -> bool:
@@ -125,7 +124,7 @@ def check_targets(draft: Plan, rulebook: Rulebook, last: Plan | None = None,
         appraise(draft.model_copy(update={"realisations": ()}), rulebook, trace=False)
     except KinerjaError as exc:
         if "weight" in exc.message:
-            flags.append(TargetFlag("", "weights", exc.message.split(": ", 1)[-1]))
+            flags.append(TargetFlag.build("", "weights", exc.message.split(": ", 1)[-1]))
             # Judge the targets with equal weights, so bad weights hide no other flag.
             weights = {ind.id: None for _, ind in draft.indicators()}
             weights.update({r.id: None for r in draft.rhk})
@@ -142,22 +141,22 @@ def check_targets(draft: Plan, rulebook: Rulebook, last: Plan | None = None,
             uom = ind.unit_of_measure
             if capaian is not None and capaian >= 100:
                 now = short_number(capaian, lang)
-                flags.append(TargetFlag(ind.id, "already_met", t["already_met"].format(
+                flags.append(TargetFlag.build(ind.id, "already_met", t["already_met"].format(
                     name=ind.name, before=before, uom=uom, now=now)))  # fmt: skip
             elif not isinstance(ind.target, TargetRange) and _is_far(ind.target, previous.value):
                 target = short_number(ind.target, lang)
-                flags.append(TargetFlag(ind.id, "far_from_last", t["far_from_last"].format(
+                flags.append(TargetFlag.build(ind.id, "far_from_last", t["far_from_last"].format(
                     name=ind.name, target=target, uom=uom, before=before)))  # fmt: skip
         try:
             sign = capaian_sign(rulebook, ind)
         except KinerjaError as exc:
             message = t["formula"].format(name=ind.name, error=exc.message)
-            flags.append(TargetFlag(ind.id, "formula", message))
+            flags.append(TargetFlag.build(ind.id, "formula", message))
             continue
         if sign in (1, -1):
             extreme = probe if sign > 0 else Fraction(0)
             best = _capaian_or_none(probe_plan, rulebook, ind.id, str(fraction_to_decimal(extreme)))
             if best is not None and best < 100:
-                flags.append(TargetFlag(ind.id, "unreachable", t["unreachable"].format(
+                flags.append(TargetFlag.build(ind.id, "unreachable", t["unreachable"].format(
                     name=ind.name, best=short_number(best, lang))))  # fmt: skip
     return flags

@@ -29,10 +29,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 from ..arguments import require, require_optional
 from ..errors import UsageError
@@ -42,6 +41,7 @@ from ..language.nodes import LabelRef
 from ..models import Indicator, Plan, TargetRange
 from ..scoring import Appraisal, BandMatch, appraise
 from ..scoring.pipeline import check_rulebook
+from ..scoring.typed import Record, ResultValue
 from ..values import Label, normalize
 from .plans import capaian_sign, changed_plan
 from .wording import short_number
@@ -49,14 +49,13 @@ from .wording import short_number
 __all__ = ["Change", "PathStep", "WhatIf", "path_to_next", "what_if"]
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(Record):
     """One number, band or cell that differs between the original and the changed plan."""
 
     what: str
     subject: str
-    before: Any
-    after: Any
+    before: ResultValue
+    after: ResultValue
     note: str = ""
     rows: tuple[BandMatch | None, BandMatch | None] | None = None
 
@@ -87,13 +86,14 @@ class Change:
         return f"{self.what}{subject}: {arrow}{detail}"
 
 
-@dataclass(frozen=True, slots=True)
-class WhatIf:
+class WhatIf(Record):
     """The original and changed appraisals and every difference, step by step."""
 
     before: Appraisal
     after: Appraisal
     changes: tuple[Change, ...]
+
+    _untraced: ClassVar[Mapping[str, Any]] = {"before": {"trace": True}, "after": {"trace": True}}
 
     def explain(self, lang: str = "id") -> str:
         """All changes, one per line (or a sentence saying nothing changed)."""
@@ -150,7 +150,7 @@ def what_if(
     changes: list[Change] = []
     for rb, ra in zip(before.rhk, after.rhk, strict=True):
         if rb.weight != ra.weight:
-            changes.append(Change("bobot RHK", rb.id, rb.weight, ra.weight))
+            changes.append(Change.build("bobot RHK", rb.id, rb.weight, ra.weight))
         for ib, ia in zip(rb.indicators, ra.indicators, strict=True):
             for what, vb, va in (
                 ("target", ib.target, ia.target),
@@ -160,14 +160,14 @@ def what_if(
             ):
                 if vb != va:
                     detail = "dibatasi" if what == "capaian" and ia.capped_from is not None else ""
-                    changes.append(Change(what, ib.id, vb, va, detail))
+                    changes.append(Change.build(what, ib.id, vb, va, detail))
         if rb.nilai != ra.nilai:
-            changes.append(Change("nilai RHK", rb.id, rb.nilai, ra.nilai))
+            changes.append(Change.build("nilai RHK", rb.id, rb.nilai, ra.nilai))
     if before.nilai_hasil_kerja != after.nilai_hasil_kerja:
-        changes.append(Change("nilai hasil kerja", "", before.nilai_hasil_kerja,
+        changes.append(Change.build("nilai hasil kerja", "", before.nilai_hasil_kerja,
                               after.nilai_hasil_kerja))  # fmt: skip
     if before.rating_hasil_kerja_rekomendasi != after.rating_hasil_kerja_rekomendasi:
-        changes.append(Change("rekomendasi rating hasil kerja", "",
+        changes.append(Change.build("rekomendasi rating hasil kerja", "",
                               before.rating_hasil_kerja_rekomendasi,
                               after.rating_hasil_kerja_rekomendasi,
                               rows=(_band(before), _band(after))))  # fmt: skip
@@ -175,17 +175,17 @@ def what_if(
         before.rating_hasil_kerja != before.rating_hasil_kerja_rekomendasi
         or after.rating_hasil_kerja != after.rating_hasil_kerja_rekomendasi
     ):
-        changes.append(Change("rating hasil kerja", "", before.rating_hasil_kerja,
+        changes.append(Change.build("rating hasil kerja", "", before.rating_hasil_kerja,
                               after.rating_hasil_kerja))  # fmt: skip
     if before.predikat != after.predikat:
         cell_b, cell_a = _note(before, "predikat"), _note(after, "predikat")
-        changes.append(Change("predikat", "", before.predikat, after.predikat,
+        changes.append(Change.build("predikat", "", before.predikat, after.predikat,
                               f"{cell_b} → {cell_a}"))  # fmt: skip
     for name in sorted(set(before.conversions) | set(after.conversions)):
         vb, va = before.conversions.get(name), after.conversions.get(name)
         if vb != va:
-            changes.append(Change("konversi", name, vb, va))
-    return WhatIf(before, after, tuple(changes))
+            changes.append(Change.build("konversi", name, vb, va))
+    return WhatIf.build(before, after, tuple(changes))
 
 
 # --------------------------------------------------------------------------- path to next
@@ -208,8 +208,7 @@ def _rating_order(book: Rulebook) -> tuple[list[Label], bool]:
     return members, all(a >= b for a, b in itertools.pairwise(outputs))
 
 
-@dataclass(frozen=True, slots=True)
-class PathStep:
+class PathStep(Record):
     """What one indicator would need for the recommended rating to rise one step.
 
     ``status``: ``reachable`` (``needed`` is the exact realisasi), ``already_best``,
@@ -314,7 +313,7 @@ def path_to_next(plan: Plan, rulebook: Rulebook) -> list[PathStep]:
 
         def make(status: str, needed: Decimal | None = None, sign: int | None = None,
                  reason: str = "") -> PathStep:  # fmt: skip
-            return PathStep(ind.id, ind.name, ind.unit_of_measure, status, current,  # noqa: B023
+            return PathStep.build(ind.id, ind.name, ind.unit_of_measure, status, current,  # noqa: B023
                             needed, step, sign, target_rating, reason)  # noqa: B023 # fmt: skip
 
         if target_rating is None:

@@ -2,8 +2,9 @@
 
 Deterministic: no clock, environment or files. Modules, in the order they may import each
 other: ``carry`` (exact numbers between stages) → ``explain`` (an appraisal as text) →
-``results`` (the result records) → ``contract`` (the entry points the pipeline calls, one
-table, and :func:`check_pipeline`) → ``context`` (a rulebook's derived data, one run) →
+``typed`` (the records' pydantic base and value types) → ``results`` (the result records) →
+``contract`` (the entry points the pipeline calls, one table, and :func:`check_pipeline`) →
+``context`` (a rulebook's derived data, one run) →
 ``stages`` (indicator → RHK → ratings → predikat → conversions) → ``pipeline`` (``appraise``,
 ``appraise_many``) → ``annual`` (``appraise_year``); ``distribution`` (the unit's curve).
 """

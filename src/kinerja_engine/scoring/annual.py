@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 from itertools import pairwise
 from typing import Any, Final
@@ -40,6 +40,7 @@ from .context import Run
 from .pipeline import appraise, check_rulebook
 from .results import Appraisal
 from .stages import score_run
+from .typed import AppraisalStatus
 
 __all__ = [
     "ANNUAL_POLICIES",
@@ -237,8 +238,9 @@ def _report_missing(result: Appraisal, missing: tuple[Period, ...], run: Run) ->
     policy = run.param("kebijakan_realisasi_kosong", None)
     strict = not isinstance(policy, Label) or policy.name == "tidak_lengkap"
     note = f"periode tanpa rencana: {', '.join(names)}"
-    status = "incomplete" if strict and result.status == "complete" else result.status
-    return replace(result, status=status, notes=(*result.notes, note), missing_periods=names)
+    status = AppraisalStatus.INCOMPLETE if strict and result.status == "complete" else result.status
+    update = {"status": status, "notes": (*result.notes, note), "missing_periods": names}
+    return result.model_copy(update=update)
 
 
 def appraise_year(

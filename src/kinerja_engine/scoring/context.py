@@ -154,7 +154,7 @@ class RulebookView:
             above = lo is None or (value >= lo if lo_closed else value > lo)
             below = hi is None or (value <= hi if hi_closed else value < hi)
             if above and below:
-                return BandMatch(value, lo, lo_closed, hi, hi_closed)
+                return BandMatch.build(value, lo, lo_closed, hi, hi_closed)
         return None
 
 
@@ -276,7 +276,7 @@ class Run:
              note: str = "", band: BandMatch | None = None) -> None:  # fmt: skip
         """Record a step of the trace (nothing when the run keeps no trace)."""
         if self.tracing:
-            self.trace.append(Step(what, subject, rule, dict(inputs), result, note, band))
+            self.trace.append(Step.build(what, subject, rule, dict(inputs), result, note, band))
 
     def fail(self, message: str) -> KinerjaError:
         """An error naming the employee and the plan."""

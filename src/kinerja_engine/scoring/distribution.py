@@ -19,7 +19,6 @@ never counted; a unit predikat of another enum is refused rather than matching n
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -31,20 +30,20 @@ from ..values import Label
 from .carry import to_exact
 from .pipeline import check_rulebook
 from .results import Appraisal, json_value
+from .typed import Exact, Record
 
 __all__ = ["DistributionReport", "Violation", "check_distribution"]
 
 
-@dataclass(frozen=True, slots=True)
-class Violation:
+class Violation(Record):
     """One broken rule of the distribution curve, with the numbers behind it."""
 
     rule: str
     group: Label
     count: int
     total: int
-    share: Fraction
-    limit: Fraction
+    share: Exact
+    limit: Exact
     employees: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
@@ -60,8 +59,7 @@ class Violation:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class DistributionReport:
+class DistributionReport(Record):
     """The distribution check of one unit: counts per predikat and every violated rule."""
 
     unit_predikat: Label
@@ -115,7 +113,7 @@ def check_distribution(
         counts[a.predikat.text] = counts.get(a.predikat.text, 0) + 1
     violations: list[Violation] = []
     if total == 0:
-        return DistributionReport(unit_label, 0, counts, (), tuple(skipped))
+        return DistributionReport.build(unit_label, 0, counts, (), tuple(skipped))
     rounding = book.evaluate("pembulatan_kurva") if "pembulatan_kurva" in book else None
     lenient = isinstance(rounding, Label) and rounding.name == "longgar"
     run_call = book.program
@@ -140,19 +138,19 @@ def check_distribution(
             need = Fraction(need.numerator // need.denominator)
             allow = Fraction(-((-allow.numerator) // allow.denominator))
         if count < need:
-            violations.append(Violation(
+            violations.append(Violation.build(
                 f"minimal {format_number(lo * 100)} % {group.text}", group, count, total, share,
                 lo, who))  # fmt: skip
         if count > allow:
-            violations.append(Violation(
+            violations.append(Violation.build(
                 f"maksimal {format_number(hi * 100)} % {group.text}", group, count, total, share,
                 hi, who))  # fmt: skip
         if count < people:
-            violations.append(Violation(
+            violations.append(Violation.build(
                 f"minimal {format_number(people)} orang {group.text}", group, count, total,
                 share, people, who))  # fmt: skip
         if majority and not share > Fraction(1, 2):
-            violations.append(Violation(
+            violations.append(Violation.build(
                 f"mayoritas (> 50 %) {group.text}", group, count, total, share, Fraction(1, 2),
                 who))  # fmt: skip
-    return DistributionReport(unit_label, total, counts, tuple(violations), tuple(skipped))
+    return DistributionReport.build(unit_label, total, counts, tuple(violations), tuple(skipped))

@@ -33,7 +33,6 @@ False
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
@@ -42,6 +41,7 @@ from ..models import PositionCategory
 from ..values import Label
 from .context import Run
 from .results import Appraisal, BandMatch, IndicatorResult, RhkResult
+from .typed import AppraisalStatus
 
 __all__ = [
     "adds_tambahan",
@@ -104,7 +104,7 @@ def indicator_values(run: Run, results: Sequence[IndicatorResult]) -> list[Indic
         # No band row here: the rulebook may round the capaian before its scale (8/2021 does),
         # so a row matched on the raw capaian could contradict the nilai shown.
         run.step("nilai_iki", ind.id, "nilai_iki", {"capaian": ind.capaian}, nilai)
-        out.append(replace(ind, nilai=nilai))
+        out.append(ind.model_copy(update={"nilai": nilai}))
     return out
 
 
@@ -223,13 +223,13 @@ def finish(
         applied.append(("predikat", predikat_rec, predikat, o.reason))
         run.step("override", "", "predikat", {"rekomendasi": predikat_rec}, predikat, o.reason)
     complete = predikat is not None and not incomplete
-    return Appraisal(
+    return Appraisal.build(
         plan_id=plan.id,
         employee=plan.employee.nip,
         employee_name=plan.employee.name,
         unit=plan.employee.unit,
         period=str(plan.period),
-        status="complete" if complete else "incomplete",
+        status=AppraisalStatus.COMPLETE if complete else AppraisalStatus.INCOMPLETE,
         rhk=tuple(rhk_results),
         nilai_hasil_kerja=nilai_hk,
         predikat_rekomendasi=predikat_rec,

@@ -63,6 +63,9 @@ from .carry import clear_number_caches
 from .context import Run, clear_view_cache, rulebook_label
 from .results import Appraisal
 from .stages import score_run
+from .typed import AppraisalStatus
+
+_ERROR = AppraisalStatus.ERROR
 
 __all__ = [
     "appraise",
@@ -112,12 +115,11 @@ def appraise(
     on its exact (Fraction) implementation, and the scoring caches are emptied before and
     after, so nothing carries over from other plans. The result equals the default one.
 
-    >>> import dataclasses
     >>> from kinerja_engine import rulebooks
     >>> from kinerja_engine.models import example_plan
     >>> book = rulebooks.load("permenpanrb-6-2022")
     >>> full, bare = appraise(example_plan(), book), appraise(example_plan(), book, trace=False)
-    >>> len(full.trace) > 0, bare.trace, bare == dataclasses.replace(full, trace=())
+    >>> len(full.trace) > 0, bare.trace, bare == full.model_copy(update={"trace": ()})
     (True, (), True)
     >>> appraise(example_plan(), book, exact_only=True) == full
     True
@@ -185,11 +187,11 @@ def error_result(item: Any, exc: KinerjaError, rulebook: Rulebook) -> Appraisal:
     """
     label = rulebook_label(rulebook)
     if isinstance(item, Plan):
-        return Appraisal(item.id, item.employee.nip, item.employee.name, item.employee.unit,
-                         str(item.period), "error", error=exc.message, rulebook=label)  # fmt: skip
+        return Appraisal.build(item.id, item.employee.nip, item.employee.name, item.employee.unit,
+                         str(item.period), _ERROR, error=exc.message, rulebook=label)  # fmt: skip
     employee = exc.employee if isinstance(exc, ModelError) and exc.employee else "?"
     plan_id = str(item.get("id", "?")) if isinstance(item, Mapping) else "?"
-    return Appraisal(plan_id, employee, "", "", "", "error", error=exc.message, rulebook=label)
+    return Appraisal.build(plan_id, employee, "", "", "", _ERROR, error=exc.message, rulebook=label)
 
 
 def appraise_many(

@@ -1,11 +1,16 @@
 """The results of the scoring phase: what an appraisal found, exact and structured.
 
 Input: the values the pipeline computed (Fractions, labels, the plan's identifiers). Output:
-frozen, slotted records (:class:`Appraisal`, :class:`RhkResult`, :class:`IndicatorResult`,
-:class:`Step` of the trace, :class:`BandMatch` for a band row chosen) and their JSON form.
-Guarantees: numbers stay exact fractions until rendered (:meth:`Appraisal.to_dict` writes each
-as a decimal string; :meth:`Appraisal.explain` formats it per language); a band row is carried
-as numbers, never as text made at scoring time.
+frozen pydantic records (:class:`Appraisal`, :class:`RhkResult`, :class:`IndicatorResult`,
+:class:`Step` of the trace, :class:`BandMatch` for a band row chosen, :class:`OverrideRecord`)
+with a published JSON Schema (``Appraisal.model_json_schema()``) and their JSON forms.
+Guarantees: numbers stay exact fractions until rendered; the typed JSON
+(``model_dump_json``) writes each as exact text (a decimal, or ``p/q`` when it does not
+terminate, see :mod:`.typed`) and reads back equal (``model_validate_json``); the 0.1 JSON
+(:meth:`Appraisal.to_dict`) writes 34 significant digits; neither JSON carries the trace
+unless asked (``trace=True``). The pipeline builds records with ``build`` (no validation);
+validation happens at the edges. A band row is carried as numbers, never as text made at
+scoring time.
 
 >>> from fractions import Fraction
 >>> match = BandMatch(Fraction(9474, 100), Fraction(90), True, Fraction(110), False)
@@ -13,17 +18,25 @@ as numbers, never as text made at scoring time.
 ('94.74 ∈ [90, 110)', '94,74 ∈ [90, 110)')
 >>> json_value((Fraction(1, 4), Label("rating", "sesuai", "Sesuai Ekspektasi")))
 ['0.25', {'enum': 'rating', 'name': 'sesuai', 'text': 'Sesuai Ekspektasi'}]
+>>> BandMatch.model_validate_json(match.model_dump_json()) == match
+True
+>>> from datetime import date
+>>> OverrideRecord("predikat", "baik", "198001012005011002", date(2026, 12, 20)).on
+datetime.date(2026, 12, 20)
+>>> BandMatch.build(Fraction(1, 3), None, False, None, False).model_dump_json()
+'{"value":"1/3","lo":null,"lo_closed":false,"hi":null,"hi_closed":false}'
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar
+
+from pydantic import Field
 
 from ..arguments import require
 from ..errors import UsageError
@@ -31,6 +44,7 @@ from ..models import TargetRange
 from ..values import Label
 from .carry import to_public
 from .explain import format_band_match, render
+from .typed import AppraisalStatus, Exact, IndicatorStatus, Record, ResultValue
 
 __all__ = [
     "Appraisal",
@@ -58,14 +72,13 @@ def json_value(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class BandMatch:
+class BandMatch(Record):
     """A value and the row of a band table it fell in: ``lo``/``hi`` None for no bound."""
 
-    value: Fraction
-    lo: Fraction | None
+    value: Exact
+    lo: Exact | None
     lo_closed: bool
-    hi: Fraction | None
+    hi: Exact | None
     hi_closed: bool
 
     def text(self, lang: str = "id") -> str:
@@ -73,8 +86,7 @@ class BandMatch:
         return format_band_match(self.value, self.lo, self.lo_closed, self.hi, self.hi_closed, lang)
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(Record):
     """One step of the trace: what was computed, by which rule, from what, giving what.
 
     ``note`` records the matrix cell chosen, a cap that bit, or a policy applied; ``band`` the
@@ -84,8 +96,8 @@ class Step:
     what: str
     subject: str
     rule: str
-    inputs: Mapping[str, Any]
-    result: Any
+    inputs: Mapping[str, ResultValue]
+    result: ResultValue
     note: str = ""
     band: BandMatch | None = None
 
@@ -110,8 +122,7 @@ class Step:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class IndicatorResult:
+class IndicatorResult(Record):
     """The outcome of one indicator (IKI). ``status``: reported, not_reported, not_applicable.
 
     ``nilai`` is the indicator's value on the rulebook's scale when it has one (the nilai
@@ -122,14 +133,14 @@ class IndicatorResult:
     name: str
     unit_of_measure: str
     direction: str
-    target: Any
-    realisasi: Fraction | None
-    status: str
-    capaian: Fraction | None
-    weight: Fraction
+    target: ResultValue
+    realisasi: Exact | None
+    status: IndicatorStatus
+    capaian: Exact | None
+    weight: Exact
     rule: str
-    capped_from: Fraction | None = None
-    nilai: Fraction | None = None
+    capped_from: Exact | None = None
+    nilai: Exact | None = None
 
     @property
     def counted(self) -> bool:
@@ -137,8 +148,7 @@ class IndicatorResult:
         return self.capaian is not None
 
 
-@dataclass(frozen=True, slots=True)
-class RhkResult:
+class RhkResult(Record):
     """The outcome of one RHK: its weighted value and its indicators.
 
     ``nilai_tambahan`` is what an RHK of kind tambahan adds to the overall value when the
@@ -148,19 +158,14 @@ class RhkResult:
     id: str
     description: str
     kind: str
-    weight: Fraction
-    nilai: Fraction | None
+    weight: Exact
+    nilai: Exact | None
     indicators: tuple[IndicatorResult, ...]
-    nilai_tambahan: Fraction | None = None
+    nilai_tambahan: Exact | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class OverrideRecord:
-    """Who overrode what, when, and why: ``by`` is the evaluator's NIP, ``on`` the date.
-
-    >>> OverrideRecord("predikat", "baik", "198001012005011002", date(2026, 12, 20)).on
-    datetime.date(2026, 12, 20)
-    """
+class OverrideRecord(Record):
+    """Who overrode what, when, and why: ``by`` is the evaluator's NIP, ``on`` the date."""
 
     what: str
     reason: str
@@ -168,12 +173,16 @@ class OverrideRecord:
     on: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Appraisal:
-    """An explained appraisal of one plan. ``status``: complete, incomplete or error.
+class Appraisal(Record):
+    """An explained appraisal of one plan. ``status``: complete, incomplete or error
+    (:class:`~.typed.AppraisalStatus`, equal to its text).
 
-    Numbers are exact fractions internally; the ``*_decimal`` helpers and :meth:`to_dict`
-    give decimals. Recommendations and the final values after overrides are both kept.
+    Numbers are exact fractions internally; :func:`~.typed.decimal_view` gives a Decimal
+    (exact, or half up to :data:`~.typed.DECIMAL_PLACES` places), :meth:`to_dict` and
+    :meth:`model_dump_json` give exact text. Recommendations and the final values after
+    overrides are both kept. Two appraisals are equal when their findings are: the trace
+    (how they were found) is not compared, so one read back from JSON without its trace
+    equals the original.
 
     Under a numeric legacy rulebook (PP 46/2011, PermenPANRB 8/2021) ``nilai_hasil_kerja`` is
     the nilai SKP, ``nilai_perilaku`` the behaviour value from its aspects and
@@ -186,27 +195,29 @@ class Appraisal:
     employee_name: str
     unit: str
     period: str
-    status: str
+    status: AppraisalStatus
     rhk: tuple[RhkResult, ...] = ()
-    nilai_hasil_kerja: Fraction | None = None
+    nilai_hasil_kerja: Exact | None = None
     rating_hasil_kerja_rekomendasi: Label | None = None
     rating_hasil_kerja: Label | None = None
     rating_perilaku: Label | None = None
     predikat_rekomendasi: Label | None = None
     predikat: Label | None = None
-    overrides: tuple[tuple[str, Any, Any, str], ...] = ()
-    conversions: Mapping[str, Any] = field(default_factory=dict)
+    overrides: tuple[tuple[str, ResultValue, ResultValue, str], ...] = ()
+    conversions: Mapping[str, ResultValue] = Field(default_factory=dict)
     notes: tuple[str, ...] = ()
     trace: tuple[Step, ...] = ()
     error: str | None = None
     rulebook: str = ""
-    nilai_perilaku: Fraction | None = None
-    nilai_kinerja: Fraction | None = None
+    nilai_perilaku: Exact | None = None
+    nilai_kinerja: Exact | None = None
     numeric: bool = False
     #: One record per applied override, in the order of :attr:`overrides`: who and when.
     override_records: tuple[OverrideRecord, ...] = ()
     #: Periods of the year without a plan (an annual appraisal only), e.g. ``("2026-Q4",)``.
     missing_periods: tuple[str, ...] = ()
+
+    _untraced: ClassVar[Mapping[str, Any]] = {"trace": True}
 
     @property
     def ok(self) -> bool:
@@ -294,9 +305,24 @@ class Appraisal:
             "error": self.error,
         }
 
-    def to_json(self) -> str:
-        """The appraisal as JSON text (see :meth:`to_dict`)."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+    def to_json(self, *, trace: bool = False) -> str:
+        """The appraisal as JSON text (see :meth:`to_dict`), the trace only when ``trace``."""
+        require(trace, bool, "Appraisal.to_json", "trace")
+        data = self.to_dict()
+        if not trace:
+            del data["trace"]
+        return json.dumps(data, ensure_ascii=False, indent=2)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when every finding is equal: the trace (how it was found) is not compared,
+        so an appraisal read back from JSON without its trace equals the original."""
+        if type(other) is not type(self):
+            return NotImplemented
+        mine = {k: v for k, v in self.__dict__.items() if k != "trace"}
+        theirs = {k: v for k, v in other.__dict__.items() if k != "trace"}
+        return mine == theirs
+
+    __hash__ = None  # type: ignore[assignment]  # the conversions mapping is not hashable
 
     def explain(self, lang: str = "id") -> str:
         """The appraisal as text for the employee: Indonesian (``"id"``) or English (``"en"``)."""

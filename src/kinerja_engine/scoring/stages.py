@@ -21,7 +21,6 @@ Internal to :mod:`kinerja_engine.scoring`: call :func:`~kinerja_engine.scoring.a
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
@@ -37,6 +36,7 @@ from .capaian import capaian_definition
 from .carry import decimals_of, equal_weights, fraction_of, to_exact
 from .context import MAX_FORMULAS, Run
 from .results import Appraisal, IndicatorResult, OverrideRecord, RhkResult
+from .typed import AppraisalStatus, IndicatorStatus
 
 __all__ = ["score_run"]
 
@@ -150,21 +150,31 @@ def _indicator_stage(
                 capaian = given[ind.id]
                 if capaian is None:  # not applicable in the period(s) aggregated
                     run.step("capaian", ind.id, given_rule, {}, None, "not applicable")
-                    status = "not_applicable"
+                    status = IndicatorStatus.NOT_APPLICABLE
                 else:
-                    status = "reported"
-                results.append(IndicatorResult(*head, None, status, capaian, weight, given_rule))
+                    status = IndicatorStatus.REPORTED
+                results.append(
+                    IndicatorResult.build(*head, None, status, capaian, weight, given_rule)
+                )
                 raws.append(None)
                 continue
             if real is None or (given is not None and ind.id not in given):
                 missing = True
                 run.step("capaian", ind.id, "belum dilaporkan", {}, None, "not yet reported")
-                results.append(IndicatorResult(*head, None, "not_reported", None, weight, ""))
+                results.append(
+                    IndicatorResult.build(
+                        *head, None, IndicatorStatus.NOT_REPORTED, None, weight, ""
+                    )
+                )
                 raws.append(None)
                 continue
             if real.not_applicable:
                 run.step("capaian", ind.id, "tidak berlaku", {}, None, "not applicable")
-                results.append(IndicatorResult(*head, None, "not_applicable", None, weight, ""))
+                results.append(
+                    IndicatorResult.build(
+                        *head, None, IndicatorStatus.NOT_APPLICABLE, None, weight, ""
+                    )
+                )
                 raws.append(None)
                 continue
             assert real.value is not None
@@ -184,7 +194,9 @@ def _indicator_stage(
                     run.step("cap", ind.id, f"cap {format_number(capaian)} %",
                              {"capaian": capped_from}, capaian, "cap applied")  # fmt: skip
             results.append(
-                IndicatorResult(*head, realisasi, "reported", capaian, weight, rule, capped_from)
+                IndicatorResult.build(
+                    *head, realisasi, IndicatorStatus.REPORTED, capaian, weight, rule, capped_from
+                )
             )
             raws.append(raw)
         out.append((rhk, results, raws))
@@ -240,10 +252,11 @@ def score_run(run: Run, given: Mapping[str, Fraction | None] | None = None,
                                 bobot)  # fmt: skip
             nilai, nilai_raw = run.call_carry("nilai_rhk", (capaian, bobot), fast)
             run.step("nilai_rhk", rhk.id, "nilai_rhk", {"capaian": capaian, "bobot": bobot}, nilai)
-        rhk_result = RhkResult(rhk.id, rhk.description, _VALUE[rhk.kind], weight, nilai,
+        rhk_result = RhkResult.build(rhk.id, rhk.description, _VALUE[rhk.kind], weight, nilai,
                                tuple(results))  # fmt: skip
         if apart and rhk.kind is RhkKind.TAMBAHAN and nilai is not None:
-            rhk_result = replace(rhk_result, nilai_tambahan=legacy.tambahan_value(run, rhk_result))
+            added = legacy.tambahan_value(run, rhk_result)
+            rhk_result = rhk_result.model_copy(update={"nilai_tambahan": added})
         rhk_results.append(rhk_result)
         rhk_raws.append(nilai_raw)
     nilai_hk = nilai_hk_raw = None
@@ -350,13 +363,13 @@ def _ratings(run: Run, rhk_results: list[RhkResult], nilai_hk: Fraction | None,
         run.step("override", "", "predikat", {"rekomendasi": predikat_rec}, predikat, o.reason)
     conversions = _conversions(run, nilai_hk, hasil, perilaku, predikat, nilai_raw)
     complete = predikat is not None and not incomplete
-    return Appraisal(
+    return Appraisal.build(
         plan_id=plan.id,
         employee=plan.employee.nip,
         employee_name=plan.employee.name,
         unit=plan.employee.unit,
         period=str(plan.period),
-        status="complete" if complete else "incomplete",
+        status=AppraisalStatus.COMPLETE if complete else AppraisalStatus.INCOMPLETE,
         rhk=tuple(rhk_results),
         nilai_hasil_kerja=nilai_hk,
         rating_hasil_kerja_rekomendasi=recommended,
@@ -366,7 +379,9 @@ def _ratings(run: Run, rhk_results: list[RhkResult], nilai_hk: Fraction | None,
         predikat=predikat,
         overrides=tuple(applied),
         override_records=tuple(
-            OverrideRecord(what, overrides[what].reason, overrides[what].by, overrides[what].on)
+            OverrideRecord.build(
+                what, overrides[what].reason, overrides[what].by, overrides[what].on
+            )
             for what, *_ in applied
         ),
         conversions=conversions,
