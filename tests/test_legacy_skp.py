@@ -242,6 +242,22 @@ def test_pp46_predikat_override_keeps_the_recommendation() -> None:
     assert str(result.predikat_rekomendasi) == "Baik" and str(result.predikat) == "Cukup"
 
 
+def test_pp46_override_keeps_who_and_when_as_on_the_6_2022_path() -> None:
+    data = pp46_whole().model_dump()
+    evaluator = "197106151998032004"
+    data["overrides"] = [{"what": "predikat", "value": "Cukup", "reason": "banding",
+                          "by": evaluator, "on": "2012-01-15"}]  # fmt: skip
+    result = appraise(Plan.model_validate(data), PP46)
+    [record] = result.override_records
+    assert (record.what, record.reason, record.by, str(record.on)) == (
+        "predikat",
+        "banding",
+        evaluator,
+        "2012-01-15",
+    )
+    assert f"oleh NIP {evaluator}; tanggal 2012-01-15" in result.explain()
+
+
 def one_aspect_plan(skp: str, perilaku: str, category: str = "Pelaksana") -> Plan:
     """A PP 46 SKP whose nilai is ``skp`` (one activity, kualitas R of T = 100) and whose
     behaviour scores are all ``perilaku``."""

@@ -32,7 +32,7 @@ from typing import Any
 from ..errors import CheckError, KinerjaError, ModelError, UsageError
 from ..language.checker import BandInfo
 from ..language.formula import Formula, Rulebook
-from ..models import Plan
+from ..models import Override, Plan
 from ..values import Label
 from .carry import decimal_of, fast_args, to_exact
 from .contract import CONVERSION_PREFIX, KindIndex, check_plan_kinds
@@ -277,6 +277,19 @@ class Run:
         """Record a step of the trace (nothing when the run keeps no trace)."""
         if self.tracing:
             self.trace.append(Step.build(what, subject, rule, dict(inputs), result, note, band))
+
+    def override_predikat(self, override: Override, recommended: Any, enum: str) -> Label:
+        """The evaluator's predikat in place of ``recommended``: resolved as a member of
+        ``enum`` (any accepted spelling) and recorded in the trace with the reason."""
+        if enum not in self.book.checked.enums:
+            raise self.fail(f"rulebook '{self.book.name}' has no enum '{enum}'")
+        try:
+            predikat = self.book.enum(enum).resolve(override.value, "override of predikat")
+        except KinerjaError as exc:
+            raise self.fail(exc.message) from exc
+        self.step("override", "", "predikat", {"rekomendasi": recommended}, predikat,
+                  override.reason)  # fmt: skip
+        return predikat
 
     def fail(self, message: str) -> KinerjaError:
         """An error naming the employee and the plan."""

@@ -236,18 +236,7 @@ def render(appraisal: Appraisal, lang: str = "id") -> str:
     )
     rec = _label(a.rating_hasil_kerja_rekomendasi, t)
     lines.append(f"{t['rec']}: {rec}" + (f" ({band})" if band else ""))
-    records = {r.what: r for r in a.override_records}
-    for what, before, after, reason in a.overrides:
-        name = {"rating_hasil_kerja": t["rating_hk"], "rating_perilaku": t["rating_p"],
-                "predikat": t["predikat"]}[what]  # fmt: skip
-        change = t["override"].format(a=_label(before, t), b=_label(after, t), r=reason)
-        record = records.get(what)
-        # Who and when, only when recorded: an override without them reads as before.
-        if record is not None and record.by is not None:
-            change += "; " + t["override_by"].format(by=record.by)
-        if record is not None and record.on is not None:
-            change += "; " + t["override_on"].format(on=record.on.isoformat())
-        lines.append(f"{name}: {change}")
+    lines.extend(_override_lines(a, t))
     lines.append(f"{t['rating_hk']}: {_label(a.rating_hasil_kerja, t)}")
     lines.append(f"{t['rating_p']}: {_label(a.rating_perilaku, t)}")
     cell = ""
@@ -284,13 +273,29 @@ def _numeric_lines(a: Appraisal, t: dict[str, Any], lang: str) -> list[str]:
         detail.append(step.band.text(lang))
     if step is not None and step.inputs.get("ide_baru") is not None:
         detail.append(f"{t['ide_baru']}: {_fmt(step.inputs['ide_baru'], lang)}")
-    for _, before, after, reason in a.overrides:  # only the predikat (legacy.finish)
-        change = t["override"].format(a=_label(before, t), b=_label(after, t), r=reason)
-        lines.append(f"{t['predikat']}: {change}")
+    lines.extend(_override_lines(a, t))  # only the predikat's (legacy.finish)
     shown = f" ({'; '.join(detail)})" if detail else ""
     lines.append(f"{t['predikat']}: {_label(a.predikat, t)}{shown if a.predikat else ''}")
     if a.notes:
         lines.append(f"{t['notes']}: " + "; ".join(a.notes))
+    return lines
+
+
+def _override_lines(a: Appraisal, t: dict[str, Any]) -> list[str]:
+    """One line per override: what changed, from what to what, why, and who and when."""
+    records = {r.what: r for r in a.override_records}
+    lines = []
+    for what, before, after, reason in a.overrides:
+        name = {"rating_hasil_kerja": t["rating_hk"], "rating_perilaku": t["rating_p"],
+                "predikat": t["predikat"]}[what]  # fmt: skip
+        change = t["override"].format(a=_label(before, t), b=_label(after, t), r=reason)
+        record = records.get(what)
+        # Who and when, only when recorded: an override without them reads as before.
+        if record is not None and record.by is not None:
+            change += "; " + t["override_by"].format(by=record.by)
+        if record is not None and record.on is not None:
+            change += "; " + t["override_on"].format(on=record.on.isoformat())
+        lines.append(f"{name}: {change}")
     return lines
 
 

@@ -40,7 +40,7 @@ from ..errors import KinerjaError
 from ..models import PositionCategory
 from ..values import Label
 from .context import Run
-from .results import Appraisal, BandMatch, IndicatorResult, RhkResult
+from .results import Appraisal, BandMatch, IndicatorResult, OverrideRecord, RhkResult
 from .typed import AppraisalStatus
 
 __all__ = [
@@ -216,12 +216,8 @@ def finish(
                 f"rulebook '{run.book.name}' reads the predikat from a number: only an "
                 "override of the predikat is possible"
             )
-        try:
-            predikat = run.book.enum(enum).resolve(o.value, "override of predikat")
-        except KinerjaError as exc:
-            raise run.fail(exc.message) from exc
+        predikat = run.override_predikat(o, predikat_rec, enum)
         applied.append(("predikat", predikat_rec, predikat, o.reason))
-        run.step("override", "", "predikat", {"rekomendasi": predikat_rec}, predikat, o.reason)
     complete = predikat is not None and not incomplete
     return Appraisal.build(
         plan_id=plan.id,
@@ -235,6 +231,8 @@ def finish(
         predikat_rekomendasi=predikat_rec,
         predikat=predikat,
         overrides=tuple(applied),
+        # Every override applied here is the predikat's (others are refused above).
+        override_records=tuple(OverrideRecord.of(o) for o in plan.overrides),
         notes=tuple(run.notes),
         trace=tuple(run.trace),
         rulebook=run.info.label,

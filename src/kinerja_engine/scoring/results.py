@@ -40,7 +40,7 @@ from pydantic import Field
 
 from ..arguments import require
 from ..errors import UsageError
-from ..models import TargetRange
+from ..models import Override, TargetRange
 from ..values import Label
 from .carry import to_public
 from .explain import format_band_match, render
@@ -171,6 +171,11 @@ class OverrideRecord(Record):
     reason: str
     by: str | None = None
     on: date | None = None
+
+    @classmethod
+    def of(cls, override: Override) -> OverrideRecord:
+        """The record of a plan's override (its target, reason, evaluator and date)."""
+        return cls.build(override.what.value, override.reason, override.by, override.on)
 
 
 class Appraisal(Record):

@@ -353,14 +353,8 @@ def _ratings(run: Run, rhk_results: list[RhkResult], nilai_hk: Fraction | None,
     predikat = predikat_rec
     if "predikat" in overrides:
         o = overrides["predikat"]
-        if "predikat" not in run.book.checked.enums:
-            raise run.fail(f"rulebook '{run.book.name}' has no enum 'predikat'")
-        try:
-            predikat = run.book.enum("predikat").resolve(o.value, "override of predikat")
-        except KinerjaError as exc:
-            raise run.fail(exc.message) from exc
+        predikat = run.override_predikat(o, predikat_rec, "predikat")
         applied.append(("predikat", predikat_rec, predikat, o.reason))
-        run.step("override", "", "predikat", {"rekomendasi": predikat_rec}, predikat, o.reason)
     conversions = _conversions(run, nilai_hk, hasil, perilaku, predikat, nilai_raw)
     complete = predikat is not None and not incomplete
     return Appraisal.build(
@@ -378,12 +372,7 @@ def _ratings(run: Run, rhk_results: list[RhkResult], nilai_hk: Fraction | None,
         predikat_rekomendasi=predikat_rec,
         predikat=predikat,
         overrides=tuple(applied),
-        override_records=tuple(
-            OverrideRecord.build(
-                what, overrides[what].reason, overrides[what].by, overrides[what].on
-            )
-            for what, *_ in applied
-        ),
+        override_records=tuple(OverrideRecord.of(overrides[what]) for what, *_ in applied),
         conversions=conversions,
         notes=tuple(run.notes),
         trace=tuple(run.trace),
