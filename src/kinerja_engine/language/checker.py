@@ -162,6 +162,7 @@ def check_rulebook(node: RulebookNode, source: str) -> CheckedRulebook:
       hint: a definition may not use itself, directly or through others
     """
     checker = Inferrer(source)
+    _check_in_force(checker, node)
     definitions = _collect(checker, node)
     for definition in definitions.values():
         if isinstance(definition, EnumDef):
@@ -193,6 +194,17 @@ def check_rulebook(node: RulebookNode, source: str) -> CheckedRulebook:
         tuple(n for n in order if n in checker.consts or n in checker.funcs),
         work=work,
     )
+
+
+def _check_in_force(checker: Inferrer, node: RulebookNode) -> None:
+    # A period that ends before it starts would make `rulebooks.in_force` silently skip it.
+    dates = node.header.in_force
+    if dates is not None and dates[1] is not None and dates[1] < dates[0]:
+        checker.error(
+            f"in force until {dates[1].isoformat()}, before it starts on {dates[0].isoformat()}",
+            node.header.span,
+            "the 'until' date must be on or after the 'from' date",
+        )
 
 
 def _collect(checker: Inferrer, node: RulebookNode) -> dict[str, Definition]:

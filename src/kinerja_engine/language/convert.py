@@ -15,6 +15,7 @@ rejects reserved words used as names, and maps operator rules and tokens to the 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from decimal import Context, Decimal
 from typing import Any
 
@@ -148,6 +149,18 @@ class Converter:
         return result
 
     # -- helpers ------------------------------------------------------------------------
+
+    def check_date(self, token: Token) -> date:
+        """The calendar date of a ``DATE`` token; an impossible one (2022-02-30) is refused here."""
+        try:
+            return date.fromisoformat(str(token))
+        except ValueError:
+            raise KinerjaSyntaxError(
+                f"'{token}' is not a calendar date",
+                _token_span(token),
+                source=self.text,
+                hint="write dates as YYYY-MM-DD, e.g. 2023-01-01",
+            ) from None
 
     def check_name(self, token: Token) -> str:
         name = str(token)
@@ -293,14 +306,20 @@ def _h_rulebook(c: Converter, ch: list[Any], span: Span | None) -> Any:
 
 
 def _h_header(c: Converter, ch: list[Any], span: Span | None) -> Any:
-    name, version, extends, cites = ch
+    name, version, extends, cites, in_force = ch
     return Header(
         _unquote(name),
         version or "",
         tuple(cites or ()),
         tuple(extends or ()),
+        in_force,
         span=span,
     )
+
+
+def _h_in_force(c: Converter, ch: list[Any], span: Span | None) -> Any:
+    start, end = ch
+    return (c.check_date(start), None if end is None else c.check_date(end))
 
 
 def _h_version(c: Converter, ch: list[Any], span: Span | None) -> Any:
@@ -425,6 +444,7 @@ _HANDLERS: dict[str, Handler] = {
     "list": _h_list,
     "rulebook": _h_rulebook,
     "header": _h_header,
+    "in_force": _h_in_force,
     "version": _h_version,
     "cites": _h_cites,
     "extends": _h_cites,

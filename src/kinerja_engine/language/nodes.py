@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from ..errors import Span
@@ -203,12 +204,15 @@ class Header(Node):
 
     ``extends`` names bundled rulebooks whose definitions this one builds on (in order); the
     library resolves them in :func:`kinerja_engine.rulebooks.load`, never from files.
+    ``in_force`` is ``in force from 2023-01-01 [until 2023-12-31]``: the first and last day the
+    regulation governs (both inclusive; ``None`` as the end means still in force).
     """
 
     name: str
     version: str = ""
     cites: tuple[str, ...] = ()
     extends: tuple[str, ...] = ()
+    in_force: tuple[date, date | None] | None = None
     span: Span | None = field(default=None, compare=False, repr=False, kw_only=True)
 
 

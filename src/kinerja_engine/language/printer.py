@@ -161,5 +161,10 @@ def print_rulebook(book: RulebookNode) -> str:
         head += " extends " + ", ".join(f'"{e}"' for e in h.extends)
     if h.cites:
         head += " cites " + ", ".join(f'"{c}"' for c in h.cites)
+    if h.in_force is not None:
+        start, end = h.in_force
+        head += f" in force from {start.isoformat()}"
+        if end is not None:
+            head += f" until {end.isoformat()}"
     parts = [head, *(print_definition(d) for d in book.definitions)]
     return "\n\n".join(parts) + "\n"

@@ -15,14 +15,19 @@ Decimal('96')
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib.resources import files
+from types import MappingProxyType
+from typing import Final
 
 from ..errors import UsageError
 from ..language.formula import Rulebook
 from ..language.parser import parse_rulebook, strip_bom
 
-__all__ = ["load", "names", "source"]
+__all__ = ["FAMILIES", "InForce", "dates_in_force", "in_force", "load", "names", "source"]
 
 _SUFFIX = ".kinerja"
 
@@ -109,3 +114,91 @@ def _resolve(text: str, chain: tuple[str, ...]) -> Rulebook:
             base = base.extend(str(loaded))
     assert base is not None
     return base.extend(text, origin=origin)
+
+
+# -- the rule in force for a period (issue 16, item 3) -------------------------------------
+
+#: The bundled national rulebooks of each lineage, oldest first; each governs from the day
+#: after its predecessor's last day (``tests/test_in_force.py`` proves no gap or overlap).
+FAMILIES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "appraisal": ("pp-46-2011", "permenpanrb-8-2021", "permenpanrb-6-2022"),
+        "ikm": ("ikm-2004", "ikm-2017"),
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class InForce:
+    """One rulebook and the part of a period it governs (``first`` to ``last``, inclusive)."""
+
+    name: str
+    first: date
+    last: date
+
+    @property
+    def days(self) -> int:
+        """How many days of the period this rulebook governs."""
+        return (self.last - self.first).days + 1
+
+
+def dates_in_force(name: str) -> tuple[date, date | None] | None:
+    """The ``in force from … until …`` dates in the header of rulebook ``name`` (bundled).
+
+    >>> dates_in_force("permenpanrb-8-2021")
+    (datetime.date(2021, 7, 1), datetime.date(2022, 3, 31))
+    """
+    return load(name).ast.header.in_force
+
+
+def in_force(period: object, family: str = "appraisal") -> tuple[InForce, ...]:
+    """The rulebook(s) of ``family`` in force during ``period``, oldest first.
+
+    ``period`` is a :class:`~kinerja_engine.models.Period` (anything with ``start`` and
+    ``last_day`` dates) or a single :class:`~datetime.date`. A period that straddles a
+    transition gets each rulebook with the part of the period it covers; a day that no
+    rulebook of the family governs is a :class:`~kinerja_engine.errors.UsageError`.
+
+    >>> from kinerja_engine.models import Period
+    >>> [(p.name, str(p.first), str(p.last)) for p in in_force(Period("tahunan", 2021))]
+    [('pp-46-2011', '2021-01-01', '2021-06-30'), ('permenpanrb-8-2021', '2021-07-01', '2021-12-31')]
+    >>> [p.name for p in in_force(date(2017, 5, 2), family="ikm")]
+    ['ikm-2017']
+    """
+    if not isinstance(family, str) or family not in FAMILIES:
+        raise UsageError(
+            f"in_force: 'family' must be one of {', '.join(sorted(FAMILIES))}, got {family!r}"
+        )
+    if isinstance(period, date):
+        first, last = period, period
+    else:
+        start, end = getattr(period, "start", None), getattr(period, "last_day", None)
+        if not isinstance(start, date) or not isinstance(end, date):
+            raise UsageError(
+                f"in_force: 'period' must be a Period or a date, got {type(period).__name__}"
+            )
+        first, last = start, end
+    parts: list[InForce] = []
+    for name in FAMILIES[family]:
+        dates = dates_in_force(name)
+        if dates is None:  # pragma: no cover - every family member has dates (tested)
+            continue
+        lo = max(first, dates[0])
+        hi = last if dates[1] is None else min(last, dates[1])
+        if lo <= hi:
+            parts.append(InForce(name, lo, hi))
+    covered = sum(p.days for p in parts)
+    if covered != (last - first).days + 1:
+        raise UsageError(
+            f"in_force: no {family} rulebook governs all of {first.isoformat()} to "
+            f"{last.isoformat()}; bundled: "
+            + ", ".join(f"{n} {_describe(dates_in_force(n))}" for n in FAMILIES[family])
+        )
+    return tuple(parts)
+
+
+def _describe(dates: tuple[date, date | None] | None) -> str:
+    if dates is None:  # pragma: no cover
+        return "(no dates)"
+    end = "" if dates[1] is None else f" until {dates[1].isoformat()}"
+    return f"(from {dates[0].isoformat()}{end})"
