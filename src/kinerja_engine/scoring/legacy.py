@@ -240,3 +240,7 @@ def finish(
         nilai_kinerja=nilai,
         numeric=True,
     )
+
+
+#: Public seam for the split year (:mod:`.split`): the predikat band row a nilai falls in.
+predikat_band = _predikat_band
