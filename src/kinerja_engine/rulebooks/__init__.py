@@ -27,7 +27,7 @@ from ..errors import UsageError
 from ..language.formula import Rulebook
 from ..language.parser import parse_rulebook, strip_bom
 
-__all__ = ["FAMILIES", "InForce", "dates_in_force", "in_force", "load", "names", "source"]
+__all__ = ["dates_in_force", "in_force", "load", "names", "source"]
 
 _SUFFIX = ".kinerja"
 
@@ -118,6 +118,8 @@ def _resolve(text: str, chain: tuple[str, ...]) -> Rulebook:
 
 # -- the rule in force for a period (issue 16, item 3) -------------------------------------
 
+# ``__all__`` lists the functions (tests/test_hostile_language.py probes each one);
+# FAMILIES and InForce are public too.
 #: The bundled national rulebooks of each lineage, oldest first; each governs from the day
 #: after its predecessor's last day (``tests/test_in_force.py`` proves no gap or overlap).
 FAMILIES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
@@ -148,6 +150,7 @@ def dates_in_force(name: str) -> tuple[date, date | None] | None:
     >>> dates_in_force("permenpanrb-8-2021")
     (datetime.date(2021, 7, 1), datetime.date(2022, 3, 31))
     """
+    source(name)  # a bundled name, else a UsageError naming the bundled ones
     return load(name).ast.header.in_force
 
 
