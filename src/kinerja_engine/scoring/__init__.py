@@ -6,8 +6,7 @@ other: ``carry`` (exact numbers between stages) → ``explain`` (an appraisal as
 ``contract`` (the entry points the pipeline calls, one table, and :func:`check_pipeline`) →
 ``context`` (a rulebook's derived data, one run) →
 ``stages`` (indicator → RHK → ratings → predikat → conversions) → ``pipeline`` (``appraise``,
-``appraise_many``) → ``annual`` (``appraise_year``) → ``split`` (``appraise_split_year``);
-``distribution`` (the unit's curve).
+``appraise_many``) → ``annual`` (``appraise_year``); ``distribution`` (the unit's curve).
 """
 
 from .annual import ANNUAL_POLICIES, appraise_year
@@ -16,7 +15,6 @@ from .distribution import DistributionReport, Violation, check_distribution
 from .explain import format_number_id
 from .pipeline import appraise, appraise_many, clear_caches
 from .results import Appraisal, BandMatch, IndicatorResult, RhkResult, Step
-from .split import SplitPart, appraise_split_year
 
 __all__ = [
     "ANNUAL_POLICIES",
@@ -27,12 +25,10 @@ __all__ = [
     "EntryPoint",
     "IndicatorResult",
     "RhkResult",
-    "SplitPart",
     "Step",
     "Violation",
     "appraise",
     "appraise_many",
-    "appraise_split_year",
     "appraise_year",
     "check_distribution",
     "check_pipeline",
