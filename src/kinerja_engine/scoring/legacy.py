@@ -49,6 +49,7 @@ __all__ = [
     "finish",
     "indicator_values",
     "is_numeric",
+    "predikat_band",
     "tambahan_value",
     "weighs_nilai",
 ]
@@ -174,7 +175,9 @@ def _behaviour(run: Run) -> Fraction | None:
     return perilaku
 
 
-def _predikat_band(run: Run, nilai: Fraction) -> BandMatch | None:
+def predikat_band(run: Run, nilai: Fraction) -> BandMatch | None:
+    """The row of the rulebook's predikat band that ``nilai`` falls in (for the explanation;
+    :mod:`.split` shows it for a split year too), or None without such a band."""
     for name in _PREDIKAT_BANDS:
         if run.has(name) and run.info.band_rows(name) is not None:
             return run.info.band_match(name, nilai)
@@ -205,7 +208,7 @@ def finish(
         shown = {p: context[p] for p in run.info.signature("predikat_nilai")}
         if run.tracing:
             run.step("predikat", "", "predikat_nilai", shown, predikat_rec,
-                     band=_predikat_band(run, nilai))  # fmt: skip
+                     band=predikat_band(run, nilai))  # fmt: skip
     predikat = predikat_rec
     applied: list[tuple[str, Any, Any, str]] = []
     for o in plan.overrides:
@@ -240,7 +243,3 @@ def finish(
         nilai_kinerja=nilai,
         numeric=True,
     )
-
-
-#: Public seam for the split year (:mod:`.split`): the predikat band row a nilai falls in.
-predikat_band = _predikat_band
