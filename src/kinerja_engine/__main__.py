@@ -47,7 +47,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from . import __version__, rulebooks
+from . import rulebooks
 from .cli_scoring import compare, load_rulebook, score
 from .errors import Diagnostic, KinerjaError, UsageError
 from .language.formula import Formula, Rulebook
@@ -158,7 +158,10 @@ def _parser() -> argparse.ArgumentParser:
         prog="kinerja",
         description="kinerja_engine: achievement-based appraisal rules for ASN.",
     )
-    parser.add_argument("--version", action="version", version=f"kinerja {__version__}")
+    # The package is imported before its __main__ runs; its version is read from there (an
+    # import of the package's __init__ from the same layer would be a cycle in the layering).
+    version = getattr(sys.modules[__package__ or "kinerja_engine"], "__version__", "?")
+    parser.add_argument("--version", action="version", version=f"kinerja {version}")
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="check rulebook files and formulas")
     check.add_argument("files", nargs="*", help="rulebook files (.kinerja)")
@@ -179,10 +182,13 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="count warnings as errors")
     for name, text in (("score", "score a plan file"), ("compare", "compare two rulebooks")):
         sub = commands.add_parser(name, help=text)
-        sub.add_argument("plans", metavar="PLANS", help="plan file (csv, xlsx, parquet, json, jsonl)")
+        sub.add_argument(
+            "plans", metavar="PLANS", help="plan file (csv, xlsx, parquet, json, jsonl)"
+        )
         sub.add_argument(
             "--rulebook", action="append", required=True, metavar="NAME_OR_FILE",
-            help="bundled rulebook name or .kinerja file" + " (twice: OLD then NEW)" * (name == "compare"),
+            help="bundled rulebook name or .kinerja file"
+            + " (twice: OLD then NEW)" * (name == "compare"),
         )  # fmt: skip
         sub.add_argument("--year", action="store_true", help="one annual appraisal per employee")
         if name == "score":
@@ -201,13 +207,19 @@ def _run(argv: Sequence[str] | None) -> int:
     if args.command == "check":
         if not args.files and not args.formula:
             parser.error("check needs at least one FILE or --formula")
+        try:
+            _inputs(args.input)
+        except UsageError as exc:
+            parser.error(str(exc))
         return _check(args.files, args.formula, args.pipeline, args.strict, args.input)
     if args.command == "schema":
         return _schema(args.what)
     if args.command in ("score", "compare"):
         want = 1 if args.command == "score" else 2
         if len(args.rulebook) != want:
-            parser.error(f"{args.command} takes --rulebook {'once' if want == 1 else 'twice (OLD, NEW)'}")
+            parser.error(
+                f"{args.command} takes --rulebook {'once' if want == 1 else 'twice (OLD, NEW)'}"
+            )
         try:
             books = [load_rulebook(spec) for spec in args.rulebook]
         except KinerjaError as exc:

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TextIO
 
 from . import rulebooks
+from .errors import KinerjaError, UsageError
 from .io import FORMATS, TableError, iter_appraisal_records, read_plans, write_rows
 from .language.formula import Rulebook
 from .models import Plan
@@ -30,7 +31,6 @@ from .scoring.annual import appraise_year
 from .scoring.distribution import check_distribution
 from .scoring.pipeline import error_result
 from .scoring.results import Appraisal
-from .errors import KinerjaError, UsageError
 
 __all__ = ["check_input", "compare", "load_rulebook", "score"]
 
@@ -61,7 +61,9 @@ def check_input(path: str) -> None:
         raise UsageError(f"{path}: unknown format '{suffix}'; known: {', '.join(FORMATS)}")
 
 
-def _progress(items: Iterable[Appraisal | TableError], stream: TextIO) -> Iterator[Appraisal | TableError]:
+def _progress(
+    items: Iterable[Appraisal | TableError], stream: TextIO
+) -> Iterator[Appraisal | TableError]:
     """``items`` unchanged; a count on ``stream`` every :data:`PROGRESS_EVERY` items when it
     is a terminal (a log or a pipe gets nothing)."""
     if not stream.isatty():
@@ -145,7 +147,9 @@ def score(
                 results.append(item if explain else item.model_copy(update={"trace": ()}))
             yield item
 
-    stream = keep(_progress(_scored(read_plans(path), book, year=year, trace=bool(explain)), sys.stderr))
+    stream = keep(
+        _progress(_scored(read_plans(path), book, year=year, trace=bool(explain)), sys.stderr)
+    )
     if out is not None:
         written = write_rows(iter_appraisal_records(stream), out)
     else:
