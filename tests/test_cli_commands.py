@@ -245,3 +245,17 @@ def test_three_levels_of_extends_load(tmp_path: Path) -> None:
     loop.write_text('rulebook "loop" extends "loop.kinerja"\n', encoding="utf-8")
     with pytest.raises(kinerja_engine.UsageError, match="cycle"):
         rulebooks.load(loop)
+
+
+def test_syntax_error_in_the_middle_file_names_it(tmp_path: Path) -> None:
+    (tmp_path / "kota").mkdir()
+    (tmp_path / "kec").mkdir()
+    (tmp_path / "kota" / "k.kinerja").write_text(
+        'rulebook "kota" extends "permenpanrb-6-2022"\n\nparam = 3\n', encoding="utf-8"
+    )
+    kec = tmp_path / "kec" / "k.kinerja"
+    kec.write_text('rulebook "kec" extends "../kota/k.kinerja"\n', encoding="utf-8")
+    done = _run("check", kec)
+    assert done.returncode == 1
+    middle = str(tmp_path / "kec" / ".." / "kota" / "k.kinerja")
+    assert done.stdout.startswith(f"{middle}:3:7: error: "), done.stdout

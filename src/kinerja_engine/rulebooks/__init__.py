@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import difflib
 import os
+from dataclasses import replace
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import CheckError, KinerjaError, UsageError
 from ..language.formula import Rulebook
 from ..language.limits import MAX_RULEBOOK_LENGTH
 from ..language.parser import parse_rulebook, strip_bom
@@ -169,6 +170,19 @@ def load_file(path: str | os.PathLike[str]) -> Rulebook:
     return _from_file(Path(path), ())
 
 
+def _named(exc: KinerjaError, origin: str, text: str) -> KinerjaError:
+    """``exc`` with every diagnostic that names no file named ``origin`` (its text ``text``)."""
+    if all(d.origin is not None for d in exc.diagnostics):
+        return exc
+    return CheckError(
+        [
+            d if d.origin is not None else replace(d, origin=origin, source=d.source or text)
+            for d in exc.diagnostics
+        ],
+        source=text,
+    )
+
+
 def _is_file_reference(parent: str) -> bool:
     return parent.endswith(_SUFFIX) or "/" in parent or "\\" in parent
 
@@ -182,9 +196,16 @@ def _from_file(path: Path, chain: tuple[str, ...]) -> Rulebook:
         )
     text = strip_bom(read_rulebook_file(path))
     origin = os.fspath(path)
-    header = parse_rulebook(text).header  # a syntax error here names no file: the caller's
-    if not header.extends:
-        return Rulebook.parse(text, origin=origin)
+    try:
+        header = parse_rulebook(text).header
+        if not header.extends:
+            return Rulebook.parse(text, origin=origin)
+    except UsageError:
+        raise
+    except KinerjaError as exc:
+        # A syntax error points into this file's text but names no file: name it, so an
+        # error in a parent file is not reported under the name of the file extending it.
+        raise _named(exc, origin, text) from None
     base: Rulebook | None = None
     for parent in header.extends:
         if _is_file_reference(parent):
