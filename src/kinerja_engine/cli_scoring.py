@@ -135,16 +135,28 @@ def score(
     check_input(path)
     if out is not None:
         check_output(out)
-    results: list[Appraisal] = []
-    table_errors: list[TableError] = []
+    counts: Counter[str] = Counter()
+    units: dict[str, Counter[str]] = defaultdict(Counter)
+    problems: list[str] = []
+    curve = _has_curve(book) and unit_predikat is not None
+    # Memory stays constant on a stream: counters, the error lines and (only for the curve
+    # check, which needs every unit's appraisals) each appraisal without its trace.
+    kept: dict[str, list[Appraisal]] = defaultdict(list)
 
     def keep(items: Iterable[Appraisal | TableError]) -> Iterator[Appraisal | TableError]:
         for item in items:
             if isinstance(item, TableError):
-                table_errors.append(item)
+                counts["error"] += 1
+                problems.append(f"error: {item}")
             else:
-                # Only what the summary needs is kept when the records stream to a file.
-                results.append(item if explain else item.model_copy(update={"trace": ()}))
+                counts[str(item.status)] += 1
+                units[item.unit][_text(item.predikat)] += 1
+                if item.status == "error":
+                    problems.append(f"error: {item.plan_id} ({item.employee}): {item.error}")
+                if explain:
+                    print(item.explain(explain), end="\n\n")
+                if curve:
+                    kept[item.unit].append(item.model_copy(update={"trace": ()}))
             yield item
 
     stream = keep(
@@ -156,34 +168,22 @@ def score(
         written = None
         for _ in stream:
             pass
-    if explain:
-        for a in results:
-            print(a.explain(explain))
-            print()
-    for e in table_errors:
-        print(f"error: {e}")
-    for a in results:
-        if a.status == "error":
-            print(f"error: {a.plan_id} ({a.employee}): {a.error}")
-    counts = Counter(str(a.status) for a in results)
-    errors = counts["error"] + len(table_errors)
-    total = len(results) + len(table_errors)
+    for line in problems:
+        print(line)
+    errors = counts["error"]
     print(
-        f"{path}: {total} results: {counts['complete']} complete, "
+        f"{path}: {counts.total()} results: {counts['complete']} complete, "
         f"{counts['incomplete']} incomplete, {errors} error{'s' * (errors != 1)}"
         + (f"; {written} records written to {out}" if out is not None else "")
     )
-    for unit, dist in _distribution(results).items():
+    for unit, dist in sorted(units.items()):
         print(f"  unit {unit}: " + ", ".join(f"{k} {v}" for k, v in sorted(dist.items())))
     broken = False
     if _has_curve(book):
         if unit_predikat is None:
             print("curve check: skipped (give --unit-predikat, the unit's own predikat)")
         else:
-            by_unit: dict[str, list[Appraisal]] = defaultdict(list)
-            for a in results:
-                by_unit[a.unit].append(a)
-            for unit, members in sorted(by_unit.items()):
+            for unit, members in sorted(kept.items()):
                 report = check_distribution(unit_predikat, members, book)
                 broken = broken or not report.ok
                 state = "ok" if report.ok else f"{len(report.violations)} violated"
