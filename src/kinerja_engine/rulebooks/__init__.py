@@ -136,6 +136,10 @@ def read_rulebook_file(path: str | os.PathLike[str]) -> str:
     """The text of rulebook file ``path``, refused (a ``UsageError`` naming the file) when it
     is missing, a directory, unreadable, not UTF-8 or longer than ``MAX_RULEBOOK_LENGTH``
     characters (at most that much plus one is read)."""
+    if not isinstance(path, str | os.PathLike):
+        raise UsageError(
+            f"read_rulebook_file: 'path' must be str or a path, got {type(path).__name__}"
+        )
     name = os.fspath(path)
     if os.path.isdir(name):
         raise UsageError(f"{name}: is a directory, not a rulebook file")
@@ -167,6 +171,8 @@ def load_file(path: str | os.PathLike[str]) -> Rulebook:
     >>> book.name, book.evaluate("nilai_efisiensi", t=10, r="7.5")
     ('kec', Decimal('101'))
     """
+    if not isinstance(path, str | os.PathLike):
+        raise UsageError(f"load_file: 'path' must be str or a path, got {type(path).__name__}")
     return _from_file(Path(path), ())
 
 
