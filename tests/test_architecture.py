@@ -38,7 +38,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("testing",),
     # The shell: the demo and the deprecated aliases of old names, then the re-exports and the
     # CLI that runs the demo.
-    ("demo", "functions", "synthetic"),
+    ("demo", "functions", "synthetic", "cli_scoring"),
     ("__init__", "__main__"),
 )
 LAYER = {component: rank for rank, names in enumerate(LAYERS) for component in names}

@@ -1,7 +1,13 @@
 """The rulebooks that ship with kinerja_engine, as text files inside the package.
 
 A rulebook may build on others with ``extends`` in its header; :func:`load` resolves those
-names among the bundled rulebooks (the language itself never reads files).
+names among the bundled rulebooks (the language itself never reads files). A rulebook kept in
+a file is loaded with :func:`load_file` (or ``load(Path(...))``): its ``extends`` may also name
+another file, relative to the extending one (``extends "../kota/kebijakan.kinerja"``), so a
+kecamatan policy can extend a city policy that extends the national rules; every diagnostic
+names the file its definition was written in. A file longer than
+:data:`~kinerja_engine.language.limits.MAX_RULEBOOK_LENGTH` characters is refused after reading
+at most that much.
 
 >>> "pp-46-2011" in names()
 True
@@ -15,19 +21,30 @@ Decimal('96')
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
-from ..errors import UsageError
+from ..errors import CheckError, KinerjaError, UsageError
 from ..language.formula import Rulebook
+from ..language.limits import MAX_RULEBOOK_LENGTH
 from ..language.parser import parse_rulebook, strip_bom
 
-__all__ = ["dates_in_force", "in_force", "load", "names", "source"]
+__all__ = [
+    "dates_in_force",
+    "in_force",
+    "load",
+    "load_file",
+    "names",
+    "read_rulebook_file",
+    "source",
+]
 
 _SUFFIX = ".kinerja"
 
@@ -54,12 +71,23 @@ def source(name: str) -> str:
     return files(__name__).joinpath(name + _SUFFIX).read_text(encoding="utf-8")
 
 
-def load(name_or_text: str) -> Rulebook:
-    """A checked, compiled rulebook: a bundled one by name, or a caller's own text.
+def load(name_or_text: str | os.PathLike[str]) -> Rulebook:
+    """A checked, compiled rulebook: a bundled one by name, a caller's own text, or a file.
 
     A caller's text may ``extends`` bundled rulebooks to override their parameters and
-    definitions or add its own; bundled rulebooks are built once per process.
+    definitions or add its own; bundled rulebooks are built once per process. A
+    :class:`~pathlib.Path` (or a one-word string ending in ``.kinerja`` that names an
+    existing file) is loaded with :func:`load_file`.
     """
+    if isinstance(name_or_text, os.PathLike):
+        return load_file(name_or_text)
+    if (
+        isinstance(name_or_text, str)
+        and name_or_text.endswith(_SUFFIX)
+        and "\n" not in name_or_text
+        and Path(name_or_text).is_file()
+    ):
+        return load_file(name_or_text)
     if not isinstance(name_or_text, str):
         raise UsageError(f"load: 'name_or_text' must be str, got {type(name_or_text).__name__}")
     name_or_text = strip_bom(name_or_text)
@@ -205,3 +233,110 @@ def _describe(dates: tuple[date, date | None] | None) -> str:
         return "(no dates)"
     end = "" if dates[1] is None else f" until {dates[1].isoformat()}"
     return f"(from {dates[0].isoformat()}{end})"
+
+
+def read_rulebook_file(path: str | os.PathLike[str]) -> str:
+    """The text of rulebook file ``path``, refused (a ``UsageError`` naming the file) when it
+    is missing, a directory, unreadable, not UTF-8 or longer than ``MAX_RULEBOOK_LENGTH``
+    characters (at most that much plus one is read)."""
+    if not isinstance(path, str | os.PathLike):
+        raise UsageError(
+            f"read_rulebook_file: 'path' must be str or a path, got {type(path).__name__}"
+        )
+    name = os.fspath(path)
+    if os.path.isdir(name):
+        raise UsageError(f"{name}: is a directory, not a rulebook file")
+    try:
+        with open(name, encoding="utf-8-sig") as handle:
+            text = handle.read(MAX_RULEBOOK_LENGTH + 1)
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UsageError(f"{name}: cannot read rulebook file: {reason}") from None
+    if len(text) > MAX_RULEBOOK_LENGTH:
+        raise UsageError(
+            f"{name}: rulebook file longer than {MAX_RULEBOOK_LENGTH} characters; refused"
+        )
+    return text
+
+
+def load_file(path: str | os.PathLike[str]) -> Rulebook:
+    """The rulebook in file ``path``, its ``extends`` resolved: a bundled name, or a file
+    (a header string ending in ``.kinerja`` or containing a ``/``) relative to the extending
+    file. Diagnostics name the file each definition was written in; a missing parent names
+    the file that extends it.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "kota.kinerja").write_text(
+    ...     'rulebook "kota" extends "pp-46-2011" param batas_efisiensi = 30')
+    >>> _ = (folder / "kec.kinerja").write_text('rulebook "kec" extends "kota.kinerja"')
+    >>> book = load(folder / "kec.kinerja")
+    >>> book.name, book.evaluate("nilai_efisiensi", t=10, r="7.5")
+    ('kec', Decimal('101'))
+    """
+    if not isinstance(path, str | os.PathLike):
+        raise UsageError(f"load_file: 'path' must be str or a path, got {type(path).__name__}")
+    return _from_file(Path(path), ())
+
+
+def _named(exc: KinerjaError, origin: str, text: str) -> KinerjaError:
+    """``exc`` with every diagnostic that names no file named ``origin`` (its text ``text``)."""
+    if all(d.origin is not None for d in exc.diagnostics):
+        return exc
+    return CheckError(
+        [
+            d if d.origin is not None else replace(d, origin=origin, source=d.source or text)
+            for d in exc.diagnostics
+        ],
+        source=text,
+    )
+
+
+def _is_file_reference(parent: str) -> bool:
+    return parent.endswith(_SUFFIX) or "/" in parent or "\\" in parent
+
+
+def _from_file(path: Path, chain: tuple[str, ...]) -> Rulebook:
+    """Rulebook file ``path``; ``chain`` holds the files extending it, to detect cycles."""
+    key = os.path.realpath(path)
+    if key in chain:
+        raise UsageError(
+            f"rulebook files extend each other in a cycle: {' → '.join((*chain, key))}"
+        )
+    text = strip_bom(read_rulebook_file(path))
+    origin = os.fspath(path)
+    try:
+        header = parse_rulebook(text).header
+        if not header.extends:
+            return Rulebook.parse(text, origin=origin)
+    except UsageError:
+        raise
+    except KinerjaError as exc:
+        # A syntax error points into this file's text but names no file: name it, so an
+        # error in a parent file is not reported under the name of the file extending it.
+        raise _named(exc, origin, text) from None
+    base: Rulebook | None = None
+    for parent in header.extends:
+        if _is_file_reference(parent):
+            target = path.parent / parent
+            if not target.is_file():
+                raise UsageError(
+                    f"{origin}: rulebook '{header.name}' extends '{parent}': "
+                    f"no such file {os.fspath(target)}"
+                )
+            loaded = _from_file(target, (*chain, key))
+        elif parent in names():
+            loaded = _bundled(parent)
+        else:
+            raise UsageError(
+                f"{origin}: rulebook '{header.name}' extends '{parent}', which is neither a "
+                f"bundled rulebook nor a .kinerja file; bundled: {', '.join(names())}"
+            )
+        if base is None:
+            base = loaded
+        elif loaded.origin is not None:
+            base = base.extend(loaded.text, origin=loaded.origin)
+        else:
+            base = base.extend(str(loaded))
+    assert base is not None
+    return base.extend(text, origin=origin)
