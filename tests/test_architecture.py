@@ -31,10 +31,12 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("language",),
     ("rulebooks",),
     ("models",),
+    # Plan tables in and flat records out: formats of the models, read by attribute name,
+    # so scoring can offer Appraisal.to_records().
+    ("io",),
     ("scoring",),
     ("report",),
     ("batch",),
-    ("io",),
     ("testing",),
     # The shell: the demo and the deprecated aliases of old names, then the re-exports and the
     # CLI that runs the demo.

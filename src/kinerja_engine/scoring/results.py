@@ -40,6 +40,7 @@ from pydantic import Field
 
 from ..arguments import require
 from ..errors import UsageError
+from ..io.records import appraisal_records, indicator_records, to_frame
 from ..models import Override, TargetRange
 from ..values import Label
 from .carry import to_public
@@ -333,6 +334,29 @@ class Appraisal(Record):
         """The appraisal as text for the employee: Indonesian (``"id"``) or English (``"en"``)."""
         require(lang, str, "Appraisal.explain", "lang")
         return render(self, lang)
+
+    def to_records(self, *, indicators: bool = False) -> list[dict[str, Any]]:
+        """Flat rows of plain values that ``pandas.DataFrame``, ``polars.DataFrame`` and
+        ``csv.DictWriter`` take as they are: one row for the appraisal, or one per indicator
+        with ``indicators=True`` (:mod:`kinerja_engine.io`, ``docs/io.md``).
+
+        >>> from kinerja_engine import rulebooks
+        >>> from kinerja_engine.models import example_plan
+        >>> from kinerja_engine.scoring import appraise
+        >>> a = appraise(example_plan(), rulebooks.load("gajahmungkur"))
+        >>> [(r["indicator_id"], r["status"]) for r in a.to_records(indicators=True)]
+        [('i1', 'reported'), ('i2', 'not_reported')]
+        >>> a.to_records()[0]["status"]
+        'incomplete'
+        """
+        require(indicators, bool, "Appraisal.to_records", "indicators")
+        if indicators:
+            return indicator_records([self])
+        return appraisal_records([self])
+
+    def to_frame(self, *, indicators: bool = False) -> Any:
+        """:meth:`to_records` as a ``pandas.DataFrame`` (needs pandas, imported only here)."""
+        return to_frame(self.to_records(indicators=indicators))
 
 
 def _record_dict(records: tuple[OverrideRecord, ...], i: int) -> dict[str, Any]:
