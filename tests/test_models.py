@@ -858,3 +858,12 @@ def test_period_text_round_trip_and_coverage(year: int, kind: PeriodKind, index:
     assert p in Period.year(year)
     assert p.enclosing("year") == Period.year(year)
     assert tuple(m for c in p.children("month") for m in c.months) == p.months
+
+
+def test_plan_schema_carries_prose_not_doctest_examples() -> None:
+    # Descriptions come from docstrings, whose >>> examples are for developers, not for the
+    # tools and forms that read the JSON Schema.
+    for mode in ("validation", "serialization"):
+        text = json.dumps(Plan.model_json_schema(mode=mode))
+        assert ">>>" not in text
+        assert "The 7 BerAKHLAK core values" in text  # the prose is kept

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..errors import ModelError
 
-__all__ = ["FrozenModel"]
+__all__ = ["FrozenModel", "prose_only"]
 
 # True while a public entry point is validating: nested models then let pydantic's own
 # errors through so that the outermost call reports them with full paths.
@@ -45,6 +45,22 @@ def _model_error(cls: type[FrozenModel], exc: ValidationError, employee: str | N
     return ModelError(message, field=field, employee=employee, errors=tuple(lines))
 
 
+def prose_only(schema: dict[str, Any], cls: object = None) -> None:
+    """Drop the doctest examples from a JSON Schema's ``description`` (made from a docstring).
+
+    A docstring carries examples for developers; the schema is read by other tools and by
+    people filling forms, so it keeps the prose only.
+
+    >>> schema = {"description": "A point. >>> Point(x=1)"}
+    >>> prose_only(schema)
+    >>> schema
+    {'description': 'A point.'}
+    """
+    text = schema.get("description")
+    if isinstance(text, str) and ">>>" in text:
+        schema["description"] = text.split(">>>", 1)[0].rstrip()
+
+
 class FrozenModel(BaseModel):
     """Frozen, closed pydantic model whose every failure is a :class:`ModelError`.
 
@@ -63,7 +79,7 @@ class FrozenModel(BaseModel):
     kinerja_engine.errors.ModelError: field 'x': Point is frozen; build a new one instead of assigning
     """  # noqa: E501
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra=prose_only)
 
     def __init__(self, /, **data: Any) -> None:
         if _VALIDATING.get():

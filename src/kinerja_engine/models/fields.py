@@ -33,16 +33,19 @@ from fractions import Fraction
 from typing import Annotated, Any
 
 from pydantic import (
+    GetJsonSchemaHandler,
     PlainSerializer,
     PlainValidator,
     StringConstraints,
     ValidationError,
     WithJsonSchema,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
 
 from ..errors import BindingError
 from ..values import MAX_INPUT_DIGITS, display_decimal, fraction_to_decimal, to_decimal
+from .base import prose_only
 
 __all__ = [
     "DECIMAL_PATTERN",
@@ -166,6 +169,14 @@ class _LenientEnum(StrEnum):
     without spaces, underscores or hyphens, plus a few documented aliases."""
 
     @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core)
+        prose_only(handler.resolve_ref_schema(schema))
+        return schema
+
+    @classmethod
     def _missing_(cls, value: object) -> Any:
         if not isinstance(value, str):
             return None
@@ -189,7 +200,8 @@ class EmployeeKind(_LenientEnum):
 
 
 class PositionCategory(_LenientEnum):
-    """The position families of domain.md §8.
+    """The position families (jabatan) of the ASN law and PP 11/2017: JPT, administrator,
+    pengawas, pelaksana, fungsional.
 
     >>> PositionCategory("fungsional"), PositionCategory("JPT")
     (<PositionCategory.FUNGSIONAL: 'Fungsional'>, <PositionCategory.JPT: 'JPT'>)
@@ -277,7 +289,7 @@ class RhkKind(_LenientEnum):
 
 
 class CoreValue(_LenientEnum):
-    """The 7 BerAKHLAK core values (domain.md §1.2).
+    """The 7 BerAKHLAK core values (SE MenPANRB 20/2021; PermenPANRB 6/2022).
 
     >>> CoreValue("berorientasi_pelayanan"), len(CoreValue)
     (<CoreValue.BERORIENTASI_PELAYANAN: 'Berorientasi Pelayanan'>, 7)

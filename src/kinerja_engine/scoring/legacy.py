@@ -54,7 +54,8 @@ __all__ = [
     "weighs_nilai",
 ]
 
-# Structural officials (domain §8): the ones whose behaviour includes kepemimpinan.
+# Structural officials (JPT, administrator, pengawas): the ones whose behaviour includes
+# kepemimpinan (PP 46/2011 pasal 12; PermenPANRB 8/2021).
 _STRUCTURAL = frozenset(
     {PositionCategory.JPT, PositionCategory.ADMINISTRATOR, PositionCategory.PENGAWAS}
 )
