@@ -276,6 +276,8 @@ class Record(BaseModel):
     #: Per class: field names in order, a template of every field (its default, or a marker
     #: for a required field or one with a default factory), and the factories.
     _layout: ClassVar[dict[type, _Layout]] = {}
+    #: Per class: its generated builder (classes are long-lived: one entry each).
+    _builders: ClassVar[dict[type, Callable[..., Any]]] = {}
 
     #: What the JSON leaves out unless ``trace=True`` (pydantic's ``exclude`` form).
     _untraced: ClassVar[Mapping[str, Any]] = {}
@@ -335,6 +337,68 @@ class Record(BaseModel):
         >>> OverrideRecord.build("predikat", "uji").model_fields_set == {"what", "reason"}
         True
         """
+        fast = Record._builders.get(cls) or cls._make_builder()
+        try:
+            return fast(cls, *args, **kwargs)  # type: ignore[no-any-return]
+        except TypeError:
+            # A wrong call (unknown or missing field): the checked path says which.
+            return cls._build_checked(args, kwargs)
+
+    @classmethod
+    def _make_builder(cls) -> Callable[..., Any]:
+        """Generate this class's builder: one Python function whose parameters are the fields
+        (required ones without default), so the interpreter binds the arguments and a build
+        costs one call, one dict display and four slot writes (about a third of the
+        generic path: the batch path builds about eight records per employee)."""
+        names, template, factories, required = cls._fields_layout()
+        env: dict[str, Any] = {
+            "_sa": _setattr,
+            "_M": _FACTORY,
+            "_R": _REQUIRED,
+            "_new": cls.__new__,
+        }
+        params, lines = ["_cls"], []
+        defaulted = False
+        for i, name in enumerate(names):
+            if name in required:
+                if defaulted:  # Python's rule: a marker default, missing raises (falls back)
+                    params.append(f"{name}=_R")
+                    lines.append(f"    if {name} is _R: raise TypeError({name!r})")
+                else:
+                    params.append(name)
+                continue
+            defaulted = True
+            params.append(f"{name}=_M")
+            if name in factories:
+                env[f"_d{i}"] = factories[name]
+                lines.append(f"    if {name} is _M: {name} = _d{i}()")
+            else:
+                env[f"_d{i}"] = template[name]
+                lines.append(f"    if {name} is _M: {name} = _d{i}")
+            lines.append(f"    else: _fs.add({name!r})")
+        head = "{" + ", ".join(repr(n) for n in sorted(required)) + "}" if required else "set()"
+        values = ", ".join(f"{n!r}: {n}" for n in names)
+        source = "\n".join(
+            [
+                f"def build({', '.join(params)}):",
+                f"    _fs = {head}",
+                *lines,
+                "    _obj = _new(_cls)",
+                f"    _sa(_obj, '__dict__', {{{values}}})",
+                "    _sa(_obj, '__pydantic_fields_set__', _fs)",
+                "    _sa(_obj, '__pydantic_extra__', None)",
+                "    _sa(_obj, '__pydantic_private__', None)",
+                "    return _obj",
+            ]
+        )
+        exec(compile(source, f"<{cls.__name__}.build>", "exec"), env)
+        fn: Callable[..., Any] = env["build"]
+        Record._builders[cls] = fn
+        return fn
+
+    @classmethod
+    def _build_checked(cls, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Self:
+        """:meth:`build` the generic way, with an error naming a wrong field."""
         layout = Record._layout.get(cls)
         names, template, factories, required = layout or cls._fields_layout()
         # One dict copy in field order (repr and iteration follow it, as after validation),
