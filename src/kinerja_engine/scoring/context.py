@@ -184,6 +184,16 @@ def clear_view_cache() -> None:
     _VIEWS.clear()
 
 
+def _kinds_seen_fit(plan: Plan, seen: Mapping[str, str | None]) -> bool:
+    """Whether every indicator of ``plan`` (but those with their own formula) has a kind
+    already found scorable (None in ``seen``): one dict look-up each."""
+    for rhk in plan.rhk:
+        for ind in rhk.indicators:
+            if ind.formula is None and seen.get(ind.kind or ind.direction.value, "") is not None:
+                return False
+    return True
+
+
 class Run:
     """One appraisal in progress: the rulebook's definitions, a trace and the employee.
 
@@ -221,6 +231,10 @@ class Run:
     def check_kinds(self) -> None:
         """Refuse the plan before scoring when the rulebook cannot score one of its
         indicators (an unknown kind, with a did-you-mean), naming every such indicator."""
+        # Every plan passes here: one look-up per indicator among the kinds already found
+        # scorable (None); anything else (unseen, or a problem) takes the full check.
+        if _kinds_seen_fit(self.plan, self.info.contract.seen):
+            return
         problems = check_plan_kinds(self.plan, self.info.contract)
         if problems:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
