@@ -65,6 +65,7 @@ class RulebookView:
         "contract",
         "conversions",
         "exact",
+        "flags",
         "formulas",
         "label",
         "labels",
@@ -97,6 +98,9 @@ class RulebookView:
         self.label = rulebook_label(book)
         self.labels: dict[tuple[str, str], Label] = {}
         self.formulas: dict[str, Formula] = {}
+        #: Facts about the rulebook's shape the pipeline asks on every run (a few fixed
+        #: names, see :mod:`.legacy`): computed on first use.
+        self.flags: dict[str, bool] = {}
 
     def resolve(self, enum: str, text: str, what: str) -> Label:
         """The member of ``enum`` written ``text``; successes are remembered (errors name
