@@ -8,6 +8,7 @@ scorable, and :func:`check_numbers`'s pass without field names.
 from __future__ import annotations
 
 import copy
+import pickle
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -151,3 +152,17 @@ def test_numbers_changed_without_validation_are_still_refused_on_every_path() ->
     weight = plan.rhk[0].model_copy(update={"weight": 50})
     with pytest.raises(ModelError, match=r"rhk\.0\.weight"):
         check_numbers(plan.model_copy(update={"rhk": (weight, *plan.rhk[1:])}))
+
+
+def test_built_records_share_a_read_only_fields_set_and_copies_get_their_own() -> None:
+    a, b = _indicator(), _indicator()
+    assert a.model_fields_set is b.model_fields_set  # one set per class and fields given
+    assert _indicator(nilai=F(1)).model_fields_set is not a.model_fields_set
+    with pytest.raises(TypeError, match="shared"):
+        a.model_fields_set.add("nilai")
+    assert "nilai" not in b.model_fields_set
+    changed = a.model_copy(update={"nilai": F(110)})
+    assert "nilai" in changed.model_fields_set and "nilai" not in a.model_fields_set
+    assert type(copy.deepcopy(a).model_fields_set) is set
+    again = pickle.loads(pickle.dumps(a))
+    assert again == a and again.model_fields_set == a.model_fields_set
