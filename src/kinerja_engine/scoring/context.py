@@ -52,6 +52,9 @@ MAX_FORMULAS = 1_000
 BandRows = tuple[tuple[Fraction | None, bool, Fraction | None, bool, int], ...]
 
 
+_STEP = Step.builder()
+
+
 class RulebookView:
     """What the pipeline needs from one rulebook, looked up once instead of on every plan.
 
@@ -293,8 +296,8 @@ class Run:
     def step(self, what: str, subject: str, rule: str, inputs: Mapping[str, Any], result: Any,
              note: str = "", band: BandMatch | None = None) -> None:  # fmt: skip
         """Record a step of the trace (nothing when the run keeps no trace)."""
-        if self.tracing:
-            self.trace.append(Step.build(what, subject, rule, dict(inputs), result, note, band))
+        if self.tracing:  # about a dozen steps per appraisal: the builder, unchecked
+            self.trace.append(_STEP(Step, what, subject, rule, dict(inputs), result, note, band))
 
     def override_predikat(self, override: Override, recommended: Any, enum: str) -> Label:
         """The evaluator's predikat in place of ``recommended``: resolved as a member of

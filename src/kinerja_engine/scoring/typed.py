@@ -399,6 +399,18 @@ class Record(BaseModel):
             return cls._build_checked(args, kwargs)
 
     @classmethod
+    def builder(cls) -> Callable[..., Self]:
+        """:meth:`build` without its checks, for a hot loop: call it as ``fn(cls, *fields)``
+        with every required field; a wrong call raises Python's own TypeError.
+
+        >>> from kinerja_engine.scoring.results import OverrideRecord
+        >>> make = OverrideRecord.builder()
+        >>> make(OverrideRecord, "predikat", "uji") == OverrideRecord.build("predikat", "uji")
+        True
+        """
+        return Record._builders.get(cls) or cls._make_builder()
+
+    @classmethod
     def _make_builder(cls) -> Callable[..., Any]:
         """Generate this class's builder: one Python function whose parameters are the fields
         (required ones without default), so the interpreter binds the arguments and a build
