@@ -251,7 +251,9 @@ def score_run(run: Run, given: Mapping[str, Fraction | None] | None = None,
                 fast = _carried([raw for r, raw in zip(results, raws, strict=True) if r.counted],
                                 bobot)  # fmt: skip
             nilai, nilai_raw = run.call_carry("nilai_rhk", (capaian, bobot), fast)
-            run.step("nilai_rhk", rhk.id, "nilai_rhk", {"capaian": capaian, "bobot": bobot}, nilai)
+            if run.tracing:  # the batch path builds no step inputs
+                run.step("nilai_rhk", rhk.id, "nilai_rhk", {"capaian": capaian, "bobot": bobot},
+                         nilai)  # fmt: skip
         rhk_result = RhkResult.build(rhk.id, rhk.description, _VALUE[rhk.kind], weight, nilai,
                                tuple(results))  # fmt: skip
         if apart and rhk.kind is RhkKind.TAMBAHAN and nilai is not None:
@@ -410,7 +412,9 @@ def _conversions(run: Run, nilai: Fraction | None, hasil: Label | None,
             continue
         args = [context[p] for p in params]
         fast = [fast_context.get(p) for p in params]
-        value = run.call_carry(name, args, None if None in fast else fast)[0]
+        # Identity tests: ``None in fast`` would call Label.__eq__ on every label.
+        known = all(v is not None for v in fast)
+        value = run.call_carry(name, args, fast if known else None)[0]
         results[name.removeprefix("konversi_")] = value
         if run.tracing:
             run.step("konversi", name, name, dict(zip(params, args, strict=True)), value)
