@@ -39,6 +39,8 @@ def require(value: Any, expected: type[_T] | tuple[type, ...], func: str, param:
     ...
     kinerja_engine.errors.UsageError: f(): parameter 'n' must be int, got bool
     """
+    if type(value) is expected:  # the usual case, on hot paths: one identity test
+        return value
     kinds = expected if isinstance(expected, tuple) else (expected,)
     if isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds):
         return cast("_T", value)

@@ -52,6 +52,9 @@ MAX_FORMULAS = 1_000
 BandRows = tuple[tuple[Fraction | None, bool, Fraction | None, bool, int], ...]
 
 
+_STEP = Step.builder()
+
+
 class RulebookView:
     """What the pipeline needs from one rulebook, looked up once instead of on every plan.
 
@@ -65,6 +68,7 @@ class RulebookView:
         "contract",
         "conversions",
         "exact",
+        "flags",
         "formulas",
         "label",
         "labels",
@@ -97,6 +101,9 @@ class RulebookView:
         self.label = rulebook_label(book)
         self.labels: dict[tuple[str, str], Label] = {}
         self.formulas: dict[str, Formula] = {}
+        #: Facts about the rulebook's shape the pipeline asks on every run (a few fixed
+        #: names, see :mod:`.legacy`): computed on first use.
+        self.flags: dict[str, bool] = {}
 
     def resolve(self, enum: str, text: str, what: str) -> Label:
         """The member of ``enum`` written ``text``; successes are remembered (errors name
@@ -184,6 +191,16 @@ def clear_view_cache() -> None:
     _VIEWS.clear()
 
 
+def _kinds_seen_fit(plan: Plan, seen: Mapping[str, str | None]) -> bool:
+    """Whether every indicator of ``plan`` (but those with their own formula) has a kind
+    already found scorable (None in ``seen``): one dict look-up each."""
+    for rhk in plan.rhk:
+        for ind in rhk.indicators:
+            if ind.formula is None and seen.get(ind.kind or ind.direction.value, "") is not None:
+                return False
+    return True
+
+
 class Run:
     """One appraisal in progress: the rulebook's definitions, a trace and the employee.
 
@@ -221,6 +238,10 @@ class Run:
     def check_kinds(self) -> None:
         """Refuse the plan before scoring when the rulebook cannot score one of its
         indicators (an unknown kind, with a did-you-mean), naming every such indicator."""
+        # Every plan passes here: one look-up per indicator among the kinds already found
+        # scorable (None); anything else (unseen, or a problem) takes the full check.
+        if _kinds_seen_fit(self.plan, self.info.contract.seen):
+            return
         problems = check_plan_kinds(self.plan, self.info.contract)
         if problems:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
@@ -275,8 +296,8 @@ class Run:
     def step(self, what: str, subject: str, rule: str, inputs: Mapping[str, Any], result: Any,
              note: str = "", band: BandMatch | None = None) -> None:  # fmt: skip
         """Record a step of the trace (nothing when the run keeps no trace)."""
-        if self.tracing:
-            self.trace.append(Step.build(what, subject, rule, dict(inputs), result, note, band))
+        if self.tracing:  # about a dozen steps per appraisal: the builder, unchecked
+            self.trace.append(_STEP(Step, what, subject, rule, dict(inputs), result, note, band))
 
     def override_predikat(self, override: Override, recommended: Any, enum: str) -> Label:
         """The evaluator's predikat in place of ``recommended``: resolved as a member of

@@ -67,20 +67,36 @@ _PREDIKAT_BANDS = ("predikat_nilai", "predikat_dasar", "predikat")
 
 def is_numeric(run: Run) -> bool:
     """Whether the rulebook reads the predikat from a number (``nilai_kinerja`` and
-    ``predikat_nilai``) instead of the 6/2022 rating matrix."""
-    return run.has("nilai_kinerja") and run.has("predikat_nilai")
+    ``predikat_nilai``) instead of the 6/2022 rating matrix (once per rulebook view)."""
+    flags = run.info.flags
+    flag = flags.get("numeric")
+    if flag is None:
+        flag = flags["numeric"] = run.has("nilai_kinerja") and run.has("predikat_nilai")
+    return flag
 
 
 def weighs_nilai(run: Run) -> bool:
     """Whether ``nilai_rhk`` takes the indicators' ``nilai`` (their ``nilai_iki``) rather than
-    their ``capaian``: the parameter's name says which."""
-    return run.has("nilai_rhk") and run.info.signature("nilai_rhk")[:1] == ("nilai",)
+    their ``capaian``: the parameter's name says which (once per rulebook view)."""
+    flags = run.info.flags
+    flag = flags.get("weighs_nilai")
+    if flag is None:
+        flag = flags["weighs_nilai"] = run.has("nilai_rhk") and run.info.signature("nilai_rhk")[
+            :1
+        ] == ("nilai",)
+    return flag
 
 
 def adds_tambahan(run: Run) -> bool:
     """Whether ``nilai_hasil_kerja`` takes the RHK tambahan apart (a ``tambahan`` parameter):
-    then only RHK utama share the 100 % of weights."""
-    return run.has("nilai_hasil_kerja") and "tambahan" in run.info.signature("nilai_hasil_kerja")
+    then only RHK utama share the 100 % of weights (once per rulebook view)."""
+    flags = run.info.flags
+    flag = flags.get("adds_tambahan")
+    if flag is None:
+        flag = flags["adds_tambahan"] = run.has("nilai_hasil_kerja") and (
+            "tambahan" in run.info.signature("nilai_hasil_kerja")
+        )
+    return flag
 
 
 def call_named(run: Run, name: str, context: Mapping[str, Any]) -> Any:

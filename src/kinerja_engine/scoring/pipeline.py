@@ -131,6 +131,13 @@ def appraise(
     require_optional(unit_rating, str, "appraise", "unit_rating")
     require(trace, bool, "appraise", "trace")
     require(exact_only, bool, "appraise", "exact_only")
+    return _appraise_checked(plan, rulebook, unit_rating, trace, exact_only)
+
+
+def _appraise_checked(
+    plan: Plan, rulebook: Rulebook, unit_rating: str | None, trace: bool, exact_only: bool
+) -> Appraisal:
+    """:func:`appraise` once its arguments (and the plan's numbers) are checked."""
     if exact_only:
         clear_caches()
     run = Run(plan, rulebook, trace, exact_only=exact_only)
@@ -234,7 +241,10 @@ def _appraise_stream(
         plan: Plan | None = None
         try:
             plan = item if isinstance(item, Plan) else Plan.model_validate(item)
-            result = appraise(plan, rulebook, trace=trace, exact_only=exact_only)
+            # appraise_many checked the other arguments once, for the whole stream; the
+            # numbers are checked per plan (a plan changed with model_copy is refused).
+            check_numbers(plan)
+            result = _appraise_checked(plan, rulebook, None, trace, exact_only)
         except KinerjaError as exc:
             # Once validated, the plan names its employee even when scoring fails.
             result = error_result(item if plan is None else plan, exc, rulebook)

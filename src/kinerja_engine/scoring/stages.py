@@ -42,6 +42,11 @@ __all__ = ["score_run"]
 
 # Enum members' values: ``member.value`` goes through a descriptor, a dict look-up does not.
 _VALUE: dict[Enum, str] = {m: m.value for enum in (Direction, RhkKind) for m in enum}
+# The generated builders themselves (every call below is a right one): several records per
+# employee, built without Record.build's checks.
+_INDICATOR = IndicatorResult.builder()
+_RHK = RhkResult.builder()
+_APPRAISAL = Appraisal.builder()
 
 _FORMULA_INPUTS = {"realisasi": "number", "target": "number", "lo": "number", "hi": "number"}
 
@@ -154,7 +159,7 @@ def _indicator_stage(
                 else:
                     status = IndicatorStatus.REPORTED
                 results.append(
-                    IndicatorResult.build(*head, None, status, capaian, weight, given_rule)
+                    _INDICATOR(IndicatorResult, *head, None, status, capaian, weight, given_rule)
                 )
                 raws.append(None)
                 continue
@@ -162,8 +167,8 @@ def _indicator_stage(
                 missing = True
                 run.step("capaian", ind.id, "belum dilaporkan", {}, None, "not yet reported")
                 results.append(
-                    IndicatorResult.build(
-                        *head, None, IndicatorStatus.NOT_REPORTED, None, weight, ""
+                    _INDICATOR(
+                        IndicatorResult, *head, None, IndicatorStatus.NOT_REPORTED, None, weight, ""
                     )
                 )
                 raws.append(None)
@@ -171,8 +176,14 @@ def _indicator_stage(
             if real.not_applicable:
                 run.step("capaian", ind.id, "tidak berlaku", {}, None, "not applicable")
                 results.append(
-                    IndicatorResult.build(
-                        *head, None, IndicatorStatus.NOT_APPLICABLE, None, weight, ""
+                    _INDICATOR(
+                        IndicatorResult,
+                        *head,
+                        None,
+                        IndicatorStatus.NOT_APPLICABLE,
+                        None,
+                        weight,
+                        "",
                     )
                 )
                 raws.append(None)
@@ -194,8 +205,15 @@ def _indicator_stage(
                     run.step("cap", ind.id, f"cap {format_number(capaian)} %",
                              {"capaian": capped_from}, capaian, "cap applied")  # fmt: skip
             results.append(
-                IndicatorResult.build(
-                    *head, realisasi, IndicatorStatus.REPORTED, capaian, weight, rule, capped_from
+                _INDICATOR(
+                    IndicatorResult,
+                    *head,
+                    realisasi,
+                    IndicatorStatus.REPORTED,
+                    capaian,
+                    weight,
+                    rule,
+                    capped_from,
                 )
             )
             raws.append(raw)
@@ -251,8 +269,10 @@ def score_run(run: Run, given: Mapping[str, Fraction | None] | None = None,
                 fast = _carried([raw for r, raw in zip(results, raws, strict=True) if r.counted],
                                 bobot)  # fmt: skip
             nilai, nilai_raw = run.call_carry("nilai_rhk", (capaian, bobot), fast)
-            run.step("nilai_rhk", rhk.id, "nilai_rhk", {"capaian": capaian, "bobot": bobot}, nilai)
-        rhk_result = RhkResult.build(rhk.id, rhk.description, _VALUE[rhk.kind], weight, nilai,
+            if run.tracing:  # the batch path builds no step inputs
+                run.step("nilai_rhk", rhk.id, "nilai_rhk", {"capaian": capaian, "bobot": bobot},
+                         nilai)  # fmt: skip
+        rhk_result = _RHK(RhkResult, rhk.id, rhk.description, _VALUE[rhk.kind], weight, nilai,
                                tuple(results))  # fmt: skip
         if apart and rhk.kind is RhkKind.TAMBAHAN and nilai is not None:
             added = legacy.tambahan_value(run, rhk_result)
@@ -357,7 +377,8 @@ def _ratings(run: Run, rhk_results: list[RhkResult], nilai_hk: Fraction | None,
         applied.append(("predikat", predikat_rec, predikat, o.reason))
     conversions = _conversions(run, nilai_hk, hasil, perilaku, predikat, nilai_raw)
     complete = predikat is not None and not incomplete
-    return Appraisal.build(
+    return _APPRAISAL(
+        Appraisal,
         plan_id=plan.id,
         employee=plan.employee.nip,
         employee_name=plan.employee.name,
@@ -410,7 +431,9 @@ def _conversions(run: Run, nilai: Fraction | None, hasil: Label | None,
             continue
         args = [context[p] for p in params]
         fast = [fast_context.get(p) for p in params]
-        value = run.call_carry(name, args, None if None in fast else fast)[0]
+        # Identity tests: ``None in fast`` would call Label.__eq__ on every label.
+        known = all(v is not None for v in fast)
+        value = run.call_carry(name, args, fast if known else None)[0]
         results[name.removeprefix("konversi_")] = value
         if run.tracing:
             run.step("konversi", name, name, dict(zip(params, args, strict=True)), value)
