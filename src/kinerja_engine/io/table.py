@@ -34,6 +34,7 @@ from typing import Any, Final
 
 from ..errors import KinerjaError, UsageError
 from ..models import OverrideTarget, Plan, TargetRange
+from ..values import is_terminating
 from .cells import (
     CellError,
     is_empty,
@@ -120,11 +121,7 @@ def _text(value: object) -> str | None:
 def _weight(value: Fraction | None) -> Decimal | str | None:
     if value is None:
         return None
-    den = value.denominator
-    for p in (2, 5):
-        while den % p == 0:
-            den //= p
-    if den != 1:
+    if not is_terminating(value):
         return f"{value.numerator}/{value.denominator}"
     return Decimal(value.numerator) / Decimal(value.denominator)
 

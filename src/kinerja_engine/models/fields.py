@@ -44,7 +44,13 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
 
 from ..errors import BindingError
-from ..values import MAX_INPUT_DIGITS, display_decimal, fraction_to_decimal, to_decimal
+from ..values import (
+    MAX_INPUT_DIGITS,
+    display_decimal,
+    fraction_to_decimal,
+    is_terminating,
+    to_decimal,
+)
 from .base import prose_only
 
 __all__ = [
@@ -383,11 +389,7 @@ def _check_weight(value: Any) -> Fraction:
 
 
 def _weight_text(value: Fraction) -> str:
-    denominator = value.denominator
-    for prime in (2, 5):
-        while denominator % prime == 0:
-            denominator //= prime
-    if denominator == 1:
+    if is_terminating(value):
         return display_decimal(fraction_to_decimal(value))
     return f"{value.numerator}/{value.denominator}"
 

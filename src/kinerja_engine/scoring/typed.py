@@ -173,7 +173,7 @@ def _value_in(value: Any) -> Any:
         if set(value) == {"lo", "hi"}:
             return TargetRange.model_validate(value)
         return {str(k): _value_in(v) for k, v in value.items()}
-    if isinstance(value, Decimal) and not isinstance(value, bool):
+    if isinstance(value, Decimal):
         return Fraction(value)
     return value
 
