@@ -28,6 +28,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors",),
     ("values", "arguments"),
     ("formatting",),
+    # The notebook display's building blocks (escaped HTML, text tables) under every renderer.
+    ("display",),
     ("language",),
     ("rulebooks",),
     ("models",),

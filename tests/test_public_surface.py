@@ -24,6 +24,7 @@ PACKAGE_DIR = Path(kinerja_engine.__file__).resolve().parent
 
 TOP_LEVEL = [
     "Appraisal",
+    "Appraisals",
     "BehaviourAssessment",
     "BindingError",
     "Change",

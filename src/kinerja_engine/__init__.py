@@ -56,6 +56,7 @@ from .report import (
 )
 from .scoring import (
     Appraisal,
+    Appraisals,
     DistributionReport,
     IndicatorResult,
     RhkResult,
@@ -73,6 +74,7 @@ __version__ = "0.1.0"
 __all__ = [
     "RHK",
     "Appraisal",
+    "Appraisals",
     "BehaviourAssessment",
     "BindingError",
     "Change",

@@ -16,6 +16,7 @@ validation all translate their failures into this family.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 __all__ = [
@@ -191,6 +192,14 @@ class KinerjaError(Exception):
         if self.hint:
             text += f"\n  hint: {self.hint}"
         return text
+
+    def _repr_html_(self) -> str:
+        """The notebook display: the error's class, then its text (message, position, the
+        caret snippet and the hint) in ``<pre>``, escaped (this module is the bottom layer,
+        so it uses :func:`html.escape` itself rather than :mod:`kinerja_engine.display`)."""
+        kind = html.escape(type(self).__name__)
+        text = html.escape(str(self), quote=True)
+        return f'<div class="kinerja kinerja-error"><b>{kind}</b><pre>{text}</pre></div>'
 
 
 class KinerjaSyntaxError(KinerjaError):

@@ -27,6 +27,7 @@ from ..errors import CheckError, Diagnostic, KinerjaError, UsageError
 from ..values import Label, Value, to_decimal
 from .checker import CheckedRulebook, EnumInfo, check_formula, check_rulebook
 from .compiler import Program, compile_formula, compile_rulebook
+from .display import formula_html, rulebook_html
 from .nodes import BoolLit, ConstDef, Definition, Expr, Header, LabelRef, Num, RulebookNode, Unary
 from .origins import Origin, remap
 from .parser import parse_formula, parse_rulebook, strip_bom
@@ -204,6 +205,10 @@ class Formula:
 
     def __repr__(self) -> str:
         return f"Formula({str(self)!r})"
+
+    def _repr_html_(self) -> str:
+        """The notebook display: the text, the inputs with their types, the result type."""
+        return formula_html(self)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Formula):
@@ -532,6 +537,10 @@ class Rulebook:
 
     def __repr__(self) -> str:
         return f"<Rulebook {self.name!r} version {self.version!r}>"
+
+    def _repr_html_(self) -> str:
+        """The notebook display: the header and every definition with its type and text."""
+        return rulebook_html(self)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Rulebook):

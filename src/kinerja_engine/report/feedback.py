@@ -33,6 +33,7 @@ from ..language.formula import Rulebook
 from ..models import Direction, TargetRange
 from ..scoring import Appraisal, IndicatorResult
 from ..scoring.typed import Exact, Record
+from .display import feedback_html, feedback_repr
 from .wording import short_number
 
 __all__ = ["TEMPLATES", "Feedback", "FeedbackItem", "feedback"]
@@ -152,6 +153,13 @@ class Feedback(Record):
     def text(self) -> str:
         """All items as text, one per line."""
         return "\n".join(i.text for i in self.items)
+
+    def __repr__(self) -> str:
+        return feedback_repr(self)
+
+    def _repr_html_(self) -> str:
+        """The notebook display: one row per sentence with the numbers it states (escaped)."""
+        return feedback_html(self)
 
 
 def _met(ind: IndicatorResult) -> bool:

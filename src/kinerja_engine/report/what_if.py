@@ -43,6 +43,7 @@ from ..scoring import Appraisal, BandMatch, appraise
 from ..scoring.pipeline import check_rulebook
 from ..scoring.typed import Record, ResultValue
 from ..values import Label, normalize
+from .display import what_if_html, what_if_repr
 from .plans import capaian_sign, changed_plan
 from .wording import short_number
 
@@ -100,6 +101,13 @@ class WhatIf(Record):
         if not self.changes:
             return "Tidak ada perubahan." if lang == "id" else "Nothing changed."
         return "\n".join(c.explain(lang) for c in self.changes)
+
+    def __repr__(self) -> str:
+        return what_if_repr(self)
+
+    def _repr_html_(self) -> str:
+        """The notebook display: headline values before and after, one row per change."""
+        return what_if_html(self)
 
 
 _TABLE_ROW: Final = {"id": "baris tabel", "en": "table row"}

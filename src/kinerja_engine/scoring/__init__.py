@@ -10,6 +10,7 @@ other: ``carry`` (exact numbers between stages) → ``explain`` (an appraisal as
 """
 
 from .annual import ANNUAL_POLICIES, appraise_year
+from .collection import Appraisals
 from .contract import ENTRY_POINTS, EntryPoint, check_pipeline, check_plan_kinds
 from .distribution import DistributionReport, Violation, check_distribution
 from .explain import format_number_id
@@ -20,6 +21,7 @@ __all__ = [
     "ANNUAL_POLICIES",
     "ENTRY_POINTS",
     "Appraisal",
+    "Appraisals",
     "BandMatch",
     "DistributionReport",
     "EntryPoint",

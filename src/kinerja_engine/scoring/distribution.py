@@ -28,6 +28,7 @@ from ..formatting import format_number
 from ..language.formula import Rulebook
 from ..values import Label
 from .carry import to_exact
+from .display import distribution_html, distribution_repr
 from .pipeline import check_rulebook
 from .results import Appraisal, json_value
 from .typed import Exact, Record
@@ -72,6 +73,13 @@ class DistributionReport(Record):
     def ok(self) -> bool:
         """True when no rule is violated."""
         return not self.violations
+
+    def __repr__(self) -> str:
+        return distribution_repr(self)
+
+    def _repr_html_(self) -> str:
+        """The notebook display: counts and shares per predikat, every violated rule."""
+        return distribution_html(self)
 
 
 def check_distribution(

@@ -44,6 +44,7 @@ from ..io.records import appraisal_records, indicator_records, to_frame
 from ..models import Override, TargetRange
 from ..values import Label
 from .carry import to_public
+from .display import appraisal_html, appraisal_repr
 from .explain import format_band_match, render
 from .typed import AppraisalStatus, Exact, IndicatorStatus, Record, ResultValue
 
@@ -329,6 +330,13 @@ class Appraisal(Record):
         return mine == theirs
 
     __hash__ = None  # type: ignore[assignment]  # the conversions mapping is not hashable
+
+    def __repr__(self) -> str:
+        return appraisal_repr(self)
+
+    def _repr_html_(self) -> str:
+        """The notebook display: findings, one row per indicator, the overrides (escaped)."""
+        return appraisal_html(self)
 
     def explain(self, lang: str = "id") -> str:
         """The appraisal as text for the employee: Indonesian (``"id"``) or English (``"en"``)."""
