@@ -3,8 +3,10 @@
 This is the shell: it reads the bundled example data (package data) and prints for an HR
 officer. Everything it shows is computed by the library from the ``gajahmungkur`` rulebook:
 each employee's four quarterly appraisals, the annual result by the rulebook's aggregation
-policy, predikat, allowance (TPP) and credit points, the unit's distribution check, and one
-employee's full explanation in Indonesian.
+policy, predikat, allowance (TPP) and credit points, the unit's distribution check, one
+employee's full explanation in Indonesian, and it ends speaking to one employee: the umpan
+balik on the fourth quarter of the employee with the lowest nilai hasil kerja that quarter,
+and the path to the next rating (:func:`~kinerja_engine.report.path_to_next`).
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from . import rulebooks
 from .formatting import format_number
 from .language.formula import Rulebook
 from .models import Plan
+from .report import feedback, path_to_next
 from .scoring import Appraisal, appraise_many, appraise_year, check_distribution
 
-__all__ = ["UnitYear", "load_unit", "run_demo", "score_unit"]
+__all__ = ["UnitYear", "load_unit", "lowest_last_quarter", "run_demo", "score_unit"]
 
 _DATA = "gajahmungkur-2026.json"
 
@@ -129,4 +132,33 @@ def run_demo() -> int:
     chosen = next((y for y in annual if y.overrides), annual[0])
     print("\nPenjelasan lengkap untuk satu pegawai:\n")
     print(chosen.explain("id"))
+    _speak_to_one(unit, book, results)
     return 0
+
+
+def lowest_last_quarter(results: list[tuple[list[Appraisal], Appraisal]]) -> int:
+    """The index of the employee whose last quarter has the lowest nilai hasil kerja (the
+    first such employee on a tie; employees without a value that quarter are passed over)."""
+    scored = [
+        (periodic[-1].nilai_hasil_kerja, i)
+        for i, (periodic, _) in enumerate(results)
+        if periodic and periodic[-1].nilai_hasil_kerja is not None
+    ]
+    return min(scored)[1] if scored else 0
+
+
+def _speak_to_one(
+    unit: UnitYear, book: Rulebook, results: list[tuple[list[Appraisal], Appraisal]]
+) -> None:
+    """The demo's last words are to one employee: the constructive feedback on the latest
+    quarter and, indicator by indicator, what would raise the recommended rating."""
+    index = lowest_last_quarter(results)
+    latest = results[index][0][-1]
+    plan = unit.plans[index][-1]
+    print(f"\nUmpan balik untuk {latest.employee_name}, periode {latest.period} (nilai hasil "
+          "kerja terendah di unit pada periode itu):")  # fmt: skip
+    for item in feedback(latest, rulebook=book).items:
+        print(f"  • {item.text}")
+    print("\nJalan menuju rating berikutnya (satu indikator diubah, yang lain tetap):")
+    for step in path_to_next(plan, book):
+        print(f"  • {step.explain('id')}")
