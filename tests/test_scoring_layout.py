@@ -215,7 +215,8 @@ def test_modules_are_small_and_documented(path: Path) -> None:
 
 def test_public_names_are_pinned() -> None:
     assert scoring.__all__ == [
-        "ANNUAL_POLICIES", "ENTRY_POINTS", "Appraisal", "BandMatch", "DistributionReport",
+        "ANNUAL_POLICIES", "ENTRY_POINTS", "Appraisal", "Appraisals",
+        "BandMatch", "DistributionReport",
         "EntryPoint", "IndicatorResult", "RhkResult", "Step", "Violation", "appraise",
         "appraise_many", "appraise_year", "check_distribution", "check_pipeline",
         "check_plan_kinds", "clear_caches", "format_number_id",

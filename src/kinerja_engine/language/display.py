@@ -15,19 +15,45 @@ True
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping
+from typing import Protocol
 
 from ..display import Html, block, code, fields, heading, table
+from .checked import CheckedRulebook
 from .nodes import BandDef, ConstDef, Definition, EnumDef, FuncDef, MatrixDef
 from .printer import print_definition
 
-if TYPE_CHECKING:
-    from .formula import Formula, Rulebook
-
-__all__ = ["formula_html", "rulebook_html"]
+__all__ = ["FormulaView", "RulebookView", "formula_html", "rulebook_html"]
 
 
-def formula_html(formula: Formula) -> Html:
+# What is read of a rulebook and a formula: protocols, so this module imports nothing of
+# ``formula.py`` (which calls it), not even for type checking.
+class RulebookView(Protocol):
+    """What the display reads of a :class:`~kinerja_engine.language.formula.Rulebook`."""
+
+    @property
+    def checked(self) -> CheckedRulebook: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def cites(self) -> tuple[str, ...]: ...
+    def __iter__(self) -> Iterator[str]: ...
+
+
+class FormulaView(Protocol):
+    """What the display reads of a :class:`~kinerja_engine.language.formula.Formula`."""
+
+    @property
+    def inputs(self) -> Mapping[str, str]: ...
+    @property
+    def result_type(self) -> str: ...
+    @property
+    def rulebook(self) -> RulebookView | None: ...
+
+
+def formula_html(formula: FormulaView) -> Html:
     """The formula's text, its inputs with their types and its result type."""
     inputs = table(["input", "type"], list(formula.inputs.items()))
     about = fields([("result", formula.result_type)])
@@ -48,7 +74,7 @@ def _kind(d: Definition) -> str:
     return "enum" if isinstance(d, EnumDef) else type(d).__name__
 
 
-def rulebook_html(book: Rulebook) -> Html:
+def rulebook_html(book: RulebookView) -> Html:
     """The header (name, version, citations), then one row per definition."""
     checked = book.checked
     rows: list[list[object]] = []
