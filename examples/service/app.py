@@ -222,10 +222,15 @@ def user_rulebook(text: str) -> Rulebook:
     return _compiled(text)
 
 
+class UnknownRulebook(UsageError):
+    """A bundled rulebook's name that is not bundled (HTTP 404)."""
+
+
 def bundled(name: str) -> Rulebook:
     """A bundled rulebook by its exact name (an unknown name is a 404)."""
     if name not in rulebooks.names():
-        raise UsageError(f"no bundled rulebook '{name}'; bundled: {', '.join(rulebooks.names())}")
+        known = ", ".join(rulebooks.names())
+        raise UnknownRulebook(f"no bundled rulebook '{name}'; bundled: {known}")
     return rulebooks.load(name)
 
 
@@ -254,7 +259,7 @@ async def bounded_body(request: Request, call_next: Any) -> Any:
 def _status(exc: KinerjaError) -> int:
     if isinstance(exc, TooLarge):
         return 413
-    if isinstance(exc, UsageError) and exc.message.startswith("no bundled rulebook"):
+    if isinstance(exc, UnknownRulebook):
         return 404
     return 422
 
