@@ -77,6 +77,8 @@ def _contract(path: str, text: str, book: Rulebook, pipeline: bool | None, stric
         # In a file that extends others, only its own definitions are "never used" suspects.
         own = {d.name for d in node.definitions} if extends else None
         found.extend(check_pipeline(book, own=own))
+    # The reader's own text first, then each inherited text, each in source order.
+    found.sort(key=lambda d: (d.origin or "", d.span is None, d.span.start if d.span else 0))
     errors = sum(d.severity == "error" for d in found)
     warnings = len(found) - errors
     for diagnostic in found:
@@ -139,6 +141,13 @@ def _check(
             print(exc.render(name))
             status = max(status, 1)
         else:
+            for warning in formula.warnings:
+                print(warning.render(formula.text, name))
+            if strict and formula.warnings:
+                count = len(formula.warnings)
+                print(f"{name}: 0 errors, {count} warning{'s' * (count != 1)} (--strict)")
+                status = max(status, 1)
+                continue
             inputs = ", ".join(f"{k}: {v}" for k, v in formula.inputs.items()) or "no inputs"
             print(f"{name}: ok ({inputs}) -> {formula.result_type}")
     return status

@@ -151,6 +151,9 @@ class CheckedRulebook:
     #: Upper bound of the evaluation steps of one call of each function, band and matrix
     #: (see :mod:`.cost`); a formula's own bound is computed from these.
     work: Mapping[str, int] = field(default_factory=dict)
+    #: Definitions a warning already calls probably misspelt (a near miss of an inherited
+    #: name), so later checks (the pipeline contract) do not report them again.
+    suspects: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,3 +165,5 @@ class CheckedFormula:
     inputs: dict[str, Type]
     result: Type
     book: CheckedRulebook | None = None
+    #: Problems that do not stop the formula (severity "warning"), in source order.
+    warnings: tuple[Diagnostic, ...] = ()
