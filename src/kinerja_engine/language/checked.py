@@ -12,7 +12,6 @@ them and never re-check.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from ..errors import BindingError, Diagnostic
 from ..values import Label
 from .builtins import Type
 from .nodes import ConstDef, Definition, Expr, RulebookNode
+from .suggest import NameIndex
 
 __all__ = [
     "BandInfo",
@@ -89,8 +89,8 @@ class EnumInfo:
                     name = label.name
         if name is None:
             choices = ", ".join(repr(m.text or m.name) for m in self.members)
-            close = difflib.get_close_matches(key, list(self.spellings), n=1)
-            hint = f"; did you mean {self.member(self.spellings[close[0]])!s}?" if close else ""
+            close = NameIndex(self.spellings).closest(key, cutoff=0.6)
+            hint = f"; did you mean {self.member(self.spellings[close])!s}?" if close else ""
             raise BindingError(
                 f"{what}: {text!r} is not a {self.name}; expected one of {choices}{hint}"
             )
