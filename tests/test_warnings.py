@@ -13,13 +13,16 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from kinerja_engine import rulebooks
 from kinerja_engine.__main__ import main
 from kinerja_engine.errors import CheckError, Diagnostic, UsageError
 from kinerja_engine.language import Formula, Rulebook
 from kinerja_engine.language.lint import WARNINGS
+from kinerja_engine.language.nodes import RulebookNode
 from kinerja_engine.scoring import check_pipeline
+from kinerja_engine.testing import strategies_language
 from workmeter import MAX_GROWTH, growth
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -312,3 +315,29 @@ def test_near_miss_search_is_linear_in_the_added_definitions() -> None:
 
     small, large = growth(make, 40)  # type: ignore[arg-type]
     assert large <= MAX_GROWTH * small, (small, large)
+
+
+# --------------------------------------------------------------------------- property
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(strategies_language.rulebook_asts())
+def test_warnings_of_generated_rulebooks_are_well_formed(node: RulebookNode) -> None:
+    try:
+        book = Rulebook.from_ast(node)
+    except CheckError:
+        return  # e.g. a constant dividing by zero: refused, nothing to warn about
+    for warning in book.warnings:
+        assert warning.severity == "warning" and warning.code in WARNINGS
+        assert warning.span is not None and 0 <= warning.span.start < len(book.text)
+    # The same text read again gives the same warnings, and strict refuses exactly them.
+    again = Rulebook.parse(book.text)
+    assert [(w.code, w.message) for w in again.warnings] == [
+        (w.code, w.message) for w in book.warnings
+    ]
+    if book.warnings:
+        with pytest.raises(CheckError) as err:
+            Rulebook.parse(book.text, strict=True)
+        assert len(err.value.diagnostics) == len(book.warnings)
+    else:
+        Rulebook.parse(book.text, strict=True)
