@@ -151,3 +151,17 @@ def test_kind_checks_are_linear_in_the_rows(monkeypatch: pytest.MonkeyPatch) -> 
     assert (checks_n, checks_4n) == (100, 400)  # one per indicator
     assert compared_4n <= MAX_CANDIDATES * 200  # a bounded number per unknown kind
     assert compared_4n <= 4 * compared_n
+
+
+def test_kinerja_score_prints_the_rulebooks_warnings_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = tmp_path / "lokal.kinerja"
+    rules.write_text('rulebook "lokal" extends "gajahmungkur"\nparam batas_di_ats = 105\n'
+                     "def rating_hasil_kerj(nilai) = 1\n", encoding="utf-8")  # fmt: skip
+    plans = tmp_path / "plans.csv"
+    write_rows(plan_rows(example_plan()), plans)
+    main(["score", str(plans), "--rulebook", str(rules)])
+    err = capsys.readouterr().err
+    assert f"{rules}:2:1: warning: 'batas_di_ats' replaces no definition" in err
+    assert f"{rules}:3:5: warning: 'rating_hasil_kerj' is not an entry point" in err

@@ -341,3 +341,16 @@ def test_warnings_of_generated_rulebooks_are_well_formed(node: RulebookNode) -> 
         assert len(err.value.diagnostics) == len(book.warnings)
     else:
         Rulebook.parse(book.text, strict=True)
+
+
+def test_contract_names_a_definitions_name_not_a_letter_of_def(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 'e' and 'f' are letters of 'def': the caret goes under the name, in the author's file.
+    code, out = _check(tmp_path, EXTENDS + "def e(x) = x\n  def f(y) = y\n", capsys=capsys)
+    assert code == 0
+    assert "F:2:5: warning: 'e' is never used" in out
+    assert "F:3:7: warning: 'f' is never used" in out
+    own = Rulebook.parse('rulebook "r"\ndef f(y) = y\n')
+    (found,) = [d for d in check_pipeline(own) if "'f'" in d.message]
+    assert found.span is not None and (found.span.line, found.span.column) == (2, 5)

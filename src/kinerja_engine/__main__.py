@@ -11,6 +11,7 @@ every installation for its command line.
   summary: complete / incomplete / error counts, each unit's predikat distribution and, when
   the rulebook has a distribution curve and ``--unit-predikat`` is given, the curve check.
   A count of scored plans goes to stderr on long runs, only when stderr is a terminal.
+  Each rulebook's warnings (its own and the pipeline contract's) go to stderr first.
 * ``compare PLANS --rulebook OLD --rulebook NEW [--year]``: the policy impact, i.e. exactly the
   employees whose status, nilai, ratings, predikat or conversions change, and each unit's
   predikat distribution before → after.
@@ -234,6 +235,12 @@ def _run(argv: Sequence[str] | None) -> int:
         except KinerjaError as exc:
             print(exc.render(args.rulebook[0]) if exc.span else f"kinerja: {exc}", file=sys.stderr)
             return 2
+        for spec, book in zip(args.rulebook, books, strict=True):
+            # What `kinerja check` would warn about, before scoring with it (a misspelt entry
+            # point or param silently changes every result).
+            found = [*book.warnings, *(d for d in check_pipeline(book) if d.severity == "warning")]
+            for diagnostic in found:
+                print(diagnostic.render(book.text, spec), file=sys.stderr)
         try:
             if args.command == "score":
                 return score(

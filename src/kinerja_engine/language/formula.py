@@ -495,7 +495,7 @@ class Rulebook:
             _require(diagnostic, Diagnostic, "diagnostics", "Rulebook.locate")
         if self._origins is None:
             return list(diagnostics)
-        return remap(diagnostics, self.ast, self._origins, (None, self.text, None))
+        return remap(diagnostics, self.ast, self._origins, (None, self.text, None), self.text)
 
     @property
     def parameters(self) -> dict[str, Value]:

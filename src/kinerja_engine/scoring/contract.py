@@ -32,6 +32,7 @@ conversion 'konversi_bonus': parameter 'nilai' is not an input the pipeline supp
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
@@ -213,7 +214,11 @@ class _Checker:
         name = getattr(node, "name", "")
         if span is None:
             return None
-        at = self.text.find(name, span.start, span.end)
+        # A whole word: the definition 'f' is not the 'f' of 'def'.
+        match = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)").search(
+            self.text, span.start, span.end
+        )
+        at = -1 if match is None or not name else match.start()
         if at < 0 or "\n" in self.text[span.start : at]:
             return span
         column = span.column + at - span.start
