@@ -56,6 +56,32 @@ def test_an_inner_let_of_the_same_name_does_not_hide_an_unused_outer_one() -> No
     assert book.warnings[0].span is not None and book.warnings[0].span.column == 29
 
 
+def test_unused_parameter_of_a_called_function() -> None:
+    text = (
+        'rulebook "r"\nconst target = 100\ndef efisiensi(t, r) = 100 - r / target * 100\n'
+        "def nilai(t, r) = efisiensi(t, r)\n"
+    )
+    book = Rulebook.parse(text)
+    assert _found(book) == [("unused-parameter", 3, 15)]
+    assert book.warnings[0].message == (
+        "parameter 't' of 'efisiensi' is never used, yet other definitions call 'efisiensi' "
+        "with a value for it"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Nobody calls it: an entry point's parameters are the pipeline's to choose.
+        'rulebook "r" def nilai_rhk(capaian: list, bobot: list) = mean(capaian)',
+        # Called, and every parameter read (one only through a let).
+        'rulebook "r" def f(a, b) = let c = b in a + c  def g(x) = f(x, 1)',
+    ],
+)
+def test_no_unused_parameter_warning(text: str) -> None:
+    assert Rulebook.parse(text).warnings == ()
+
+
 def test_parameter_hiding_a_param_of_the_rulebook() -> None:
     text = 'rulebook "r"\nparam batas = 76\ndef lulus(batas) = batas >= 76\n'
     book = Rulebook.parse(text)

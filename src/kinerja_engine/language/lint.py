@@ -51,6 +51,8 @@ __all__ = ["NEAR_MISS", "WARNINGS", "lint_formula", "lint_rulebook", "promoted",
 #: Every warning the checker gives, by code (docs/language.md lists each with an example).
 WARNINGS: Final = {
     "unused-let": "a let binding that nothing after it reads",
+    "unused-parameter": "a parameter of a function that other definitions call, which its "
+    "body never reads (its callers pass a value for nothing)",
     "shadowed": "a parameter or let binding named like a const or param of the rulebook, "
     "which it hides",
     "constant-condition": "an if whose condition reads no input, so one branch never runs",
@@ -77,6 +79,9 @@ class _Walker:
         # Outermost constant conditions, folded once at the end: a constant condition inside
         # another is dropped when the outer one is found, so each node is folded at most once.
         self.conditions: list[If] = []
+        #: Functions called by a definition, and parameters their bodies never read.
+        self.calls: set[str] = set()
+        self.unused: list[tuple[str, Param]] = []
 
     def warn(self, code: str, message: str, span: Span | None, hint: str | None) -> None:
         self.out.append(Diagnostic(message, span, hint, code, "warning"))
@@ -102,9 +107,8 @@ class _Walker:
         if not cells:
             del self.bound[name]
 
-    def params(self, params: tuple[Param, ...], owner: str) -> None:
-        for param in params:
-            self.bind(param.name, param.span, f"parameter '{param.name}' of '{owner}'")
+    def params(self, params: tuple[Param, ...], owner: str) -> list[list[bool]]:
+        return [self.bind(p.name, p.span, f"parameter '{p.name}' of '{owner}'") for p in params]
 
     def visit(self, node: Node) -> bool:
         """Walk ``node``; whether it is constant (reads no name, calls no definition)."""
@@ -130,6 +134,7 @@ class _Walker:
         constant = True
         if isinstance(node, Call):
             self.reads.add(node.func)
+            self.calls.add(node.func)
             constant = node.func in BUILTINS
         for child in node.children():
             constant = self.visit(child) and constant
@@ -181,9 +186,14 @@ class _Walker:
         if isinstance(definition, ConstDef):
             self.visit(definition.expr)
         elif isinstance(definition, FuncDef):
-            self.params(definition.params, definition.name)
+            cells = self.params(definition.params, definition.name)
             self.visit(definition.body)
             self.release(definition.params)
+            self.unused.extend(
+                (definition.name, p)
+                for p, c in zip(definition.params, cells, strict=True)
+                if not c[0]
+            )
         elif isinstance(definition, BandDef):
             self.params((definition.param,), definition.name)
             for row in definition.rows:  # the bounds are constants by rule: not conditions
@@ -217,6 +227,18 @@ def lint_rulebook(
     walker = _Walker(checker, values)
     for definition in definitions.values():
         walker.definition(definition)
+    # Only functions the rulebook calls: an uncalled one (an entry point of the pipeline, a
+    # function a caller evaluates) may have to take a parameter it does not need.
+    for name, param in walker.unused:
+        if name in walker.calls:
+            walker.warn(
+                "unused-parameter",
+                f"parameter '{param.name}' of '{name}' is never used, yet other definitions "
+                f"call '{name}' with a value for it",
+                param.span,
+                "use it in the body (was a const or another name written instead?), or "
+                "remove it and the argument its callers pass",
+            )
     suspects: set[str] = set()
     if added:
         inherited = NameIndex(n for n in definitions if n not in added)
