@@ -380,3 +380,23 @@ def test_contract_names_a_definitions_name_not_a_letter_of_def(
     own = Rulebook.parse('rulebook "r"\ndef f(y) = y\n')
     (found,) = [d for d in check_pipeline(own) if "'f'" in d.message]
     assert found.span is not None and (found.span.line, found.span.column) == (2, 5)
+
+
+def _called(n: int) -> str:
+    # n functions with an unused parameter, each called by its own caller; n hidden params.
+    defs = " ".join(f"param p{i} = {i} def g{i}(a, b, p{i}) = a  def h{i}(x) = g{i}(x, 1, 2)"
+                    for i in range(n))  # fmt: skip
+    return f'rulebook "r" {defs}'
+
+
+def test_unused_parameter_and_shadowing_cost_is_linear() -> None:
+    book = Rulebook.parse(_called(10))
+    assert sorted({w.code for w in book.warnings}) == ["shadowed", "unused-parameter"]
+    assert len(book.warnings) == 30  # b and p<i> unused, p<i> hides a param
+
+    def make(n: int) -> object:
+        text = _called(n)
+        return lambda: Rulebook.parse(text)
+
+    small, large = growth(make, 50)  # type: ignore[arg-type]
+    assert large <= MAX_GROWTH * small, (small, large)
