@@ -384,3 +384,46 @@ def test_every_public_function_refuses_wrong_types(
             assert error is None or (
                 isinstance(error, KinerjaError) and type(error) is not KinerjaError
             ), f"{label}({param}={wrong!r}) raised {type(error).__name__}: {error}"
+
+
+# ------------------------------------------------------------ a rulebook file that never ends
+
+
+def test_check_of_a_link_to_an_endless_device_reads_a_bounded_amount(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The reproducer: `kinerja check` on a link to /dev/zero ended in a MemoryError.
+    import builtins
+    import os
+
+    from kinerja_engine.__main__ import main
+
+    if not os.path.exists("/dev/zero"):
+        pytest.skip("needs /dev/zero")
+    link = tmp_path / "nol.kinerja"
+    link.symlink_to("/dev/zero")
+    asked: list[int] = []
+    real_open = builtins.open
+
+    class Counted:
+        def __init__(self, handle: Any) -> None:
+            self.handle = handle
+
+        def __enter__(self) -> Counted:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+        def read(self, size: int = -1) -> Any:
+            asked.append(size)
+            return self.handle.read(size)
+
+    def counting_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+        handle = real_open(file, *args, **kwargs)
+        return Counted(handle) if str(file) == str(link) else handle
+
+    monkeypatch.setattr(builtins, "open", counting_open)
+    assert main(["check", str(link)]) == 2
+    assert "longer than" in capsys.readouterr().err
+    assert asked and all(0 < size <= MAX_RULEBOOK_LENGTH + 1 for size in asked)

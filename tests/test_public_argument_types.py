@@ -92,6 +92,7 @@ VALID: dict[str, Callable[[], Any]] = {
     "name": lambda: "capaian_higher",
     "enum": lambda: "predikat",
     "inputs": lambda: None,
+    "diagnostics": list,
     "indicator_id": lambda: "i1",
     "year": lambda: 2026,
     "month": lambda: 1,

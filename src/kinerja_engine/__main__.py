@@ -11,6 +11,7 @@ every installation for its command line.
   summary: complete / incomplete / error counts, each unit's predikat distribution and, when
   the rulebook has a distribution curve and ``--unit-predikat`` is given, the curve check.
   A count of scored plans goes to stderr on long runs, only when stderr is a terminal.
+  Each rulebook's warnings (its own and the pipeline contract's) go to stderr first.
 * ``compare PLANS --rulebook OLD --rulebook NEW [--year]``: the policy impact, i.e. exactly the
   employees whose status, nilai, ratings, predikat or conversions change, and each unit's
   predikat distribution before → after.
@@ -77,6 +78,8 @@ def _contract(path: str, text: str, book: Rulebook, pipeline: bool | None, stric
         # In a file that extends others, only its own definitions are "never used" suspects.
         own = {d.name for d in node.definitions} if extends else None
         found.extend(check_pipeline(book, own=own))
+    # The reader's own text first, then each inherited text, each in source order.
+    found.sort(key=lambda d: (d.origin or "", d.span is None, d.span.start if d.span else 0))
     errors = sum(d.severity == "error" for d in found)
     warnings = len(found) - errors
     for diagnostic in found:
@@ -139,6 +142,13 @@ def _check(
             print(exc.render(name))
             status = max(status, 1)
         else:
+            for warning in formula.warnings:
+                print(warning.render(formula.text, name))
+            if strict and formula.warnings:
+                count = len(formula.warnings)
+                print(f"{name}: 0 errors, {count} warning{'s' * (count != 1)} (--strict)")
+                status = max(status, 1)
+                continue
             inputs = ", ".join(f"{k}: {v}" for k, v in formula.inputs.items()) or "no inputs"
             print(f"{name}: ok ({inputs}) -> {formula.result_type}")
     return status
@@ -225,6 +235,12 @@ def _run(argv: Sequence[str] | None) -> int:
         except KinerjaError as exc:
             print(exc.render(args.rulebook[0]) if exc.span else f"kinerja: {exc}", file=sys.stderr)
             return 2
+        for spec, book in zip(args.rulebook, books, strict=True):
+            # What `kinerja check` would warn about, before scoring with it (a misspelt entry
+            # point or param silently changes every result).
+            found = [*book.warnings, *(d for d in check_pipeline(book) if d.severity == "warning")]
+            for diagnostic in found:
+                print(diagnostic.render(book.text, spec), file=sys.stderr)
         try:
             if args.command == "score":
                 return score(

@@ -28,6 +28,7 @@ from .language.formula import Rulebook
 from .models import Plan
 from .scoring import appraise_many
 from .scoring.annual import appraise_year
+from .scoring.contract import KindIndex
 from .scoring.distribution import check_distribution
 from .scoring.pipeline import error_result
 from .scoring.results import Appraisal
@@ -160,7 +161,12 @@ def score(
             yield item
 
     stream = keep(
-        _progress(_scored(read_plans(path), book, year=year, trace=bool(explain)), sys.stderr)
+        # The rulebook's kinds are checked as the plans are read: an unknown kind is an error
+        # naming its file, row and column, with a did-you-mean.
+        _progress(
+            _scored(read_plans(path, kinds=KindIndex(book)), book, year=year, trace=bool(explain)),
+            sys.stderr,
+        )
     )
     if out is not None:
         written = write_rows(iter_appraisal_records(stream), out)

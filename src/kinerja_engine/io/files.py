@@ -32,6 +32,7 @@ from typing import Any, Final
 from ..errors import UsageError
 from ..models import Plan
 from .errors import TableError
+from .kinds import KindCheck, require_kinds
 from .optional import need
 from .records import NUMBER_COLUMNS
 from .table import numbered_plans
@@ -173,7 +174,11 @@ def _rows(path: Path, source: str, sheet: str | None) -> Numbered:
 
 
 def read_plans(
-    path: str | Path, *, sheet: str | None = None, decimal: str | None = None
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    decimal: str | None = None,
+    kinds: KindCheck | None = None,
 ) -> Iterator[Plan | TableError]:
     """Plans from a plan table file (or plan objects in JSON/JSON Lines), lazily.
 
@@ -182,15 +187,19 @@ def read_plans(
     problem; an error never stops the reading. An object with an ``rhk`` key in a JSON or
     JSON Lines file is a whole plan as :meth:`Plan.model_validate` reads it. ``sheet``
     picks an Excel sheet (default: the first); ``decimal`` as in
-    :func:`~kinerja_engine.io.table.plans_from_rows`.
+    :func:`~kinerja_engine.io.table.plans_from_rows`; ``kinds`` (e.g.
+    ``kinerja_engine.scoring.contract.KindIndex(rulebook)``) makes a plan with an indicator
+    kind the rulebook cannot score a ``TableError`` naming the row and column, with a
+    did-you-mean.
     """
+    require_kinds(kinds, "read_plans")
     path = Path(path)
     fmt = _format(path)  # an unknown suffix or a missing extra is refused now, not later
     if fmt in _EXTRAS:
         need(*_EXTRAS[fmt])
     sheet_name = sheet if fmt == "xlsx" else None
     return numbered_plans(
-        _rows(path, str(path), sheet), str(path), sheet=sheet_name, decimal=decimal
+        _rows(path, str(path), sheet), str(path), sheet=sheet_name, decimal=decimal, kinds=kinds
     )
 
 

@@ -45,6 +45,7 @@ from .cells import (
     parse_weight,
 )
 from .errors import TableError
+from .kinds import KindCheck, kind_error, require_kinds, whole_plan
 
 __all__ = ["PLAN_COLUMNS", "numbered_plans", "plan_rows", "plans_from_rows"]
 
@@ -466,11 +467,19 @@ class _Group:
             out["new_ideas"] = parse_bool(h.get("behaviour_new_ideas"))
         return out
 
-    def result(self, source: str | None, sheet: str | None) -> Plan | TableError:
+    def result(
+        self, source: str | None, sheet: str | None, kinds: KindCheck | None = None
+    ) -> Plan | TableError:
         """The plan, or the error of its first problem (naming how many more there are)."""
         if not self.problems:
             try:
-                return Plan.model_validate(self.raw())
+                plan = Plan.model_validate(self.raw())
+                if kinds is None:
+                    return plan
+                where = self.place.indicator
+                bad = kind_error(plan, kinds, lambda r, i: where.get((r, i), self.place.first),
+                                 source=source, sheet=sheet)  # fmt: skip
+                return plan if bad is None else bad
             except CellError as exc:
                 self.problems.append((self.place.first, None, str(exc)))
             except KinerjaError as exc:
@@ -527,6 +536,7 @@ def plans_from_rows(
     first_row: int = 1,
     sheet: str | None = None,
     decimal: str | None = None,
+    kinds: KindCheck | None = None,
 ) -> Iterator[Plan | TableError]:
     """Plans from plan-table rows, one per group of consecutive rows with the same ``plan_id``.
 
@@ -534,8 +544,13 @@ def plans_from_rows(
     the first row given (2 under a header row); ``decimal`` fixes the decimal separator of
     text cells (``","`` or ``"."``; by default only unambiguous numbers are read, see
     :mod:`~kinerja_engine.io.cells`). A row without a ``plan_id`` is an error of its own.
+    ``kinds`` (e.g. ``kinerja_engine.scoring.contract.KindIndex(rulebook)``) checks each
+    indicator's kind: a plan with a kind the rulebook cannot score becomes a ``TableError``
+    naming the row and the ``indicator_kind`` column, with a did-you-mean (:mod:`.kinds`).
     """
-    return numbered_plans(enumerate(rows, first_row), source, sheet=sheet, decimal=decimal)
+    return numbered_plans(
+        enumerate(rows, first_row), source, sheet=sheet, decimal=decimal, kinds=kinds
+    )
 
 
 def numbered_plans(
@@ -544,6 +559,7 @@ def numbered_plans(
     *,
     sheet: str | None = None,
     decimal: str | None = None,
+    kinds: KindCheck | None = None,
 ) -> Iterator[Plan | TableError]:
     """:func:`plans_from_rows` of ``(row number, row)`` pairs, for readers that skip rows.
 
@@ -552,7 +568,8 @@ def numbered_plans(
     """
     if decimal not in (None, ",", "."):
         raise UsageError(f"decimal must be ',' or '.' or None, got {decimal!r}")
-    return _numbered(rows, source, sheet, decimal)
+    require_kinds(kinds, "plans_from_rows")
+    return _numbered(rows, source, sheet, decimal, kinds)
 
 
 def _numbered(
@@ -560,17 +577,18 @@ def _numbered(
     source: str | None,
     sheet: str | None,
     decimal: str | None,
+    kinds: KindCheck | None,
 ) -> Iterator[Plan | TableError]:
     group: _Group | None = None
     for number, row in rows:
         plan_id = None if isinstance(row, TableError) or "rhk" in row else _cell(row, "plan_id")
         if group is not None and (plan_id is None or group.plan_id != str(_plain(plan_id))):
-            yield group.result(source, sheet)
+            yield group.result(source, sheet, kinds)
             group = None
         if isinstance(row, TableError):
             yield row
         elif "rhk" in row:
-            yield _whole_plan(row, number, source, sheet)
+            yield whole_plan(row, number, source, sheet, kinds)
         elif plan_id is None:
             yield TableError(
                 "a row needs a plan_id", file=source, row=number, sheet=sheet, column="plan_id"
@@ -580,19 +598,4 @@ def _numbered(
                 group = _Group(str(_plain(plan_id)), number, row, decimal)
             group.add(number, row)
     if group is not None:
-        yield group.result(source, sheet)
-
-
-def _whole_plan(row: Row, number: int, source: str | None, sheet: str | None) -> Plan | TableError:
-    try:
-        return Plan.model_validate(row)
-    except KinerjaError as exc:
-        plan_id = row.get("id")
-        return TableError(
-            exc.message,
-            file=source,
-            row=number,
-            sheet=sheet,
-            field=getattr(exc, "field", None),
-            plan_id=plan_id if isinstance(plan_id, str) else None,
-        )
+        yield group.result(source, sheet, kinds)

@@ -12,7 +12,6 @@ them and never re-check.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from ..errors import BindingError, Diagnostic
 from ..values import Label
 from .builtins import Type
 from .nodes import ConstDef, Definition, Expr, RulebookNode
+from .suggest import NameIndex
 
 __all__ = [
     "BandInfo",
@@ -89,8 +89,8 @@ class EnumInfo:
                     name = label.name
         if name is None:
             choices = ", ".join(repr(m.text or m.name) for m in self.members)
-            close = difflib.get_close_matches(key, list(self.spellings), n=1)
-            hint = f"; did you mean {self.member(self.spellings[close[0]])!s}?" if close else ""
+            close = NameIndex(self.spellings).closest(key, cutoff=0.6)
+            hint = f"; did you mean {self.member(self.spellings[close])!s}?" if close else ""
             raise BindingError(
                 f"{what}: {text!r} is not a {self.name}; expected one of {choices}{hint}"
             )
@@ -151,6 +151,9 @@ class CheckedRulebook:
     #: Upper bound of the evaluation steps of one call of each function, band and matrix
     #: (see :mod:`.cost`); a formula's own bound is computed from these.
     work: Mapping[str, int] = field(default_factory=dict)
+    #: Definitions a warning already calls probably misspelt (a near miss of an inherited
+    #: name), so later checks (the pipeline contract) do not report them again.
+    suspects: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,3 +165,5 @@ class CheckedFormula:
     inputs: dict[str, Type]
     result: Type
     book: CheckedRulebook | None = None
+    #: Problems that do not stop the formula (severity "warning"), in source order.
+    warnings: tuple[Diagnostic, ...] = ()

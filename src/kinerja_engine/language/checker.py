@@ -15,7 +15,7 @@ collected, with positions and hints, and raised once as a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Final
 
 from ..errors import CheckError, EvaluationError, LimitError
@@ -43,6 +43,7 @@ from .cost import (
 )
 from .coverage import MAX_MATRIX_CELLS, check_band, check_matrix
 from .infer import MAX_SUGGESTIONS, TYPE_NAMES, Inferrer, Var
+from .lint import lint_formula, lint_rulebook
 from .nodes import (
     BandDef,
     Call,
@@ -120,7 +121,8 @@ def check_formula(
     resolved = {
         name: checker.inputs[name].resolved or NUMBER for name in used if name in checker.inputs
     }
-    return CheckedFormula(expr, source, resolved, result.resolved or NUMBER, book)
+    warnings = tuple(lint_formula(checker, expr))
+    return CheckedFormula(expr, source, resolved, result.resolved or NUMBER, book, warnings)
 
 
 def _free_names(expr: Expr) -> list[str]:
@@ -148,8 +150,13 @@ def _free_names(expr: Expr) -> list[str]:
 # --------------------------------------------------------------------------- rulebooks
 
 
-def check_rulebook(node: RulebookNode, source: str) -> CheckedRulebook:
+def check_rulebook(
+    node: RulebookNode, source: str, *, added: Collection[str] = ()
+) -> CheckedRulebook:
     """Check a whole rulebook; definitions may use each other in any order.
+
+    What passes may still carry warnings (:mod:`.lint`); ``added`` names the definitions a
+    text that extends others adds, for the near-miss warning.
 
     >>> from kinerja_engine.language.parser import parse_rulebook
     >>> text = 'rulebook "r"  def f(x) = g(x)  def g(y) = f(y)'
@@ -185,6 +192,7 @@ def check_rulebook(node: RulebookNode, source: str) -> CheckedRulebook:
             check_matrix(checker, definition)
     if checker.diags:
         raise CheckError(checker.diags, source=source)
+    warnings, suspects = lint_rulebook(checker, definitions, added)
     return CheckedRulebook(
         node,
         source,
@@ -192,7 +200,9 @@ def check_rulebook(node: RulebookNode, source: str) -> CheckedRulebook:
         dict(checker.consts),
         dict(checker.funcs),
         tuple(n for n in order if n in checker.consts or n in checker.funcs),
+        warnings=tuple(warnings),
         work=work,
+        suspects=suspects,
     )
 
 

@@ -17,6 +17,7 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -28,6 +29,7 @@ from ..values import Label, Value, to_decimal
 from .checker import CheckedRulebook, EnumInfo, check_formula, check_rulebook
 from .compiler import Program, compile_formula, compile_rulebook
 from .display import formula_html, rulebook_html
+from .lint import refuse_warnings
 from .nodes import BoolLit, ConstDef, Definition, Expr, Header, LabelRef, Num, RulebookNode, Unary
 from .origins import Origin, remap
 from .parser import parse_formula, parse_rulebook, strip_bom
@@ -105,13 +107,15 @@ class Formula:
       hint: did you mean 'target'?
     """
 
-    __slots__ = ("_program", "_raw", "ast", "inputs", "result_type", "rulebook", "text")
+    __slots__ = ("_program", "_raw", "ast", "inputs", "result_type", "rulebook", "text", "warnings")
     text: str
     ast: Expr
     rulebook: Rulebook | None
     #: Input names (in order of first use) and their types: number, bool, list or an enum.
     inputs: dict[str, str]
     result_type: str
+    #: What the checker accepted but flags (docs/language.md, "Warnings"), in source order.
+    warnings: tuple[Diagnostic, ...]
     _program: Program
     _raw: Callable[..., Any]
 
@@ -125,15 +129,22 @@ class Formula:
         *,
         rulebook: Rulebook | None = None,
         inputs: Mapping[str, str] | None = None,
+        strict: bool = False,
     ) -> Formula:
-        """Parse, check and compile ``text``; raises a :class:`KinerjaError` on any problem."""
+        """Parse, check and compile ``text``; raises a :class:`KinerjaError` on any problem.
+
+        ``strict=True`` refuses a formula with warnings, too (a :class:`CheckError`).
+        """
         _require(rulebook, (Rulebook, type(None)), "rulebook", "Formula.parse")
+        _require(strict, bool, "strict", "Formula.parse")
         _require_inputs(inputs)
 
         def build() -> Formula:
             expr = parse_formula(text)
             book = rulebook.checked if rulebook is not None else None
             checked = check_formula(expr, strip_bom(text), book=book, inputs=inputs)
+            if strict:
+                refuse_warnings(checked.warnings, strip_bom(text))
             program = compile_formula(checked, rulebook.program if rulebook else None)
             self = object.__new__(cls)
             self.text = strip_bom(text)
@@ -141,6 +152,7 @@ class Formula:
             self.rulebook = rulebook
             self.inputs = {name: str(type_) for name, type_ in checked.inputs.items()}
             self.result_type = str(checked.result)
+            self.warnings = checked.warnings
             self._program = program
             self._raw = program.raw("")
             return self
@@ -257,13 +269,14 @@ class Rulebook:
         raise UsageError("create a Rulebook with Rulebook.parse(text)")
 
     @classmethod
-    def parse(cls, text: str, *, origin: str | None = None) -> Rulebook:
+    def parse(cls, text: str, *, origin: str | None = None, strict: bool = False) -> Rulebook:
         """Parse, check and compile a whole rulebook; raises :class:`KinerjaError` on problems.
 
         ``origin`` names the text (a file name) for the diagnostics of rulebooks that extend
-        this one.
+        this one. ``strict=True`` refuses a rulebook with :attr:`warnings`, too.
         """
         _require(origin, (str, type(None)), "origin", "Rulebook.parse")
+        _require(strict, bool, "strict", "Rulebook.parse")
 
         def build() -> Rulebook:
             node = parse_rulebook(text)
@@ -278,6 +291,8 @@ class Rulebook:
                     source=source,
                 )
             checked = check_rulebook(node, source)
+            if strict:
+                refuse_warnings(checked.warnings, source)
             self = object.__new__(cls)
             self.text = source
             self.checked = checked
@@ -299,20 +314,26 @@ class Rulebook:
         header: Header,
         parts: list[tuple[Definition, Origin]],
         own: tuple[str | None, str, Any],
+        added: frozenset[str] | None = None,
     ) -> Rulebook:
         """Check and compile definitions written in several texts, as one rulebook.
 
         The merged rulebook is printed and parsed again, so it is self-contained; its
-        diagnostics are mapped back to the texts each definition was written in.
+        diagnostics are mapped back to the texts each definition was written in. ``added``
+        (an extension: the definitions its text adds) keeps only the warnings of that text.
         """
         text = print_rulebook(RulebookNode(header, tuple(d for d, _ in parts)))
         node = parse_rulebook(text)
         origins = tuple(o for _, o in parts)
         try:
-            checked = check_rulebook(node, text)
+            checked = check_rulebook(node, text, added=added or ())
         except CheckError as exc:
             mapped = remap(exc.diagnostics, node, origins, own)
             raise CheckError(mapped, source=own[1]) from None
+        warnings = remap(checked.warnings, node, origins, own)
+        if added is not None:  # the bases' warnings are theirs, not the extending text's
+            warnings = [w for w in warnings if w.source is own[1]]
+        checked = dataclasses.replace(checked, warnings=tuple(warnings))
         book = object.__new__(Rulebook)
         book.text = text
         book.checked = checked
@@ -327,14 +348,15 @@ class Rulebook:
         _require(node, RulebookNode, "node", "Rulebook.from_ast")
         return cls.parse(print_rulebook(node))
 
-    def extend(self, text: str, *, origin: str | None = None) -> Rulebook:
+    def extend(self, text: str, *, origin: str | None = None, strict: bool = False) -> Rulebook:
         """A new rulebook: this one's definitions, with those of ``text`` added or replacing.
 
         ``text`` is a rulebook of its own (with a header): a local policy that overrides a
         bundled regulation's parameters or adds its own tables. The merged rulebook is checked
         as a whole; every diagnostic points at the text its definition was written in
         (``text``, named ``origin`` if given, or this rulebook's own texts), never at the
-        merged text.
+        merged text. Its :attr:`warnings` are those of ``text`` (the bases keep their own);
+        ``strict=True`` refuses ``text`` if it has any.
 
         >>> base = Rulebook.parse('rulebook "nasional" param batas = 76  def lulus(n) = n >= batas')
         >>> local = base.extend('rulebook "lokal" version "2" param batas = 80')
@@ -344,6 +366,7 @@ class Rulebook:
 
         _require(text, str, "text", "Rulebook.extend")
         _require(origin, (str, type(None)), "origin", "Rulebook.extend")
+        _require(strict, bool, "strict", "Rulebook.extend")
 
         def build() -> Rulebook:
             extra = parse_rulebook(text)
@@ -353,6 +376,7 @@ class Rulebook:
                 replaced.pop(d.name, (d, where))
                 for d, where in zip(self.ast.definitions, self._where(), strict=True)
             ]
+            added = frozenset(replaced)
             merged.extend(replaced.values())
             # The merged rulebook is self-contained: it no longer extends anything.
             header = Header(
@@ -360,7 +384,10 @@ class Rulebook:
                 extra.header.version,
                 tuple(dict.fromkeys((*extra.header.cites, *self.cites))),
             )
-            return Rulebook._merge(header, merged, (origin, own, extra.header.span))
+            book = Rulebook._merge(header, merged, (origin, own, extra.header.span), added)
+            if strict:
+                refuse_warnings(book.warnings, own)
+            return book
 
         return _guard(build, "extending the rulebook")
 
@@ -391,7 +418,10 @@ class Rulebook:
             for d, where in zip(self.ast.definitions, self._where(), strict=True)
         ]
         own = (self.origin, self.text, None)
-        return _guard(lambda: Rulebook._merge(self.ast.header, parts, own), "setting parameters")
+        book = _guard(lambda: Rulebook._merge(self.ast.header, parts, own), "setting parameters")
+        # New values change no warning; an extension's are already narrowed to its text.
+        book.checked = dataclasses.replace(book.checked, warnings=self.warnings)
+        return book
 
     def _param_expr(self, name: str, value: Any) -> Expr:
         if isinstance(value, bool):
@@ -445,14 +475,32 @@ class Rulebook:
 
     @property
     def warnings(self) -> tuple[Diagnostic, ...]:
-        """What the language checker accepted but flags (severity ``"warning"``), in source
-        order; the scoring pipeline's own contract is checked by
+        """What the language checker accepted but flags (severity ``"warning"``, each code in
+        docs/language.md, "Warnings"), in source order; for a rulebook made by :meth:`extend`,
+        those of the extending text. The scoring pipeline's own contract is checked by
         :func:`kinerja_engine.scoring.check_pipeline`.
 
         >>> Rulebook.parse('rulebook "r" param batas = 76').warnings
         ()
+        >>> book = Rulebook.parse('rulebook "r" def f(x) = if 2 > 1 then x else 0')
+        >>> [(w.code, w.span.line, w.span.column) for w in book.warnings]
+        [('constant-condition', 1, 28)]
         """
         return self.checked.warnings
+
+    def locate(self, diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> list[Diagnostic]:
+        """``diagnostics`` pointing into :attr:`text`, each placed in the text its definition
+        was written in (a rulebook made by :meth:`extend`; others' are returned as they are).
+
+        >>> Rulebook.parse('rulebook "r"').locate([Diagnostic("x")])[0].message
+        'x'
+        """
+        _require(diagnostics, (list, tuple), "diagnostics", "Rulebook.locate")
+        for diagnostic in diagnostics:
+            _require(diagnostic, Diagnostic, "diagnostics", "Rulebook.locate")
+        if self._origins is None:
+            return list(diagnostics)
+        return remap(diagnostics, self.ast, self._origins, (None, self.text, None), self.text)
 
     @property
     def parameters(self) -> dict[str, Value]:

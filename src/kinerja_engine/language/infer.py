@@ -17,7 +17,6 @@ policy (a division by zero in a constant is a diagnostic).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any, Final
@@ -41,15 +40,16 @@ from .nodes import (
     Unary,
 )
 from .operators import OPS, PREFIX_OPS
+from .suggest import NameIndex
 
 __all__ = ["TYPE_NAMES", "Inferrer", "Var", "known", "unify"]
 
 #: The names of the built-in types, as written in parameter declarations.
 TYPE_NAMES: Final = {"number": NUMBER, "bool": BOOL, "list": LIST}
 
-#: Most "did you mean" searches one text gets. Each search compares a name with every
-#: candidate; past this many mistakes the remaining ones are still reported, without a hint,
-#: so a text with n misspellings costs n lookups, not n full scans.
+#: Most "did you mean" searches one text gets. Each search indexes every candidate in scope
+#: (a :class:`~.suggest.NameIndex`); past this many mistakes the remaining ones are still
+#: reported, without a hint, so a text with n misspellings costs n lookups, not n scans.
 MAX_SUGGESTIONS: Final = 50
 
 
@@ -119,8 +119,10 @@ class Inferrer:
         if self.suggestions >= MAX_SUGGESTIONS:
             return None
         self.suggestions += 1
-        close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
-        return f"did you mean '{close[0]}'?" if close else None
+        # The package's one did-you-mean index; the candidates depend on the scope, so each
+        # search builds its own (linear in them), which is what the budget above bounds.
+        close = NameIndex(sorted(set(candidates))).closest(name, cutoff=0.6)
+        return f"did you mean '{close}'?" if close else None
 
     # -- expressions --------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ enclosing definition's position when a span is not a node's.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -67,16 +68,39 @@ def _pairs(merged: Node, original: Node) -> dict[tuple[int, int], Span]:
     return found
 
 
+def _within(text: str, piece: str, around: Span) -> Span | None:
+    """The first occurrence of ``piece`` inside ``around`` of ``text``, as a span, if any.
+
+    >>> _within("x\\ndef  f(a) = a", "f", Span(2, 14, 2, 1, 2, 13))
+    Span(start=7, end=8, line=2, column=6, end_line=2, end_column=7)
+    """
+    if not piece or "\n" in piece:
+        return None
+    # Whole words: the name 'f' is not the 'f' of 'def'.
+    left = r"(?<!\w)" if re.match(r"\w", piece[0]) else ""
+    right = r"(?!\w)" if re.match(r"\w", piece[-1]) else ""
+    match = re.compile(left + re.escape(piece) + right).search(text, around.start, around.end)
+    if match is None:
+        return None
+    at = match.start()
+    line = around.line + text.count("\n", around.start, at)
+    column = at - text.rfind("\n", 0, at)  # 1-based: rfind gives -1 on the first line
+    return Span(at, at + len(piece), line, column, line, column + len(piece))
+
+
 def remap(
     diagnostics: Sequence[Diagnostic],
     merged: RulebookNode,
     origins: Sequence[Origin],
     header: tuple[str | None, str, Span | None],
+    merged_text: str | None = None,
 ) -> list[Diagnostic]:
     """``diagnostics`` of ``merged`` (parsed from the printed text), in their authors' texts.
 
     ``origins`` are parallel to ``merged.definitions``; ``header`` is the name, text and header
-    span of the text whose header the merged rulebook took (the caller's own).
+    span of the text whose header the merged rulebook took (the caller's own). Given the
+    ``merged_text``, a span that is not a node's (a definition's name) is found again, by its
+    text, inside the node that contains it; else that node's span stands for it.
     """
     starts = [d.span.start if d.span is not None else -1 for d in merged.definitions]
     tables: dict[int, dict[tuple[int, int], Span]] = {}
@@ -103,5 +127,8 @@ def remap(
                 if inner
                 else origin.definition.span
             )
+            if merged_text is not None and found is not None:
+                piece = merged_text[span.start : span.end]
+                found = _within(origin.text, piece, found) or found
         mapped.append(replace(diag, span=found, origin=origin.name, source=origin.text))
     return mapped

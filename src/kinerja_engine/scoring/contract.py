@@ -32,6 +32,7 @@ conversion 'konversi_bonus': parameter 'nilai' is not an input the pipeline supp
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
@@ -42,6 +43,7 @@ from ..language.builtins import Type
 from ..language.checked import ConstInfo, FuncInfo
 from ..language.formula import Rulebook
 from ..language.nodes import BandDef, Call, ConstDef, FuncDef, MatrixDef, Name, Param, walk
+from ..language.suggest import NameIndex
 from ..models import Plan
 
 __all__ = [
@@ -178,6 +180,7 @@ ENTRY_POINTS: Final[tuple[EntryPoint, ...]] = (
 
 _EXACT: Final = {row.name: row for row in ENTRY_POINTS if not row.family}
 _FAMILIES: Final = tuple(row for row in ENTRY_POINTS if row.family)
+_ENTRY_NAMES: Final = NameIndex(_EXACT)
 # A name counts as a near miss of an entry point from this similarity (difflib ratio) on:
 # "rating_hasil_kerj" and "nilai_rhk_lama" are, "predikat" (a band of the 2011 rules) is not
 # one of "predikat_kinerja".
@@ -211,7 +214,11 @@ class _Checker:
         name = getattr(node, "name", "")
         if span is None:
             return None
-        at = self.text.find(name, span.start, span.end)
+        # A whole word: the definition 'f' is not the 'f' of 'def'.
+        match = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)").search(
+            self.text, span.start, span.end
+        )
+        at = -1 if match is None or not name else match.start()
         if at < 0 or "\n" in self.text[span.start : at]:
             return span
         column = span.column + at - span.start
@@ -238,7 +245,9 @@ class _Checker:
                 if len(self.out) > before:
                     self.broken.add(name)
         self.absent()
-        return sorted(self.out, key=lambda d: (d.span is None, d.span.start if d.span else 0))
+        ordered = sorted(self.out, key=lambda d: (d.span is None, d.span.start if d.span else 0))
+        # In a rulebook that extends others, each in the text its definition was written in.
+        return self.book.locate(ordered)
 
     def what(self, row: EntryPoint, name: str) -> str:
         if row.name == KIND_PREFIX or name in ("capaian_higher", "capaian_lower", "capaian_range"):
@@ -264,9 +273,9 @@ class _Checker:
             allowed = dict(row.params)
             for param, ptype, span in zip(info.params, info.param_types, spans, strict=True):
                 if param not in allowed:
-                    close = [
-                        p for p in allowed if p.startswith(param)
-                    ] or difflib.get_close_matches(param, list(allowed), n=1)
+                    close = [p for p in allowed if p.startswith(param)] or [
+                        c for c in [NameIndex(allowed).closest(param, cutoff=0.6)] if c
+                    ]
                     hint = f"did you mean '{close[0]}'? " if close else ""
                     self.add(f"{what}: parameter '{param}' is not an input the pipeline supplies",
                              span, f"{hint}(bound by name: {', '.join(allowed)})",
@@ -316,10 +325,11 @@ class _Checker:
     def unreached(self, name: str, info: FuncInfo | ConstInfo | None) -> None:
         """A definition neither the pipeline nor another definition reaches: a near miss of an
         entry point (a typo) or a conversion without its prefix, probably."""
-        if info is None or name in self.used:
-            return
+        if info is None or name in self.used or name in self.checked.suspects:
+            return  # a suspect is already a warning of the checker (a near miss)
         span = self.name_span(info.node)
-        close = difflib.get_close_matches(name, list(_EXACT), n=1, cutoff=_NEAR)
+        nearest = _ENTRY_NAMES.closest(name, cutoff=_NEAR)
+        close = [nearest] if nearest else []
         head, _, rest = name.partition("_")
         if close:
             self.add(f"'{name}' is not an entry point of the pipeline and is never used",
@@ -336,6 +346,13 @@ class _Checker:
                          span, f"did you mean '{row.name}{rest}'?", severity="warning")  # fmt: skip
                 return
         mine = self.own is None or name in self.own
+        if mine and isinstance(info, ConstInfo):
+            kind = "param" if info.node.is_param else "const"
+            self.add(f"{kind} '{name}' is never read: no definition uses it, and the pipeline "
+                     "reads only its entry points", span,
+                     "setting it changes nothing; use it in a definition, or remove it",
+                     severity="warning")  # fmt: skip
+            return
         if mine and isinstance(info, FuncInfo) and all(t.kind != "list" for t in info.param_types):
             self.add(
                 f"'{name}' is never used: the pipeline calls only its entry points and "
@@ -448,7 +465,9 @@ class KindIndex:
     """The indicator kinds of one rulebook, to refuse a plan's unknown kinds before scoring.
 
     Suggestions are searched once per unknown name (a plan with n indicators of the same
-    misspelt kind costs one search).
+    misspelt kind costs one search), in a :class:`~kinerja_engine.language.suggest.NameIndex`
+    (a bounded number of kinds compared per search, however many the rulebook has). An index
+    is callable: ``index(kind)`` is :meth:`problem`, the check the plan readers take.
 
     >>> from kinerja_engine import rulebooks
     >>> index = KindIndex(rulebooks.load("gajahmungkur"))
@@ -459,7 +478,7 @@ class KindIndex:
     (no definition 'capaian_vaksinsi'); did you mean 'vaksinasi'?
     """
 
-    __slots__ = ("bad", "book", "errors", "kinds", "seen")
+    __slots__ = ("bad", "book", "errors", "index", "kinds", "seen")
 
     def __init__(self, book: Rulebook) -> None:
         self.book = book.name
@@ -475,7 +494,13 @@ class KindIndex:
             if name.startswith(KIND_PREFIX)
         }
         self.bad = frozenset(k for k, ok in self.kinds.items() if not ok)
+        # The package's one did-you-mean index: bounded work per unknown kind.
+        self.index = NameIndex(k for k, ok in self.kinds.items() if ok)
         self.seen: dict[str, str | None] = {}
+
+    def __call__(self, kind: str) -> str | None:
+        """:meth:`problem`: an index is the kind check the plan readers take (``kinds=``)."""
+        return self.problem(kind)
 
     def problem(self, kind: str) -> str | None:
         """Why an indicator of ``kind`` cannot be scored with this rulebook, or None."""
@@ -498,9 +523,7 @@ class KindIndex:
 
     def closest(self, kind: str) -> str | None:
         """The scorable kind nearest to ``kind`` (a did-you-mean), if any is close."""
-        good = [k for k, ok in self.kinds.items() if ok]
-        close = difflib.get_close_matches(kind, good, n=1)
-        return close[0] if close else None
+        return self.index.closest(kind, cutoff=0.6)
 
 
 def check_plan_kinds(plan: Plan, book: Rulebook | KindIndex) -> list[tuple[str, str]]:
