@@ -29,6 +29,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("values", "arguments"),
     ("formatting",),
     ("language",),
+    # The Pygments lexer: imported by Pygments (entry point) and the docs hook, not the package.
+    ("highlight",),
     ("rulebooks",),
     ("models",),
     # Plan tables in and flat records out: formats of the models, read by attribute name,
