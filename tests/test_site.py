@@ -16,6 +16,7 @@ import importlib.util
 import re
 import subprocess
 import sys
+import tomllib
 import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
@@ -87,6 +88,35 @@ def test_readme_links_the_docs_pages() -> None:
     linked = {(ROOT / t.partition("#")[0]).resolve() for t in _links(ROOT / "README.md")}
     guides = {"getting-started", "language", "rulebooks", "io", "testing", "performance"}
     assert {DOCS / f"{name}.md" for name in guides} <= linked
+
+
+def test_readme_for_the_package_index_has_no_relative_links() -> None:
+    # hatch-fancy-pypi-readme applies these substitutions when the package is built.
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    hook = project["tool"]["hatch"]["metadata"]["hooks"]["fancy-pypi-readme"]
+    assert [f["path"] for f in hook["fragments"]] == ["README.md"]
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for rule in hook["substitutions"]:
+        text = re.sub(rule["pattern"], rule["replacement"], text)
+    targets = [t for line in _outside_code(text) for t in LINK.findall(line)]
+    site = project["project"]["urls"]["Documentation"]
+    repo = project["project"]["urls"]["Repository"] + "/blob/main/"
+    assert f"{site}getting-started/" in targets
+    for target in targets:
+        assert SCHEME.match(target) or target.startswith("#"), target
+        if target.startswith(site):
+            page = target.removeprefix(site).partition("/")[0]
+            assert (DOCS / f"{page}.md").exists(), target
+        elif target.startswith(repo):
+            assert (ROOT / target.removeprefix(repo)).exists(), target
+
+
+def test_site_and_package_name_the_same_addresses() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    urls = project["project"]["urls"]
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert f"site_url: {urls['Documentation']}\n" in config
+    assert f"repo_url: {urls['Repository']}\n" in config
 
 
 def test_getting_started_examples_run() -> None:
