@@ -115,7 +115,8 @@ def rulebook_page(name: str, repo: str) -> str:
     if header.in_force:
         first, last = header.in_force
         facts.append(f"in force from {first}" + (f" until {last}" if last else ""))
-    lines += ["; ".join(facts).capitalize() + ".", ""]
+    summary = "; ".join(facts)
+    lines += [summary[:1].upper() + summary[1:] + ".", ""]
     if header.cites:
         lines += ["Cites:", ""] + [f"* {cite}" for cite in header.cites] + [""]
     lines += [
