@@ -232,19 +232,20 @@ def test_pygments_finds_the_lexer_by_name_and_file_name() -> None:
 
 
 @needs_entry_point
-def test_pygmentize_highlights_a_rulebook() -> None:
+def test_pygmentize_highlights_every_bundled_rulebook() -> None:
     # The environment's own pygmentize script (the one next to this Python), else the same
     # command as `python -m pygments`.
     script = Path(sys.executable).parent / "pygmentize"
     command = [str(script)] if script.exists() else [sys.executable, "-m", "pygments"]
-    path = ROOT / "src" / "kinerja_engine" / "rulebooks" / "permenpanrb-6-2022.kinerja"
-    done = subprocess.run(
-        [*command, "-l", "kinerja", "-f", "raw", str(path)],
-        capture_output=True, text=True, check=True, timeout=60,
-    )  # fmt: skip
-    assert "Token.Keyword.Declaration\t'rulebook'" in done.stdout
-    assert "Token.Name.Builtin\t'weighted_mean'" in done.stdout
-    assert "Token.Error" not in done.stdout
+    for path in RULEBOOKS:
+        done = subprocess.run(
+            [*command, "-l", "kinerja", "-f", "raw", str(path)],
+            capture_output=True, text=True, check=True, timeout=60,
+        )  # fmt: skip
+        assert "Token.Keyword.Declaration\t'rulebook'" in done.stdout, path.name
+        assert "Token.Error" not in done.stdout, path.name
+        if path.stem == "permenpanrb-6-2022":
+            assert "Token.Name.Builtin\t'weighted_mean'" in done.stdout
 
 
 def test_importing_the_package_never_imports_pygments() -> None:
