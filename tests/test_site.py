@@ -119,7 +119,10 @@ def test_site_and_package_name_the_same_addresses() -> None:
     assert f"repo_url: {urls['Repository']}\n" in config
 
 
-def test_getting_started_examples_run() -> None:
+def test_getting_started_examples_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The page moves into a temporary folder and back; a failure half-way must not leave the
+    # test run there.
+    monkeypatch.chdir(ROOT)
     result = doctest.testfile(
         str(DOCS / "getting-started.md"),
         module_relative=False,
