@@ -31,6 +31,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # The notebook display's building blocks (escaped HTML, text tables) under every renderer.
     ("display",),
     ("language",),
+    # The Pygments lexer: imported by Pygments (entry point) and the docs hook, not the package.
+    ("highlight",),
     ("rulebooks",),
     ("models",),
     # Plan tables in and flat records out: formats of the models, read by attribute name,
