@@ -33,6 +33,7 @@ from ..language.formula import Rulebook
 from ..models import Direction, TargetRange
 from ..scoring import Appraisal, IndicatorResult
 from ..scoring.typed import Exact, Record
+from ..values import Label
 from .wording import short_number
 
 __all__ = ["TEMPLATES", "Feedback", "FeedbackItem", "feedback"]
@@ -54,6 +55,10 @@ TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "kurang_lebih_kecil": "{nama}: realisasi {realisasi} {satuan} dengan target paling "
         "banyak {target} {satuan}, capaian {capaian} %. Perlu {selisih} {satuan} lebih sedikit "
         "untuk mencapai target.",
+        "tercapai_label": "{nama}: realisasi {realisasi} dari target {target}, capaian "
+        "{capaian} %. Target tercapai.",
+        "kurang_label": "{nama}: realisasi {realisasi} dari target {target}, capaian "
+        "{capaian} %. Belum mencapai target {target}.",
         "belum": "{nama}: realisasi belum dilaporkan.",
         "tidak_berlaku": "{nama}: tidak berlaku pada periode ini.",
         "rhk_baik": "RHK \u201c{rhk}\u201d: nilai {nilai}, sesuai atau di atas target.",
@@ -80,6 +85,10 @@ TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "kurang_lebih_kecil": "{nama}: {realisasi} {satuan} against a target of at most "
         "{target} {satuan}, achievement {capaian} %. {selisih} {satuan} less is needed to meet "
         "the target.",
+        "tercapai_label": "{nama}: achieved {realisasi} against a target of {target}, "
+        "achievement {capaian} %. Target met.",
+        "kurang_label": "{nama}: achieved {realisasi} against a target of {target}, "
+        "achievement {capaian} %. The target {target} is not reached yet.",
         "belum": "{nama}: not yet reported.",
         "tidak_berlaku": "{nama}: not applicable this period.",
         "rhk_baik": "RHK \u201c{rhk}\u201d: value {nilai}, at or above target.",
@@ -206,6 +215,8 @@ def _indicator_item(ind: IndicatorResult, t: dict[str, str], lang: str) -> Feedb
         return FeedbackItem.build(ind.id, "info", t["tidak_berlaku"].format(**fields))
     numbers: dict[str, Fraction] = {"capaian": ind.capaian}
     target = ind.target
+    if ind.realisasi_label is not None or isinstance(target, Label | str):
+        return _label_item(ind, t, lang)
     if isinstance(target, TargetRange):
         numbers["target_lo"], numbers["target_hi"] = Fraction(target.lo), Fraction(target.hi)
         fields["target"] = f"{short_number(target.lo, lang)}–{short_number(target.hi, lang)}"
@@ -246,6 +257,21 @@ def _indicator_item(ind: IndicatorResult, t: dict[str, str], lang: str) -> Feedb
     numbers["selisih"] = gap
     fields["selisih"] = short_number(gap, lang)
     return FeedbackItem.build(ind.id, "gap", t[key].format(**fields), numbers)
+
+
+def _label_item(ind: IndicatorResult, t: dict[str, str], lang: str) -> FeedbackItem:
+    """A qualitative indicator: its realisasi and target are labels of a scale, stated by
+    their text ("realisasi Baik"), never as numbers; only the capaian is a number."""
+    assert ind.capaian is not None
+    fields = {
+        "nama": ind.name,
+        "realisasi": "-" if ind.realisasi_label is None else str(ind.realisasi_label),
+        "target": str(ind.target),
+        "capaian": short_number(ind.capaian, lang),
+    }
+    met = ind.capaian >= 100
+    key, kind = ("tercapai_label", "strength") if met else ("kurang_label", "gap")
+    return FeedbackItem.build(ind.id, kind, t[key].format(**fields), {"capaian": ind.capaian})
 
 
 def feedback(

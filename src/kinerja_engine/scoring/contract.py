@@ -67,6 +67,10 @@ CONVERSION_PREFIX: Final = "konversi_"
 #: ``target`` is its upper end).
 KIND_INPUTS: Final = (("realisasi", "number"), ("target", "number"), ("lo", "number"),
                       ("hi", "number"))  # fmt: skip
+#: What an indicator kind (``capaian_<kind>``) may take: a qualitative kind declares its
+#: realisasi and target as labels of an enum (``realisasi: skala``), a numeric one as numbers.
+KIND_LABEL_INPUTS: Final = (("realisasi", "number|label"), ("target", "number|label"),
+                            ("lo", "number"), ("hi", "number"))  # fmt: skip
 #: What a conversion may take, bound by name (the stages build exactly these inputs).
 CONVERSION_INPUTS: Final = (
     ("predikat", "predikat"),
@@ -91,7 +95,7 @@ class EntryPoint:
     that name (the legacy rulebooks' ``nilai_hasil_kerja(nilai, bobot, tambahan)``).
 
     >>> ENTRY_POINTS[0].signature()
-    'capaian_<kind>(realisasi: number, target: number, lo: number, hi: number) -> number'
+    'capaian_<kind>(realisasi: number|label, target: number|label, lo: number, hi: number) -> number'
     """
 
     name: str
@@ -117,7 +121,7 @@ class EntryPoint:
 #: The pipeline's entry points, one row each (the single source: docs/rulebooks.md lists it).
 # fmt: off
 ENTRY_POINTS: Final[tuple[EntryPoint, ...]] = (
-    EntryPoint(KIND_PREFIX, KIND_INPUTS, ("number",), False,
+    EntryPoint(KIND_PREFIX, KIND_LABEL_INPUTS, ("number",), False,
                "a plan naming the kind is refused before scoring (with a did-you-mean)",
                "name", family=True),
     EntryPoint("capaian_higher", KIND_INPUTS, ("number",), False,
@@ -185,7 +189,9 @@ _NEAR: Final = 0.75
 
 
 def _accepts(accepted: tuple[str, ...], actual: Type) -> bool:
-    return str(actual) in accepted or ("label" in accepted and actual.kind == "label")
+    # "number|label": either (a qualitative kind's realisasi and target).
+    options = {option for one in accepted for option in one.split("|")}
+    return str(actual) in options or ("label" in options and actual.kind == "label")
 
 
 def _family(name: str) -> EntryPoint | None:

@@ -194,9 +194,11 @@ def render(appraisal: Appraisal, lang: str = "id") -> str:
             f"{t['rhk']} {index} ({t['main'].get(rhk.kind, rhk.kind)}{weight}): {rhk.description}"
         )
         for ind in rhk.indicators:
-            head = (
-                f"  • {ind.name}: {t['target']} {_target(ind.target, lang)} {ind.unit_of_measure}"
-            )
+            # A qualitative indicator's target and realisasi are labels: shown by their text,
+            # without a unit of measure after them.
+            labelled = isinstance(ind.target, Label | str)
+            uom = "" if labelled else f" {ind.unit_of_measure}"
+            head = f"  • {ind.name}: {t['target']} {_target(ind.target, lang)}{uom}"
             if ind.status == "not_reported":
                 lines.append(f"{head}; {t['not_reported']}")
                 continue
@@ -204,7 +206,9 @@ def render(appraisal: Appraisal, lang: str = "id") -> str:
                 lines.append(f"{head}; {t['not_applicable']}")
                 continue
             real = ""
-            if ind.realisasi is not None:
+            if ind.realisasi_label is not None:
+                real = f", {t['realisasi']} {_fmt(ind.realisasi_label, lang)}"
+            elif ind.realisasi is not None:
                 real = f", {t['realisasi']} {_fmt(ind.realisasi, lang)} {ind.unit_of_measure}"
             if a.numeric and ind.nilai is None:  # PP 46: the aspect's score, not a percentage
                 line = f"{head}{real} → {t['nilai_ind']} {_fmt(ind.capaian, lang)}"
