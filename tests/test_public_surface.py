@@ -82,6 +82,7 @@ MODELS = [
     "BehaviourAssessment",
     "CoreValue",
     "Dec",
+    "DecOrLabel",
     "Direction",
     "Employee",
     "EmployeeKind",
@@ -105,6 +106,7 @@ MODELS = [
     "Weight",
     "decode_nip",
     "example_plan",
+    "is_label_text",
 ]
 
 TESTING = [

@@ -157,7 +157,7 @@ class Indicator(FrozenModel):
     >>> Indicator(id="q", name="Kualitas", unit_of_measure="skala", target="Baik", direction="higher")
     Traceback (most recent call last):
     ...
-    kinerja_engine.errors.ModelError: field 'kind': indicator 'q' (Kualitas) has the label target 'Baik': a label target needs a qualitative indicator kind declared in the rulebook (e.g. kind 'kualitatif')
+    kinerja_engine.errors.ModelError: field 'target': indicator 'q' (Kualitas) has the label target 'Baik': a label target needs a qualitative indicator kind declared in the rulebook (e.g. kind 'kualitatif')
     """  # noqa: E501
 
     id: Text
@@ -183,7 +183,7 @@ class Indicator(FrozenModel):
         if self.cap is not None and self.cap <= 0:
             problems.append((("cap",), f"a cap is a positive percentage, got {self.cap}"))
         if isinstance(self.target, str) and self.kind is None:
-            problems.append((("kind",), (
+            problems.append((("target",), (
                 f"indicator '{self.id}' ({self.name}) has the label target {self.target!r}: "
                 "a label target needs a qualitative indicator kind declared in the rulebook "
                 "(e.g. kind 'kualitatif')")))  # fmt: skip

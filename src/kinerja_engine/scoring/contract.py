@@ -69,7 +69,7 @@ KIND_INPUTS: Final = (("realisasi", "number"), ("target", "number"), ("lo", "num
                       ("hi", "number"))  # fmt: skip
 #: What an indicator kind (``capaian_<kind>``) may take: a qualitative kind declares its
 #: realisasi and target as labels of an enum (``realisasi: skala``), a numeric one as numbers.
-KIND_LABEL_INPUTS: Final = (("realisasi", "number|label"), ("target", "number|label"),
+KIND_LABEL_INPUTS: Final = (("realisasi", "number or label"), ("target", "number or label"),
                             ("lo", "number"), ("hi", "number"))  # fmt: skip
 #: What a conversion may take, bound by name (the stages build exactly these inputs).
 CONVERSION_INPUTS: Final = (
@@ -94,8 +94,9 @@ class EntryPoint:
     ``optional`` lists trailing parameters a positional row may also take, each under exactly
     that name (the legacy rulebooks' ``nilai_hasil_kerja(nilai, bobot, tambahan)``).
 
-    >>> ENTRY_POINTS[0].signature()
-    'capaian_<kind>(realisasi: number|label, target: number|label, lo: number, hi: number) -> number'
+    >>> ENTRY_POINTS[0].signature()  # doctest: +NORMALIZE_WHITESPACE
+    'capaian_<kind>(realisasi: number or label, target: number or label, lo: number,
+    hi: number) -> number'
     """
 
     name: str
@@ -189,8 +190,8 @@ _NEAR: Final = 0.75
 
 
 def _accepts(accepted: tuple[str, ...], actual: Type) -> bool:
-    # "number|label": either (a qualitative kind's realisasi and target).
-    options = {option for one in accepted for option in one.split("|")}
+    # "number or label": either (a qualitative kind's realisasi and target).
+    options = {option for one in accepted for option in one.split(" or ")}
     return str(actual) in options or ("label" in options and actual.kind == "label")
 
 
@@ -279,7 +280,8 @@ class _Checker:
                              severity=severity)  # fmt: skip
                 elif not _accepts((allowed[param],), ptype):
                     want = allowed[param]
-                    fix = f"drop ': {ptype}'" if want == "number" else f"write '{param}: {want}'"
+                    fix = (f"drop ': {ptype}'" if want.startswith("number")
+                           else f"write '{param}: {want}'")  # fmt: skip
                     self.add(f"{what}: parameter '{param}' must be {want}, but is declared "
                              f"{ptype}", span, f"the pipeline passes {_describe(want)}; {fix}",
                              severity=severity)  # fmt: skip
@@ -375,9 +377,12 @@ class _Checker:
 
 
 def _describe(type_name: str) -> str:
-    return {"number": "a number", "list": "a list of numbers", "bool": "true/false"}.get(
-        type_name, f"a label of {type_name}"
-    )
+    return {
+        "number": "a number",
+        "list": "a list of numbers",
+        "bool": "true/false",
+        "number or label": "a number or a label",
+    }.get(type_name, f"a label of {type_name}")
 
 
 def _param_spans(node: object) -> tuple[Span | None, ...]:

@@ -152,8 +152,9 @@ def _label_inputs(run: Run, ind: Indicator, value: Decimal | str,
             try:
                 labels[param] = run.info.resolve(want.enum, have, param)
             except KinerjaError as exc:
-                raise _model_error(run, field,
-                                   f"indicator '{ind.id}' ({ind.name}): {exc.message}") from None
+                raise _model_error(
+                    run, field, f"indicator '{ind.id}' ({ind.name}): {exc.message}"
+                ) from None
         elif isinstance(have, str):
             raise _model_error(run, field, (
                 f"indicator '{ind.id}' ({ind.name}): {kind} takes as {param} a number, "
@@ -168,7 +169,7 @@ def _number_text(value: Decimal | TargetRange) -> str:
 
 
 def _model_error(run: Run, field: str, message: str) -> ModelError:
-    return ModelError(message, field=field, employee=run.who)
+    return ModelError(message, field=field, employee=run.plan.employee.nip)
 
 
 class _Paths:
@@ -232,9 +233,7 @@ def _indicator_stage(
         for ind, weight in zip(rhk.indicators, weights, strict=True):
             real = reported.get(ind.id)
             target = ind.target
-            shown_target = (
-                target if isinstance(target, TargetRange | str) else fraction_of(target)
-            )
+            shown_target = target if isinstance(target, TargetRange | str) else fraction_of(target)
             head: tuple[Any, ...] = (
                 ind.id, ind.name, ind.unit_of_measure, _VALUE[ind.direction], shown_target
             )  # fmt: skip
