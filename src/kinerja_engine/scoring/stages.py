@@ -29,9 +29,10 @@ from typing import Any
 from ..errors import KinerjaError, ModelError
 from ..formatting import format_number
 from ..language.formula import Formula
-from ..models import Direction, Indicator, RhkKind, TargetRange
+from ..models import CoreValue, Direction, Indicator, RhkKind, TargetRange
 from ..values import Label
 from . import legacy
+from .behaviour import panduan_perilaku
 from .capaian import capaian_definition
 from .carry import decimals_of, equal_weights, fraction_of, to_exact
 from .context import MAX_FORMULAS, Run
@@ -455,6 +456,8 @@ def _ratings(run: Run, rhk_results: list[RhkResult], nilai_hk: Fraction | None,
     if plan.behaviour is not None and plan.behaviour.rating is not None:
         perilaku = resolve(plan.behaviour.rating, "behaviour rating")
         run.step("rating_perilaku", "", "penilaian atasan", {}, perilaku)
+    if run.tracing and (plan.expectations or (plan.behaviour and plan.behaviour.per_value)):
+        _guide_steps(run)
     if "rating_perilaku" in overrides:
         o = overrides["rating_perilaku"]
         before = perilaku
@@ -498,6 +501,29 @@ def _ratings(run: Run, rhk_results: list[RhkResult], nilai_hk: Fraction | None,
         trace=tuple(run.trace),
         rulebook=info.label,
     )
+
+
+_CORE_VALUES: dict[str, CoreValue] = {c.value: c for c in CoreValue}
+
+
+def _guide_steps(run: Run) -> None:
+    """One step per core value with its panduan perilaku (SE MenPANRB 20/2021), the leader's
+    specific expectation and the evaluator's note or rating for it, when the plan gives any:
+    what the explanation of the perilaku part shows. Nothing when the rulebook has no guides."""
+    guides = panduan_perilaku(run.book)
+    plan = run.plan
+    per_value = plan.behaviour.per_value if plan.behaviour is not None else {}
+    values = list(dict.fromkeys(g.nilai_dasar for g in guides))
+    for value in values:
+        own = [g for g in guides if g.nilai_dasar == value]
+        core = _CORE_VALUES.get(value.text)
+        inputs: dict[str, Any] = {"nomor": Fraction(own[0].nomor_nilai),
+                                  "panduan": tuple(g.label for g in own)}  # fmt: skip
+        expectation = plan.expectations.get(core) if core is not None else None
+        if expectation is not None:
+            inputs["ekspektasi"] = expectation
+        assessed = per_value.get(core) if core is not None else None
+        run.step("perilaku", value.text, "panduan_perilaku", inputs, assessed)
 
 
 def _conversions(run: Run, nilai: Fraction | None, hasil: Label | None,
