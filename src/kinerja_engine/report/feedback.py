@@ -32,9 +32,10 @@ from ..errors import UsageError
 from ..language.formula import Rulebook
 from ..models import Direction, TargetRange
 from ..scoring import Appraisal, IndicatorResult
+from ..scoring.credit import CreditStanding
 from ..scoring.typed import Exact, Record
 from ..values import Label
-from .wording import short_number
+from .wording import credit_sentences, short_number
 
 __all__ = ["TEMPLATES", "Feedback", "FeedbackItem", "feedback"]
 
@@ -280,12 +281,43 @@ def feedback(
     lang: str = "id",
     rulebook: Rulebook | None = None,
     templates: Mapping[str, str] | None = None,
+    credit: CreditStanding | None = None,
 ) -> Feedback:
     """Umpan balik for one appraisal, from its numbers only.
 
     ``rulebook`` may supply templates (enum ``templat_umpan_balik_<lang>``); ``templates``
-    (situation → text) override both the defaults and the rulebook's.
+    (situation → text) override both the defaults and the rulebook's. ``credit`` (the
+    employee's angka kredit across periods, :func:`kinerja_engine.scoring.credit.accumulate`)
+    adds one item per target: the AK counted, the requirement and how many more periods at
+    the current predikat reach it.
     """
+    require_optional(credit, CreditStanding, "feedback", "credit")
+    result = _feedback(appraisal, lang=lang, rulebook=rulebook, templates=templates)
+    if credit is None:
+        return result
+    return result.model_copy(update={"items": result.items + _credit_items(credit, lang)})
+
+
+def _credit_items(credit: CreditStanding, lang: str) -> tuple[FeedbackItem, ...]:
+    targets = [t for t in (credit.pangkat, credit.jenjang_berikutnya) if t is not None]
+    items = []
+    for target, text in zip(targets, credit_sentences(credit, lang), strict=True):
+        numbers = {"total": target.total, "kebutuhan": target.requirement,
+                   "sisa": target.remaining}  # fmt: skip
+        if target.periods_needed is not None:
+            numbers["periode"] = Fraction(target.periods_needed)
+        kind = "strength" if target.met else "info"
+        items.append(FeedbackItem.build(f"angka_kredit_{target.what}", kind, text, numbers))
+    return tuple(items)
+
+
+def _feedback(
+    appraisal: Appraisal,
+    *,
+    lang: str,
+    rulebook: Rulebook | None,
+    templates: Mapping[str, str] | None,
+) -> Feedback:
     require(appraisal, Appraisal, "feedback", "appraisal")
     require(lang, str, "feedback", "lang")
     require_optional(rulebook, Rulebook, "feedback", "rulebook")
