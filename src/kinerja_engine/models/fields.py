@@ -454,12 +454,7 @@ def check_decimal_or_label(value: Any) -> Decimal | str:
     if is_label_text(value):
         text: str = value.strip()
         return text
-    try:
-        return check_decimal(value)
-    except PydanticCustomError as exc:
-        raise custom_error(
-            f"{exc.message()}; a label of a scale (e.g. 'Baik') starts with a letter"
-        ) from None
+    return check_decimal(value)
 
 
 def _decimal_or_label_text(value: Decimal | str) -> str:

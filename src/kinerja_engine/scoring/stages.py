@@ -128,7 +128,7 @@ def _label_inputs(run: Run, ind: Indicator, value: Decimal | str,
     if ind.kind is None and not isinstance(value, str) and not isinstance(target, str):
         return None  # the common case, decided without looking at the rulebook
     name = capaian_definition(ind) if ind.formula is None else None
-    declared = dict(run.info.program.signature(name)) if name and run.has(name) else {}
+    declared = run.info.param_types(name) if name and run.has(name) else {}
     if not any(t.kind == "label" for t in declared.values()) and not (
         isinstance(value, str) or isinstance(target, str)
     ):
