@@ -319,3 +319,51 @@ def test_rulebook_text_of_the_kinds_round_trips_through_the_printer() -> None:
     # Baik against a target of Sangat Baik: 100 / 120 × 100 = 83.33… (a third, exactly).
     value = book.evaluate("capaian_kualitatif", realisasi="baik", target="sangat baik")
     assert value == Decimal("83.33333333333333333333333333333333")
+
+
+# --------------------------------------------------------------------------- the other reports
+
+
+def test_flat_records_carry_the_labels() -> None:
+    from kinerja_engine.io import INDICATOR_COLUMNS, indicator_records
+
+    rows = indicator_records([scored()])
+    assert all(list(r) == list(INDICATOR_COLUMNS) for r in rows)
+    mutu, _, berkas = rows
+    assert (mutu["target"], mutu["realisasi"], mutu["capaian"]) == (None, None, Decimal(120))
+    assert (mutu["target_label"], mutu["realisasi_label"]) == ("Baik", "Sangat Baik")
+    assert (berkas["target"], berkas["target_label"], berkas["realisasi_label"]) == (
+        Decimal(100), None, None)  # fmt: skip
+
+
+def test_what_if_path_and_target_checks_with_a_qualitative_indicator() -> None:
+    from kinerja_engine.report import check_targets, path_to_next, what_if
+
+    plan = Plan.model_validate(plan_data())
+    change = what_if(plan, BOOK, realisasi={"mutu": "Cukup"})
+    # 80 × 40 % + 100 × 30 % + 90 × 30 % = 89: below the Sesuai band (90).
+    assert change.after.nilai_hasil_kerja == 89
+    assert str(change.after.rating_hasil_kerja_rekomendasi) == "Di Bawah Ekspektasi"
+    steps = {s.indicator: s for s in path_to_next(plan, BOOK)}
+    assert (steps["mutu"].status, steps["mutu"].reason) == ("not_monotone", "qualitative")
+    assert "realisasinya label skala" in steps["mutu"].explain()
+    assert steps["berkas"].status == "reachable"
+    assert check_targets(plan, BOOK) == []
+
+
+def test_annual_aggregation_of_a_qualitative_indicator() -> None:
+    from kinerja_engine.scoring import appraise_year
+
+    plans = []
+    for q, level in enumerate(("Baik", "Cukup", "Sangat Baik", "Baik"), 1):
+        data = plan_data(quality=level)
+        data.update(id=f"q{q}", period=f"2026-Q{q}")
+        plans.append(Plan.model_validate(data))
+    # Mean of the quarters' capaian: (100 + 80 + 120 + 100) / 4 = 100.
+    year = appraise_year(plans, BOOK, policy="rata_capaian")
+    assert year.rhk[0].indicators[0].capaian == 100
+    # Cumulative: a label is not summed, the latest stands (Baik → 100).
+    annual = plan_data()
+    annual.update(id="y", period="2026", realisations=[])
+    cumulative = appraise_year(plans, BOOK, policy="kumulatif", annual=Plan.model_validate(annual))
+    assert cumulative.rhk[0].indicators[0].realisasi_label == Label("skala", "baik", "Baik")
