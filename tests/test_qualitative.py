@@ -367,3 +367,14 @@ def test_annual_aggregation_of_a_qualitative_indicator() -> None:
     annual.update(id="y", period="2026", realisations=[])
     cumulative = appraise_year(plans, BOOK, policy="kumulatif", annual=Plan.model_validate(annual))
     assert cumulative.rhk[0].indicators[0].realisasi_label == Label("skala", "baik", "Baik")
+
+
+def test_the_reference_path_and_the_batch_path_agree() -> None:
+    from kinerja_engine.scoring import appraise_many
+
+    plan = Plan.model_validate(plan_data(quality="Kurang"))
+    fast = appraise(plan, BOOK)
+    assert appraise(plan, BOOK, exact_only=True) == fast
+    (batch,) = appraise_many([plan], BOOK, trace=False)
+    # 60 × 40 % + 100 × 30 % + 90 × 30 % = 81
+    assert batch.nilai_hasil_kerja == fast.nilai_hasil_kerja == 81
