@@ -420,9 +420,9 @@ Weight = Annotated[
 # --------------------------------------------------------------------------- labels
 
 #: The JSON-schema pattern of a label written as text: it starts with a letter (``"Baik"``,
-#: ``"sangat_baik"``, ``"Ya"``), so it can never be mistaken for a number.
-LABEL_PATTERN = r"^\s*[A-Za-z][\w .,/'()&+-]*$"
-_LABEL_TEXT = re.compile(r"[^\W\d_][\w .,/'()&+-]*")
+#: ``"sangat_baik"``, ``"Ya"``), so it can never be mistaken for a number; one line.
+LABEL_PATTERN = r"^\s*[A-Za-z\u00C0-\uFFFF][^\n\r]*$"
+_LABEL_TEXT = re.compile(r"[^\W\d_][^\n\r]*")
 # Words that Decimal reads as numbers: never a label (they are refused as numbers).
 _NUMBER_WORDS = frozenset({"nan", "snan", "inf", "infinity", "+inf", "-inf"})
 
