@@ -225,3 +225,24 @@ def test_feedback_carries_the_credit_sentences() -> None:
     assert credit_sentences(semester)[0].endswith(
         "Dengan predikat Kurang/Misconduct (6,25 per periode 6 bulan) dibutuhkan 31 periode lagi."
     )
+
+
+def test_a_history_from_scored_quarters() -> None:
+    from kinerja_engine.demo import load_unit
+
+    book = rulebooks.load("gajahmungkur")
+    quarters = [appraise(plan, book) for plan in load_unit().plans[0]]
+    assert all(q.predikat is not None for q in quarters)
+    history = [CreditPeriod.of(q, "Ahli Muda") for q in quarters]
+    s = accumulate(history, book)
+    # Each quarter: 3/12 × persentase(predikat) × 25; the total is their exact sum.
+    expected = sum(
+        Fraction(3, 12) * {"Sangat Baik": Fraction(3, 2), "Baik": 1, "Butuh Perbaikan":
+                           Fraction(3, 4), "Kurang/Misconduct": Fraction(1, 2),
+                           "Sangat Kurang": Fraction(1, 4)}[str(q.predikat)] * 25
+        for q in quarters
+    )  # fmt: skip
+    assert s.total == expected and s.months_per_period == 3
+    incomplete = appraise(example_plan(), book)
+    with pytest.raises(UsageError, match="has no predikat"):
+        CreditPeriod.of(incomplete, "Ahli Muda")

@@ -91,6 +91,28 @@ class CreditPeriod(FrozenModel):
             raise ValueError(f"angka kredit cannot be negative, got {value}")
         return value
 
+    @classmethod
+    def of(cls, appraisal: Any, jenjang: Jenjang | str) -> CreditPeriod:
+        """The entry of a scored appraisal (its period and final predikat) in ``jenjang``.
+
+        >>> from kinerja_engine import rulebooks
+        >>> from kinerja_engine.demo import load_unit
+        >>> from kinerja_engine.scoring import appraise
+        >>> a = appraise(load_unit().plans[0][0], rulebooks.load("gajahmungkur"))
+        >>> entry = CreditPeriod.of(a, "Ahli Muda")
+        >>> str(entry.period), entry.predikat == str(a.predikat)
+        ('2026-Q1', True)
+        """
+        predikat = getattr(appraisal, "predikat", None)
+        if predikat is None:
+            raise UsageError(
+                f"appraisal {getattr(appraisal, 'plan_id', '?')} has no predikat "
+                "(incomplete or failed): it earns no angka kredit yet"
+            )
+        return cls.model_validate(
+            {"period": appraisal.period, "predikat": str(predikat), "jenjang": jenjang}
+        )
+
     def month_count(self) -> int:
         """The months this entry counts (``months`` or the period's length)."""
         return len(self.period.months) if self.months is None else self.months
