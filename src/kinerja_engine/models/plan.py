@@ -504,7 +504,7 @@ def _numbers_validated(plan: Plan) -> bool:
             return False
         for ind in rhk.indicators:
             target = ind.target
-            if not (isinstance(target, TargetRange) or _finite_or_label(target)):
+            if not (_finite(target) or isinstance(target, TargetRange) or _finite_or_label(target)):
                 return False
             if ind.weight is not None and not isinstance(ind.weight, Fraction):
                 return False
@@ -515,7 +515,7 @@ def _numbers_validated(plan: Plan) -> bool:
         if value is None:
             if not r.not_applicable:
                 return False
-        elif not _finite_or_label(value):
+        elif not (isinstance(value, Decimal) and value.is_finite()) and not _finite_or_label(value):
             return False
     return True
 

@@ -169,6 +169,18 @@ def _number_text(value: Decimal | TargetRange) -> str:
     return format_number(value)
 
 
+def _takes_labels(run: Run, kind: str) -> bool:
+    """Whether the rulebook's ``capaian_<kind>`` declares a label parameter: a fact of the
+    rulebook, found once per kind (the batch path asks it for every indicator)."""
+    key = "labels:" + kind
+    flag = run.info.flags.get(key)
+    if flag is None:
+        name = "capaian_" + kind
+        flag = run.has(name) and any(t.kind == "label" for t in run.info.param_types(name).values())
+        run.info.flags[key] = flag
+    return flag
+
+
 def _model_error(run: Run, field: str, message: str) -> ModelError:
     return ModelError(message, field=field, employee=run.plan.employee.nip)
 
@@ -277,7 +289,8 @@ def _indicator_stage(
                 continue
             assert real.value is not None
             labels = _label_inputs(run, ind, real.value, where[ind.id]) if (
-                ind.kind is not None or type(real.value) is str or type(target) is str
+                type(real.value) is str or type(target) is str
+                or (ind.kind is not None and _takes_labels(run, ind.kind))
             ) else None  # fmt: skip
             shown_real: Label | None = None
             if labels is not None:  # a qualitative kind: realisasi and target are labels
