@@ -246,3 +246,17 @@ def test_a_history_from_scored_quarters() -> None:
     incomplete = appraise(example_plan(), book)
     with pytest.raises(UsageError, match="has no predikat"):
         CreditPeriod.of(incomplete, "Ahli Muda")
+
+
+def test_entry_errors_read_well() -> None:
+    with pytest.raises(ModelError) as info:
+        accumulate([{"period": "2024"}], AK)
+    assert str(info.value) == (
+        "field 'history.0': 2 problems in CreditPeriod: predikat: Field required; "
+        "jenjang: Field required"
+    )
+    with pytest.raises(ModelError) as info:
+        accumulate([{**year(2024, "Baik"), "angka_kredit": "-1"}], AK)
+    assert str(info.value) == (
+        "field 'history.0.angka_kredit': angka kredit cannot be negative, got -1"
+    )

@@ -43,7 +43,7 @@ from ..errors import KinerjaError, ModelError, UsageError
 from ..language.formula import Rulebook
 from ..models import Dec, Jenjang, Period
 from ..models.base import FrozenModel
-from ..models.fields import Text
+from ..models.fields import Text, custom_error
 from ..values import Label
 from .carry import to_exact
 from .typed import Exact, Record
@@ -88,7 +88,7 @@ class CreditPeriod(FrozenModel):
     @classmethod
     def _not_negative(cls, value: Any) -> Any:
         if value is not None and value < 0:
-            raise ValueError(f"angka kredit cannot be negative, got {value}")
+            raise custom_error(f"angka kredit cannot be negative, got {value}")
         return value
 
     @classmethod
@@ -177,10 +177,10 @@ def _entries(history: object) -> list[tuple[int, CreditPeriod]]:
         try:
             entry = item if isinstance(item, CreditPeriod) else CreditPeriod.model_validate(item)
         except ModelError as exc:
-            inner = f".{exc.field}" if exc.field else ""
+            one = exc.field is not None and len(exc.errors) <= 1
             raise ModelError(
                 exc.message.split(": ", 1)[-1] if exc.field else exc.message,
-                field=f"history.{index}{inner}",
+                field=f"history.{index}.{exc.field}" if one else f"history.{index}",
             ) from None
         count = entry.month_count()
         if not 1 <= count <= len(entry.period.months):
