@@ -310,6 +310,11 @@ def test_decimal_inputs(given_value: object, expected: Decimal) -> None:
 def test_bad_numbers_name_field_and_employee(bad: object) -> None:
     data = plan_data()
     data["rhk"][0]["indicators"][1]["target"] = bad
+    if bad == "abc":
+        # Text starting with a letter is a label of a scale since issue 16 (item 4): the model
+        # refuses it on an indicator without a kind; with a kind, the rulebook decides when
+        # the plan is scored (tests/test_qualitative.py).
+        del data["rhk"][0]["indicators"][1]["kind"]
     err = raises_model_error(lambda: Plan.model_validate(data))
     assert err.field == "rhk.0.indicators.1.target"
     assert err.employee == NIP
@@ -328,7 +333,8 @@ def test_bad_realisation_value_in_json_names_path_and_employee() -> None:
 
 def test_every_problem_is_listed() -> None:
     data = plan_data()
-    data["rhk"][0]["indicators"][1]["target"] = "abc"
+    # "abc" on this indicator (it has a kind) is a label since issue 16: a bad number instead.
+    data["rhk"][0]["indicators"][1]["target"] = "1e5"
     data["rhk"][2]["indicators"][0]["weight"] = "-5"
     data["realisations"][0]["value"] = True
     err = raises_model_error(lambda: Plan.model_validate(data))

@@ -83,6 +83,7 @@ MODELS = [
     "BehaviourAssessment",
     "CoreValue",
     "Dec",
+    "DecOrLabel",
     "Direction",
     "Employee",
     "EmployeeKind",
@@ -106,6 +107,7 @@ MODELS = [
     "Weight",
     "decode_nip",
     "example_plan",
+    "is_label_text",
 ]
 
 TESTING = [

@@ -222,8 +222,9 @@ def test_public_names_are_pinned() -> None:
         "check_plan_kinds", "clear_caches", "format_number_id",
     ]  # fmt: skip
     assert report.__all__ == [
-        "TEMPLATES", "Change", "Feedback", "FeedbackItem", "PathStep", "TargetFlag", "WhatIf",
-        "check_targets", "feedback", "path_to_next", "what_if",
+        "TEMPLATES", "BehaviourForm", "BehaviourRow", "Change", "Feedback", "FeedbackItem",
+        "PathStep", "TargetFlag", "WhatIf", "behaviour_form", "check_targets", "feedback",
+        "path_to_next", "what_if",
     ]  # fmt: skip
     assert batch.__all__ == [
         "BatchSummary", "UnitSummary", "appraise_reference", "dask_workforce_bag",

@@ -112,6 +112,9 @@ INDICATOR_COLUMNS: Final = (
     "status",
     "rule",
     *(c for n in _INDICATOR_NUMBERS for c in (n, f"{n}_exact")),
+    # A qualitative indicator's target and realisasi are labels: their text (None otherwise).
+    "target_label",
+    "realisasi_label",
 )
 
 #: Columns whose values are numbers (the rest are text, except ``error_row``, an int).
@@ -215,7 +218,9 @@ def iter_appraisal_records(appraisals: Iterable[Any]) -> Iterator[Record]:
 
 def _target(out: Record, target: object) -> None:
     lo, hi = getattr(target, "lo", None), getattr(target, "hi", None)
-    if lo is not None and hi is not None:
+    if isinstance(target, str) or hasattr(target, "enum"):  # a label (or its text)
+        out["target"] = out["target_min"] = out["target_max"] = None
+    elif lo is not None and hi is not None:
         out["target"] = None
         out["target_min"], out["target_max"] = record_number(lo)[0], record_number(hi)[0]
     else:
@@ -259,6 +264,10 @@ def indicator_records(appraisals: Iterable[Any]) -> list[Record]:
                     ("nilai", getattr(ind, "nilai", None)),
                 ):
                     _numbers(out, name, value)
+                labelled = isinstance(ind.target, str) or hasattr(ind.target, "enum")
+                out["target_label"] = _text(ind.target) if labelled else None
+                real = getattr(ind, "realisasi_label", None)
+                out["realisasi_label"] = None if real is None else _text(real)
                 rows.append(out)
     return rows
 

@@ -33,7 +33,7 @@ from fractions import Fraction
 from typing import Any, Final
 
 from ..errors import KinerjaError, UsageError
-from ..models import OverrideTarget, Plan, TargetRange
+from ..models import OverrideTarget, Plan, TargetRange, is_label_text
 from ..values import is_terminating
 from .cells import (
     CellError,
@@ -342,7 +342,12 @@ class _Group:
             }
         rhk = self.rhk[rhk_key]
         self.place.indicator[len(self.rhk) - 1, len(rhk["indicators"])] = number
-        target = self._number(row, "target", parse_target)
+        kind = _cell(row, "indicator_kind")
+        # An indicator with a kind may be qualitative: its target and realisasi cells may
+        # hold a label of its scale ("Baik"); whether the kind takes one, the rulebook says.
+        target = _cell(row, "target")
+        if kind is None or not is_label_text(target):
+            target = self._number(row, "target", parse_target)
         lo = self._number(row, "target_min", parse_number)
         hi = self._number(row, "target_max", parse_number)
         if lo is not None or hi is not None:
@@ -366,9 +371,10 @@ class _Group:
             "formula": _cell(row, "formula"),
         }
         rhk["indicators"].append({k: v for k, v in indicator.items() if v is not None})
-        self._add_realisation(number, row, indicator["id"])
+        self._add_realisation(number, row, indicator["id"], kind is not None)
 
-    def _add_realisation(self, number: int, row: Row, indicator: object) -> None:
+    def _add_realisation(self, number: int, row: Row, indicator: object,
+                         labelled: bool = False) -> None:  # fmt: skip
         value = _cell(row, "realisasi")
         try:
             na = parse_bool(_cell(row, "not_applicable"))
@@ -380,7 +386,9 @@ class _Group:
         if value is None and not na:
             return
         real: dict[str, Any] = {"indicator": indicator, "not_applicable": na}
-        if value is not None:
+        if labelled and is_label_text(value):
+            real["value"] = value
+        elif value is not None:
             real["value"] = self._number(row, "realisasi", parse_number)
         if note is not None:
             real["note"] = str(note)

@@ -5,7 +5,8 @@ Input: dicts, JSON or objects. Output: validated :class:`Plan` values, or a
 
 The modules, in dependency order (each imports only those before it):
 
-- :mod:`.fields`: problems plumbing, the enums, and the exact number fields ``Dec`` and ``Weight``;
+- :mod:`.fields`: problems plumbing, the enums, and the exact number fields ``Dec`` and ``Weight``,
+  ``DecOrLabel`` (a number or a label of a scale) and :func:`is_label_text`;
 - :mod:`.nip`: the ``Nip`` field and :func:`decode_nip`;
 - :mod:`.period`: :class:`Period`;
 - :mod:`.base`: the base model whose every failure is a ``ModelError``;
@@ -20,6 +21,7 @@ Period.month(2026, 1)
 from .fields import (
     CoreValue,
     Dec,
+    DecOrLabel,
     Direction,
     EmployeeKind,
     Jenjang,
@@ -29,6 +31,7 @@ from .fields import (
     PositionCategory,
     RhkKind,
     Weight,
+    is_label_text,
 )
 from .nip import Nip, NipInfo, decode_nip
 from .people import Employee, Position, Unit
@@ -49,6 +52,7 @@ __all__ = [
     "BehaviourAssessment",
     "CoreValue",
     "Dec",
+    "DecOrLabel",
     "Direction",
     "Employee",
     "EmployeeKind",
@@ -71,4 +75,5 @@ __all__ = [
     "Weight",
     "decode_nip",
     "example_plan",
+    "is_label_text",
 ]

@@ -55,8 +55,10 @@ from .base import prose_only
 
 __all__ = [
     "DECIMAL_PATTERN",
+    "LABEL_PATTERN",
     "CoreValue",
     "Dec",
+    "DecOrLabel",
     "Direction",
     "EmployeeKind",
     "InputError",
@@ -69,7 +71,9 @@ __all__ = [
     "Text",
     "Weight",
     "check_decimal",
+    "check_decimal_or_label",
     "custom_error",
+    "is_label_text",
     "validation_errors",
 ]
 
@@ -411,6 +415,78 @@ Weight = Annotated[
         mode="validation",
     ),
     WithJsonSchema({"type": "string", "pattern": _WEIGHT_PATTERN}, mode="serialization"),
+]
+
+# --------------------------------------------------------------------------- labels
+
+#: The JSON-schema pattern of a label written as text: it starts with a letter (``"Baik"``,
+#: ``"sangat_baik"``, ``"Ya"``), so it can never be mistaken for a number; one line.
+LABEL_PATTERN = r"^\s*[A-Za-z\u00C0-\uFFFF][^\n\r]*$"
+_LABEL_TEXT = re.compile(r"[^\W\d_][^\n\r]*")
+# Words that Decimal reads as numbers: never a label (they are refused as numbers).
+_NUMBER_WORDS = frozenset({"nan", "snan", "inf", "infinity", "+inf", "-inf"})
+
+
+def is_label_text(value: object) -> bool:
+    """Whether ``value`` is a label of a scale written as text (a qualitative realisasi or
+    target): a string starting with a letter that is not a number word like ``"NaN"``.
+
+    >>> is_label_text("Baik"), is_label_text("sangat_baik"), is_label_text("12,5")
+    (True, True, False)
+    >>> is_label_text("NaN"), is_label_text("1e3"), is_label_text(95)
+    (False, False, False)
+    """
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    return bool(_LABEL_TEXT.fullmatch(text)) and text.lower() not in _NUMBER_WORDS
+
+
+def check_decimal_or_label(value: Any) -> Decimal | str:
+    """A number as :data:`Dec` validates it, or a label written as text (stripped).
+
+    Which enum the label belongs to is the rulebook's business (the indicator kind declares
+    it); here a label is only text that starts with a letter.
+
+    >>> check_decimal_or_label(" Baik "), check_decimal_or_label("95.5")
+    ('Baik', Decimal('95.5'))
+    """
+    if is_label_text(value):
+        text: str = value.strip()
+        return text
+    return check_decimal(value)
+
+
+def _decimal_or_label_text(value: Decimal | str) -> str:
+    return value if isinstance(value, str) else display_decimal(value)
+
+
+#: A realisasi: an exact decimal (as :data:`Dec`) or, for a qualitative indicator, a label of
+#: the scale its kind declares, written as text (``"Baik"``); JSON keeps numbers as decimal
+#: strings and labels as their text.
+DecOrLabel = Annotated[
+    Decimal | str,
+    PlainValidator(check_decimal_or_label),
+    PlainSerializer(_decimal_or_label_text, return_type=str, when_used="json"),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number"},
+                {"type": "string", "pattern": DECIMAL_PATTERN},
+                {"type": "string", "pattern": LABEL_PATTERN, "description": "a label"},
+            ]
+        },
+        mode="validation",
+    ),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": DECIMAL_PATTERN},
+                {"type": "string", "pattern": LABEL_PATTERN, "description": "a label"},
+            ]
+        },
+        mode="serialization",
+    ),
 ]
 
 #: Text that is stripped of surrounding whitespace and must not be empty then.

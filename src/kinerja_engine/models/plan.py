@@ -72,12 +72,14 @@ from .base import FrozenModel
 from .fields import (
     CoreValue,
     Dec,
+    DecOrLabel,
     Direction,
     OverrideTarget,
     RhkKind,
     Text,
     Weight,
     custom_error,
+    is_label_text,
     validation_errors,
 )
 from .nip import Nip
@@ -128,6 +130,11 @@ class Indicator(FrozenModel):
     rulebook's default for the direction applies. ``cap`` (percent, > 0) limits the
     capaian.
 
+    A **qualitative** indicator names a ``kind`` whose rulebook definition takes a label
+    (``capaian_kualitatif(realisasi: skala, target: skala)``): its target and realisasi are
+    labels of that enum written as text (``"Baik"``). Which enum is the rulebook's business,
+    checked when the plan is scored; here a label target needs a ``kind``.
+
     >>> iki = Indicator(
     ...     id="waktu",
     ...     name="Rata-rata waktu layanan",
@@ -144,6 +151,13 @@ class Indicator(FrozenModel):
     Traceback (most recent call last):
     ...
     kinerja_engine.errors.ModelError: field 'target': direction 'tolerance' needs a range target like '80-90'
+    >>> Indicator(id="q", name="Kualitas laporan", unit_of_measure="skala", target="Baik",
+    ...           direction="higher", kind="kualitatif").target
+    'Baik'
+    >>> Indicator(id="q", name="Kualitas", unit_of_measure="skala", target="Baik", direction="higher")
+    Traceback (most recent call last):
+    ...
+    kinerja_engine.errors.ModelError: field 'target': indicator 'q' (Kualitas) has the label target 'Baik': a label target needs a qualitative indicator kind declared in the rulebook (e.g. kind 'kualitatif')
     """  # noqa: E501
 
     id: Text
@@ -168,6 +182,11 @@ class Indicator(FrozenModel):
             problems.append((("kind",), "give either a formula or an indicator kind, not both"))
         if self.cap is not None and self.cap <= 0:
             problems.append((("cap",), f"a cap is a positive percentage, got {self.cap}"))
+        if isinstance(self.target, str) and self.kind is None:
+            problems.append((("target",), (
+                f"indicator '{self.id}' ({self.name}) has the label target {self.target!r}: "
+                "a label target needs a qualitative indicator kind declared in the rulebook "
+                "(e.g. kind 'kualitatif')")))  # fmt: skip
         if problems:
             raise validation_errors("Indicator", problems, self)
         return self
@@ -231,10 +250,13 @@ class Realisation(FrozenModel):
     """The achieved value (realisasi) of one indicator, or that it does not apply.
 
     To mean "not yet reported", leave the realisation out; a realisation has either
-    a ``value`` or ``not_applicable=True``.
+    a ``value`` or ``not_applicable=True``. The value is a number, or for a qualitative
+    indicator (one whose kind takes a label) a label of its scale written as text.
 
     >>> Realisation(indicator="i1", value="95.5").value
     Decimal('95.5')
+    >>> Realisation(indicator="i1", value="Sangat Baik").value
+    'Sangat Baik'
     >>> Realisation(indicator="i1")
     Traceback (most recent call last):
     ...
@@ -242,7 +264,7 @@ class Realisation(FrozenModel):
     """  # noqa: E501
 
     indicator: Text
-    value: Dec | None = None
+    value: DecOrLabel | None = None
     not_applicable: bool = False
     note: str = ""
 
@@ -394,7 +416,7 @@ class Plan(FrozenModel):
             ],
             "indicator",
         )
-        known = {ind.id for _, ind in self.indicators()}
+        known = {ind.id: ind for _, ind in self.indicators()}
         # One did-you-mean index for the whole plan, built only when a name is unknown:
         # n unknown names cost n bounded look-ups, not n scans of every indicator.
         index: NameIndex | None = None
@@ -414,6 +436,13 @@ class Plan(FrozenModel):
                 )
             else:
                 seen[name] = i
+                label = realisation.value
+                if isinstance(label, str) and known[name].kind is None:
+                    ind = known[name]
+                    problems.append((("realisations", i, "value"), (
+                        f"indicator {name!r} ({ind.name}) takes a number, got the label "
+                        f"{label!r} (a label realisasi needs a qualitative indicator kind "
+                        "declared in the rulebook, e.g. kind 'kualitatif')")))  # fmt: skip
         problems += _duplicates(
             [(("overrides", i, "what"), o.what.value) for i, o in enumerate(self.overrides)],
             "override of",
@@ -460,6 +489,14 @@ def _finite(value: object) -> bool:
     return isinstance(value, Decimal) and value.is_finite()
 
 
+def _finite_or_label(value: object) -> bool:
+    # A label (a qualitative indicator's) is text as validation keeps it: stripped, starting
+    # with a letter, never a number word like "NaN".
+    if isinstance(value, str):
+        return is_label_text(value) and value == value.strip()
+    return _finite(value)
+
+
 def _numbers_validated(plan: Plan) -> bool:
     """Whether :func:`check_numbers` finds nothing: the same tests, without naming fields."""
     for rhk in plan.rhk:
@@ -467,7 +504,7 @@ def _numbers_validated(plan: Plan) -> bool:
             return False
         for ind in rhk.indicators:
             target = ind.target
-            if not (isinstance(target, TargetRange) or _finite(target)):
+            if not (_finite(target) or isinstance(target, TargetRange) or _finite_or_label(target)):
                 return False
             if ind.weight is not None and not isinstance(ind.weight, Fraction):
                 return False
@@ -478,7 +515,7 @@ def _numbers_validated(plan: Plan) -> bool:
         if value is None:
             if not r.not_applicable:
                 return False
-        elif not (isinstance(value, Decimal) and value.is_finite()):
+        elif not (isinstance(value, Decimal) and value.is_finite()) and not _finite_or_label(value):
             return False
     return True
 
@@ -506,7 +543,7 @@ def check_numbers(plan: Plan) -> None:
             problems.append((f"rhk.{i}.weight", rhk.weight))
         for j, ind in enumerate(rhk.indicators):
             where = f"rhk.{i}.indicators.{j}"
-            if not (_finite(ind.target) or isinstance(ind.target, TargetRange)):
+            if not (_finite_or_label(ind.target) or isinstance(ind.target, TargetRange)):
                 problems.append((f"{where}.target", ind.target))
             if ind.weight is not None and not isinstance(ind.weight, Fraction):
                 problems.append((f"{where}.weight", ind.weight))
@@ -514,7 +551,7 @@ def check_numbers(plan: Plan) -> None:
                 problems.append((f"{where}.cap", ind.cap))
     for i, r in enumerate(plan.realisations):
         # Neither a value nor not_applicable breaks the realisation's own invariant too.
-        if (r.value is not None or not r.not_applicable) and not _finite(r.value):
+        if (r.value is not None or not r.not_applicable) and not _finite_or_label(r.value):
             problems.append((f"realisations.{i}.value", r.value))
     if problems:
         field, value = problems[0]

@@ -1,6 +1,8 @@
-"""An indicator's target: one exact number, or a range ``lo``-``hi``.
+"""An indicator's target: one exact number, a range ``lo``-``hi``, or a label of a scale.
 
-Input: a number (as :data:`~.fields.Dec` accepts it) or a range written ``"80-90"``,
+Input: a number (as :data:`~.fields.Dec` accepts it), a label of a qualitative indicator's
+scale written as text (``"Baik"``: text starting with a letter; which enum it belongs to is
+the rulebook's indicator kind's business), or a range written ``"80-90"``,
 ``"80 s.d. 90"``, ``{"lo": 80, "hi": 90}`` or ``[80, 90]``. Output: :class:`TargetRange`
 (a frozen model) and :data:`Target`, the field type of ``Indicator.target``. Guarantees:
 bounds are exact and finite with ``lo <= hi``; a range keeps the path of a bad bound
@@ -9,6 +11,9 @@ bounds are exact and finite with ``lo <= hi``; a range keeps the path of a bad b
 >>> from pydantic import TypeAdapter
 >>> TypeAdapter(Target).validate_python("80 s.d. 90"), TypeAdapter(Target).validate_python(3)
 (TargetRange(lo=Decimal('80'), hi=Decimal('90')), Decimal('3'))
+>>> TypeAdapter(Target).validate_python(" Baik ")
+'Baik'
+
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from pydantic_core import PydanticCustomError
 
 from ..values import display_decimal
 from .base import FrozenModel
-from .fields import DECIMAL_PATTERN, Dec, check_decimal, custom_error
+from .fields import DECIMAL_PATTERN, LABEL_PATTERN, Dec, check_decimal, custom_error, is_label_text
 
 __all__ = ["Target", "TargetRange"]
 
@@ -73,9 +78,12 @@ class TargetRange(FrozenModel):
         return self
 
 
-def _check_target(value: Any) -> Decimal | TargetRange:
+def _check_target(value: Any) -> Decimal | TargetRange | str:
     if isinstance(value, TargetRange):
         return value
+    if is_label_text(value):
+        text: str = value.strip()
+        return text
     if isinstance(value, Mapping | list | tuple) or (
         isinstance(value, str) and _RANGE_TEXT.fullmatch(value)
     ):
@@ -85,19 +93,24 @@ def _check_target(value: Any) -> Decimal | TargetRange:
     try:
         return check_decimal(value)
     except PydanticCustomError as exc:
-        raise custom_error(f"{exc.message()}; a range is written '80-90'") from None
+        raise custom_error(
+            f"{exc.message()}; a range is written '80-90', a label of a scale starts with a letter"
+        ) from None
 
 
-def _target_json(value: Decimal | TargetRange) -> object:
+def _target_json(value: Decimal | TargetRange | str) -> object:
+    if isinstance(value, str):
+        return value
     if isinstance(value, TargetRange):
         return {"lo": display_decimal(value.lo), "hi": display_decimal(value.hi)}
     return display_decimal(value)
 
 
 #: An indicator's target: an exact number (as :data:`~.fields.Dec`) or a :class:`TargetRange`
-#: (also written ``"80-90"``, ``{"lo": 80, "hi": 90}`` or ``[80, 90]``).
+#: (also written ``"80-90"``, ``{"lo": 80, "hi": 90}`` or ``[80, 90]``), or a label of a
+#: qualitative indicator's scale written as text (``"Baik"``).
 Target = Annotated[
-    Decimal | TargetRange,
+    Decimal | TargetRange | str,
     PlainValidator(_check_target),
     PlainSerializer(_target_json, when_used="json"),
     WithJsonSchema(
@@ -106,6 +119,7 @@ Target = Annotated[
                 {"type": "number"},
                 {"type": "string", "pattern": DECIMAL_PATTERN},
                 {"type": "string", "description": "a range like '80-90'"},
+                {"type": "string", "pattern": LABEL_PATTERN, "description": "a label"},
                 {
                     "type": "object",
                     "properties": {
@@ -123,6 +137,7 @@ Target = Annotated[
         {
             "anyOf": [
                 {"type": "string", "pattern": DECIMAL_PATTERN},
+                {"type": "string", "pattern": LABEL_PATTERN, "description": "a label"},
                 {
                     "type": "object",
                     "properties": {

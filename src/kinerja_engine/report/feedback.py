@@ -32,9 +32,11 @@ from ..errors import UsageError
 from ..language.formula import Rulebook
 from ..models import Direction, TargetRange
 from ..scoring import Appraisal, IndicatorResult
+from ..scoring.credit import CreditStanding
 from ..scoring.typed import Exact, Record
+from ..values import Label
 from .display import feedback_html, feedback_repr
-from .wording import short_number
+from .wording import credit_sentences, short_number
 
 __all__ = ["TEMPLATES", "Feedback", "FeedbackItem", "feedback"]
 
@@ -55,6 +57,10 @@ TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "kurang_lebih_kecil": "{nama}: realisasi {realisasi} {satuan} dengan target paling "
         "banyak {target} {satuan}, capaian {capaian} %. Perlu {selisih} {satuan} lebih sedikit "
         "untuk mencapai target.",
+        "tercapai_label": "{nama}: realisasi {realisasi} dari target {target}, capaian "
+        "{capaian} %. Target tercapai.",
+        "kurang_label": "{nama}: realisasi {realisasi} dari target {target}, capaian "
+        "{capaian} %. Belum mencapai target {target}.",
         "belum": "{nama}: realisasi belum dilaporkan.",
         "tidak_berlaku": "{nama}: tidak berlaku pada periode ini.",
         "rhk_baik": "RHK \u201c{rhk}\u201d: nilai {nilai}, sesuai atau di atas target.",
@@ -81,6 +87,10 @@ TEMPLATES: Final[dict[str, dict[str, str]]] = {
         "kurang_lebih_kecil": "{nama}: {realisasi} {satuan} against a target of at most "
         "{target} {satuan}, achievement {capaian} %. {selisih} {satuan} less is needed to meet "
         "the target.",
+        "tercapai_label": "{nama}: achieved {realisasi} against a target of {target}, "
+        "achievement {capaian} %. Target met.",
+        "kurang_label": "{nama}: achieved {realisasi} against a target of {target}, "
+        "achievement {capaian} %. The target {target} is not reached yet.",
         "belum": "{nama}: not yet reported.",
         "tidak_berlaku": "{nama}: not applicable this period.",
         "rhk_baik": "RHK \u201c{rhk}\u201d: value {nilai}, at or above target.",
@@ -214,6 +224,8 @@ def _indicator_item(ind: IndicatorResult, t: dict[str, str], lang: str) -> Feedb
         return FeedbackItem.build(ind.id, "info", t["tidak_berlaku"].format(**fields))
     numbers: dict[str, Fraction] = {"capaian": ind.capaian}
     target = ind.target
+    if ind.realisasi_label is not None or isinstance(target, Label | str):
+        return _label_item(ind, t, lang)
     if isinstance(target, TargetRange):
         numbers["target_lo"], numbers["target_hi"] = Fraction(target.lo), Fraction(target.hi)
         fields["target"] = f"{short_number(target.lo, lang)}–{short_number(target.hi, lang)}"
@@ -256,18 +268,64 @@ def _indicator_item(ind: IndicatorResult, t: dict[str, str], lang: str) -> Feedb
     return FeedbackItem.build(ind.id, "gap", t[key].format(**fields), numbers)
 
 
+def _label_item(ind: IndicatorResult, t: dict[str, str], lang: str) -> FeedbackItem:
+    """A qualitative indicator: its realisasi and target are labels of a scale, stated by
+    their text ("realisasi Baik"), never as numbers; only the capaian is a number."""
+    assert ind.capaian is not None
+    fields = {
+        "nama": ind.name,
+        "realisasi": "-" if ind.realisasi_label is None else str(ind.realisasi_label),
+        "target": str(ind.target),
+        "capaian": short_number(ind.capaian, lang),
+    }
+    met = ind.capaian >= 100
+    key, kind = ("tercapai_label", "strength") if met else ("kurang_label", "gap")
+    return FeedbackItem.build(ind.id, kind, t[key].format(**fields), {"capaian": ind.capaian})
+
+
 def feedback(
     appraisal: Appraisal,
     *,
     lang: str = "id",
     rulebook: Rulebook | None = None,
     templates: Mapping[str, str] | None = None,
+    credit: CreditStanding | None = None,
 ) -> Feedback:
     """Umpan balik for one appraisal, from its numbers only.
 
     ``rulebook`` may supply templates (enum ``templat_umpan_balik_<lang>``); ``templates``
-    (situation → text) override both the defaults and the rulebook's.
+    (situation → text) override both the defaults and the rulebook's. ``credit`` (the
+    employee's angka kredit across periods, :func:`kinerja_engine.scoring.credit.accumulate`)
+    adds one item per target: the AK counted, the requirement and how many more periods at
+    the current predikat reach it.
     """
+    require_optional(credit, CreditStanding, "feedback", "credit")
+    result = _feedback(appraisal, lang=lang, rulebook=rulebook, templates=templates)
+    if credit is None:
+        return result
+    return result.model_copy(update={"items": result.items + _credit_items(credit, lang)})
+
+
+def _credit_items(credit: CreditStanding, lang: str) -> tuple[FeedbackItem, ...]:
+    targets = [t for t in (credit.pangkat, credit.jenjang_berikutnya) if t is not None]
+    items = []
+    for target, text in zip(targets, credit_sentences(credit, lang), strict=True):
+        numbers = {"total": target.total, "kebutuhan": target.requirement,
+                   "sisa": target.remaining}  # fmt: skip
+        if target.periods_needed is not None:
+            numbers["periode"] = Fraction(target.periods_needed)
+        kind = "strength" if target.met else "info"
+        items.append(FeedbackItem.build(f"angka_kredit_{target.what}", kind, text, numbers))
+    return tuple(items)
+
+
+def _feedback(
+    appraisal: Appraisal,
+    *,
+    lang: str,
+    rulebook: Rulebook | None,
+    templates: Mapping[str, str] | None,
+) -> Feedback:
     require(appraisal, Appraisal, "feedback", "appraisal")
     require(lang, str, "feedback", "lang")
     require_optional(rulebook, Rulebook, "feedback", "rulebook")

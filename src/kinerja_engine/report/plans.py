@@ -70,6 +70,8 @@ def capaian_sign(book: Rulebook, ind: Indicator) -> int | None:
     it is proven piecewise (:func:`~.piecewise.piecewise_sign`), so a higher/lower range whose
     sides meet at 100 gets a sign and a tolerance band (rising, then falling) gets None.
     """
+    if isinstance(ind.target, str):  # a qualitative indicator: its realisasi is no number
+        return None
     realisasi = Sym(None, 1)
     if isinstance(ind.target, TargetRange):
         lo, hi = Sym(Fraction(ind.target.lo)), Sym(Fraction(ind.target.hi))
@@ -82,6 +84,8 @@ def capaian_sign(book: Rulebook, ind: Indicator) -> int | None:
     else:
         info = book.checked.funcs.get(capaian_definition(ind))
         if info is None or not isinstance(info.node, FuncDef):
+            return None
+        if any(t.kind == "label" for t in info.param_types):  # a qualitative kind
             return None
         body = info.node.body
         # Every parameter but realisasi and lo is the target (the upper end of a range), as

@@ -135,7 +135,12 @@ def check_targets(draft: Plan, rulebook: Rulebook, last: Plan | None = None,
             flags.append(_kind_flag(ind, kinds, t))
             continue
         previous = last.realisation_for(ind.id) if last is not None else None
-        if previous is not None and previous.value is not None:
+        # A qualitative indicator (label target or realisasi) has no distance to judge.
+        if (
+            previous is not None
+            and isinstance(previous.value, Decimal)
+            and not isinstance(ind.target, str)
+        ):
             capaian = _capaian_or_none(probe_plan, rulebook, ind.id, previous.value)
             before = short_number(previous.value, lang)
             uom = ind.unit_of_measure

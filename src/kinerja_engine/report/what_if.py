@@ -273,6 +273,7 @@ _REASONS: Final[dict[str, dict[str, str]]] = {
         "not_proven": "capaian tidak terbukti monoton terhadap realisasi",
         "independent": "capaian tidak bergantung pada realisasi",
         "band_order": "tabel rating tidak naik bersama nilai",
+        "qualitative": "realisasinya label skala, bukan angka",
     },
     "en": {
         "capped": "its capaian is capped",
@@ -280,6 +281,7 @@ _REASONS: Final[dict[str, dict[str, str]]] = {
         "not_proven": "capaian is not proven monotone in realisasi",
         "independent": "capaian does not depend on realisasi",
         "band_order": "the rating table does not rise with the value",
+        "qualitative": "its realisasi is a label of a scale, not a number",
     },
 }
 
@@ -288,9 +290,10 @@ def _grid(ind: Indicator, current: Decimal | None) -> Decimal:
     """The smallest step the indicator's numbers are written in (1 for whole counts)."""
     places = 0
     values = [current] if current is not None else []
-    values += (
-        [ind.target.lo, ind.target.hi] if isinstance(ind.target, TargetRange) else [ind.target]
-    )
+    if isinstance(ind.target, TargetRange):
+        values += [ind.target.lo, ind.target.hi]
+    elif not isinstance(ind.target, str):  # a label target has no grid
+        values.append(ind.target)
     for v in values:
         exponent = v.normalize().as_tuple().exponent
         if isinstance(exponent, int):
@@ -316,7 +319,9 @@ def path_to_next(plan: Plan, rulebook: Rulebook) -> list[PathStep]:
     out = []
     for _, ind in plan.indicators():
         real = plan.realisation_for(ind.id)
-        current = None if real is None or real.value is None else real.value
+        value = None if real is None else real.value
+        # A qualitative realisasi is a label: no number to search for.
+        current = None if isinstance(value, str) else value
         step = _grid(ind, current)
 
         def make(status: str, needed: Decimal | None = None, sign: int | None = None,
@@ -326,6 +331,9 @@ def path_to_next(plan: Plan, rulebook: Rulebook) -> list[PathStep]:
 
         if target_rating is None:
             out.append(make("already_best"))
+            continue
+        if isinstance(value, str) or isinstance(ind.target, str):
+            out.append(make("not_monotone", reason="qualitative"))
             continue
         if current is None:
             out.append(make("not_reported"))

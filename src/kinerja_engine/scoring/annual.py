@@ -134,18 +134,23 @@ def _cumulative(year: AnnualInput) -> Appraisal:
     if year.annual is None:
         raise run.fail("the kumulatif policy needs the annual plan with annual targets")
     totals: dict[str, Fraction] = {}
+    labels: dict[str, str] = {}
     not_applicable: set[str] = set()
     for p in year.plans:
         for r in p.realisations:
-            if r.value is not None:
+            if isinstance(r.value, str):  # a label of a scale is not summed: the latest stands
+                labels[r.indicator] = r.value
+            elif r.value is not None:
                 totals[r.indicator] = totals.get(r.indicator, Fraction(0)) + Fraction(r.value)
             elif r.not_applicable:
                 not_applicable.add(r.indicator)
     realisations: list[dict[str, Any]] = [
         {"indicator": k, "value": str(to_public(v))} for k, v in totals.items()
     ]
+    realisations += [{"indicator": k, "value": v} for k, v in labels.items()]
     realisations += [
-        {"indicator": k, "not_applicable": True} for k in sorted(not_applicable - totals.keys())
+        {"indicator": k, "not_applicable": True}
+        for k in sorted(not_applicable - totals.keys() - labels.keys())
     ]
     data = year.annual.model_dump()
     data["realisations"] = realisations

@@ -78,6 +78,7 @@ class RulebookView:
         "raw",
         "rows",
         "signatures",
+        "typed",
     )
 
     def __init__(self, book: Rulebook, contract: KindIndex | None = None) -> None:
@@ -89,6 +90,7 @@ class RulebookView:
         self.exact: dict[str, Callable[..., Any]] = {}
         self.params: dict[str, Any] = {}
         self.signatures: dict[str, tuple[str, ...]] = {}
+        self.typed: dict[str, dict[str, Any]] = {}
         self.conversions = tuple(
             (name, self.signature(name))
             for name in book
@@ -143,8 +145,15 @@ class RulebookView:
         """The parameter names of definition ``name``, in call order."""
         sig = self.signatures.get(name)
         if sig is None:
-            sig = self.signatures[name] = tuple(p for p, _ in self.program.signature(name))
+            sig = self.signatures[name] = tuple(self.param_types(name))
         return sig
+
+    def param_types(self, name: str) -> dict[str, Any]:
+        """The parameters of definition ``name`` with their types (language ``Type``s)."""
+        typed = self.typed.get(name)
+        if typed is None:
+            typed = self.typed[name] = dict(self.program.signature(name))
+        return typed
 
     def band_rows(self, name: str) -> BandRows | None:
         """Rows of band ``name`` as numbers, or None if it is not a band."""

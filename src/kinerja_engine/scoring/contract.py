@@ -69,6 +69,10 @@ CONVERSION_PREFIX: Final = "konversi_"
 #: ``target`` is its upper end).
 KIND_INPUTS: Final = (("realisasi", "number"), ("target", "number"), ("lo", "number"),
                       ("hi", "number"))  # fmt: skip
+#: What an indicator kind (``capaian_<kind>``) may take: a qualitative kind declares its
+#: realisasi and target as labels of an enum (``realisasi: skala``), a numeric one as numbers.
+KIND_LABEL_INPUTS: Final = (("realisasi", "number or label"), ("target", "number or label"),
+                            ("lo", "number"), ("hi", "number"))  # fmt: skip
 #: What a conversion may take, bound by name (the stages build exactly these inputs).
 CONVERSION_INPUTS: Final = (
     ("predikat", "predikat"),
@@ -92,8 +96,9 @@ class EntryPoint:
     ``optional`` lists trailing parameters a positional row may also take, each under exactly
     that name (the legacy rulebooks' ``nilai_hasil_kerja(nilai, bobot, tambahan)``).
 
-    >>> ENTRY_POINTS[0].signature()
-    'capaian_<kind>(realisasi: number, target: number, lo: number, hi: number) -> number'
+    >>> ENTRY_POINTS[0].signature()  # doctest: +NORMALIZE_WHITESPACE
+    'capaian_<kind>(realisasi: number or label, target: number or label, lo: number,
+    hi: number) -> number'
     """
 
     name: str
@@ -119,7 +124,7 @@ class EntryPoint:
 #: The pipeline's entry points, one row each (the single source: docs/rulebooks.md lists it).
 # fmt: off
 ENTRY_POINTS: Final[tuple[EntryPoint, ...]] = (
-    EntryPoint(KIND_PREFIX, KIND_INPUTS, ("number",), False,
+    EntryPoint(KIND_PREFIX, KIND_LABEL_INPUTS, ("number",), False,
                "a plan naming the kind is refused before scoring (with a did-you-mean)",
                "name", family=True),
     EntryPoint("capaian_higher", KIND_INPUTS, ("number",), False,
@@ -140,6 +145,25 @@ ENTRY_POINTS: Final[tuple[EntryPoint, ...]] = (
                "a missing rating_hasil_kerja is warned about", "value"),
     EntryPoint("predikat_kinerja", (("hasil", "rating"), ("perilaku", "rating")), ("predikat",),
                False, "no predikat unless overridden: the result stays incomplete (a warning)"),
+    EntryPoint("nomor_nilai_dasar", (("n", "nilai_dasar"),), ("number",), False,
+               "explanations and the behaviour form list no panduan perilaku"),
+    EntryPoint("nilai_dasar_panduan", (("p", "panduan_perilaku"),), ("nilai_dasar",), False,
+               "explanations and the behaviour form list no panduan perilaku"),
+    EntryPoint("nomor_panduan", (("p", "panduan_perilaku"),), ("number",), False,
+               "explanations and the behaviour form list no panduan perilaku"),
+    EntryPoint("angka_kredit", (("predikat", "predikat"), ("jenjang", "jenjang"),
+               ("bulan", "number")), ("number",), False,
+               "scoring.credit.accumulate refuses the rulebook", "name"),
+    EntryPoint("jumlah_angka_kredit", (("ak", "list"),), ("number",), False,
+               "scoring.credit.accumulate refuses the rulebook"),
+    EntryPoint("akk_jenjang", (("jenjang", "jenjang"),), ("number",), False,
+               "scoring.credit.accumulate refuses the rulebook", "name"),
+    EntryPoint("jenjang_berikutnya", (("jenjang", "jenjang"),), ("jenjang",), False,
+               "scoring.credit.accumulate refuses the rulebook", "name"),
+    EntryPoint("akk_pangkat", (("golongan", "golongan"),), ("number",), False,
+               "scoring.credit.accumulate refuses a golongan", "name"),
+    EntryPoint("golongan_puncak", (("jenjang", "jenjang"),), ("golongan",), False,
+               "scoring.credit.accumulate refuses a golongan", "name"),
     EntryPoint(CONVERSION_PREFIX, CONVERSION_INPUTS, ("number", "bool", "list", "label"), False,
                "no conversions", "name", family=True),
     EntryPoint("kebijakan_realisasi_kosong", (), ("kebijakan_kosong",), False,
@@ -188,7 +212,9 @@ _NEAR: Final = 0.75
 
 
 def _accepts(accepted: tuple[str, ...], actual: Type) -> bool:
-    return str(actual) in accepted or ("label" in accepted and actual.kind == "label")
+    # "number or label": either (a qualitative kind's realisasi and target).
+    options = {option for one in accepted for option in one.split(" or ")}
+    return str(actual) in options or ("label" in options and actual.kind == "label")
 
 
 def _family(name: str) -> EntryPoint | None:
@@ -282,7 +308,8 @@ class _Checker:
                              severity=severity)  # fmt: skip
                 elif not _accepts((allowed[param],), ptype):
                     want = allowed[param]
-                    fix = f"drop ': {ptype}'" if want == "number" else f"write '{param}: {want}'"
+                    fix = (f"drop ': {ptype}'" if want.startswith("number")
+                           else f"write '{param}: {want}'")  # fmt: skip
                     self.add(f"{what}: parameter '{param}' must be {want}, but is declared "
                              f"{ptype}", span, f"the pipeline passes {_describe(want)}; {fix}",
                              severity=severity)  # fmt: skip
@@ -386,9 +413,12 @@ class _Checker:
 
 
 def _describe(type_name: str) -> str:
-    return {"number": "a number", "list": "a list of numbers", "bool": "true/false"}.get(
-        type_name, f"a label of {type_name}"
-    )
+    return {
+        "number": "a number",
+        "list": "a list of numbers",
+        "bool": "true/false",
+        "number or label": "a number or a label",
+    }.get(type_name, f"a label of {type_name}")
 
 
 def _param_spans(node: object) -> tuple[Span | None, ...]:

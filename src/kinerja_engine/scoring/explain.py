@@ -120,6 +120,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "nilai_perilaku": "Nilai perilaku kerja",
         "nilai_kinerja": "Nilai kinerja",
         "ide_baru": "ide baru",
+        "expectation": "ekspektasi khusus pimpinan",
     },
     "en": {
         "title": "Performance appraisal",
@@ -157,6 +158,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "nilai_perilaku": "Behaviour value",
         "nilai_kinerja": "Performance value",
         "ide_baru": "new ideas",
+        "expectation": "leader's specific expectation",
     },
 }
 
@@ -194,9 +196,11 @@ def render(appraisal: Appraisal, lang: str = "id") -> str:
             f"{t['rhk']} {index} ({t['main'].get(rhk.kind, rhk.kind)}{weight}): {rhk.description}"
         )
         for ind in rhk.indicators:
-            head = (
-                f"  • {ind.name}: {t['target']} {_target(ind.target, lang)} {ind.unit_of_measure}"
-            )
+            # A qualitative indicator's target and realisasi are labels: shown by their text,
+            # without a unit of measure after them.
+            labelled = isinstance(ind.target, Label | str)
+            uom = "" if labelled else f" {ind.unit_of_measure}"
+            head = f"  • {ind.name}: {t['target']} {_target(ind.target, lang)}{uom}"
             if ind.status == "not_reported":
                 lines.append(f"{head}; {t['not_reported']}")
                 continue
@@ -204,7 +208,9 @@ def render(appraisal: Appraisal, lang: str = "id") -> str:
                 lines.append(f"{head}; {t['not_applicable']}")
                 continue
             real = ""
-            if ind.realisasi is not None:
+            if ind.realisasi_label is not None:
+                real = f", {t['realisasi']} {_fmt(ind.realisasi_label, lang)}"
+            elif ind.realisasi is not None:
                 real = f", {t['realisasi']} {_fmt(ind.realisasi, lang)} {ind.unit_of_measure}"
             if a.numeric and ind.nilai is None:  # PP 46: the aspect's score, not a percentage
                 line = f"{head}{real} → {t['nilai_ind']} {_fmt(ind.capaian, lang)}"
@@ -239,6 +245,7 @@ def render(appraisal: Appraisal, lang: str = "id") -> str:
     lines.extend(_override_lines(a, t))
     lines.append(f"{t['rating_hk']}: {_label(a.rating_hasil_kerja, t)}")
     lines.append(f"{t['rating_p']}: {_label(a.rating_perilaku, t)}")
+    lines.extend(_guide_lines(a, t))
     cell = ""
     if a.rating_hasil_kerja is not None and a.rating_perilaku is not None:
         cell = " (" + t["cell"].format(h=a.rating_hasil_kerja, p=a.rating_perilaku) + ")"
@@ -278,6 +285,25 @@ def _numeric_lines(a: Appraisal, t: dict[str, Any], lang: str) -> list[str]:
     lines.append(f"{t['predikat']}: {_label(a.predikat, t)}{shown if a.predikat else ''}")
     if a.notes:
         lines.append(f"{t['notes']}: " + "; ".join(a.notes))
+    return lines
+
+
+def _guide_lines(a: Appraisal, t: dict[str, Any]) -> list[str]:
+    """Per core value BerAKHLAK: its number, the evaluator's note or rating for it, the
+    leader's specific expectation, and its panduan perilaku numbered as the regulation does
+    (recorded by the scoring phase when the plan assesses per value or sets expectations)."""
+    lines = []
+    for step in a.trace:
+        if step.what != "perilaku" or step.rule != "panduan_perilaku":
+            continue
+        nomor = step.inputs.get("nomor")
+        number = f"{nomor.numerator}. " if isinstance(nomor, Fraction) else ""
+        head = f"  • {number}{step.subject}: {step.result if step.result else t['none']}"
+        if step.inputs.get("ekspektasi"):
+            head += f"; {t['expectation']}: {step.inputs['ekspektasi']}"
+        lines.append(head)
+        for index, guide in enumerate(step.inputs.get("panduan", ()), 1):
+            lines.append(f"      {number.rstrip('. ')}.{index} {guide}")
     return lines
 
 

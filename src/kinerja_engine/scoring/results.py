@@ -128,7 +128,9 @@ class IndicatorResult(Record):
     """The outcome of one indicator (IKI). ``status``: reported, not_reported, not_applicable.
 
     ``nilai`` is the indicator's value on the rulebook's scale when it has one (the nilai
-    capaian IKI of PermenPANRB 8/2021, entry point ``nilai_iki``); None otherwise.
+    capaian IKI of PermenPANRB 8/2021, entry point ``nilai_iki``); None otherwise. A
+    qualitative indicator (its kind takes labels) has its realisasi as ``realisasi_label``
+    (a label of the kind's enum; ``realisasi`` is then None) and its target as a label.
     """
 
     id: str
@@ -143,6 +145,7 @@ class IndicatorResult(Record):
     rule: str
     capped_from: Exact | None = None
     nilai: Exact | None = None
+    realisasi_label: ResultValue = None
 
     @property
     def counted(self) -> bool:

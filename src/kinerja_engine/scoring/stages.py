@@ -26,12 +26,13 @@ from enum import Enum
 from fractions import Fraction
 from typing import Any
 
-from ..errors import KinerjaError
+from ..errors import KinerjaError, ModelError
 from ..formatting import format_number
 from ..language.formula import Formula
-from ..models import Direction, Indicator, RhkKind, TargetRange
+from ..models import CoreValue, Direction, Indicator, RhkKind, TargetRange
 from ..values import Label
 from . import legacy
+from .behaviour import panduan_perilaku
 from .capaian import capaian_definition
 from .carry import decimals_of, equal_weights, fraction_of, to_exact
 from .context import MAX_FORMULAS, Run
@@ -68,13 +69,15 @@ def _indicator_formula(run: Run, text: str) -> Formula:
 
 
 def _capaian(
-    run: Run, ind: Indicator, realisasi: Fraction, target: Any, value: Decimal
-) -> tuple[Fraction, str, Decimal | None]:
+    run: Run, ind: Indicator, realisasi: Any, target: Any, value: Any,
+    labels: Mapping[str, Label] | None = None,
+) -> tuple[Fraction, str, Decimal | None]:  # fmt: skip
     """Capaian of one indicator from its kind, its own formula, or its direction (and
     whether its target is a range: :func:`~.capaian.capaian_definition`).
 
-    ``value`` is the realisation as given (the Decimal that ``realisasi`` is exactly). Also
-    returns the capaian as a Decimal when the fast path computed it (None otherwise).
+    ``value`` is the realisation as given (the Decimal that ``realisasi`` is exactly).
+    ``labels`` holds the inputs a qualitative kind takes as labels (:func:`_label_inputs`).
+    Also returns the capaian as a Decimal when the fast path computed it (None otherwise).
     """
     if isinstance(target, TargetRange):
         lo_d, hi_d = target.lo, target.hi
@@ -97,14 +100,107 @@ def _capaian(
     # The model's Decimals go to the fast path as they are: converting them to Fractions and
     # back would give equal numbers (the result is the same exact value either way). Every
     # parameter but realisasi and lo is the target (the upper end of a range).
-    by_name = {"realisasi": value, "lo": lo_d}
+    by_name: dict[str, Any] = {"realisasi": value, "lo": lo_d}
+    if labels:  # a qualitative kind: its labels in place of the texts
+        by_name.update(labels)
+        hi_d = labels.get("target", hi_d)  # type: ignore[assignment]
     raw = run.call_fast(name, *[by_name.get(p, hi_d) for p in params])
     result = to_exact(raw)
     if run.tracing:
-        shown = {"realisasi": realisasi, "lo": fraction_of(lo_d)}
-        hi = fraction_of(hi_d)
-        run.step("capaian", ind.id, name, {p: shown.get(p, hi) for p in params}, result)
+        if labels:
+            shown: dict[str, Any] = {p: by_name.get(p, hi_d) for p in params}
+        else:
+            shown = {"realisasi": realisasi, "lo": fraction_of(lo_d)}
+            hi = fraction_of(hi_d)
+            shown = {p: shown.get(p, hi) for p in params}
+        run.step("capaian", ind.id, name, shown, result)
     return result, name, raw if type(raw) is Decimal else None
+
+
+def _label_inputs(run: Run, ind: Indicator, value: Decimal | str,
+                  where: tuple[str, str]) -> dict[str, Label] | None:  # fmt: skip
+    """The inputs of a qualitative indicator kind, resolved in the enums its definition
+    declares (``capaian_kualitatif(realisasi: skala, target: skala)``); None for an indicator
+    that is numbers only. A label where the kind takes a number, a number where it takes a
+    label, or a label not in the enum is a :class:`~kinerja_engine.errors.ModelError` naming
+    the indicator and the field (``where``: the realisation's and the target's paths)."""
+    target = ind.target
+    if ind.kind is None and not isinstance(value, str) and not isinstance(target, str):
+        return None  # the common case, decided without looking at the rulebook
+    name = capaian_definition(ind) if ind.formula is None else None
+    declared = run.info.param_types(name) if name and run.has(name) else {}
+    if not any(t.kind == "label" for t in declared.values()) and not (
+        isinstance(value, str) or isinstance(target, str)
+    ):
+        return None
+    kind = f"kind '{ind.kind}'" if ind.kind else "its rule"
+    given: dict[str, Any] = {"realisasi": value, "target": target, "lo": target, "hi": target}
+    fields = {"realisasi": where[0], "target": where[1], "lo": where[1], "hi": where[1]}
+    labels: dict[str, Label] = {}
+    for param, want in declared.items():
+        have = given.get(param)
+        field = fields.get(param)
+        if have is None or field is None:
+            continue
+        if want.kind == "label":
+            assert want.enum is not None
+            if not isinstance(have, str):
+                choices = ", ".join(repr(m.text or m.name)
+                                    for m in run.book.checked.enums[want.enum].members)  # fmt: skip
+                raise _model_error(run, field, (
+                    f"indicator '{ind.id}' ({ind.name}): {kind} takes as {param} a label of "
+                    f"{want.enum} ({choices}), got the number {_number_text(have)}"))  # fmt: skip
+            try:
+                labels[param] = run.info.resolve(want.enum, have, param)
+            except KinerjaError as exc:
+                raise _model_error(
+                    run, field, f"indicator '{ind.id}' ({ind.name}): {exc.message}"
+                ) from None
+        elif isinstance(have, str):
+            raise _model_error(run, field, (
+                f"indicator '{ind.id}' ({ind.name}): {kind} takes as {param} a number, "
+                f"got the label {have!r}"))  # fmt: skip
+    return labels
+
+
+def _number_text(value: Decimal | TargetRange) -> str:
+    if isinstance(value, TargetRange):
+        return f"{format_number(value.lo)}-{format_number(value.hi)}"
+    return format_number(value)
+
+
+def _takes_labels(run: Run, kind: str) -> bool:
+    """Whether the rulebook's ``capaian_<kind>`` declares a label parameter: a fact of the
+    rulebook, found once per kind (the batch path asks it for every indicator)."""
+    key = "labels:" + kind
+    flag = run.info.flags.get(key)
+    if flag is None:
+        name = "capaian_" + kind
+        flag = run.has(name) and any(t.kind == "label" for t in run.info.param_types(name).values())
+        run.info.flags[key] = flag
+    return flag
+
+
+def _model_error(run: Run, field: str, message: str) -> ModelError:
+    return ModelError(message, field=field, employee=run.plan.employee.nip)
+
+
+class _Paths:
+    """The field paths of an indicator's realisation and target, found only when asked
+    (an error message needs them; scoring does not)."""
+
+    __slots__ = ("plan",)
+
+    def __init__(self, plan: Any) -> None:
+        self.plan = plan
+
+    def __getitem__(self, indicator: str) -> tuple[str, str]:
+        real = next((f"realisations.{i}.value" for i, r in enumerate(self.plan.realisations)
+                     if r.indicator == indicator), "realisations")  # fmt: skip
+        target = next((f"rhk.{i}.indicators.{j}.target" for i, rhk in enumerate(self.plan.rhk)
+                       for j, ind in enumerate(rhk.indicators) if ind.id == indicator),
+                      "rhk")  # fmt: skip
+        return real, target
 
 
 def _weights(run: Run, given: list[Fraction | None], what: str) -> Sequence[Fraction]:
@@ -142,6 +238,7 @@ def _indicator_stage(
     reported: dict[str, Any] = {}
     for r in plan.realisations:
         reported.setdefault(r.indicator, r)
+    where = _Paths(plan)
     for rhk in plan.rhk:
         weights = _weights(run, [i.weight for i in rhk.indicators], f"RHK '{rhk.id}'")
         results = []
@@ -149,8 +246,10 @@ def _indicator_stage(
         for ind, weight in zip(rhk.indicators, weights, strict=True):
             real = reported.get(ind.id)
             target = ind.target
-            shown_target = target if isinstance(target, TargetRange) else fraction_of(target)
-            head = (ind.id, ind.name, ind.unit_of_measure, _VALUE[ind.direction], shown_target)
+            shown_target = target if isinstance(target, TargetRange | str) else fraction_of(target)
+            head: tuple[Any, ...] = (
+                ind.id, ind.name, ind.unit_of_measure, _VALUE[ind.direction], shown_target
+            )  # fmt: skip
             if given is not None and ind.id in given:
                 capaian = given[ind.id]
                 if capaian is None:  # not applicable in the period(s) aggregated
@@ -189,9 +288,21 @@ def _indicator_stage(
                 raws.append(None)
                 continue
             assert real.value is not None
-            realisasi = fraction_of(real.value)
+            labels = _label_inputs(run, ind, real.value, where[ind.id]) if (
+                type(real.value) is str or type(target) is str
+                or (ind.kind is not None and _takes_labels(run, ind.kind))
+            ) else None  # fmt: skip
+            shown_real: Label | None = None
+            if labels is not None:  # a qualitative kind: realisasi and target are labels
+                realisasi = None if isinstance(real.value, str) else fraction_of(real.value)
+                shown_real = labels.get("realisasi")
+                if "target" in labels:
+                    head = (*head[:4], labels["target"])
+            else:
+                assert not isinstance(real.value, str)
+                realisasi = fraction_of(real.value)
             try:
-                capaian, rule, raw = _capaian(run, ind, realisasi, target, real.value)
+                capaian, rule, raw = _capaian(run, ind, realisasi, target, real.value, labels)
             except KinerjaError as exc:
                 if exc.message.startswith(f"employee {run.who}"):
                     raise
@@ -214,6 +325,8 @@ def _indicator_stage(
                     weight,
                     rule,
                     capped_from,
+                    None,
+                    shown_real,
                 )
             )
             raws.append(raw)
@@ -356,6 +469,8 @@ def _ratings(run: Run, rhk_results: list[RhkResult], nilai_hk: Fraction | None,
     if plan.behaviour is not None and plan.behaviour.rating is not None:
         perilaku = resolve(plan.behaviour.rating, "behaviour rating")
         run.step("rating_perilaku", "", "penilaian atasan", {}, perilaku)
+    if run.tracing and (plan.expectations or (plan.behaviour and plan.behaviour.per_value)):
+        _guide_steps(run)
     if "rating_perilaku" in overrides:
         o = overrides["rating_perilaku"]
         before = perilaku
@@ -399,6 +514,29 @@ def _ratings(run: Run, rhk_results: list[RhkResult], nilai_hk: Fraction | None,
         trace=tuple(run.trace),
         rulebook=info.label,
     )
+
+
+_CORE_VALUES: dict[str, CoreValue] = {c.value: c for c in CoreValue}
+
+
+def _guide_steps(run: Run) -> None:
+    """One step per core value with its panduan perilaku (SE MenPANRB 20/2021), the leader's
+    specific expectation and the evaluator's note or rating for it, when the plan gives any:
+    what the explanation of the perilaku part shows. Nothing when the rulebook has no guides."""
+    guides = panduan_perilaku(run.book)
+    plan = run.plan
+    per_value = plan.behaviour.per_value if plan.behaviour is not None else {}
+    values = list(dict.fromkeys(g.nilai_dasar for g in guides))
+    for value in values:
+        own = [g for g in guides if g.nilai_dasar == value]
+        core = _CORE_VALUES.get(value.text)
+        inputs: dict[str, Any] = {"nomor": Fraction(own[0].nomor_nilai),
+                                  "panduan": tuple(g.label for g in own)}  # fmt: skip
+        expectation = plan.expectations.get(core) if core is not None else None
+        if expectation is not None:
+            inputs["ekspektasi"] = expectation
+        assessed = per_value.get(core) if core is not None else None
+        run.step("perilaku", value.text, "panduan_perilaku", inputs, assessed)
 
 
 def _conversions(run: Run, nilai: Fraction | None, hasil: Label | None,

@@ -127,8 +127,10 @@ def _draw_target(draw: st.DrawFn, direction: Direction, nonpositive: bool) -> De
     return draw(_POSITIVE)
 
 
-def _draw_realisasi(draw: st.DrawFn, target: Decimal | TargetRange) -> Decimal:
+def _draw_realisasi(draw: st.DrawFn, target: Decimal | TargetRange | str) -> Decimal:
     """A realisasi near the interesting points of ``target`` (the target, the range ends)."""
+    if isinstance(target, str):  # the strategies draw numeric targets only
+        raise TypeError(f"no numeric realisasi for the label target {target!r}")
     if draw(st.integers(0, 9)) == 0:
         return draw(st.decimals(Decimal(0), Decimal(100_000), places=2))
     base = pick(draw, (target.lo, target.hi)) if isinstance(target, TargetRange) else target
@@ -344,11 +346,11 @@ def _rulebook_kinds(book: Rulebook) -> dict[str, Direction]:
     for name in book:
         if not name.startswith("capaian_") or name in ("capaian_higher", "capaian_lower"):
             continue
-        if name not in book.checked.funcs or tuple(book.signature(name)) != (
-            "realisasi",
-            "target",
-        ):
-            continue
+        if name not in book.checked.funcs or book.signature(name) != {
+            "realisasi": "number",
+            "target": "number",
+        }:
+            continue  # a range kind, or a qualitative one (labels): not drawn here
         direction = Direction.HIGHER
         try:
             low = book.evaluate(name, realisasi=50, target=100)
