@@ -100,7 +100,8 @@ plan = unit.plans[index][-1]
 latest = results[index][0][-1]
 indicator = plan.rhk[-1].indicators[-1]
 reported = plan.realisation_for(indicator.id)
-assert reported is not None and reported.value is not None
+# A numeric indicator: its realisasi is a Decimal (a qualitative one would hold a label).
+assert reported is not None and isinstance(reported.value, Decimal)
 change = what_if(plan, book, realisasi={indicator.id: reported.value + 1})
 change
 
