@@ -168,9 +168,9 @@ def exact_guard(target: Decimal, realisasi: Decimal) -> Decimal:
 W5 = (D(30), D(25), D(20), D(15), D(10))
 
 
+# Written as the formulas read (``min`` for min), as issue 18 measured them.
 def hand_min(r: Decimal, t: Decimal) -> Decimal:
-    x = r / t
-    return (x if x < K1_2 else K1_2) * K100
+    return min(r / t, K1_2) * K100
 
 
 def hand_sum5(
@@ -185,17 +185,13 @@ def hand_sum5(
     r5: Decimal,
     t5: Decimal,
 ) -> Decimal:
-    total = K0
-    for r, t, w in (
-        (r1, t1, W5[0]),
-        (r2, t2, W5[1]),
-        (r3, t3, W5[2]),
-        (r4, t4, W5[3]),
-        (r5, t5, W5[4]),
-    ):
-        x = r / t
-        total += (x if x < K1_2 else K1_2) * w
-    return total
+    return (
+        min(r1 / t1, K1_2) * W5[0]
+        + min(r2 / t2, K1_2) * W5[1]
+        + min(r3 / t3, K1_2) * W5[2]
+        + min(r4 / t4, K1_2) * W5[3]
+        + min(r5 / t5, K1_2) * W5[4]
+    )
 
 
 def hand_guarded_lower(t: Decimal, r: Decimal) -> Decimal:

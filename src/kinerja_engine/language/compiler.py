@@ -73,6 +73,7 @@ from ..values import (
     normalize_precision,
     to_number,
 )
+from .binder import make_binder
 from .builtins import Type
 from .checked import CheckedFormula, CheckedRulebook
 from .codegen import CodeGen, NotExact, Unexact, to_fraction
@@ -158,6 +159,7 @@ class Program:
 
     __slots__ = (
         "_binders",
+        "_bound",
         "_def_ids",
         "_entries",
         "_exact",
@@ -192,6 +194,8 @@ class Program:
         self._entries: dict[str, Callable[..., Any]] = dict(entries or {})
         # Per definition: the expected names and one converter per input, in call order.
         self._binders: dict[str, tuple[frozenset[str], tuple[_Converter, ...]]] = {}
+        # Per definition: the generated binder (see bound()).
+        self._bound: dict[str, Callable[[Mapping[str, Any]], Any]] = {}
 
     def signature(self, name: str = "") -> tuple[tuple[str, Type], ...]:
         """The inputs of definition ``name`` (``""`` for a formula), in call order."""
@@ -227,6 +231,31 @@ class Program:
             make = _entry_factory(len(self._inputs[name]))
             entry = self._entries[name] = make(fast, exact, to_fraction)
         return entry
+
+    def bound(self, name: str = "") -> Callable[[Mapping[str, Any]], Any]:
+        """``call(name, ·)`` as one generated function of the caller's keyword bindings.
+
+        Same results and errors as :meth:`call`; inputs that are already ``Decimal``, ``int``
+        or ``bool`` (the usual case) are bound without a conversion call (:mod:`.binder`).
+
+        >>> from kinerja_engine.language.parser import parse_formula
+        >>> from kinerja_engine.language.checker import check_formula
+        >>> program = compile_formula(check_formula(parse_formula("x * 2"), "x * 2"))
+        >>> program.bound()({"x": 4}), program.bound()({"x": "0.25"})
+        (Decimal('8'), Decimal('0.5'))
+        """
+        binder = self._bound.get(name)
+        if binder is None:
+            raw = self.raw(name)
+            params = self._inputs[name]
+
+            def slow(bindings: Mapping[str, Any]) -> Any:
+                return self.call(name, bindings)
+
+            binder = self._bound[name] = make_binder(
+                [p for p, _ in params], [t.kind for _, t in params], raw, slow, to_result
+            )
+        return binder
 
     def bind(self, name: str, bindings: Mapping[str, Any]) -> list[Any]:
         """Convert a caller's keyword bindings to positional runtime values, checking each."""

@@ -43,12 +43,17 @@ def _guard(action: Callable[[], T], what: str) -> T:
         return action()
     except KinerjaError:
         raise
-    except RecursionError as exc:  # pragma: no cover - limits make this unreachable
-        raise KinerjaError(f"{what}: the input is nested too deeply") from exc
     except Exception as exc:  # pragma: no cover - a bug; never let it escape unexplained
-        raise KinerjaError(
-            f"internal error while {what} ({type(exc).__name__}: {exc}); please report it"
-        ) from exc
+        raise _internal(exc, what) from exc
+
+
+def _internal(exc: Exception, what: str) -> KinerjaError:
+    """The error reported for ``exc``, which is not a KinerjaError: a bug, or nesting."""
+    if isinstance(exc, RecursionError):  # pragma: no cover - limits make this unreachable
+        return KinerjaError(f"{what}: the input is nested too deeply")
+    return KinerjaError(  # pragma: no cover - a bug; never let it escape unexplained
+        f"internal error while {what} ({type(exc).__name__}: {exc}); please report it"
+    )
 
 
 def _require(value: object, types: type | tuple[type, ...], param: str, what: str) -> None:
@@ -104,7 +109,7 @@ class Formula:
       hint: did you mean 'target'?
     """
 
-    __slots__ = ("_program", "_raw", "ast", "inputs", "result_type", "rulebook", "text")
+    __slots__ = ("_bound", "_program", "_raw", "ast", "inputs", "result_type", "rulebook", "text")
     text: str
     ast: Expr
     rulebook: Rulebook | None
@@ -113,6 +118,7 @@ class Formula:
     result_type: str
     _program: Program
     _raw: Callable[..., Any]
+    _bound: Callable[[Mapping[str, Any]], Any]
 
     def __init__(self) -> None:
         raise UsageError("create a Formula with Formula.parse(text)")
@@ -142,6 +148,7 @@ class Formula:
             self.result_type = str(checked.result)
             self._program = program
             self._raw = program.raw("")
+            self._bound = program.bound("")
             return self
 
         return _guard(build, "reading the formula")
@@ -176,8 +183,15 @@ class Formula:
           ^^^^^
           hint: the divisor is 0 here; guard it with if … then … else
         """
-        _keywords_only(args, self.inputs, "Formula.evaluate")
-        result: Value = _guard(lambda: self._program.call("", bindings), "evaluating a formula")
+        if args:
+            _keywords_only(args, self.inputs, "Formula.evaluate")
+        # The formula's generated binder; no closure or guard frame on the way in.
+        try:
+            result: Value = self._bound(bindings)
+        except KinerjaError:
+            raise
+        except Exception as exc:  # pragma: no cover - a bug; never let it escape unexplained
+            raise _internal(exc, "evaluating a formula") from exc
         return result
 
     def evaluate_exact(
@@ -505,7 +519,7 @@ class Rulebook:
         _keywords_only(args, params, f"Rulebook.evaluate('{name}')")
         try:
             result: Value = _guard(
-                lambda: self.program.call(name, bindings), f"evaluating '{name}'"
+                lambda: self.program.bound(name)(bindings), f"evaluating '{name}'"
             )
         except KinerjaError as exc:
             if self._origins is not None and exc.span is not None and exc.source == self.text:
