@@ -10,6 +10,7 @@ cheapness is pinned by counted calls (``workmeter``), never by time.
 from __future__ import annotations
 
 import random
+import sys
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -161,3 +162,53 @@ def test_evaluate_costs_a_handful_of_calls() -> None:
     assert counted.calls <= 20, counted.calls
     ints = count_calls(lambda: formula.evaluate(r=95, t=100))
     assert ints.calls <= 20, ints.calls
+
+
+SUM5 = " + ".join(f"min(r{i} / t{i}, 1.2) * {w}" for i, w in enumerate((30, 25, 20, 15, 10), 1))
+
+
+def _sum5_inputs(first_target: int) -> dict[str, Decimal]:
+    pairs = ((95, first_target), (88, 80), (40, 50), (12, 10), (7, 8))
+    return {
+        k: Decimal(v) for i, (r, t) in enumerate(pairs, 1) for k, v in ((f"r{i}", r), (f"t{i}", t))
+    }
+
+
+def test_a_repeating_quotient_stays_off_fractions() -> None:
+    """One target of 90 (95 / 90 repeats) costs a few more calls, and no Fraction arithmetic."""
+
+    formula = Formula.parse(SUM5)
+    terminating, repeating = _sum5_inputs(100), _sum5_inputs(90)
+    entered: list[str] = []
+
+    def profile(frame: Any, event: str, arg: object) -> None:
+        if event == "call" and frame.f_code.co_filename.endswith("fractions.py"):
+            entered.append(frame.f_code.co_name)
+
+    previous = sys.getprofile()
+    sys.setprofile(profile)
+    try:
+        result = formula.evaluate(**repeating)
+    finally:
+        sys.setprofile(previous)
+    assert entered == []
+    assert repr(result) == repr(_program(SUM5).call("", repeating, exact=False))
+    # Counted: 104 calls (the exact path made 571); a terminating evaluation makes about 40.
+    cheap = count_calls(lambda: formula.evaluate(**terminating)).calls
+    mixed = count_calls(lambda: formula.evaluate(**repeating)).calls
+    assert mixed <= 3 * cheap, (mixed, cheap)
+    assert mixed <= 150, mixed
+
+
+def test_the_mixed_path_keeps_comparisons_exact() -> None:
+    for text, kw, expected in (
+        ("x / 3 * 3 == 1", {"x": 1}, True),
+        ("x / 3 > 0.3333333333333333333333333333333333", {"x": 1}, True),
+        ("if x / 7 * 7 == x then 1 else 0", {"x": Decimal("2.5")}, Decimal(1)),
+        ("min(x / 9, 1) * 9 + 1 / 3", {"x": 1}, Decimal("1.333333333333333333333333333333333")),
+        ("(x / 3 + y / 6) * 2", {"x": 1, "y": 1}, Decimal(1)),
+        ("x / 3 / (y / 7)", {"x": 1, "y": 1}, Decimal("2.333333333333333333333333333333333")),
+    ):
+        formula = Formula.parse(text)
+        assert formula.evaluate(**kw) == expected, text
+        assert _outcome(formula.evaluate, **kw) == _outcome(_program(text).call, "", kw), text

@@ -26,8 +26,11 @@ Identifier scheme of the generated code (all of it is in :attr:`Program.source`)
   checked rulebook's ``order``: callees before callers); ``fc{n}`` / ``xc{n}``: the fast /
   exact value of constant number ``n`` (an ``Unexact`` stand-in when the value is not a finite
   decimal); ``m{n}``: the matrix table of definition ``n``;
-* ``formula_f`` / ``formula_x``: a formula's fast entry (with the exact fallback built in) and
-  its exact function;
+* ``formula_f`` / ``formula_x``: a formula's fast entry (with the fallbacks built in) and
+  its exact function; ``formula_m``: the fast code again on the mixed path (:mod:`.mixed`,
+  ``_div`` & co. are its helpers there), run when the fast path met a repeating quotient
+  (``_Inexact``) and before the exact path; ``formula_q``: ``formula_f`` whose result may be
+  a mixed-path ``Quotient`` (the binder's entry; ``_exit`` turns one into a ``Fraction``);
 * ``a{i}``: the ``i``-th parameter of a generated function (inputs in call order);
 * ``t{i}``: a temporary (a ``let`` binding, an operand of an inlined ``cap``/``min``…);
 * ``k{i}``: a literal constant (a Decimal on the fast path, a Fraction on the exact one, a
@@ -48,18 +51,39 @@ True
 def formula_f(a0, a1):
     try:
         return (k0 if (t0 := _div(a0, a1)) > k0 else t0)
+    except _Inexact:
+        try:
+            result = formula_m(a0, a1)
+        except Exception:
+            return formula_x(_F(a0), _F(a1))
+        return _exit(result)
+    except ArithmeticError:
+        return formula_x(_F(a0), _F(a1))
+<BLANKLINE>
+def formula_q(a0, a1):
+    try:
+        return (k0 if (t0 := _div(a0, a1)) > k0 else t0)
+    except _Inexact:
+        try:
+            result = formula_m(a0, a1)
+        except Exception:
+            return formula_x(_F(a0), _F(a1))
+        return (result)
     except ArithmeticError:
         return formula_x(_F(a0), _F(a1))
 <BLANKLINE>
 def formula_x(a0, a1):
     return (k1 if (t1 := _xdiv(a0, a1, 0)) > k1 else t1)
 <BLANKLINE>
+def formula_m(a0, a1):
+    return (k0 if (t0 := _div(a0, a1)) > k0 else t0)
+<BLANKLINE>
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from decimal import Context, Decimal
+from decimal import Context, Decimal, Inexact
 from fractions import Fraction
 from functools import cache
 from typing import Any, Final
@@ -73,10 +97,11 @@ from ..values import (
     normalize_precision,
     to_number,
 )
-from .binder import make_binder
+from .binder import make_binder, normalize_result
 from .builtins import Type
 from .checked import CheckedFormula, CheckedRulebook
 from .codegen import CodeGen, NotExact, Unexact, to_fraction
+from .mixed import Quotient, add, divide, guard, multiply, negate, subtract
 
 __all__ = [
     "MAX_LIST_LENGTH",
@@ -127,6 +152,8 @@ def to_result(value: Any) -> Any:
     """
     if type(value) is Decimal:
         return _normalize(value)
+    if type(value) is Quotient:
+        return normalize_result(value.result())
     if isinstance(value, Fraction):
         return normalize(fraction_to_decimal(value))
     if isinstance(value, Decimal):
@@ -166,6 +193,7 @@ class Program:
         "_fast",
         "_inputs",
         "_namespace",
+        "_results",
         "book",
         "source",
         "text",
@@ -181,6 +209,7 @@ class Program:
         link: tuple[dict[str, Any], dict[str, int]] = ({}, {}),
         entries: dict[str, Callable[..., Any]] | None = None,
         source: str = "",
+        results: dict[str, Callable[..., Any]] | None = None,
     ) -> None:
         self.text = text
         self.source = source
@@ -196,6 +225,8 @@ class Program:
         self._binders: dict[str, tuple[frozenset[str], tuple[_Converter, ...]]] = {}
         # Per definition: the generated binder (see bound()).
         self._bound: dict[str, Callable[[Mapping[str, Any]], Any]] = {}
+        # Entries whose result may be a mixed-path Quotient (the binder turns it into a result).
+        self._results = dict(results or {})
 
     def signature(self, name: str = "") -> tuple[tuple[str, Type], ...]:
         """The inputs of definition ``name`` (``""`` for a formula), in call order."""
@@ -246,7 +277,7 @@ class Program:
         """
         binder = self._bound.get(name)
         if binder is None:
-            raw = self.raw(name)
+            raw = self._results.get(name) or self.raw(name)
             params = self._inputs[name]
 
             def slow(bindings: Mapping[str, Any]) -> Any:
@@ -479,19 +510,37 @@ def compile_formula(checked: CheckedFormula, program: Program | None = None) -> 
     scope = dict(zip(names, params, strict=True))
     fast_code = gen.expr(checked.expr, scope, True)
     exact_code = gen.expr(checked.expr, scope, False)
-    # The fast function carries its own exact fallback: one Python call per evaluation.
+    args, exact_args = ", ".join(params), ", ".join(f"_F({p})" for p in params)
+    # The fast function carries its own fallbacks: one Python call per evaluation. A repeating
+    # quotient (Inexact) runs the mixed path (formula_m, see mixed.py) before the exact one.
+    for entry, exit_ in (("formula_f", "_exit"), ("formula_q", "")):
+        gen.lines += [
+            f"def {entry}({args}):",
+            "    try:",
+            f"        return {fast_code}",
+            "    except _Inexact:",
+            "        try:",
+            f"            result = formula_m({args})",
+            "        except Exception:",
+            f"            return formula_x({exact_args})",
+            f"        return {exit_}(result)",
+            "    except ArithmeticError:",
+            f"        return formula_x({exact_args})",
+            "",
+        ]
     gen.lines += [
-        f"def formula_f({', '.join(params)}):",
-        "    try:",
-        f"        return {fast_code}",
-        "    except ArithmeticError:",
-        f"        return formula_x({', '.join(f'_F({p})' for p in params)})",
-        "",
-        f"def formula_x({', '.join(params)}):",
+        f"def formula_x({args}):",
         f"    return {exact_code}",
         "",
     ]
+    gen.namespace.update(_Inexact=Inexact, _exit=exit_value)
     namespace = gen.build("formula")
+    # The mixed path: the fast code again, on decimals and quotients.
+    mixed = _mixed_namespace(namespace)
+    source = f"def formula_m({args}):\n    return {fast_code}\n"
+    exec(compile(source, "<kinerja formula/mixed>", "exec"), mixed)
+    namespace["formula_m"] = mixed["formula_m"]
+    gen.generated.append(source)
     signature = tuple((n, checked.inputs[n]) for n in names)
     return Program(
         checked.source,
@@ -501,4 +550,25 @@ def compile_formula(checked: CheckedFormula, program: Program | None = None) -> 
         {"": signature},
         entries={"": namespace["formula_f"]},
         source="\n".join(gen.generated),
+        results={"": namespace["formula_q"]},
     )
+
+
+def _mixed_namespace(namespace: dict[str, Any]) -> dict[str, Any]:
+    """The fast namespace with mixed arithmetic, and quotients refused by callees."""
+    mixed = dict(namespace)
+    for key, value in namespace.items():
+        if (key.startswith("b_") and key.endswith("_f")) or (key[:1] == "f" and key[1:].isdigit()):
+            mixed[key] = guard(value)
+    mixed.update(_add=add, _sub=subtract, _mul=multiply, _div=divide, _neg=negate)
+    return mixed
+
+
+def exit_value(value: Any) -> Any:
+    """A mixed-path result as the raw functions return it: quotients become ``Fraction``."""
+    if type(value) is Quotient:
+        return value.fraction()
+    if type(value) is tuple and any(type(v) is Quotient for v in value):
+        # One kind of number per list, as the exact path gives it.
+        return tuple(v.fraction() if type(v) is Quotient else Fraction(v) for v in value)
+    return value
