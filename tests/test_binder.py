@@ -212,3 +212,17 @@ def test_the_mixed_path_keeps_comparisons_exact() -> None:
         formula = Formula.parse(text)
         assert formula.evaluate(**kw) == expected, text
         assert _outcome(formula.evaluate, **kw) == _outcome(_program(text).call, "", kw), text
+
+
+def test_rulebook_membership_is_by_name_lookup() -> None:
+    """``name in book`` holds exactly for the definitions' names, at a constant count of calls."""
+    from kinerja_engine import rulebooks
+
+    for bundled in rulebooks.names():
+        book = rulebooks.load(bundled)
+        names = [d.name for d in book.ast.definitions]
+        assert all(name in book for name in names)
+        assert not any(f"{name}_x" in book for name in names)
+        assert 1 not in book and None not in book and ["a"] not in book
+        last = count_calls(lambda book=book, names=names: names[-1] in book).calls
+        assert last <= 5, (bundled, last)

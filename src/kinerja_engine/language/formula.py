@@ -450,7 +450,12 @@ class Rulebook:
         return iter(d.name for d in self.checked.node.definitions)
 
     def __contains__(self, name: object) -> bool:
-        return any(d.name == name for d in self.checked.node.definitions)
+        # Three dict look-ups, not a scan of the definitions: every definition is a constant or
+        # parameter, a function, band or matrix, or an enumeration (names are unique).
+        if not isinstance(name, str):
+            return False
+        checked = self.checked
+        return name in checked.consts or name in checked.funcs or name in checked.enums
 
     @property
     def warnings(self) -> tuple[Diagnostic, ...]:
