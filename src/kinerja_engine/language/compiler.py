@@ -535,11 +535,10 @@ def compile_formula(checked: CheckedFormula, program: Program | None = None) -> 
     ]
     gen.namespace.update(_Inexact=Inexact, _exit=exit_value)
     namespace = gen.build("formula")
-    # The mixed path: the fast code again, on decimals and quotients.
-    mixed = _mixed_namespace(namespace)
+    # The mixed path: the fast code again, on decimals and quotients; compiled when first
+    # needed (most formulas never meet a repeating quotient).
     source = f"def formula_m({args}):\n    return {fast_code}\n"
-    exec(compile(source, "<kinerja formula/mixed>", "exec"), mixed)
-    namespace["formula_m"] = mixed["formula_m"]
+    namespace["formula_m"] = _lazy_mixed(namespace, source)
     gen.generated.append(source)
     signature = tuple((n, checked.inputs[n]) for n in names)
     return Program(
@@ -552,6 +551,18 @@ def compile_formula(checked: CheckedFormula, program: Program | None = None) -> 
         source="\n".join(gen.generated),
         results={"": namespace["formula_q"]},
     )
+
+
+def _lazy_mixed(namespace: dict[str, Any], source: str) -> Callable[..., Any]:
+    """A stand-in for ``formula_m`` that compiles it on the first call and replaces itself."""
+
+    def first(*args: Any) -> Any:
+        mixed = _mixed_namespace(namespace)
+        exec(compile(source, "<kinerja formula/mixed>", "exec"), mixed)
+        namespace["formula_m"] = mixed["formula_m"]
+        return mixed["formula_m"](*args)
+
+    return first
 
 
 def _mixed_namespace(namespace: dict[str, Any]) -> dict[str, Any]:
