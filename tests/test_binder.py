@@ -226,3 +226,23 @@ def test_rulebook_membership_is_by_name_lookup() -> None:
         assert 1 not in book and None not in book and ["a"] not in book
         last = count_calls(lambda book=book, names=names: names[-1] in book).calls
         assert last <= 5, (bundled, last)
+
+
+def test_the_callers_decimal_context_changes_nothing() -> None:
+    """Results and errors are the same under a tiny, trapping context of the caller's."""
+    from decimal import Inexact, Rounded, localcontext
+
+    cases = [
+        ("(2 - r / t) * 100", {"r": Decimal(90), "t": Decimal(100)}),
+        ("r / t", {"r": Decimal("1.2345678"), "t": Decimal(7)}),
+        ("r * t", {"r": Decimal("123456.789"), "t": Decimal("1E+5")}),
+        ("r - t", {"r": Decimal("0.50"), "t": Decimal("0.25")}),
+    ]
+    formulas = [Formula.parse(text) for text, _ in cases]
+    expected = [_outcome(f.evaluate, **kw) for f, (_, kw) in zip(formulas, cases, strict=True)]
+    with localcontext() as context:
+        context.prec = 3
+        context.traps[Inexact] = context.traps[Rounded] = True
+        got = [_outcome(f.evaluate, **kw) for f, (_, kw) in zip(formulas, cases, strict=True)]
+        assert not context.flags[Inexact] and not context.flags[Rounded]
+    assert got == expected

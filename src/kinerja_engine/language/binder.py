@@ -27,7 +27,7 @@ MAX_INPUT_DIGITS` characters long cannot have more digits than that.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, Rounded
+from decimal import ROUND_HALF_UP, Context, Decimal, Rounded
 from functools import cache
 from typing import Any, Final
 
@@ -36,24 +36,19 @@ from ..values import MAX_EMAX, MAX_INPUT_DIGITS, normalize
 __all__ = ["make_binder", "normalize_result"]
 
 _ZERO: Final = Decimal(0)
-_ONE: Final = Decimal(1)
 # Wide enough for any result a score needs; Rounded is trapped, so a value with more digits
 # than this goes to values.normalize (which sizes its context by the digits) instead. Rounding
 # half up: a negative zero plus zero is zero (values.normalize returns Decimal(0) for it).
 _NORMALIZE: Final = Context(
-    prec=200,
-    rounding=ROUND_HALF_UP,
-    Emax=MAX_EMAX,
-    Emin=-MAX_EMAX,
-    traps=[Rounded, InvalidOperation],
+    prec=200, rounding=ROUND_HALF_UP, Emax=MAX_EMAX, Emin=-MAX_EMAX, traps=[Rounded]
 )
 
 
 def normalize_result(value: Decimal) -> Decimal:
     """:func:`~kinerja_engine.values.normalize` for a ``Decimal``, without its ``as_tuple``.
 
-    ``normalize`` drops the trailing zeros; a positive exponent it leaves (``1E+2``) is
-    written out by ``quantize``; a value of more than 200 digits takes the general path.
+    A whole number is its ``to_integral_value()``; any other drops its trailing zeros with
+    ``normalize``; a positive exponent or more than 200 digits takes the general path.
 
     >>> normalize_result(Decimal("95.00")), normalize_result(Decimal("0.50"))
     (Decimal('95'), Decimal('0.5'))
@@ -62,12 +57,15 @@ def normalize_result(value: Decimal) -> Decimal:
     """
     if not value:
         return _ZERO  # also for -0 and 0E+3, as values.normalize
-    try:
-        reduced = value.normalize(_NORMALIZE)
-        # Plain text has no exponent; scientific text with 'E+' means a positive exponent
-        # (110 reduces to 1.1E+2): written out at exponent 0, as values.normalize does.
-        return reduced.quantize(_ONE, context=_NORMALIZE) if "E+" in str(reduced) else reduced
-    except ArithmeticError:  # Rounded (more than 200 digits) or a quantize past them
+    # to_integral_value (on the caller's context: it neither signals nor rounds what it keeps)
+    # is the value at exponent 0 when the value is a whole number with exponent <= 0.
+    whole = value.to_integral_value()
+    if whole == value:
+        # A positive exponent (1E+2) stays in the text as 'E+': written out by the general path.
+        return whole if "E" not in str(whole) else normalize(value)
+    try:  # not whole: dropping trailing zeros leaves a negative exponent
+        return value.normalize(_NORMALIZE)
+    except Rounded:  # more than 200 digits: the general path sizes its context
         return normalize(value)
 
 
