@@ -81,3 +81,24 @@ def test_the_parser_in_use_is_the_loaded_one() -> None:
     assert tables.GRAMMAR_SHA256 and tables.LARK_VERSION
     lark = parser._lark()
     assert lark.source_path == "<deserialized>"
+
+
+def test_parsing_leaves_the_garbage_collector_as_it_found_it() -> None:
+    import gc
+
+    from kinerja_engine import KinerjaError, Rulebook
+
+    assert gc.isenabled()
+    Rulebook.parse('rulebook "r" def f(x) = x * 2')
+    assert gc.isenabled()
+    try:
+        Rulebook.parse('rulebook "r" def f(x) = x *')
+    except KinerjaError:
+        pass
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        Rulebook.parse('rulebook "r" def f(x) = x * 2')
+        assert not gc.isenabled()  # the caller's choice stands
+    finally:
+        gc.enable()

@@ -102,6 +102,7 @@ from .builtins import Type
 from .checked import CheckedFormula, CheckedRulebook
 from .codegen import CodeGen, NotExact, Unexact, to_fraction
 from .mixed import Quotient, add, divide, guard, multiply, negate, subtract
+from .parser import without_gc_pauses
 
 __all__ = [
     "MAX_LIST_LENGTH",
@@ -460,7 +461,8 @@ def compile_rulebook(book: CheckedRulebook) -> Program:
     >>> compile_rulebook(check_rulebook(parse_rulebook(text), text)).call("half", {"x": 5})
     Decimal('2.5')
     """
-    gen = _rulebook_gen(book)
+    with without_gc_pauses():  # thousands of code objects and constants, none cyclic garbage
+        gen = _rulebook_gen(book)
     fast: dict[str, Callable[..., Any]] = {}
     exact: dict[str, Callable[..., Any]] = {}
     inputs: dict[str, tuple[tuple[str, Type], ...]] = {}

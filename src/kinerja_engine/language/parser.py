@@ -15,7 +15,10 @@ Binary(op='*', left=Call(func='cap', ...), right=Num(value=Decimal('100'), perce
 from __future__ import annotations
 
 import difflib
+import gc
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from importlib.resources import files
 from typing import Any, Final
@@ -57,6 +60,7 @@ __all__ = [
     "parse_rulebook",
     "strip_bom",
     "tables_source",
+    "without_gc_pauses",
 ]
 
 
@@ -235,10 +239,36 @@ def parse_rulebook(text: str) -> RulebookNode:
     """
     _check_text(text, MAX_RULEBOOK_LENGTH, "rulebook")
     text = strip_bom(text)
-    tree = _parse(text, "rulebook")
-    node = Converter(text, MAX_RULEBOOK_NODES).convert(tree)
+    with without_gc_pauses():
+        tree = _parse(text, "rulebook")
+        node = Converter(text, MAX_RULEBOOK_NODES).convert(tree)
     assert isinstance(node, RulebookNode)
     return node
+
+
+@contextmanager
+def without_gc_pauses() -> Iterator[None]:
+    """Hold the cyclic garbage collector off while a phase builds many objects at once.
+
+    A rulebook's parse tree and AST are tens of thousands of acyclic objects; the collector
+    would otherwise run over every live object many times while they are built (a fifth of
+    the parse of a 1,000-definition rulebook). It is enabled again afterwards, unless the
+    caller had disabled it.
+
+    >>> import gc
+    >>> with without_gc_pauses():
+    ...     gc.isenabled()
+    False
+    >>> gc.isenabled()
+    True
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _check_text(text: object, limit: int, what: str) -> None:
