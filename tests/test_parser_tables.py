@@ -15,6 +15,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import pytest
 from lark import Lark
 from lark.exceptions import LarkError
 
@@ -91,10 +92,8 @@ def test_parsing_leaves_the_garbage_collector_as_it_found_it() -> None:
     assert gc.isenabled()
     Rulebook.parse('rulebook "r" def f(x) = x * 2')
     assert gc.isenabled()
-    try:
+    with pytest.raises(KinerjaError):
         Rulebook.parse('rulebook "r" def f(x) = x *')
-    except KinerjaError:
-        pass
     assert gc.isenabled()
     gc.disable()
     try:
