@@ -517,15 +517,13 @@ class Rulebook:
     def evaluate(self, name: str, /, *args: Any, **bindings: Any) -> Value:
         """Evaluate the named definition with keyword inputs (a constant takes none)."""
         self._known(name)
-        if name in self.checked.funcs:
-            params = dict.fromkeys(self.checked.funcs[name].params, "")
-        else:
-            params = {}
-        _keywords_only(args, params, f"Rulebook.evaluate('{name}')")
+        if args:
+            funcs = self.checked.funcs
+            params = dict.fromkeys(funcs[name].params, "") if name in funcs else {}
+            _keywords_only(args, params, f"Rulebook.evaluate('{name}')")
+        # The definition's generated binder; no closure or guard frame on the way in.
         try:
-            result: Value = _guard(
-                lambda: self.program.bound(name)(bindings), f"evaluating '{name}'"
-            )
+            result: Value = self.program.bound(name)(bindings)
         except KinerjaError as exc:
             if self._origins is not None and exc.span is not None and exc.source == self.text:
                 # A merged rulebook: point at the text the failing definition was written in.
@@ -533,6 +531,8 @@ class Rulebook:
                 (placed,) = remap([diag], self.ast, self._origins, (None, self.text, None))
                 exc.span, exc.source = placed.span, placed.source
             raise
+        except Exception as exc:  # pragma: no cover - a bug; never let it escape unexplained
+            raise _internal(exc, f"evaluating '{name}'") from exc
         return result
 
     def function(self, name: str) -> Callable[..., Any]:
