@@ -187,6 +187,9 @@ def tables_source() -> str:
         "uses them only when both match (else it builds the tables from the grammar), and\n"
         "``tests/test_parser_tables.py`` checks this file is what ``parser.tables_source()``\n"
         "writes today. Shipped so that the first parse in a process does not build tables.\n"
+        "\n"
+        ">>> sorted(DATA['parser']['parser']['start_states'])\n"
+        "['formula', 'rulebook']\n"
         '"""\n'
         "\n"
         "# fmt: off\n"

@@ -5,6 +5,9 @@ the grammar digest and Lark version they were generated from. Guarantees: the pa
 uses them only when both match (else it builds the tables from the grammar), and
 ``tests/test_parser_tables.py`` checks this file is what ``parser.tables_source()``
 writes today. Shipped so that the first parse in a process does not build tables.
+
+>>> sorted(DATA['parser']['parser']['start_states'])
+['formula', 'rulebook']
 """
 
 # fmt: off
