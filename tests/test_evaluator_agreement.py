@@ -130,6 +130,7 @@ def _outcomes(
             outcome[key] = "error"
 
     attempt("fast", lambda: program.run(bindings))
+    attempt("bound", lambda: program.bound()(bindings))
     attempt("exact", lambda: program.call("", bindings, exact=True))
     outcome["evaluator"] = Evaluator(COMPILE, constant=consts.get, label=label).fold(expr)
     closed = _close(expr, exact_inputs)
@@ -149,6 +150,7 @@ def _assert_agree(outcome: dict[str, Any], where: str) -> bool:
     """Assert the five agree; True if a value (not an error) was agreed on."""
     if outcome["exact"] == "error":
         assert outcome["fast"] == "error", where
+        assert outcome["bound"] == "error", where
         assert outcome["evaluator"] is None, where
         assert outcome["compiler"] is None, where
         # The checker reports what fails (unless the failing part calls a rulebook function).
@@ -157,6 +159,8 @@ def _assert_agree(outcome: dict[str, Any], where: str) -> bool:
     exact = outcome["exact"]
     assert outcome["fast"] == to_result(exact), where
     assert type(outcome["fast"]) is type(to_result(exact)), where
+    # The generated binder (with the mixed path's quotients) gives the same digits.
+    assert repr(outcome["bound"]) == repr(outcome["fast"]), where
     for key in ("evaluator", "checker", "compiler"):
         # None only where a rulebook function is called: its value is known at run time only.
         if outcome[key] is not None:
@@ -334,12 +338,23 @@ class _Generator:
 
 
 GENERATED = 10_000
+#: The slow run (``-m slow``): ten times as many, from another seed.
+GENERATED_SLOW = 100_000
 
 
 def test_generated_formulas_agree() -> None:
-    generator = _Generator(seed=20_240_612)
+    _agree_on_generated(GENERATED, seed=20_240_612)
+
+
+@pytest.mark.slow
+def test_many_generated_formulas_agree() -> None:
+    _agree_on_generated(GENERATED_SLOW, seed=20_261_129)
+
+
+def _agree_on_generated(count: int, seed: int) -> None:
+    generator = _Generator(seed=seed)
     agreed = failed = 0
-    for index in range(GENERATED):
+    for index in range(count):
         expr = generator.formula()
         text = print_expr(expr)
         bindings = generator.bindings()
@@ -353,10 +368,10 @@ def test_generated_formulas_agree() -> None:
             assert None not in (outcome["evaluator"], outcome["checker"], outcome["compiler"])
         else:
             failed += 1
-    assert agreed + failed == GENERATED
+    assert agreed + failed == count
     # Both outcomes are exercised in earnest: values, and errors every path agrees on.
-    assert agreed >= GENERATED // 2
-    assert failed >= GENERATED // 50
+    assert agreed >= count // 2
+    assert failed >= count // 50
 
 
 def _names(expr: Expr) -> set[str]:

@@ -147,6 +147,10 @@ class CodeGen:
         )
         #: Every source text executed by :meth:`build`, in order (see ``Program.source``).
         self.generated: list[str] = []
+        #: Compile exact functions when first called (a rulebook's: most never run), not with
+        #: the fast ones; their source waits in :attr:`deferred`.
+        self.lazy_exact = False
+        self.deferred: dict[str, str] = {}
 
     # -- runtime helpers bound into generated code ---------------------------------------
 
@@ -413,7 +417,29 @@ class CodeGen:
             else:
                 assert isinstance(info, MatrixInfo) and isinstance(node, MatrixDef)
                 body = self._matrix(info, node, scope, params, fast, ident)
-            self.lines.extend([head, *body, ""])
+            if fast or not self.lazy_exact:
+                self.lines.extend([head, *body, ""])
+            else:
+                name = f"x{ident}"
+                self.deferred[name] = "\n".join([head, *body, ""])
+                self.namespace[name] = self._deferred(name)
+
+    def _deferred(self, name: str) -> Callable[..., Any]:
+        """A stand-in for exact function ``name``: compiles it on the first call.
+
+        Compiled into the namespace, the real function replaces the stand-in, so generated
+        callers find it directly from then on; holders of the stand-in are forwarded.
+        """
+        compiled: list[Callable[..., Any]] = []
+
+        def call(*args: Any) -> Any:
+            if not compiled:
+                source = self.deferred[name]
+                exec(compile(source, "<kinerja exact>", "exec"), self.namespace)
+                compiled.append(self.namespace[name])
+            return compiled[0](*args)
+
+        return call
 
     def _band(
         self, info: BandInfo, node: BandDef, scope: dict[str, str], arg: str, fast: bool

@@ -26,8 +26,11 @@ Identifier scheme of the generated code (all of it is in :attr:`Program.source`)
   checked rulebook's ``order``: callees before callers); ``fc{n}`` / ``xc{n}``: the fast /
   exact value of constant number ``n`` (an ``Unexact`` stand-in when the value is not a finite
   decimal); ``m{n}``: the matrix table of definition ``n``;
-* ``formula_f`` / ``formula_x``: a formula's fast entry (with the exact fallback built in) and
-  its exact function;
+* ``formula_f`` / ``formula_x``: a formula's fast entry (with the fallbacks built in) and
+  its exact function; ``formula_m``: the fast code again on the mixed path (:mod:`.mixed`,
+  ``_div`` & co. are its helpers there), run when the fast path met a repeating quotient
+  (``_Inexact``) and before the exact path; ``formula_q``: ``formula_f`` whose result may be
+  a mixed-path ``Quotient`` (the binder's entry; ``_exit`` turns one into a ``Fraction``);
 * ``a{i}``: the ``i``-th parameter of a generated function (inputs in call order);
 * ``t{i}``: a temporary (a ``let`` binding, an operand of an inlined ``cap``/``min``…);
 * ``k{i}``: a literal constant (a Decimal on the fast path, a Fraction on the exact one, a
@@ -48,18 +51,39 @@ True
 def formula_f(a0, a1):
     try:
         return (k0 if (t0 := _div(a0, a1)) > k0 else t0)
+    except _Inexact:
+        try:
+            result = formula_m(a0, a1)
+        except Exception:
+            return formula_x(_F(a0), _F(a1))
+        return _exit(result)
+    except ArithmeticError:
+        return formula_x(_F(a0), _F(a1))
+<BLANKLINE>
+def formula_q(a0, a1):
+    try:
+        return (k0 if (t0 := _div(a0, a1)) > k0 else t0)
+    except _Inexact:
+        try:
+            result = formula_m(a0, a1)
+        except Exception:
+            return formula_x(_F(a0), _F(a1))
+        return (result)
     except ArithmeticError:
         return formula_x(_F(a0), _F(a1))
 <BLANKLINE>
 def formula_x(a0, a1):
     return (k1 if (t1 := _xdiv(a0, a1, 0)) > k1 else t1)
 <BLANKLINE>
+def formula_m(a0, a1):
+    return (k0 if (t0 := _div(a0, a1)) > k0 else t0)
+<BLANKLINE>
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from decimal import Context, Decimal
+from decimal import Context, Decimal, Inexact
 from fractions import Fraction
 from functools import cache
 from typing import Any, Final
@@ -73,9 +97,12 @@ from ..values import (
     normalize_precision,
     to_number,
 )
+from .binder import make_binder, normalize_result
 from .builtins import Type
 from .checked import CheckedFormula, CheckedRulebook
 from .codegen import CodeGen, NotExact, Unexact, to_fraction
+from .mixed import Quotient, add, divide, guard, multiply, negate, subtract
+from .parser import without_gc_pauses
 
 __all__ = [
     "MAX_LIST_LENGTH",
@@ -126,6 +153,8 @@ def to_result(value: Any) -> Any:
     """
     if type(value) is Decimal:
         return _normalize(value)
+    if type(value) is Quotient:
+        return normalize_result(value.result())
     if isinstance(value, Fraction):
         return normalize(fraction_to_decimal(value))
     if isinstance(value, Decimal):
@@ -158,12 +187,14 @@ class Program:
 
     __slots__ = (
         "_binders",
+        "_bound",
         "_def_ids",
         "_entries",
         "_exact",
         "_fast",
         "_inputs",
         "_namespace",
+        "_results",
         "book",
         "source",
         "text",
@@ -179,6 +210,7 @@ class Program:
         link: tuple[dict[str, Any], dict[str, int]] = ({}, {}),
         entries: dict[str, Callable[..., Any]] | None = None,
         source: str = "",
+        results: dict[str, Callable[..., Any]] | None = None,
     ) -> None:
         self.text = text
         self.source = source
@@ -192,6 +224,10 @@ class Program:
         self._entries: dict[str, Callable[..., Any]] = dict(entries or {})
         # Per definition: the expected names and one converter per input, in call order.
         self._binders: dict[str, tuple[frozenset[str], tuple[_Converter, ...]]] = {}
+        # Per definition: the generated binder (see bound()).
+        self._bound: dict[str, Callable[[Mapping[str, Any]], Any]] = {}
+        # Entries whose result may be a mixed-path Quotient (the binder turns it into a result).
+        self._results = dict(results or {})
 
     def signature(self, name: str = "") -> tuple[tuple[str, Type], ...]:
         """The inputs of definition ``name`` (``""`` for a formula), in call order."""
@@ -227,6 +263,31 @@ class Program:
             make = _entry_factory(len(self._inputs[name]))
             entry = self._entries[name] = make(fast, exact, to_fraction)
         return entry
+
+    def bound(self, name: str = "") -> Callable[[Mapping[str, Any]], Any]:
+        """``call(name, ·)`` as one generated function of the caller's keyword bindings.
+
+        Same results and errors as :meth:`call`; inputs that are already ``Decimal``, ``int``
+        or ``bool`` (the usual case) are bound without a conversion call (:mod:`.binder`).
+
+        >>> from kinerja_engine.language.parser import parse_formula
+        >>> from kinerja_engine.language.checker import check_formula
+        >>> program = compile_formula(check_formula(parse_formula("x * 2"), "x * 2"))
+        >>> program.bound()({"x": 4}), program.bound()({"x": "0.25"})
+        (Decimal('8'), Decimal('0.5'))
+        """
+        binder = self._bound.get(name)
+        if binder is None:
+            raw = self._results.get(name) or self.raw(name)
+            params = self._inputs[name]
+
+            def slow(bindings: Mapping[str, Any]) -> Any:
+                return self.call(name, bindings)
+
+            binder = self._bound[name] = make_binder(
+                [p for p, _ in params], [t.kind for _, t in params], raw, slow, to_result
+            )
+        return binder
 
     def bind(self, name: str, bindings: Mapping[str, Any]) -> list[Any]:
         """Convert a caller's keyword bindings to positional runtime values, checking each."""
@@ -350,6 +411,9 @@ def _gen_helpers(gen: CodeGen) -> dict[str, Any]:
 
 def _rulebook_gen(book: CheckedRulebook) -> CodeGen:
     gen = CodeGen(book, book.source)
+    # A rulebook's exact functions run only when a fast one fails: compiled then, which
+    # roughly halves the Python compile() work of Rulebook.parse.
+    gen.lazy_exact = True
     for ident, name in enumerate(book.order):
         gen.def_ids[name] = ident
     for ident, name in enumerate(book.order):
@@ -397,7 +461,8 @@ def compile_rulebook(book: CheckedRulebook) -> Program:
     >>> compile_rulebook(check_rulebook(parse_rulebook(text), text)).call("half", {"x": 5})
     Decimal('2.5')
     """
-    gen = _rulebook_gen(book)
+    with without_gc_pauses():  # thousands of code objects and constants, none cyclic garbage
+        gen = _rulebook_gen(book)
     fast: dict[str, Callable[..., Any]] = {}
     exact: dict[str, Callable[..., Any]] = {}
     inputs: dict[str, tuple[tuple[str, Type], ...]] = {}
@@ -418,7 +483,7 @@ def compile_rulebook(book: CheckedRulebook) -> Program:
         exact,
         inputs,
         (gen.namespace, gen.def_ids),
-        source="\n".join(gen.generated),
+        source="\n".join([*gen.generated, *gen.deferred.values()]),
     )
 
 
@@ -450,19 +515,36 @@ def compile_formula(checked: CheckedFormula, program: Program | None = None) -> 
     scope = dict(zip(names, params, strict=True))
     fast_code = gen.expr(checked.expr, scope, True)
     exact_code = gen.expr(checked.expr, scope, False)
-    # The fast function carries its own exact fallback: one Python call per evaluation.
+    args, exact_args = ", ".join(params), ", ".join(f"_F({p})" for p in params)
+    # The fast function carries its own fallbacks: one Python call per evaluation. A repeating
+    # quotient (Inexact) runs the mixed path (formula_m, see mixed.py) before the exact one.
+    for entry, exit_ in (("formula_f", "_exit"), ("formula_q", "")):
+        gen.lines += [
+            f"def {entry}({args}):",
+            "    try:",
+            f"        return {fast_code}",
+            "    except _Inexact:",
+            "        try:",
+            f"            result = formula_m({args})",
+            "        except Exception:",
+            f"            return formula_x({exact_args})",
+            f"        return {exit_}(result)",
+            "    except ArithmeticError:",
+            f"        return formula_x({exact_args})",
+            "",
+        ]
     gen.lines += [
-        f"def formula_f({', '.join(params)}):",
-        "    try:",
-        f"        return {fast_code}",
-        "    except ArithmeticError:",
-        f"        return formula_x({', '.join(f'_F({p})' for p in params)})",
-        "",
-        f"def formula_x({', '.join(params)}):",
+        f"def formula_x({args}):",
         f"    return {exact_code}",
         "",
     ]
+    gen.namespace.update(_Inexact=Inexact, _exit=exit_value)
     namespace = gen.build("formula")
+    # The mixed path: the fast code again, on decimals and quotients; compiled when first
+    # needed (most formulas never meet a repeating quotient).
+    source = f"def formula_m({args}):\n    return {fast_code}\n"
+    namespace["formula_m"] = _lazy_mixed(namespace, source)
+    gen.generated.append(source)
     signature = tuple((n, checked.inputs[n]) for n in names)
     return Program(
         checked.source,
@@ -472,4 +554,37 @@ def compile_formula(checked: CheckedFormula, program: Program | None = None) -> 
         {"": signature},
         entries={"": namespace["formula_f"]},
         source="\n".join(gen.generated),
+        results={"": namespace["formula_q"]},
     )
+
+
+def _lazy_mixed(namespace: dict[str, Any], source: str) -> Callable[..., Any]:
+    """A stand-in for ``formula_m`` that compiles it on the first call and replaces itself."""
+
+    def first(*args: Any) -> Any:
+        mixed = _mixed_namespace(namespace)
+        exec(compile(source, "<kinerja formula/mixed>", "exec"), mixed)
+        namespace["formula_m"] = mixed["formula_m"]
+        return mixed["formula_m"](*args)
+
+    return first
+
+
+def _mixed_namespace(namespace: dict[str, Any]) -> dict[str, Any]:
+    """The fast namespace with mixed arithmetic, and quotients refused by callees."""
+    mixed = dict(namespace)
+    for key, value in namespace.items():
+        if (key.startswith("b_") and key.endswith("_f")) or (key[:1] == "f" and key[1:].isdigit()):
+            mixed[key] = guard(value)
+    mixed.update(_add=add, _sub=subtract, _mul=multiply, _div=divide, _neg=negate)
+    return mixed
+
+
+def exit_value(value: Any) -> Any:
+    """A mixed-path result as the raw functions return it: quotients become ``Fraction``."""
+    if type(value) is Quotient:
+        return value.fraction()
+    if type(value) is tuple and any(type(v) is Quotient for v in value):
+        # One kind of number per list, as the exact path gives it.
+        return tuple(v.fraction() if type(v) is Quotient else Fraction(v) for v in value)
+    return value

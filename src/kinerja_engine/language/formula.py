@@ -46,12 +46,17 @@ def _guard(action: Callable[[], T], what: str) -> T:
         return action()
     except KinerjaError:
         raise
-    except RecursionError as exc:  # pragma: no cover - limits make this unreachable
-        raise KinerjaError(f"{what}: the input is nested too deeply") from exc
     except Exception as exc:  # pragma: no cover - a bug; never let it escape unexplained
-        raise KinerjaError(
-            f"internal error while {what} ({type(exc).__name__}: {exc}); please report it"
-        ) from exc
+        raise _internal(exc, what) from exc
+
+
+def _internal(exc: Exception, what: str) -> KinerjaError:
+    """The error reported for ``exc``, which is not a KinerjaError: a bug, or nesting."""
+    if isinstance(exc, RecursionError):  # pragma: no cover - limits make this unreachable
+        return KinerjaError(f"{what}: the input is nested too deeply")
+    return KinerjaError(  # pragma: no cover - a bug; never let it escape unexplained
+        f"internal error while {what} ({type(exc).__name__}: {exc}); please report it"
+    )
 
 
 def _require(value: object, types: type | tuple[type, ...], param: str, what: str) -> None:
@@ -107,7 +112,17 @@ class Formula:
       hint: did you mean 'target'?
     """
 
-    __slots__ = ("_program", "_raw", "ast", "inputs", "result_type", "rulebook", "text", "warnings")
+    __slots__ = (
+        "_bound",
+        "_program",
+        "_raw",
+        "ast",
+        "inputs",
+        "result_type",
+        "rulebook",
+        "text",
+        "warnings",
+    )
     text: str
     ast: Expr
     rulebook: Rulebook | None
@@ -118,6 +133,7 @@ class Formula:
     warnings: tuple[Diagnostic, ...]
     _program: Program
     _raw: Callable[..., Any]
+    _bound: Callable[[Mapping[str, Any]], Any]
 
     def __init__(self) -> None:
         raise UsageError("create a Formula with Formula.parse(text)")
@@ -155,6 +171,7 @@ class Formula:
             self.warnings = checked.warnings
             self._program = program
             self._raw = program.raw("")
+            self._bound = program.bound("")
             return self
 
         return _guard(build, "reading the formula")
@@ -189,8 +206,15 @@ class Formula:
           ^^^^^
           hint: the divisor is 0 here; guard it with if … then … else
         """
-        _keywords_only(args, self.inputs, "Formula.evaluate")
-        result: Value = _guard(lambda: self._program.call("", bindings), "evaluating a formula")
+        if args:
+            _keywords_only(args, self.inputs, "Formula.evaluate")
+        # The formula's generated binder; no closure or guard frame on the way in.
+        try:
+            result: Value = self._bound(bindings)
+        except KinerjaError:
+            raise
+        except Exception as exc:  # pragma: no cover - a bug; never let it escape unexplained
+            raise _internal(exc, "evaluating a formula") from exc
         return result
 
     def evaluate_exact(
@@ -471,7 +495,12 @@ class Rulebook:
         return iter(d.name for d in self.checked.node.definitions)
 
     def __contains__(self, name: object) -> bool:
-        return any(d.name == name for d in self.checked.node.definitions)
+        # Three dict look-ups, not a scan of the definitions: every definition is a constant or
+        # parameter, a function, band or matrix, or an enumeration (names are unique).
+        if not isinstance(name, str):
+            return False
+        checked = self.checked
+        return name in checked.consts or name in checked.funcs or name in checked.enums
 
     @property
     def warnings(self) -> tuple[Diagnostic, ...]:
@@ -551,15 +580,13 @@ class Rulebook:
     def evaluate(self, name: str, /, *args: Any, **bindings: Any) -> Value:
         """Evaluate the named definition with keyword inputs (a constant takes none)."""
         self._known(name)
-        if name in self.checked.funcs:
-            params = dict.fromkeys(self.checked.funcs[name].params, "")
-        else:
-            params = {}
-        _keywords_only(args, params, f"Rulebook.evaluate('{name}')")
+        if args:
+            funcs = self.checked.funcs
+            params = dict.fromkeys(funcs[name].params, "") if name in funcs else {}
+            _keywords_only(args, params, f"Rulebook.evaluate('{name}')")
+        # The definition's generated binder; no closure or guard frame on the way in.
         try:
-            result: Value = _guard(
-                lambda: self.program.call(name, bindings), f"evaluating '{name}'"
-            )
+            result: Value = self.program.bound(name)(bindings)
         except KinerjaError as exc:
             if self._origins is not None and exc.span is not None and exc.source == self.text:
                 # A merged rulebook: point at the text the failing definition was written in.
@@ -567,6 +594,8 @@ class Rulebook:
                 (placed,) = remap([diag], self.ast, self._origins, (None, self.text, None))
                 exc.span, exc.source = placed.span, placed.source
             raise
+        except Exception as exc:  # pragma: no cover - a bug; never let it escape unexplained
+            raise _internal(exc, f"evaluating '{name}'") from exc
         return result
 
     def function(self, name: str) -> Callable[..., Any]:

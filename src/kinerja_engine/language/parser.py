@@ -15,11 +15,16 @@ Binary(op='*', left=Call(func='cap', ...), right=Num(value=Decimal('100'), perce
 from __future__ import annotations
 
 import difflib
+import gc
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from importlib.resources import files
-from typing import Final
+from typing import Any, Final
 
 from lark import Lark, Token, Tree
+from lark import __version__ as lark_version
 from lark.exceptions import (
     LarkError,
     UnexpectedCharacters,
@@ -27,6 +32,8 @@ from lark.exceptions import (
     UnexpectedInput,
     UnexpectedToken,
 )
+from lark.grammar import Rule
+from lark.lexer import TerminalDef
 
 from ..errors import KinerjaSyntaxError, LimitError, Span
 from .convert import Converter
@@ -52,6 +59,8 @@ __all__ = [
     "parse_formula",
     "parse_rulebook",
     "strip_bom",
+    "tables_source",
+    "without_gc_pauses",
 ]
 
 
@@ -83,10 +92,11 @@ _WORDS: Final = {
 }
 
 
-@cache
-def _lark() -> Lark:
-    """Build the LALR parser once per process, from the grammar shipped inside the package."""
-    grammar = files("kinerja_engine.language").joinpath("kinerja.lark").read_text(encoding="utf-8")
+def _grammar() -> str:
+    return files("kinerja_engine.language").joinpath("kinerja.lark").read_text(encoding="utf-8")
+
+
+def _build(grammar: str) -> Lark:
     # No cache=True: it would write a pickle to a predictable temp path (I/O and a code risk).
     return Lark(
         grammar,
@@ -94,6 +104,102 @@ def _lark() -> Lark:
         start=["formula", "rulebook"],
         propagate_positions=True,
         maybe_placeholders=True,
+    )
+
+
+@cache
+def _lark() -> Lark:
+    """The LALR parser, once per process: from the shipped tables (:mod:`.tables`) when they
+    were generated from this very grammar by this Lark version, else built from the grammar.
+
+    Loading the tables skips reading the grammar and building the LALR automaton, which is
+    most of the first parse in a fresh process.
+    """
+    from . import tables  # noqa: PLC0415 - 100 KB of data, needed only by the first parse
+
+    grammar = _grammar()
+    if _digest(grammar) == tables.GRAMMAR_SHA256 and lark_version == tables.LARK_VERSION:
+        return Lark.load({"data": tables.DATA, "memo": tables.MEMO})
+    return _build(grammar)  # pragma: no cover - a grammar edited without regenerating
+
+
+def _canonical(table: dict[str, Any]) -> dict[str, Any]:
+    """The LALR table with tokens and states numbered in one fixed order.
+
+    Lark numbers them in the order of its sets, which follows string hashing (it changes from
+    process to process); here tokens are numbered by name and states in breadth-first order
+    from the start states, following shifts by token name. Same automaton, same text always.
+    """
+    names: dict[int, str] = table["tokens"]
+    states: dict[int, dict[int, tuple[int, Any]]] = table["states"]
+    token_ids = {name: index for index, name in enumerate(sorted(names.values()))}
+    numbered: dict[int, int] = {}
+    queue = [table["start_states"][s] for s in sorted(table["start_states"])]
+    position = 0
+    while position < len(queue):
+        state = queue[position]
+        position += 1
+        if state in numbered:
+            continue
+        numbered[state] = len(numbered)
+        for token in sorted(states[state], key=names.__getitem__):
+            action, argument = states[state][token]
+            if action == 0:  # a shift (or goto): its argument is the next state
+                queue.append(argument)
+    if len(numbered) != len(states):  # pragma: no cover - every LALR state is reachable
+        raise AssertionError("unreachable parser states: the tables would not be canonical")
+    rows: dict[int, dict[int, tuple[int, Any]]] = {}
+    for state in sorted(numbered, key=numbered.__getitem__):
+        row = {}
+        for token in sorted(states[state], key=names.__getitem__):
+            action, argument = states[state][token]
+            row[token_ids[names[token]]] = (action, numbered[argument] if action == 0 else argument)
+        rows[numbered[state]] = row
+    return {
+        "tokens": {index: name for name, index in token_ids.items()},
+        "states": rows,
+        "start_states": {s: numbered[v] for s, v in sorted(table["start_states"].items())},
+        "end_states": {s: numbered[v] for s, v in sorted(table["end_states"].items())},
+    }
+
+
+def _digest(grammar: str) -> str:
+    return hashlib.sha256(grammar.encode("utf-8")).hexdigest()
+
+
+def tables_source() -> str:
+    """The text of :mod:`.tables`: the LALR tables of ``kinerja.lark`` as Python literals.
+
+    ``tests/test_parser_tables.py`` checks that the shipped module is this text, so the tables
+    cannot go stale; after editing the grammar, write it out again::
+
+        python -c "from kinerja_engine.language.parser import tables_source as t; \\
+            open('src/kinerja_engine/language/tables.py', 'w').write(t())"
+    """
+    grammar = _grammar()
+    data, memo = _build(grammar).memo_serialize([TerminalDef, Rule])
+    data["parser"]["parser"] = _canonical(data["parser"]["parser"])
+    return (
+        '"""The LALR tables of the rules language, generated from ``kinerja.lark``: do not edit.\n'
+        "\n"
+        "Input: nothing (data). Output: ``DATA`` and ``MEMO``, what ``lark.Lark.load`` takes, and\n"
+        "the grammar digest and Lark version they were generated from. Guarantees: the parser\n"
+        "uses them only when both match (else it builds the tables from the grammar), and\n"
+        "``tests/test_parser_tables.py`` checks this file is what ``parser.tables_source()``\n"
+        "writes today. Shipped so that the first parse in a process does not build tables.\n"
+        "\n"
+        ">>> sorted(DATA['parser']['parser']['start_states'])\n"
+        "['formula', 'rulebook']\n"
+        '"""\n'
+        "\n"
+        "# fmt: off\n"
+        "from typing import Any\n"
+        "\n"
+        f'LARK_VERSION = "{lark_version}"\n'
+        f'GRAMMAR_SHA256 = "{_digest(grammar)}"\n'
+        f"DATA: dict[str, Any] = {data!r}  # noqa: E501\n"
+        f"MEMO: dict[int, Any] = {memo!r}  # noqa: E501\n"
+        "# fmt: on\n"
     )
 
 
@@ -136,10 +242,36 @@ def parse_rulebook(text: str) -> RulebookNode:
     """
     _check_text(text, MAX_RULEBOOK_LENGTH, "rulebook")
     text = strip_bom(text)
-    tree = _parse(text, "rulebook")
-    node = Converter(text, MAX_RULEBOOK_NODES).convert(tree)
+    with without_gc_pauses():
+        tree = _parse(text, "rulebook")
+        node = Converter(text, MAX_RULEBOOK_NODES).convert(tree)
     assert isinstance(node, RulebookNode)
     return node
+
+
+@contextmanager
+def without_gc_pauses() -> Iterator[None]:
+    """Hold the cyclic garbage collector off while a phase builds many objects at once.
+
+    A rulebook's parse tree and AST are tens of thousands of acyclic objects; the collector
+    would otherwise run over every live object many times while they are built (a fifth of
+    the parse of a 1,000-definition rulebook). It is enabled again afterwards, unless the
+    caller had disabled it.
+
+    >>> import gc
+    >>> with without_gc_pauses():
+    ...     gc.isenabled()
+    False
+    >>> gc.isenabled()
+    True
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _check_text(text: object, limit: int, what: str) -> None:
