@@ -45,7 +45,7 @@ from ..models import Override, TargetRange
 from ..values import Label
 from .carry import to_public
 from .explain import format_band_match, render
-from .typed import AppraisalStatus, Exact, IndicatorStatus, Record, ResultValue
+from .typed import AppraisalStatus, Exact, IndicatorStatus, Record, ResultValue, TraceValue
 
 __all__ = [
     "Appraisal",
@@ -84,7 +84,8 @@ class BandMatch(Record):
 
     def text(self, lang: str = "id") -> str:
         """``value ∈ row`` in ``lang``; the value never reads as outside the row."""
-        return format_band_match(self.value, self.lo, self.lo_closed, self.hi, self.hi_closed, lang)
+        lo, hi = (None if end is None else end.exact for end in (self.lo, self.hi))
+        return format_band_match(self.value.exact, lo, self.lo_closed, hi, self.hi_closed, lang)
 
 
 class Step(Record):
@@ -97,8 +98,8 @@ class Step(Record):
     what: str
     subject: str
     rule: str
-    inputs: Mapping[str, ResultValue]
-    result: ResultValue
+    inputs: Mapping[str, TraceValue]
+    result: TraceValue
     note: str = ""
     band: BandMatch | None = None
 

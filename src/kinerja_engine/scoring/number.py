@@ -1,0 +1,272 @@
+"""The numbers of the result records: a ``Decimal`` that remembers its exact value.
+
+Input: an exact number the pipeline computed (``Fraction``, ``Decimal`` or ``int``). Output:
+:class:`Number`, a ``Decimal`` subclass, made by :func:`to_number` (also ``Number.of``).
+Guarantees:
+
+- A value that terminates is that exact Decimal, written without trailing zeros
+  (``Fraction(189, 2)`` → ``94.5``); any other is rounded half up to :data:`DECIMAL_PLACES`
+  places (``Fraction(350, 3)`` → ``116.6666666667``) and keeps its exact value.
+- ``number.exact`` is always the exact ``Fraction``; ``number.is_exact`` says whether the
+  Decimal is exact. Equality, hashing, ordering and the conversions that are exact by nature
+  (``Fraction(n)``, ``as_integer_ratio``, ``float``, ``int``, ``math.floor``/``ceil``/``trunc``,
+  truth) use the exact value, so ``Number.of(Fraction(1, 3)) == Fraction(1, 3)`` and equal
+  values hash alike whatever their type. Decimal arithmetic, ``str``, ``format`` and
+  ``quantize`` work on the Decimal shown, as for any Decimal: use ``.exact`` for exact
+  arithmetic.
+- Numbers are immutable and shared: :func:`to_number` remembers the values that recur
+  (bounded, emptied by :func:`clear_number_cache`); a pickled Number comes back exact.
+
+>>> from fractions import Fraction
+>>> third = Number.of(Fraction(350, 3))
+>>> third, third.exact, third.is_exact, third == Fraction(350, 3)
+(Number('116.6666666667', exact='350/3'), Fraction(350, 3), False, True)
+>>> half = Number.of(Fraction(189, 2))
+>>> half, half == Decimal("94.5") == 94.5, isinstance(half, Decimal), half.is_exact
+(Number('94.5'), True, True, True)
+>>> half + 1, third.exact * 3
+(Decimal('95.5'), Fraction(350, 1))
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Final
+
+from ..errors import UsageError
+from ..language.builtins import FAST
+from ..values import fraction_to_decimal, is_terminating, normalize, round_half_up
+
+__all__ = ["DECIMAL_PLACES", "Number", "clear_number_cache", "number_text", "to_number"]
+
+#: Places a number that does not terminate is rounded to (half up) in its Decimal.
+DECIMAL_PLACES: Final = 10
+
+_new = Decimal.__new__
+_decimal_eq = Decimal.__eq__
+_decimal_hash = Decimal.__hash__
+_decimal_lt, _decimal_le = Decimal.__lt__, Decimal.__le__
+_decimal_gt, _decimal_ge = Decimal.__gt__, Decimal.__ge__
+_FAST_DIVIDE = FAST.divide
+#: Values remembered per cache (they recur: weights, capaian, realisasi of a grid).
+_MAX_CACHED: Final = 20_000
+
+
+class Number(Decimal):
+    """A result number: a Decimal (exact, or half up to :data:`DECIMAL_PLACES` places) that
+    equals, hashes and orders as its exact value (:attr:`exact`).
+
+    ``Number(x)`` takes what :func:`to_number` takes plus exact text (``"94.75"``,
+    ``"350/3"``); ``Number.of`` is the fast constructor.
+
+    >>> Number("350/3") == Number.of(Fraction(700, 6)), Number("0.50")
+    (True, Number('0.5'))
+    >>> Number.of(Fraction(1, 3)) == Decimal("0.3333333333")  # the exact value compares
+    False
+    >>> Fraction(Number("2/3")), float(Number("1/4")), hash(Number("1/3")) == hash(Fraction(1, 3))
+    (Fraction(2, 3), 0.25, True)
+    """
+
+    __slots__ = ("_exact", "_rounded")
+
+    _exact: Fraction | None  # None until asked for, when made from a Decimal or an int
+    _rounded: bool
+
+    def __new__(cls, value: object = 0) -> Number:
+        if isinstance(value, str):
+            text = value.strip()
+            try:
+                return to_number(Fraction(text) if "/" in text else Decimal(text))
+            except (ValueError, ArithmeticError, ZeroDivisionError):
+                raise UsageError(
+                    f'Number(): not an exact number: {value!r} (write "94.75" or "350/3")'
+                ) from None
+        return to_number(value)  # type: ignore[arg-type]
+
+    @staticmethod
+    def of(value: Fraction | Decimal | int) -> Number:
+        """The Number of an exact value (see :func:`to_number`)."""
+        return to_number(value)
+
+    @property
+    def exact(self) -> Fraction:
+        """The exact value, always (use it for exact arithmetic)."""
+        found = self._exact
+        if found is None:
+            num, den = Decimal.as_integer_ratio(self)
+            found = self._exact = Fraction(num, den)
+        return found
+
+    @property
+    def is_exact(self) -> bool:
+        """Whether the Decimal is the exact value (it terminates)."""
+        return not self._rounded
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is Number and other._rounded:
+            other = other._exact
+        if self._rounded:
+            return self._exact == other
+        return _decimal_eq(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        # Equal values hash alike across Fraction, Decimal, int and Number.
+        return hash(self._exact) if self._rounded else _decimal_hash(self)
+
+    # Ordering by exact value: a rounded side compares as its Fraction (Fraction and Decimal
+    # compare with each other exactly).
+    def __lt__(self, other: Any) -> bool:
+        if type(other) is Number and other._rounded:
+            other = other._exact
+        return self._exact < other if self._rounded else _decimal_lt(self, other)
+
+    def __le__(self, other: Any) -> bool:
+        if type(other) is Number and other._rounded:
+            other = other._exact
+        return self._exact <= other if self._rounded else _decimal_le(self, other)
+
+    def __gt__(self, other: Any) -> bool:
+        if type(other) is Number and other._rounded:
+            other = other._exact
+        return self._exact > other if self._rounded else _decimal_gt(self, other)
+
+    def __ge__(self, other: Any) -> bool:
+        if type(other) is Number and other._rounded:
+            other = other._exact
+        return self._exact >= other if self._rounded else _decimal_ge(self, other)
+
+    def as_integer_ratio(self) -> tuple[int, int]:
+        """The exact value as (numerator, denominator): ``Fraction(number)`` is exact."""
+        exact = self.exact
+        return exact.numerator, exact.denominator
+
+    def __float__(self) -> float:
+        return float(self.exact) if self._rounded else Decimal.__float__(self)
+
+    def __int__(self) -> int:
+        return int(self.exact) if self._rounded else Decimal.__int__(self)
+
+    def __trunc__(self) -> int:
+        return math.trunc(self._exact) if self._rounded else Decimal.__trunc__(self)  # type: ignore[arg-type]
+
+    def __floor__(self) -> int:
+        return math.floor(self._exact) if self._rounded else Decimal.__floor__(self)  # type: ignore[arg-type]
+
+    def __ceil__(self) -> int:
+        return math.ceil(self._exact) if self._rounded else Decimal.__ceil__(self)  # type: ignore[arg-type]
+
+    def __bool__(self) -> bool:
+        return bool(self._exact) if self._rounded else Decimal.__bool__(self)
+
+    def __repr__(self) -> str:
+        if self._rounded:
+            return f"Number('{self}', exact='{number_text(self)}')"
+        return f"Number('{self}')"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Number, (number_text(self),))
+
+
+def _make(value: Decimal | int, exact: Fraction | None, rounded: bool) -> Number:
+    number: Number = _new(Number, value)
+    number._exact = exact
+    number._rounded = rounded
+    return number
+
+
+_BY_RATIO: dict[tuple[int, int], Number] = {}
+_BY_DECIMAL: dict[Decimal, Number] = {}
+
+
+def _of_fraction(value: Fraction, key: tuple[int, int]) -> Number:
+    num, den = key
+    if den == 1:
+        made = _make(num, value, False)
+    else:
+        try:
+            # FAST traps Inexact: a quotient that does not terminate (within its 80 digits)
+            # raises instead of rounding. An exact quotient has no trailing zeros.
+            made = _make(_FAST_DIVIDE(Decimal(num), Decimal(den)), value, False)
+        except ArithmeticError:
+            if is_terminating(value):  # more than 80 digits, still exact
+                made = _make(normalize(fraction_to_decimal(value)), value, False)
+            else:
+                made = _make(round_half_up(value, DECIMAL_PLACES), value, True)
+    if len(_BY_RATIO) >= _MAX_CACHED:  # bounded: memory stays flat over any number of plans
+        _BY_RATIO.clear()
+    _BY_RATIO[key] = made
+    return made
+
+
+def _of_decimal(value: Decimal) -> Number:
+    if not value.is_finite():
+        raise UsageError(f"Number.of(): {value} is not a finite number")
+    made = _make(normalize(value), None, False)
+    if len(_BY_DECIMAL) >= _MAX_CACHED:
+        _BY_DECIMAL.clear()
+    _BY_DECIMAL[value] = made
+    return made
+
+
+def to_number(value: Fraction | Decimal | int) -> Number:
+    """``value`` as a :class:`Number`: the exact Decimal if it terminates, else rounded half
+    up to :data:`DECIMAL_PLACES` places with the exact Fraction kept.
+
+    >>> to_number(Fraction(-1, 6)), to_number(Decimal("94.750")), to_number(7)
+    (Number('-0.1666666667', exact='-1/6'), Number('94.75'), Number('7'))
+    >>> to_number(True)
+    Traceback (most recent call last):
+    ...
+    kinerja_engine.errors.UsageError: Number.of(): expected a Fraction, Decimal or int, got bool
+    """
+    kind = type(value)
+    if kind is Number:
+        return value  # type: ignore[return-value]
+    if kind is Fraction:
+        key = (value.numerator, value.denominator)  # type: ignore[union-attr]
+        found = _BY_RATIO.get(key)
+        return _of_fraction(value, key) if found is None else found  # type: ignore[arg-type]
+    if kind is Decimal:
+        try:
+            found = _BY_DECIMAL.get(value)  # type: ignore[arg-type]
+        except TypeError:  # a signalling NaN is not hashable
+            found = None
+        return _of_decimal(value) if found is None else found  # type: ignore[arg-type]
+    if kind is int:
+        found = _BY_RATIO.get((value, 1))  # type: ignore[arg-type]
+        return _of_fraction(Fraction(value), (value, 1)) if found is None else found  # type: ignore[arg-type]
+    if isinstance(value, Number):
+        return value
+    if isinstance(value, Fraction):
+        return to_number(Fraction(value.numerator, value.denominator))
+    if isinstance(value, Decimal):
+        return to_number(Decimal(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return to_number(int(value))
+    raise UsageError(
+        f"Number.of(): expected a Fraction, Decimal or int, got {type(value).__name__}"
+    )
+
+
+def number_text(value: Number) -> str:
+    """The exact text of a number (its JSON form): the decimal, or ``p/q``.
+
+    >>> number_text(Number.of(Fraction(350, 3))), number_text(Number.of(Fraction(379, 4)))
+    ('350/3', '94.75')
+    """
+    if value._rounded:
+        exact = value.exact
+        return f"{exact.numerator}/{exact.denominator}"
+    return str(value)
+
+
+def clear_number_cache() -> None:
+    """Forget every remembered Number (a cold start)."""
+    _BY_RATIO.clear()
+    _BY_DECIMAL.clear()
