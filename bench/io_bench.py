@@ -4,8 +4,9 @@ Not run in CI. Writes N one-indicator plans (default 1,000,000) as plan-table ro
 temporary JSON Lines or Parquet file (``--format``), reads them back with
 ``kinerja_engine.io.read_plans`` (and, with ``--score``, scores them with ``appraise_many``
 into records that are written to a file of the same format), and prints the counts, the
-rows per second of the read (and score, and write) phase and the peak resident set size
-(``resource.getrusage``):
+rows per second of the read (and score, and write) phase and its peak resident set size
+(``resource.getrusage``). The input is written by a child process, so the peak is that of
+reading, scoring and writing alone (pyarrow's writer would otherwise set it):
 
     PYTHONPATH=src python bench/io_bench.py [--rows N] [--format jsonl|parquet] [--score]
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -64,12 +66,17 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl")
     parser.add_argument("--score", action="store_true", help="score the plans and write results")
+    parser.add_argument("--write-input", metavar="PATH", help=argparse.SUPPRESS)
     args = parser.parse_args()
     template = {k: (None if v is None else str(v)) for k, v in plan_rows(example_plan())[0].items()}
+    if args.write_input:  # the child process: write the input file only
+        _write_input(Path(args.write_input), template, args.rows, args.format)
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"plans.{args.format}"
-        _write_input(path, template, args.rows, args.format)
-        print(f"written {args.rows:,} {args.format} rows; peak RSS {_peak_mb():.0f} MB")
+        child = [sys.executable, __file__, "--rows", str(args.rows), "--format", args.format]
+        subprocess.run([*child, "--write-input", str(path)], check=True)
+        print(f"written {args.rows:,} {args.format} rows (child process)")
         plans = errors = 0
         start = time.perf_counter()
         items = read_plans(path)
