@@ -263,7 +263,8 @@ class Run:
         """
         fast = None if self.exact_only else fast_args(args)
         if fast is None:  # a non-terminating fraction: only the exact path can take it
-            return to_exact(self.info.exact_entry(name)(*args))
+            # (to_exact: a result's Number goes in as its exact value, never rounded)
+            return to_exact(self.info.exact_entry(name)(*to_exact(args)))
         return to_exact(self.info.entry(name)(*fast))
 
     def call_fast(self, name: str, *args: Any) -> Any:

@@ -11,8 +11,9 @@ Guarantees:
   Decimal is exact. Equality, hashing, ordering and the conversions that are exact by nature
   (``Fraction(n)``, ``as_integer_ratio``, ``float``, ``int``, ``math.floor``/``ceil``/``trunc``,
   truth) use the exact value, so ``Number.of(Fraction(1, 3)) == Fraction(1, 3)`` and equal
-  values hash alike whatever their type. Decimal arithmetic, ``str``, ``format`` and
-  ``quantize`` work on the Decimal shown, as for any Decimal: use ``.exact`` for exact
+  values hash alike whatever their type. Arithmetic with a ``Fraction`` is exact and gives a
+  Fraction; Decimal arithmetic (with a Decimal, an int or another Number), ``str``, ``format``
+  and ``quantize`` work on the Decimal shown, as for any Decimal: use ``.exact`` for exact
   arithmetic.
 - Numbers are immutable and shared: :func:`to_number` remembers the values that recur
   (bounded, emptied by :func:`clear_number_cache`); a pickled Number comes back exact.
@@ -24,31 +25,50 @@ Guarantees:
 >>> half = Number.of(Fraction(189, 2))
 >>> half, half == Decimal("94.5") == 94.5, isinstance(half, Decimal), half.is_exact
 (Number('94.5'), True, True, True)
->>> half + 1, third.exact * 3
-(Decimal('95.5'), Fraction(350, 1))
+>>> half + 1, third.exact * 3, third * Fraction(3)
+(Decimal('95.5'), Fraction(350, 1), Fraction(350, 1))
 """
 
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Final
 
+from ..arguments import require
 from ..errors import UsageError
 from ..language.builtins import FAST
 from ..values import fraction_to_decimal, is_terminating, normalize, round_half_up
 
-__all__ = ["DECIMAL_PLACES", "Number", "clear_number_cache", "number_text", "to_number"]
+__all__ = [
+    "DECIMAL_PLACES",
+    "EXACT_TEXT",
+    "Number",
+    "clear_number_cache",
+    "decimal_view",
+    "exact_text",
+    "number_text",
+    "parse_exact",
+    "parse_number",
+    "to_number",
+]
 
 #: Places a number that does not terminate is rounded to (half up) in its Decimal.
 DECIMAL_PLACES: Final = 10
+#: Exact number text: a decimal (``"94.75"``) or a fraction (``"350/3"``).
+EXACT_TEXT: Final = re.compile(r"-?\d+(\.\d+)?|-?\d+/\d+")
 
 _new = Decimal.__new__
 _decimal_eq = Decimal.__eq__
 _decimal_hash = Decimal.__hash__
 _decimal_lt, _decimal_le = Decimal.__lt__, Decimal.__le__
 _decimal_gt, _decimal_ge = Decimal.__gt__, Decimal.__ge__
+_decimal_add, _decimal_radd = Decimal.__add__, Decimal.__radd__
+_decimal_sub, _decimal_rsub = Decimal.__sub__, Decimal.__rsub__
+_decimal_mul, _decimal_rmul = Decimal.__mul__, Decimal.__rmul__
+_decimal_div, _decimal_rdiv = Decimal.__truediv__, Decimal.__rtruediv__
 _FAST_DIVIDE = FAST.divide
 #: Values remembered per cache (they recur: weights, capaian, realisasi of a grid).
 _MAX_CACHED: Final = 20_000
@@ -76,13 +96,13 @@ class Number(Decimal):
 
     def __new__(cls, value: object = 0) -> Number:
         if isinstance(value, str):
-            text = value.strip()
             try:
-                return to_number(Fraction(text) if "/" in text else Decimal(text))
-            except (ValueError, ArithmeticError, ZeroDivisionError):
+                exact = parse_exact(value)
+            except ValueError:
                 raise UsageError(
                     f'Number(): not an exact number: {value!r} (write "94.75" or "350/3")'
                 ) from None
+            return to_number(exact)
         return to_number(value)  # type: ignore[arg-type]
 
     @staticmethod
@@ -140,6 +160,32 @@ class Number(Decimal):
         if type(other) is Number and other._rounded:
             other = other._exact
         return self._exact >= other if self._rounded else _decimal_ge(self, other)
+
+    # With a Fraction, arithmetic is exact and gives a Fraction (as an int would with a
+    # Fraction); with anything else it is the Decimal's.
+    def __add__(self, other: Any) -> Any:
+        return self.exact + other if isinstance(other, Fraction) else _decimal_add(self, other)
+
+    def __radd__(self, other: Any) -> Any:
+        return other + self.exact if isinstance(other, Fraction) else _decimal_radd(self, other)
+
+    def __sub__(self, other: Any) -> Any:
+        return self.exact - other if isinstance(other, Fraction) else _decimal_sub(self, other)
+
+    def __rsub__(self, other: Any) -> Any:
+        return other - self.exact if isinstance(other, Fraction) else _decimal_rsub(self, other)
+
+    def __mul__(self, other: Any) -> Any:
+        return self.exact * other if isinstance(other, Fraction) else _decimal_mul(self, other)
+
+    def __rmul__(self, other: Any) -> Any:
+        return other * self.exact if isinstance(other, Fraction) else _decimal_rmul(self, other)
+
+    def __truediv__(self, other: Any) -> Any:
+        return self.exact / other if isinstance(other, Fraction) else _decimal_div(self, other)
+
+    def __rtruediv__(self, other: Any) -> Any:
+        return other / self.exact if isinstance(other, Fraction) else _decimal_rdiv(self, other)
 
     def as_integer_ratio(self) -> tuple[int, int]:
         """The exact value as (numerator, denominator): ``Fraction(number)`` is exact."""
@@ -264,6 +310,62 @@ def number_text(value: Number) -> str:
         exact = value.exact
         return f"{exact.numerator}/{exact.denominator}"
     return str(value)
+
+
+def decimal_view(value: Fraction | Decimal | int) -> Decimal:
+    """``value`` as a plain Decimal: exact if it terminates, else half up to DECIMAL_PLACES
+    places (the Decimal of its :class:`Number`).
+
+    >>> decimal_view(Fraction(-1, 6)), decimal_view(Decimal("94.750"))
+    (Decimal('-0.1666666667'), Decimal('94.75'))
+    """
+    given: Fraction | Decimal | int = require(
+        value, (Fraction, Decimal, int), "decimal_view", "value"
+    )
+    if isinstance(given, Decimal) and not given.is_finite():
+        raise UsageError(f"decimal_view(): {given} is not a finite number")
+    return Decimal(to_number(given))
+
+
+def exact_text(value: Fraction | Number) -> str:
+    """The JSON text of a number: its exact decimal, or ``"p/q"`` when it does not terminate."""
+    if type(value) is Number:
+        return number_text(value)
+    value = Fraction(value)
+    if is_terminating(value):
+        return str(normalize(fraction_to_decimal(value)))
+    return f"{value.numerator}/{value.denominator}"
+
+
+def parse_exact(value: object) -> Fraction:
+    """A number from JSON or Python (``"94.75"``, ``"350/3"``, an int, Decimal or Fraction).
+
+    >>> parse_exact("x")
+    Traceback (most recent call last):
+    ...
+    ValueError: not an exact number: 'x' (write "94.75" or "350/3")
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"not an exact number: {value!r}")
+    if isinstance(value, Fraction | int | Decimal):
+        return Fraction(value)
+    if isinstance(value, str) and EXACT_TEXT.fullmatch(value.strip()):
+        try:
+            return Fraction(value.strip())
+        except ZeroDivisionError:  # "1/0": a ValueError, so validation reports it
+            raise ValueError(f"not an exact number: {value!r} (zero denominator)") from None
+    raise ValueError(f'not an exact number: {value!r} (write "94.75" or "350/3")')
+
+
+def parse_number(value: object) -> Number:
+    """:func:`parse_exact` as a :class:`Number` (the validator of result number fields).
+
+    >>> parse_number("350/3"), parse_number(Fraction(1, 2))
+    (Number('116.6666666667', exact='350/3'), Number('0.5'))
+    """
+    if type(value) is Number:
+        return value
+    return to_number(parse_exact(value))
 
 
 def clear_number_cache() -> None:

@@ -3,8 +3,9 @@
 Input: the values the pipeline computed (exact ``Fraction`` numbers, :class:`Label` members,
 target ranges, text). Output: :class:`Record`, the base of every result class (frozen,
 ``extra="forbid"``, a published JSON Schema), the annotated number type :data:`Exact` (a
-:class:`~.number.Number`), the open value type :data:`ResultValue`, the statuses
-:class:`AppraisalStatus` and :class:`IndicatorStatus`, and :func:`decimal_view`.
+:class:`~.number.Number`), the open value types :data:`ResultValue` and :data:`TraceValue`,
+the statuses :class:`AppraisalStatus` and :class:`IndicatorStatus`; the number helpers of
+:mod:`.number` (:func:`decimal_view`, :func:`exact_text`, :func:`parse_exact`) are re-exported.
 
 Guarantees:
 
@@ -16,11 +17,13 @@ Guarantees:
 - Numbers are Decimals and stay exact. In Python an :data:`Exact` field holds a
   :class:`~.number.Number`, a ``Decimal``: exact when the value terminates, otherwise
   rounded half up to :data:`DECIMAL_PLACES` places, its exact ``Fraction`` in ``.exact``
-  (equality and hashing use it). Every record gets them where it is made: :meth:`Record.build`
-  and ``model_copy(update=...)`` convert what the pipeline gives (Fractions), validation
-  converts what a caller gives. In JSON a number is a string: the exact decimal when it
-  terminates (``"94.75"``), the exact fraction otherwise (``"350/3"``), so
-  ``model_validate_json(model_dump_json())`` loses nothing.
+  (equality and hashing use it); so are the numbers in a :data:`ResultValue` (a target, a
+  conversion), while the trace's :data:`TraceValue` keeps the pipeline's Fractions. Every
+  record gets them where it is made: :meth:`Record.build` and ``model_copy(update=...)``
+  convert what the pipeline gives (Fractions), validation converts what a caller gives. In
+  JSON a number is a string: the exact decimal when it terminates (``"94.75"``), the exact
+  fraction otherwise (``"350/3"``), so ``model_validate_json(model_dump_json())`` loses
+  nothing.
 
 >>> from fractions import Fraction
 >>> decimal_view(Fraction(3, 8)), decimal_view(Fraction(2, 3))
@@ -33,7 +36,6 @@ Guarantees:
 
 from __future__ import annotations
 
-import re
 import types
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
@@ -46,11 +48,19 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticUndefined, core_schema
 
 from ..arguments import require
-from ..errors import UsageError
 from ..models import TargetRange
-from ..values import Label, is_terminating
-from .carry import to_public
-from .number import DECIMAL_PLACES, Number, number_text, to_number
+from ..values import Label
+from .number import (
+    DECIMAL_PLACES,
+    EXACT_TEXT,
+    Number,
+    decimal_view,
+    exact_text,
+    number_text,
+    parse_exact,
+    parse_number,
+    to_number,
+)
 
 __all__ = [
     "DECIMAL_PLACES",
@@ -69,7 +79,6 @@ __all__ = [
     "result_value",
 ]
 
-_EXACT_TEXT = re.compile(r"-?\d+(\.\d+)?|-?\d+/\d+")
 _EXACT_PATTERN = r"^(-?\d+(\.\d+)?|-?\d+/\d+)$"
 
 
@@ -94,59 +103,6 @@ class IndicatorStatus(_TextEnum):
     REPORTED = "reported"
     NOT_REPORTED = "not_reported"
     NOT_APPLICABLE = "not_applicable"
-
-
-def decimal_view(value: Fraction | Decimal | int) -> Decimal:
-    """``value`` as a plain Decimal: exact if it terminates, else half up to DECIMAL_PLACES
-    places (the Decimal of its :class:`~.number.Number`).
-
-    >>> decimal_view(Fraction(-1, 6)), decimal_view(Decimal("94.750"))
-    (Decimal('-0.1666666667'), Decimal('94.75'))
-    """
-    given: Fraction | Decimal | int = require(
-        value, (Fraction, Decimal, int), "decimal_view", "value"
-    )
-    if isinstance(given, Decimal) and not given.is_finite():
-        raise UsageError(f"decimal_view(): {given} is not a finite number")
-    return Decimal(to_number(given))
-
-
-def exact_text(value: Fraction | Number) -> str:
-    """The JSON text of a number: its exact decimal, or ``"p/q"`` when it does not terminate."""
-    if type(value) is Number:
-        return number_text(value)
-    value = Fraction(value)
-    if is_terminating(value):
-        return str(to_public(value))
-    return f"{value.numerator}/{value.denominator}"
-
-
-def parse_exact(value: object) -> Fraction:
-    """A number from JSON or Python (``"94.75"``, ``"350/3"``, an int, Decimal or Fraction).
-
-    >>> parse_exact("x")
-    Traceback (most recent call last):
-    ...
-    ValueError: not an exact number: 'x' (write "94.75" or "350/3")
-    """
-    if isinstance(value, bool):
-        raise ValueError(f"not an exact number: {value!r}")
-    if isinstance(value, Fraction | int | Decimal):
-        return Fraction(value)
-    if isinstance(value, str) and _EXACT_TEXT.fullmatch(value.strip()):
-        return Fraction(value.strip())
-    raise ValueError(f'not an exact number: {value!r} (write "94.75" or "350/3")')
-
-
-def parse_number(value: object) -> Number:
-    """:func:`parse_exact` as a :class:`~.number.Number` (the validator of :data:`Exact`).
-
-    >>> parse_number("350/3"), parse_number(Fraction(1, 2))
-    (Number('116.6666666667', exact='350/3'), Number('0.5'))
-    """
-    if type(value) is Number:
-        return value
-    return to_number(parse_exact(value))
 
 
 def _number_json(value: Any) -> str:
@@ -198,7 +154,7 @@ def result_value(value: Any) -> Any:
 def _value_in(value: Any, numbers: bool = True) -> Any:
     """A result (``numbers``: numbers as Numbers) or trace value (numbers as Fractions)
     from JSON, or as given in Python."""
-    if isinstance(value, str) and _EXACT_TEXT.fullmatch(value):
+    if isinstance(value, str) and EXACT_TEXT.fullmatch(value):
         return to_number(Fraction(value)) if numbers else Fraction(value)
     if isinstance(value, list | tuple):
         return tuple(_value_in(v, numbers) for v in value)
