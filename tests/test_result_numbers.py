@@ -198,6 +198,11 @@ def test_number_conversions_are_exact_and_bad_input_is_refused() -> None:
     assert Decimal(tiny) == 0 and bool(tiny) and tiny > 0
     near = Number.of(3 - Fraction(1, 3 * 10**11))  # rounds up to 3.0000000000
     assert Decimal(near) == 3 and math.floor(near) == 2 and math.ceil(near) == 3 and near < 3
+    # Past the 80 digits of the quick paths: a long exact value, a huge repeating one.
+    long = Fraction(1, 2**300)
+    assert Number.of(long).is_exact and Fraction(Decimal(Number.of(long))) == long
+    huge = Fraction(10**75 + 1, 3)
+    assert Fraction(Decimal(Number.of(huge))) == Fraction(round(huge * 10**10), 10**10)
     assert Number.of(Decimal("94.750")) == Number.of(Fraction(379, 4)) == Decimal("94.75")
     assert repr(Number.of(Decimal("94.750"))) == "Number('94.75')"
     assert str(Number.of(Fraction(350, 3))) == "116.6666666667"

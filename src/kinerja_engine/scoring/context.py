@@ -256,15 +256,15 @@ class Run:
         return name in self.info.names
 
     def call(self, name: str, *args: Any) -> Any:
-        """Call a rulebook definition exactly with internal (Fraction/Label) arguments.
+        """Call a rulebook definition exactly with internal (Fraction/Label) arguments (a
+        result record's number goes in as its ``.exact``, never as the record's Decimal).
 
         Arguments that are finite decimals run on the fast (Decimal) path, the others on the
         exact one; both give the same exact value, returned as a Fraction.
         """
         fast = None if self.exact_only else fast_args(args)
         if fast is None:  # a non-terminating fraction: only the exact path can take it
-            # (to_exact: a result's Number goes in as its exact value, never rounded)
-            return to_exact(self.info.exact_entry(name)(*to_exact(args)))
+            return to_exact(self.info.exact_entry(name)(*args))
         return to_exact(self.info.entry(name)(*fast))
 
     def call_fast(self, name: str, *args: Any) -> Any:

@@ -33,14 +33,14 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal
+from decimal import Context, Decimal
 from fractions import Fraction
 from typing import Any, Final
 
 from ..arguments import require
 from ..errors import UsageError
 from ..language.builtins import FAST
-from ..values import fraction_to_decimal, is_terminating, normalize, round_half_up
+from ..values import fraction_to_decimal, is_terminating, normalize
 
 __all__ = [
     "DECIMAL_PLACES",
@@ -226,27 +226,75 @@ def _make(value: Decimal | int, exact: Fraction | None, rounded: bool) -> Number
     return number
 
 
-_BY_RATIO: dict[tuple[int, int], Number] = {}
+# The pipeline hands the same Fraction objects over and over (weights, targets, the capaian of
+# a recurring realisasi come from bounded caches): remembered by identity, a look-up costs a
+# fraction of hashing the value. Each Number keeps its Fraction alive (``_exact``), so an id
+# is not reused while it is remembered. Kept small: every entry is an object the garbage
+# collector scans, and values that do not recur gain nothing from it.
+_BY_ID: dict[int, Number] = {}
+_MAX_BY_ID: Final = 4096
+_BY_INT: dict[int, Number] = {}
 _BY_DECIMAL: dict[Decimal, Number] = {}
+#: Exact scaling by a power of ten (``scaleb`` never rounds under it).
+_SCALE: Final = Context(prec=999_999, Emax=999_999, Emin=-999_999)
+_TEN_PLACES: Final = 10**DECIMAL_PLACES
 
 
-def _of_fraction(value: Fraction, key: tuple[int, int]) -> Number:
-    num, den = key
-    if den == 1:
-        made = _make(num, value, False)
+def _places(den: int) -> int:
+    """The k for which ``den`` divides 10**k, or -1 when no power of ten is a multiple."""
+    found = _PLACES_OF.get(den)
+    if found is None:
+        found = _count_places(den)
+        if len(_PLACES_OF) < 1024:  # bounded: past 1,024 denominators, count each time
+            _PLACES_OF[den] = found
+    return found
+
+
+#: Places by denominator: denominators recur (thirds, sevenths, halves).
+_PLACES_OF: dict[int, int] = {}
+
+
+def _count_places(den: int) -> int:
+    twos = (den & -den).bit_length() - 1
+    rest, fives = den >> twos, 0
+    while not rest % 5:
+        rest //= 5
+        fives += 1
+    return -1 if rest != 1 else max(twos, fives)
+
+
+def _of_fraction(value: Fraction) -> Number:
+    # Integer arithmetic, then one exact scaling: faster than Decimal division and exact for
+    # any size. A terminating num/den in lowest terms is num * (10**k / den) / 10**k, whose
+    # digits never end in 0 (den does not divide 10**(k-1)): the Decimal needs no normalising.
+    num, den = value.numerator, value.denominator
+    if den == 1:  # whole numbers (100, 0, 120) recur as new objects: shared by value
+        found = _BY_INT.get(num)
+        return _of_int(num) if found is None else found
+    places = _places(den)
+    if places > 0:
+        made = _new(Number, Decimal(num * (10**places // den)).scaleb(-places, _SCALE))
+        made._rounded = False
     else:
-        try:
-            # FAST traps Inexact: a quotient that does not terminate (within its 80 digits)
-            # raises instead of rounding. An exact quotient has no trailing zeros.
-            made = _make(_FAST_DIVIDE(Decimal(num), Decimal(den)), value, False)
-        except ArithmeticError:
-            if is_terminating(value):  # more than 80 digits, still exact
-                made = _make(normalize(fraction_to_decimal(value)), value, False)
-            else:
-                made = _make(round_half_up(value, DECIMAL_PLACES), value, True)
-    if len(_BY_RATIO) >= _MAX_CACHED:  # bounded: memory stays flat over any number of plans
-        _BY_RATIO.clear()
-    _BY_RATIO[key] = made
+        # Half up, away from zero (a non-terminating value is never exactly halfway).
+        whole, rest = divmod(abs(num) * _TEN_PLACES, den)
+        if rest + rest >= den:
+            whole += 1
+        shown = Decimal(whole if num > 0 else -whole).scaleb(-DECIMAL_PLACES, _SCALE)
+        made = _new(Number, shown)
+        made._rounded = True
+    made._exact = value
+    if len(_BY_ID) >= _MAX_BY_ID:  # bounded: memory stays flat over any number of plans
+        _BY_ID.clear()
+    _BY_ID[id(value)] = made
+    return made
+
+
+def _of_int(value: int) -> Number:
+    made = _make(value, Fraction(value), False)
+    if len(_BY_INT) >= _MAX_CACHED:
+        _BY_INT.clear()
+    _BY_INT[value] = made
     return made
 
 
@@ -275,9 +323,10 @@ def to_number(value: Fraction | Decimal | int) -> Number:
     if kind is Number:
         return value  # type: ignore[return-value]
     if kind is Fraction:
-        key = (value.numerator, value.denominator)  # type: ignore[union-attr]
-        found = _BY_RATIO.get(key)
-        return _of_fraction(value, key) if found is None else found  # type: ignore[arg-type]
+        found = _BY_ID.get(id(value))
+        if found is not None and found._exact is value:
+            return found
+        return _of_fraction(value)  # type: ignore[arg-type]
     if kind is Decimal:
         try:
             found = _BY_DECIMAL.get(value)  # type: ignore[arg-type]
@@ -285,8 +334,8 @@ def to_number(value: Fraction | Decimal | int) -> Number:
             found = None
         return _of_decimal(value) if found is None else found  # type: ignore[arg-type]
     if kind is int:
-        found = _BY_RATIO.get((value, 1))  # type: ignore[arg-type]
-        return _of_fraction(Fraction(value), (value, 1)) if found is None else found  # type: ignore[arg-type]
+        found = _BY_INT.get(value)  # type: ignore[arg-type]
+        return _of_int(value) if found is None else found  # type: ignore[arg-type]
     if isinstance(value, Number):
         return value
     if isinstance(value, Fraction):
@@ -370,5 +419,7 @@ def parse_number(value: object) -> Number:
 
 def clear_number_cache() -> None:
     """Forget every remembered Number (a cold start)."""
-    _BY_RATIO.clear()
+    _BY_ID.clear()
+    _BY_INT.clear()
     _BY_DECIMAL.clear()
+    _PLACES_OF.clear()
