@@ -146,4 +146,5 @@ def test_weights_in_thirds_take_the_exact_path_and_stay_exact(gajahmungkur: Rule
     for plan in generate_plans(300, seed=2):
         result = appraise(plan, book)
         for rhk in result.rhk:
-            assert isinstance(rhk.weight, Fraction)
+            # A result number is a Number (a Decimal) since issue 13: its exact value is .exact
+            assert isinstance(rhk.weight.exact, Fraction)

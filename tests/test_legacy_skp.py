@@ -496,7 +496,8 @@ def test_pp46_any_realisasi_scores_by_the_formulas_on_both_paths(
     points = Fraction(result.rhk[2].nilai_tambahan or 0) + Fraction(
         result.rhk[3].nilai_tambahan or 0
     )
-    skp = (activities[0].nilai + activities[1].nilai) / 2 + points  # type: ignore[operator]
+    # Result numbers are Decimals (Number) since issue 13: exact arithmetic takes .exact.
+    skp = (activities[0].nilai.exact + activities[1].nilai.exact) / 2 + points  # type: ignore[union-attr]
     assert result.nilai_hasil_kerja == skp
     assert result.nilai_kinerja == Fraction(3, 5) * skp + Fraction(2, 5) * 80
 

@@ -14,6 +14,7 @@ from kinerja_engine.errors import KinerjaError, UsageError
 from kinerja_engine.models import Plan
 from kinerja_engine.scoring import (
     DistributionReport,
+    Number,
     Violation,
     appraise,
     appraise_many,
@@ -386,12 +387,13 @@ def test_not_applicable_first_indicator_keeps_its_weight_and_the_next_one_counts
 
 
 def test_indicator_target_is_a_fraction_like_the_realisation(book: Any) -> None:
-    # Users compute with the results (realisasi / target): a Decimal target would raise
-    # TypeError against the Fraction realisation.
+    # Users compute with the results (realisasi / target): both are the same type (Number, a
+    # Decimal since issue 13; this test pinned Fraction before), exact through .exact.
     result = appraise(Plan.model_validate(plan_data()), book)
     waktu = result.indicator("waktu")
-    assert type(waktu.target) is Fraction
-    assert waktu.realisasi / waktu.target == Fraction(5, 6)  # 2.5 of 3 days
+    assert type(waktu.target) is type(waktu.realisasi) is Number
+    assert waktu.realisasi.exact / waktu.target.exact == Fraction(5, 6)  # 2.5 of 3 days
+    assert isinstance(waktu.realisasi / waktu.target, Decimal)  # no TypeError
 
 
 def _one_rhk(*indicators: dict[str, Any], values: dict[str, Any]) -> Plan:
@@ -1147,5 +1149,5 @@ def test_list_valued_conversion_holds_fractions_whichever_path_computed_it(book:
     result = appraise(Plan.model_validate(data), local)
     daftar = result.conversions["daftar"]
     assert daftar == (Fraction(3, 2), Fraction(110))
-    assert [type(v) for v in daftar] == [Fraction, Fraction]
+    assert [type(v) for v in daftar] == [Number, Number]  # Fraction before issue 13
     assert daftar[0] * Fraction(1, 3) == Fraction(1, 2)

@@ -214,10 +214,11 @@ def test_modules_are_small_and_documented(path: Path) -> None:
 
 
 def test_public_names_are_pinned() -> None:
+    # DECIMAL_PLACES and Number: the result number type (issue 13, item 1), added on purpose.
     assert scoring.__all__ == [
-        "ANNUAL_POLICIES", "ENTRY_POINTS", "Appraisal", "Appraisals",
-        "BandMatch", "DistributionReport",
-        "EntryPoint", "IndicatorResult", "RhkResult", "Step", "Violation", "appraise",
+        "ANNUAL_POLICIES", "DECIMAL_PLACES", "ENTRY_POINTS", "Appraisal", "Appraisals",
+        "BandMatch", "DistributionReport", "EntryPoint", "IndicatorResult", "Number",
+        "RhkResult", "Step", "Violation", "appraise",
         "appraise_many", "appraise_year", "check_distribution", "check_pipeline",
         "check_plan_kinds", "clear_caches", "format_number_id",
     ]  # fmt: skip

@@ -119,12 +119,16 @@ def test_numbers_are_exact_decimals_or_exact_fractions() -> None:
     plans = [p for quarters in load_unit().plans for p in quarters]
     results = list(appraise_many(plans[:12], BOOK))
     values = [i.capaian for a in results for i in a.rhk[0].indicators if i.capaian is not None]
-    inexact = next(v for v in values if Fraction(str(decimal_view(v))) != v)
+    # Result numbers are Numbers (Decimals) since issue 13 item 1: the exact Fraction is .exact
+    # (this test read them as Fractions before).
+    inexact = next(v for v in values if not v.is_exact)
+    exact = inexact.exact
     text = exact_text(inexact)
-    assert text == f"{inexact.numerator}/{inexact.denominator}"
+    assert text == exact_text(exact) == f"{exact.numerator}/{exact.denominator}"
     view = decimal_view(inexact)
     assert isinstance(view, Decimal) and view.as_tuple().exponent == -DECIMAL_PLACES
-    assert abs(Fraction(view) - inexact) <= Fraction(1, 2 * 10**DECIMAL_PLACES)
+    assert Decimal(inexact) == view and inexact.as_tuple().exponent == -DECIMAL_PLACES
+    assert abs(Fraction(view) - exact) <= Fraction(1, 2 * 10**DECIMAL_PLACES)
     assert decimal_view(Fraction(2, 3)) == Decimal("0.6666666667")  # half up
     assert decimal_view(Fraction(9475, 100)) == Decimal("94.75")  # exact when it terminates
     assert exact_text(Fraction(9475, 100)) == "94.75"

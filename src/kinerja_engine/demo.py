@@ -127,7 +127,7 @@ def run_demo() -> int:
         print("  Semua ketentuan kurva distribusi terpenuhi.")
     for v in report.violations:
         print(f"  Tidak terpenuhi: {v.rule} — {v.count} dari {v.total} pegawai "
-              f"({format_number(v.share * 100, 'id', 2)} %)")  # fmt: skip
+              f"({format_number(v.share.exact * 100, 'id', 2)} %)")  # fmt: skip
     # The employee whose evaluator overrode a recommendation shows the most of the trace.
     chosen = next((y for y in annual if y.overrides), annual[0])
     print("\nPenjelasan lengkap untuk satu pegawai:\n")

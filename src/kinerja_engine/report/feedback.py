@@ -176,12 +176,12 @@ def _met(ind: IndicatorResult) -> bool:
     """Whether the realisasi meets the target by the indicator's direction (numeric legacy
     appraisals, where meeting the target does not score 100: PP 46 waktu on time gives 76)."""
     assert ind.realisasi is not None
-    target = ind.target
+    real, target = ind.realisasi.exact, ind.target  # exact values: Numbers may be rounded
     if isinstance(target, TargetRange):
-        return Fraction(target.lo) <= ind.realisasi <= Fraction(target.hi)
+        return Fraction(target.lo) <= real <= Fraction(target.hi)
     if ind.direction == Direction.LOWER.value:
-        return ind.realisasi <= Fraction(target)
-    return ind.realisasi >= Fraction(target)
+        return real <= Fraction(target)
+    return real >= Fraction(target)
 
 
 def _numeric_item(
@@ -197,18 +197,19 @@ def _numeric_item(
         "realisasi": short_number(ind.realisasi, lang),
         "capaian": short_number(ind.capaian, lang),
     }
-    numbers: dict[str, Fraction] = {"nilai": ind.capaian, "realisasi": ind.realisasi}
+    real = ind.realisasi.exact  # exact arithmetic below: a Number's Decimal may be rounded
+    numbers: dict[str, Fraction] = {"nilai": ind.capaian.exact, "realisasi": real}
     if tambahan:  # points: there is no target to meet
         return FeedbackItem.build(ind.id, "info", t["tambahan_nilai"].format(**fields), numbers)
     target = ind.target
     if isinstance(target, TargetRange):
         fields["target"] = f"{short_number(target.lo, lang)}–{short_number(target.hi, lang)}"
         lo, hi = Fraction(target.lo), Fraction(target.hi)
-        gap = lo - ind.realisasi if ind.realisasi < lo else ind.realisasi - hi
+        gap = lo - real if real < lo else real - hi
     else:
         numbers["target"] = Fraction(target)
         fields["target"] = short_number(target, lang)
-        gap = abs(Fraction(target) - ind.realisasi)
+        gap = abs(Fraction(target) - real)
     if _met(ind):
         return FeedbackItem.build(ind.id, "strength", t["tercapai_nilai"].format(**fields), numbers)
     numbers["selisih"] = gap
@@ -222,7 +223,7 @@ def _indicator_item(ind: IndicatorResult, t: dict[str, str], lang: str) -> Feedb
         return FeedbackItem.build(ind.id, "info", t["belum"].format(**fields))
     if ind.status == "not_applicable" or ind.capaian is None:
         return FeedbackItem.build(ind.id, "info", t["tidak_berlaku"].format(**fields))
-    numbers: dict[str, Fraction] = {"capaian": ind.capaian}
+    numbers: dict[str, Fraction] = {"capaian": ind.capaian.exact}
     target = ind.target
     if ind.realisasi_label is not None or isinstance(target, Label | str):
         return _label_item(ind, t, lang)
@@ -232,15 +233,16 @@ def _indicator_item(ind: IndicatorResult, t: dict[str, str], lang: str) -> Feedb
     else:
         numbers["target"] = Fraction(target)
         fields["target"] = short_number(target, lang)
-    if ind.realisasi is not None:
-        numbers["realisasi"] = ind.realisasi
-        fields["realisasi"] = short_number(ind.realisasi, lang)
+    real = None if ind.realisasi is None else ind.realisasi.exact
+    if real is not None:
+        numbers["realisasi"] = real
+        fields["realisasi"] = short_number(real, lang)
     else:
         fields["realisasi"] = "-"
     fields["capaian"] = short_number(ind.capaian, lang)
     if ind.capaian >= 100:
         if ind.capped_from is not None:
-            numbers["capaian_asli"] = ind.capped_from
+            numbers["capaian_asli"] = ind.capped_from.exact
             fields["capaian_asli"] = short_number(ind.capped_from, lang)
             return FeedbackItem.build(
                 ind.id, "strength", t["tercapai_dibatasi"].format(**fields), numbers
@@ -249,15 +251,15 @@ def _indicator_item(ind: IndicatorResult, t: dict[str, str], lang: str) -> Feedb
     # Below target: how far from it, in the indicator's own unit (only what the numbers say).
     key = "kurang"
     gap: Fraction | None = None
-    if ind.realisasi is not None:
+    if real is not None:
         if isinstance(target, TargetRange):
             lo, hi = Fraction(target.lo), Fraction(target.hi)
-            gap = lo - ind.realisasi if ind.realisasi < lo else ind.realisasi - hi
-            key = "kurang" if ind.realisasi < lo else "kurang_lebih_kecil"
+            gap = lo - real if real < lo else real - hi
+            key = "kurang" if real < lo else "kurang_lebih_kecil"
         elif ind.direction == Direction.LOWER.value:
-            gap, key = ind.realisasi - Fraction(target), "kurang_lebih_kecil"
+            gap, key = real - Fraction(target), "kurang_lebih_kecil"
         else:
-            gap = Fraction(target) - ind.realisasi
+            gap = Fraction(target) - real
     if gap is None or gap <= 0:
         # The rulebook's formula scores below 100 although the raw gap is not positive (e.g.
         # a custom formula): state the achievement only, never an invented shortfall.

@@ -95,8 +95,9 @@ def _is_far(target: Decimal, before: Decimal) -> bool:
 
 def _capaian_or_none(plan: Plan, book: Rulebook, ind_id: str, value: object) -> Fraction | None:
     try:
-        return appraise(changed_plan(plan, realisasi={ind_id: value}), book,
-                        trace=False).indicator(ind_id).capaian  # fmt: skip
+        capaian = appraise(changed_plan(plan, realisasi={ind_id: value}), book,
+                           trace=False).indicator(ind_id).capaian  # fmt: skip
+        return None if capaian is None else capaian.exact
     except KinerjaError:
         return None
 

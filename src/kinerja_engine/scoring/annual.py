@@ -40,7 +40,7 @@ from .context import Run
 from .pipeline import appraise, check_rulebook
 from .results import Appraisal
 from .stages import score_run
-from .typed import AppraisalStatus
+from .typed import AppraisalStatus, Number
 
 __all__ = [
     "ANNUAL_POLICIES",
@@ -71,11 +71,16 @@ def _capaian_of(appraisal: Appraisal) -> dict[str, Fraction | None]:
     """The capaian of a period's indicators; None for one not applicable in that period (an
     indicator not yet reported is left out, so the annual result waits for it)."""
     return {
-        ind.id: ind.capaian
+        ind.id: None if ind.capaian is None else ind.capaian.exact
         for rhk in appraisal.rhk
         for ind in rhk.indicators
         if ind.capaian is not None or ind.status == "not_applicable"
     }
+
+
+def _exact(value: Number | None) -> Fraction:
+    """A result number's exact value (0 for None), for exact comparisons."""
+    return Fraction(0) if value is None else value.exact
 
 
 def _last_period(year: AnnualInput) -> Appraisal:
@@ -96,7 +101,7 @@ def _worst(year: AnnualInput) -> Appraisal:
         raise run.fail("no periodic result has a predikat to take the worst of")
     worst, plan = max(
         rated,
-        key=lambda ap: (order[ap[0].predikat.name], -(ap[0].nilai_hasil_kerja or 0)),  # type: ignore[union-attr]
+        key=lambda ap: (order[ap[0].predikat.name], -_exact(ap[0].nilai_hasil_kerja)),  # type: ignore[union-attr]
     )
     run.step("agregasi", "", "terburuk", {}, worst.period, f"periode terburuk: {worst.period}")
     base = run.plan
@@ -115,7 +120,7 @@ def _mean_capaian(year: AnnualInput) -> Appraisal:
         for rhk in a.rhk:
             for ind in rhk.indicators:
                 if ind.capaian is not None:
-                    sums.setdefault(ind.id, []).append(ind.capaian)
+                    sums.setdefault(ind.id, []).append(ind.capaian.exact)
                 elif ind.status == "not_applicable":
                     not_applicable.add(ind.id)
     # The mean of the periods that have a capaian; not applicable in every period: so is

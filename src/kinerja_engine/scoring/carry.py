@@ -4,7 +4,8 @@ Input: the model's Decimals and the rulebook's results (Decimal, Fraction, label
 Output: the internal carry (:func:`to_exact`: numbers as Fractions, everything else as it is),
 the public form (:func:`to_public`: a normalised Decimal), and the fast path's arguments
 (:func:`fast_args`: Fractions as exact Decimals, or None when one does not terminate).
-Guarantees: no conversion rounds; every cache here is keyed by the exact value, bounded, and
+Guarantees: no conversion rounds (a result's :class:`~.number.Number` is carried as its exact
+value, never as its rounded Decimal); every cache here is keyed by the exact value, bounded, and
 emptied by :func:`clear_number_caches`, so a cached answer is the answer recomputed.
 
 Internal to :mod:`kinerja_engine.scoring`; not part of the public API.
@@ -25,6 +26,7 @@ from typing import Any
 
 from ..language.builtins import FAST
 from ..values import Label, fraction_to_decimal, normalize
+from .number import Number, clear_number_cache
 
 __all__ = [
     "clear_number_caches",
@@ -59,6 +61,8 @@ def to_exact(value: Any) -> Any:
         return fraction_of(value)
     if kind is Label or kind is bool or kind is Fraction:
         return value
+    if kind is Number:  # a result's number: its exact value, not its rounded Decimal
+        return value.exact
     if isinstance(value, Decimal):
         return Fraction(value)
     if isinstance(value, tuple):
@@ -89,6 +93,8 @@ _DECIMALS: dict[tuple[int, int], Decimal | None] = {}
 
 def decimal_of(value: Any) -> Decimal | None:
     """The exact Decimal of a Fraction, or None if it does not terminate (or is not a number)."""
+    if type(value) is Number:
+        value = value.exact
     if type(value) is not Fraction:
         return value if type(value) is Decimal else None
     key = (value.numerator, value.denominator)
@@ -113,7 +119,7 @@ def fast_args(args: Sequence[Any]) -> list[Any] | None:
     for value in args:
         kind = type(value)
         converted: Any
-        if kind is Fraction:
+        if kind is Fraction or kind is Number:
             converted = decimal_of(value)
         elif kind is tuple:
             inner = fast_args(value)
@@ -160,3 +166,4 @@ def clear_number_caches() -> None:
     _FRACTIONS.clear()
     _DECIMALS.clear()
     _EQUAL_WEIGHTS.clear()
+    clear_number_cache()

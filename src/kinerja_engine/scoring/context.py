@@ -265,7 +265,8 @@ class Run:
         return name in self.info.names
 
     def call(self, name: str, *args: Any) -> Any:
-        """Call a rulebook definition exactly with internal (Fraction/Label) arguments.
+        """Call a rulebook definition exactly with internal (Fraction/Label) arguments (a
+        result record's number goes in as its ``.exact``, never as the record's Decimal).
 
         Arguments that are finite decimals run on the fast (Decimal) path, the others on the
         exact one; both give the same exact value, returned as a Fraction.

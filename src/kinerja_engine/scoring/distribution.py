@@ -4,8 +4,9 @@ Input: the unit's own predikat, the unit's appraisals and a rulebook defining th
 (enum ``kelompok``; ``anggota_kelompok``, ``kurva_min``, ``kurva_maks``, ``kurva_min_orang``,
 ``kurva_mayoritas``; optional ``pembulatan_kurva``). Output: a :class:`DistributionReport`
 with the counts per predikat and every :class:`Violation`, each with the numbers behind it.
-Guarantees: shares are exact fractions; appraisals without a predikat are listed as skipped,
-never counted; a unit predikat of another enum is refused rather than matching no rule.
+Guarantees: shares are exact (:class:`~.number.Number`, its Fraction in ``.exact``);
+appraisals without a predikat are listed as skipped, never counted; a unit predikat of
+another enum is refused rather than matching no rule.
 
 >>> from kinerja_engine import rulebooks
 >>> from kinerja_engine.demo import load_unit, score_unit

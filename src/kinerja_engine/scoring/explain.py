@@ -262,7 +262,7 @@ def _numeric_lines(a: Appraisal, t: dict[str, Any], lang: str) -> list[str]:
     """The end of the explanation of a numeric legacy appraisal: the values and the band row
     the predikat was read from, instead of the ratings of 6/2022."""
 
-    def value(x: Fraction | None) -> str:
+    def value(x: Fraction | Decimal | None) -> str:
         return t["none"] if x is None else _fmt(x, lang)
 
     lines = [

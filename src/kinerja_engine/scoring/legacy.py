@@ -118,10 +118,11 @@ def indicator_values(run: Run, results: Sequence[IndicatorResult]) -> list[Indic
         if ind.capaian is None:
             out.append(ind)
             continue
-        nilai = call_named(run, "nilai_iki", {"capaian": ind.capaian})
+        capaian = ind.capaian.exact  # the exact value, not the record's (rounded) Decimal
+        nilai = call_named(run, "nilai_iki", {"capaian": capaian})
         # No band row here: the rulebook may round the capaian before its scale (8/2021 does),
         # so a row matched on the raw capaian could contradict the nilai shown.
-        run.step("nilai_iki", ind.id, "nilai_iki", {"capaian": ind.capaian}, nilai)
+        run.step("nilai_iki", ind.id, "nilai_iki", {"capaian": capaian}, nilai)
         out.append(ind.model_copy(update={"nilai": nilai}))
     return out
 
@@ -136,7 +137,8 @@ def tambahan_value(run: Run, rhk: RhkResult) -> Fraction:
         raise run.fail(
             f"RHK tambahan '{rhk.id}' needs a weight (its bobot lingkup penugasan, in %)"
         )
-    context = {"nilai": rhk.nilai, "bobot": rhk.weight}
+    assert rhk.nilai is not None
+    context = {"nilai": rhk.nilai.exact, "bobot": rhk.weight.exact}
     value: Fraction = call_named(run, "nilai_tambahan", context)
     shown = {p: context[p] for p in run.info.signature("nilai_tambahan")}
     run.step("nilai_tambahan", rhk.id, "nilai_tambahan", shown, value)

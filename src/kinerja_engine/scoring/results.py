@@ -4,7 +4,8 @@ Input: the values the pipeline computed (Fractions, labels, the plan's identifie
 frozen pydantic records (:class:`Appraisal`, :class:`RhkResult`, :class:`IndicatorResult`,
 :class:`Step` of the trace, :class:`BandMatch` for a band row chosen, :class:`OverrideRecord`)
 with a published JSON Schema (``Appraisal.model_json_schema()``) and their JSON forms.
-Guarantees: numbers stay exact fractions until rendered; the typed JSON
+Guarantees: numbers are :class:`~.number.Number` Decimals that keep their exact value (the
+trace's stay Fractions); the typed JSON
 (``model_dump_json``) writes each as exact text (a decimal, or ``p/q`` when it does not
 terminate, see :mod:`.typed`) and reads back equal (``model_validate_json``); the 0.1 JSON
 (:meth:`Appraisal.to_dict`) writes 34 significant digits; neither JSON carries the trace
@@ -46,7 +47,7 @@ from ..values import Label
 from .carry import to_public
 from .display import appraisal_html, appraisal_repr
 from .explain import format_band_match, render
-from .typed import AppraisalStatus, Exact, IndicatorStatus, Record, ResultValue
+from .typed import AppraisalStatus, Exact, IndicatorStatus, Record, ResultValue, TraceValue
 
 __all__ = [
     "Appraisal",
@@ -85,7 +86,8 @@ class BandMatch(Record):
 
     def text(self, lang: str = "id") -> str:
         """``value ∈ row`` in ``lang``; the value never reads as outside the row."""
-        return format_band_match(self.value, self.lo, self.lo_closed, self.hi, self.hi_closed, lang)
+        lo, hi = (None if end is None else end.exact for end in (self.lo, self.hi))
+        return format_band_match(self.value.exact, lo, self.lo_closed, hi, self.hi_closed, lang)
 
 
 class Step(Record):
@@ -98,8 +100,8 @@ class Step(Record):
     what: str
     subject: str
     rule: str
-    inputs: Mapping[str, ResultValue]
-    result: ResultValue
+    inputs: Mapping[str, TraceValue]
+    result: TraceValue
     note: str = ""
     band: BandMatch | None = None
 
@@ -187,12 +189,12 @@ class Appraisal(Record):
     """An explained appraisal of one plan. ``status``: complete, incomplete or error
     (:class:`~.typed.AppraisalStatus`, equal to its text).
 
-    Numbers are exact fractions internally; :func:`~.typed.decimal_view` gives a Decimal
-    (exact, or half up to :data:`~.typed.DECIMAL_PLACES` places), :meth:`to_dict` and
-    :meth:`model_dump_json` give exact text. Recommendations and the final values after
-    overrides are both kept. Two appraisals are equal when their findings are: the trace
-    (how they were found) is not compared, so one read back from JSON without its trace
-    equals the original.
+    Numbers are :class:`~.number.Number` Decimals: exact, or half up to
+    :data:`~.number.DECIMAL_PLACES` places with the exact Fraction in ``.exact`` (use it for
+    exact arithmetic); :meth:`to_dict` and :meth:`model_dump_json` give exact text.
+    Recommendations and the final values after overrides are both kept. Two appraisals are
+    equal when their findings are: the trace (how they were found) is not compared, so one
+    read back from JSON without its trace equals the original.
 
     Under a numeric legacy rulebook (PP 46/2011, PermenPANRB 8/2021) ``nilai_hasil_kerja`` is
     the nilai SKP, ``nilai_perilaku`` the behaviour value from its aspects and

@@ -372,13 +372,14 @@ def score_run(run: Run, given: Mapping[str, Fraction | None] | None = None,
         counted = [r for r in results if r.counted]
         nilai = nilai_raw = None
         if counted and not incomplete:
-            bobot = tuple(r.weight for r in counted)
+            # The records hold Numbers: the rulebook gets their exact values (Fractions).
+            bobot = tuple(r.weight.exact for r in counted)
             if per_indicator:  # the rulebook's scale per indicator: nilai_rhk weighs those
                 results = legacy.indicator_values(run, results)
-                capaian = tuple(r.nilai for r in results if r.counted)
+                capaian = tuple(r.nilai.exact for r in results if r.nilai is not None)
                 fast = None
             else:
-                capaian = tuple(r.capaian for r in counted)
+                capaian = tuple(r.capaian.exact for r in counted if r.capaian is not None)
                 fast = _carried([raw for r, raw in zip(results, raws, strict=True) if r.counted],
                                 bobot)  # fmt: skip
             nilai, nilai_raw = run.call_carry("nilai_rhk", (capaian, bobot), fast)
@@ -397,10 +398,12 @@ def score_run(run: Run, given: Mapping[str, Fraction | None] | None = None,
     if apart:
         scored = [r for r in scored if r.kind == RhkKind.UTAMA.value]
     if scored and not incomplete:
-        values = tuple(r.nilai for r in scored)
-        weights = tuple(r.weight for r in scored)
+        values = tuple(r.nilai.exact for r in scored if r.nilai is not None)
+        weights = tuple(r.weight.exact for r in scored)
         if apart:
-            tambahan = tuple(r.nilai_tambahan for r in rhk_results if r.nilai_tambahan is not None)
+            tambahan = tuple(
+                r.nilai_tambahan.exact for r in rhk_results if r.nilai_tambahan is not None
+            )
             inputs = {"nilai": values, "bobot": weights, "tambahan": tambahan}
             nilai_hk = legacy.call_named(run, "nilai_hasil_kerja", inputs)
         else:

@@ -2,9 +2,10 @@
 
 Input: the values the pipeline computed (exact ``Fraction`` numbers, :class:`Label` members,
 target ranges, text). Output: :class:`Record`, the base of every result class (frozen,
-``extra="forbid"``, a published JSON Schema), the annotated number type :data:`Exact`, the
-open value type :data:`ResultValue`, the statuses :class:`AppraisalStatus` and
-:class:`IndicatorStatus`, and :func:`decimal_view`.
+``extra="forbid"``, a published JSON Schema), the annotated number type :data:`Exact` (a
+:class:`~.number.Number`), the open value types :data:`ResultValue` and :data:`TraceValue`,
+the statuses :class:`AppraisalStatus` and :class:`IndicatorStatus`; the number helpers of
+:mod:`.number` (:func:`decimal_view`, :func:`exact_text`, :func:`parse_exact`) are re-exported.
 
 Guarantees:
 
@@ -13,11 +14,16 @@ Guarantees:
   (``__init__``, ``model_validate``, ``model_validate_json``). A built record's
   ``model_fields_set`` is a shared, read-only :class:`BuiltFields` (one per class and set of
   fields given, not one per record).
-- Numbers stay exact. In Python an :data:`Exact` field holds a ``Fraction`` (arithmetic stays
-  exact); :func:`decimal_view` gives its ``Decimal``: exact when the value terminates,
-  otherwise rounded half up to :data:`DECIMAL_PLACES` places. In JSON a number is a string:
-  the exact decimal when it terminates (``"94.75"``), the exact fraction otherwise
-  (``"350/3"``), so ``model_validate_json(model_dump_json())`` loses nothing.
+- Numbers are Decimals and stay exact. In Python an :data:`Exact` field holds a
+  :class:`~.number.Number`, a ``Decimal``: exact when the value terminates, otherwise
+  rounded half up to :data:`DECIMAL_PLACES` places, its exact ``Fraction`` in ``.exact``
+  (equality and hashing use it); so are the numbers in a :data:`ResultValue` (a target, a
+  conversion), while the trace's :data:`TraceValue` keeps the pipeline's Fractions. Every
+  record gets them where it is made: :meth:`Record.build` and ``model_copy(update=...)``
+  convert what the pipeline gives (Fractions), validation converts what a caller gives. In
+  JSON a number is a string: the exact decimal when it terminates (``"94.75"``), the exact
+  fraction otherwise (``"350/3"``), so ``model_validate_json(model_dump_json())`` loses
+  nothing.
 
 >>> from fractions import Fraction
 >>> decimal_view(Fraction(3, 8)), decimal_view(Fraction(2, 3))
@@ -30,22 +36,31 @@ Guarantees:
 
 from __future__ import annotations
 
-import re
+import types
 from collections.abc import Callable, Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
-from typing import Annotated, Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticUndefined, core_schema
 
 from ..arguments import require
-from ..errors import UsageError
 from ..models import TargetRange
-from ..values import Label, is_terminating
-from .carry import to_public
+from ..values import Label
+from .number import (
+    DECIMAL_PLACES,
+    EXACT_TEXT,
+    Number,
+    decimal_view,
+    exact_text,
+    number_text,
+    parse_exact,
+    parse_number,
+    to_number,
+)
 
 __all__ = [
     "DECIMAL_PLACES",
@@ -53,17 +68,17 @@ __all__ = [
     "BuiltFields",
     "Exact",
     "IndicatorStatus",
+    "Number",
     "Record",
     "ResultValue",
+    "TraceValue",
     "decimal_view",
     "exact_text",
     "parse_exact",
+    "parse_number",
+    "result_value",
 ]
 
-#: Places a non-terminating number is rounded to (half up) in :func:`decimal_view`.
-DECIMAL_PLACES = 10
-
-_EXACT_TEXT = re.compile(r"-?\d+(\.\d+)?|-?\d+/\d+")
 _EXACT_PATTERN = r"^(-?\d+(\.\d+)?|-?\d+/\d+)$"
 
 
@@ -90,60 +105,20 @@ class IndicatorStatus(_TextEnum):
     NOT_APPLICABLE = "not_applicable"
 
 
-def decimal_view(value: Fraction | Decimal | int) -> Decimal:
-    """``value`` as a Decimal: exact if it terminates, else half up to DECIMAL_PLACES places.
-
-    >>> decimal_view(Fraction(-1, 6)), decimal_view(Decimal("94.750"))
-    (Decimal('-0.1666666667'), Decimal('94.75'))
-    """
-    given: Fraction | Decimal | int = require(
-        value, (Fraction, Decimal, int), "decimal_view", "value"
-    )
-    if isinstance(given, Decimal) and not given.is_finite():
-        raise UsageError(f"decimal_view(): {given} is not a finite number")
-    value = Fraction(given)
-    if is_terminating(value):
-        return to_public(value)
-    with localcontext() as ctx:
-        ctx.prec = max(len(str(abs(value.numerator) // value.denominator)), 1) + DECIMAL_PLACES + 2
-        quotient = Decimal(value.numerator) / Decimal(value.denominator)
-        return quotient.quantize(Decimal(1).scaleb(-DECIMAL_PLACES), rounding=ROUND_HALF_UP)
-
-
-def exact_text(value: Fraction) -> str:
-    """The JSON text of a number: its exact decimal, or ``"p/q"`` when it does not terminate."""
-    if is_terminating(value):
-        return str(to_public(value))
-    return f"{value.numerator}/{value.denominator}"
-
-
-def parse_exact(value: object) -> Fraction:
-    """A number from JSON or Python (``"94.75"``, ``"350/3"``, an int, Decimal or Fraction).
-
-    >>> parse_exact("x")
-    Traceback (most recent call last):
-    ...
-    ValueError: not an exact number: 'x' (write "94.75" or "350/3")
-    """
-    if isinstance(value, bool):
-        raise ValueError(f"not an exact number: {value!r}")
-    if isinstance(value, Fraction | int | Decimal):
-        return Fraction(value)
-    if isinstance(value, str) and _EXACT_TEXT.fullmatch(value.strip()):
-        return Fraction(value.strip())
-    raise ValueError(f'not an exact number: {value!r} (write "94.75" or "350/3")')
+def _number_json(value: Any) -> str:
+    return number_text(value) if type(value) is Number else exact_text(Fraction(value))
 
 
 class _ExactMarker:
-    """Pydantic hooks of :data:`Exact`: validate to Fraction, JSON as exact text."""
+    """Pydantic hooks of :data:`Exact`: validate to Number, JSON as exact text."""
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
         return core_schema.no_info_plain_validator_function(
-            parse_exact,
+            parse_number,
             serialization=core_schema.plain_serializer_function_ser_schema(
-                exact_text, when_used="json"
+                _number_json, when_used="json"
             ),
         )
 
@@ -157,25 +132,47 @@ class _ExactMarker:
         }
 
 
-#: An exact number: a ``Fraction`` in Python, exact text in JSON (see the module docstring).
-Exact = Annotated[Fraction, _ExactMarker()]
+#: A result number: a :class:`~.number.Number` (a Decimal that keeps its exact value) in
+#: Python, exact text in JSON (see the module docstring).
+Exact = Annotated[Number, _ExactMarker()]
 
 
-def _value_in(value: Any) -> Any:
-    """A trace or conversion value from JSON (or as given in Python)."""
-    if isinstance(value, str) and _EXACT_TEXT.fullmatch(value):
-        return Fraction(value)
+def result_value(value: Any) -> Any:
+    """A value of the rules as a result holds it: numbers (also in tuples) as Numbers.
+
+    >>> result_value((Fraction(1, 4), Label("rating", "sesuai", "Sesuai Ekspektasi"), True))
+    (Number('0.25'), Label(rating.sesuai), True)
+    """
+    kind = type(value)
+    if kind is Fraction or kind is Decimal or kind is int:
+        return to_number(value)
+    if kind is tuple:
+        return tuple(result_value(v) for v in value)
+    return value
+
+
+def _value_in(value: Any, numbers: bool = True) -> Any:
+    """A result (``numbers``: numbers as Numbers) or trace value (numbers as Fractions)
+    from JSON, or as given in Python."""
+    if isinstance(value, str) and EXACT_TEXT.fullmatch(value):
+        return to_number(Fraction(value)) if numbers else Fraction(value)
     if isinstance(value, list | tuple):
-        return tuple(_value_in(v) for v in value)
+        return tuple(_value_in(v, numbers) for v in value)
     if isinstance(value, dict):
         if set(value) == {"enum", "name", "text"}:
             return Label(str(value["enum"]), str(value["name"]), str(value["text"]))
         if set(value) == {"lo", "hi"}:
             return TargetRange.model_validate(value)
-        return {str(k): _value_in(v) for k, v in value.items()}
-    if isinstance(value, Decimal):
-        return Fraction(value)
+        return {str(k): _value_in(v, numbers) for k, v in value.items()}
+    if isinstance(value, Number):
+        return value if numbers else value.exact
+    if isinstance(value, Decimal | Fraction) or (type(value) is int and numbers):
+        return to_number(value) if numbers else Fraction(value)
     return value
+
+
+def _trace_in(value: Any) -> Any:
+    return _value_in(value, numbers=False)
 
 
 def _value_out(value: Any) -> Any:
@@ -194,13 +191,16 @@ def _value_out(value: Any) -> Any:
 
 
 class _ValueMarker:
-    """Pydantic hooks of :data:`ResultValue`."""
+    """Pydantic hooks of :data:`ResultValue` (``numbers``) and :data:`TraceValue`."""
+
+    def __init__(self, numbers: bool) -> None:
+        self.numbers = numbers
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
         return core_schema.no_info_plain_validator_function(
-            _value_in,
+            _value_in if self.numbers else _trace_in,
             serialization=core_schema.plain_serializer_function_ser_schema(
                 _value_out, when_used="json"
             ),
@@ -237,8 +237,49 @@ class _ValueMarker:
         }
 
 
-#: A value of the rules (number, label, range, boolean, tuple): exact in Python and JSON.
-ResultValue = Annotated[Any, _ValueMarker()]
+#: A value of the rules (number, label, range, boolean, tuple): exact in Python and JSON;
+#: its numbers are Numbers (as :data:`Exact`).
+ResultValue = Annotated[Any, _ValueMarker(numbers=True)]
+#: A value of the trace (:class:`~.results.Step`): as :data:`ResultValue`, but numbers stay
+#: the pipeline's exact Fractions (the trace is how a result was found, built per step).
+TraceValue = Annotated[Any, _ValueMarker(numbers=False)]
+
+
+def _number_map(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return {k: to_number(v) for k, v in value.items()}
+
+
+def _value_map(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return {k: result_value(v) for k, v in value.items()}
+
+
+def _kind(annotation: Any, metadata: Iterable[Any] = ()) -> str | None:
+    """How :meth:`Record.build` converts a field: ``number`` (an :data:`Exact`, maybe None),
+    ``value`` (a :data:`ResultValue`), ``numbers``/``values`` (a mapping of them), or None."""
+    for marker in metadata:
+        if isinstance(marker, _ExactMarker):
+            return "number"
+        if isinstance(marker, _ValueMarker):
+            return "value" if marker.numbers else None
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        inner, *more = get_args(annotation)
+        return _kind(inner, more)
+    if origin is Union or origin is types.UnionType:
+        kinds = {_kind(a) for a in get_args(annotation) if a is not type(None)}
+        return kinds.pop() if len(kinds) == 1 else None
+    if origin is Mapping or origin is dict:
+        inner_kind = _kind(get_args(annotation)[1])
+        return {"number": "numbers", "value": "values"}.get(inner_kind or "")
+    return None
+
+
+_CONVERT: dict[str, Callable[[Any], Any]] = {
+    "number": to_number,
+    "value": result_value,
+    "numbers": _number_map,
+    "values": _value_map,
+}
 
 _setattr = object.__setattr__
 
@@ -332,6 +373,8 @@ class Record(BaseModel):
     _layout: ClassVar[dict[type, _Layout]] = {}
     #: Per class: its generated builder (classes are long-lived: one entry each).
     _builders: ClassVar[dict[type, Callable[..., Any]]] = {}
+    #: Per class: the fields whose numbers become Numbers, and how (see :func:`_kind`).
+    _conversions: ClassVar[dict[type, dict[str, str]]] = {}
 
     #: What the JSON leaves out unless ``trace=True`` (pydantic's ``exclude`` form).
     _untraced: ClassVar[Mapping[str, Any]] = {}
@@ -362,6 +405,34 @@ class Record(BaseModel):
                     raise TypeError(f"{type(self).__name__} got '{name}' twice")
                 kwargs[name] = value
         super().__init__(**kwargs)
+
+    @classmethod
+    def _number_fields(cls) -> dict[str, str]:
+        found = Record._conversions.get(cls)
+        if found is None:
+            found = {}
+            for name, info in cls.model_fields.items():
+                kind = _kind(info.annotation, info.metadata)
+                if kind is not None:
+                    found[name] = kind
+            Record._conversions[cls] = found
+        return found
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """Pydantic's copy; numbers given in ``update`` become Numbers, as in :meth:`build`.
+
+        >>> from kinerja_engine.scoring.results import BandMatch
+        >>> match = BandMatch.build(Fraction(1, 2), None, False, None, False)
+        >>> match.model_copy(update={"value": Fraction(1, 3)}).value
+        Number('0.3333333333', exact='1/3')
+        """
+        if update:
+            kinds = self._number_fields()
+            update = {
+                k: v if v is None or k not in kinds else _CONVERT[kinds[k]](v)
+                for k, v in update.items()
+            }
+        return super().model_copy(update=update, deep=deep)
 
     @classmethod
     def _fields_layout(cls) -> _Layout:
@@ -417,6 +488,7 @@ class Record(BaseModel):
         costs one call, one dict display and four slot writes (about a third of the
         generic path: the batch path builds about eight records per employee)."""
         names, template, factories, required = cls._fields_layout()
+        kinds = cls._number_fields()
         optional = [n for n in names if n not in required]
         shared: dict[int, BuiltFields] = {}
 
@@ -436,6 +508,9 @@ class Record(BaseModel):
             "_new": cls.__new__,
             "_get": shared.get,
             "_sets": fields_of,
+            "_N": Number,
+            "_L": Label,
+            **{f"_c_{kind}": fn for kind, fn in _CONVERT.items()},
         }
         params, lines = ["_cls"], []
         defaulted = False
@@ -456,6 +531,16 @@ class Record(BaseModel):
                 env[f"_d{i}"] = template[name]
                 lines.append(f"    if {name} is _M: {name} = _d{i}")
             lines.append(f"    else: _k |= {1 << optional.index(name)}")
+        # Numbers become Numbers here, once per record (the pipeline gives Fractions).
+        for name, kind in kinds.items():
+            if kind == "number":
+                lines.append(f"    if {name} is not None and {name}.__class__ is not _N: "
+                             f"{name} = _c_number({name})")  # fmt: skip
+            elif kind == "value":
+                lines.append(f"    if {name} is not None and {name}.__class__ is not _L: "
+                             f"{name} = _c_value({name})")  # fmt: skip
+            else:
+                lines.append(f"    if {name}: {name} = _c_{kind}({name})")
         values = ", ".join(f"{n!r}: {n}" for n in names)
         source = "\n".join(
             [
@@ -499,6 +584,9 @@ class Record(BaseModel):
         for name, factory in factories.items():
             if values[name] is _FACTORY:
                 values[name] = factory()
+        for name, kind in cls._number_fields().items():
+            if values[name] is not None:
+                values[name] = _CONVERT[kind](values[name])
         obj = cls.__new__(cls)
         _setattr(obj, "__dict__", values)
         _setattr(obj, "__pydantic_fields_set__", given)

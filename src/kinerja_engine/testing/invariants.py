@@ -120,9 +120,9 @@ def assert_monotone_in_realisasi(
         rows.append(
             (
                 value,
-                appraisal.indicator(indicator_id).capaian,
-                nilai_rhk,
-                appraisal.nilai_hasil_kerja,
+                _exact(appraisal.indicator(indicator_id).capaian),
+                _exact(nilai_rhk),
+                _exact(appraisal.nilai_hasil_kerja),
             )
         )
     context = f"plan {plan.id}, indicator '{indicator_id}' (direction {ind.direction.value})"
@@ -207,12 +207,14 @@ def assert_bounded_by_caps(
                 cap = Fraction(cap_own) if cap is None else min(cap, Fraction(cap_own))
             if cap is not None and ind.capaian > cap:
                 raise AssertionError(
-                    f"{who}, indicator '{ind.id}': capaian {_rounded(ind.capaian)} is above its "
+                    f"{who}, indicator '{ind.id}': capaian "
+                    f"{_rounded(ind.capaian.exact)} is above its "
                     f"cap {_show(cap)}"
                 )
             if floor is not None and ind.capaian < floor:
                 raise AssertionError(
-                    f"{who}, indicator '{ind.id}': capaian {_rounded(ind.capaian)} is below its "
+                    f"{who}, indicator '{ind.id}': capaian "
+                    f"{_rounded(ind.capaian.exact)} is below its "
                     f"floor {_show(floor)}"
                 )
             if ind.capped_from is not None:
@@ -231,12 +233,12 @@ def assert_bounded_by_caps(
         rhk_cap = _widest(counted_caps, max)
         rhk_floor = _widest(counted_floors, min)
         if aggregates and rhk.nilai is not None:
-            _within(rhk.nilai, rhk_cap, rhk_floor, f"{who}, RHK '{rhk.id}': nilai")
+            _within(rhk.nilai.exact, rhk_cap, rhk_floor, f"{who}, RHK '{rhk.id}': nilai")
         if rhk.nilai is not None:
             rhk_caps.append(rhk_cap)
             rhk_floors.append(rhk_floor)
     if aggregates and appraisal.nilai_hasil_kerja is not None:
-        _within(appraisal.nilai_hasil_kerja, _widest(rhk_caps, max), _widest(rhk_floors, min),
+        _within(appraisal.nilai_hasil_kerja.exact, _widest(rhk_caps, max), _widest(rhk_floors, min),
                 f"{who}: nilai hasil kerja")  # fmt: skip
 
 
@@ -254,6 +256,11 @@ def _widest(
     if not bounds or any(b is None for b in bounds):
         return None
     return pick(b for b in bounds if b is not None)
+
+
+def _exact(value: Decimal | None) -> Fraction | None:
+    """A result number's exact value (a result's Number may show a rounded Decimal)."""
+    return None if value is None else Fraction(value)
 
 
 def _within(value: Fraction, cap: Fraction | None, floor: Fraction | None, what: str) -> None:
@@ -306,9 +313,9 @@ def assert_weights_sum_to_100(item: Plan | RHK | Appraisal) -> None:
         if not item.ok:
             return
         who = f"appraisal of plan {item.plan_id}"
-        _weights_check([r.weight for r in item.rhk] or [Fraction(0)], f"{who}, RHK weights")
+        _weights_check([r.weight.exact for r in item.rhk] or [Fraction(0)], f"{who}, RHK weights")
         for scored in item.rhk:
-            _weights_check([i.weight for i in scored.indicators] or [Fraction(0)],
+            _weights_check([i.weight.exact for i in scored.indicators] or [Fraction(0)],
                            f"{who}, RHK '{scored.id}', indicator weights")  # fmt: skip
         return
     raise UsageError(f"expected a Plan, an RHK or an Appraisal, got {type(item).__name__}")
