@@ -312,8 +312,9 @@ def _credit_items(credit: CreditStanding, lang: str) -> tuple[FeedbackItem, ...]
     targets = [t for t in (credit.pangkat, credit.jenjang_berikutnya) if t is not None]
     items = []
     for target, text in zip(targets, credit_sentences(credit, lang), strict=True):
-        numbers = {"total": target.total, "kebutuhan": target.requirement,
-                   "sisa": target.remaining}  # fmt: skip
+        # Exact values in; the record turns them into result Numbers when it is built.
+        numbers = {"total": target.total.exact, "kebutuhan": target.requirement.exact,
+                   "sisa": target.remaining.exact}  # fmt: skip
         if target.periods_needed is not None:
             numbers["periode"] = Fraction(target.periods_needed)
         kind = "strength" if target.met else "info"
