@@ -256,3 +256,20 @@ def test_syntax_error_in_the_middle_file_names_it(tmp_path: Path) -> None:
     assert done.returncode == 1
     middle = str(tmp_path / "kec" / ".." / "kota" / "k.kinerja")
     assert done.stdout.startswith(f"{middle}:3:7: error: "), done.stdout
+
+
+def test_compare_sees_a_change_beyond_the_printed_places() -> None:
+    # Result numbers print 10 places; two policies whose nilai differ by 1/(3·10^12) print
+    # the same text, yet the change is listed, shown with the exact values.
+    from fractions import Fraction
+
+    [base] = appraise_many(_csv_plans()[:1], rulebooks.load("gajahmungkur"), trace=False)
+    assert base.nilai_hasil_kerja is not None
+    tiny = Fraction(1, 3 * 10**12)
+    before = base.model_copy(update={"nilai_hasil_kerja": base.nilai_hasil_kerja.exact + tiny})
+    after = base.model_copy(update={"nilai_hasil_kerja": base.nilai_hasil_kerja.exact + 2 * tiny})
+    assert str(after.nilai_hasil_kerja) == str(before.nilai_hasil_kerja)
+    [(what, old, new)] = changes(before, after)
+    assert what == "nilai_hasil_kerja"
+    assert Fraction(new) - Fraction(old) == tiny
+    assert changes(before, before) == []

@@ -218,15 +218,23 @@ def changes(old: Appraisal, new: Appraisal) -> list[tuple[str, str, str]]:
     """``(what, before, after)`` for each compared result that differs between two
     appraisals of the same plan (status, ratings, predikat, each conversion)."""
     found = []
-    for field in ("status", *COMPARED):
-        a, b = getattr(old, field), getattr(new, field)
-        if _text(a) != _text(b):
-            found.append((field, _text(a), _text(b)))
-    for key in sorted(set(old.conversions) | set(new.conversions)):
-        a, b = old.conversions.get(key), new.conversions.get(key)
-        if _text(a) != _text(b):
-            found.append((key, _text(a), _text(b)))
+    pairs = [(field, getattr(old, field), getattr(new, field)) for field in ("status", *COMPARED)]
+    keys = sorted(set(old.conversions) | set(new.conversions))
+    pairs += [(key, old.conversions.get(key), new.conversions.get(key)) for key in keys]
+    for what, a, b in pairs:
+        # Values, not their text: result numbers compare by their exact value, so a change
+        # beyond the printed places is still a change (and is then shown exactly).
+        if a != b:
+            before, after = _text(a), _text(b)
+            if before == after:
+                before, after = _exact_text(a), _exact_text(b)
+            found.append((what, before, after))
     return found
+
+
+def _exact_text(value: object) -> str:
+    exact = getattr(value, "exact", None)
+    return _text(value) if exact is None else str(exact)
 
 
 def compare(path: str, old: Rulebook, new: Rulebook, *, year: bool = False) -> int:
