@@ -22,13 +22,14 @@ import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
-from typing import Any, TypeVar
+from typing import Any
 
 from ..errors import CheckError, Diagnostic, KinerjaError, UsageError
 from ..values import Label, Value, to_decimal
 from .checker import CheckedRulebook, EnumInfo, check_formula, check_rulebook
 from .compiler import Program, compile_formula, compile_rulebook
 from .display import formula_html, rulebook_html
+from .guards import guard, internal_error, keywords_only, require_inputs, require_type
 from .lint import refuse_warnings
 from .nodes import BoolLit, ConstDef, Definition, Expr, Header, LabelRef, Num, RulebookNode, Unary
 from .origins import Origin, remap
@@ -36,48 +37,6 @@ from .parser import parse_formula, parse_rulebook, strip_bom
 from .printer import print_expr, print_rulebook
 
 __all__ = ["Formula", "Rulebook"]
-
-T = TypeVar("T")
-
-
-def _guard(action: Callable[[], T], what: str) -> T:
-    """Run ``action``; anything that is not a KinerjaError is a bug, reported as one."""
-    try:
-        return action()
-    except KinerjaError:
-        raise
-    except Exception as exc:  # pragma: no cover - a bug; never let it escape unexplained
-        raise _internal(exc, what) from exc
-
-
-def _internal(exc: Exception, what: str) -> KinerjaError:
-    """The error reported for ``exc``, which is not a KinerjaError: a bug, or nesting."""
-    if isinstance(exc, RecursionError):  # pragma: no cover - limits make this unreachable
-        return KinerjaError(f"{what}: the input is nested too deeply")
-    return KinerjaError(  # pragma: no cover - a bug; never let it escape unexplained
-        f"internal error while {what} ({type(exc).__name__}: {exc}); please report it"
-    )
-
-
-def _require(value: object, types: type | tuple[type, ...], param: str, what: str) -> None:
-    """Refuse a wrong argument type with a :class:`UsageError` naming the parameter."""
-    if not isinstance(value, types):
-        names = (types,) if isinstance(types, type) else types
-        wanted = " or ".join("None" if t is type(None) else t.__name__ for t in names)
-        raise UsageError(f"{what}: '{param}' must be {wanted}, got {type(value).__name__}")
-
-
-def _require_inputs(inputs: object) -> None:
-    if inputs is None:
-        return
-    _require(inputs, Mapping, "inputs", "Formula.parse")
-    assert isinstance(inputs, Mapping)
-    for name, type_name in inputs.items():
-        if not isinstance(name, str) or not isinstance(type_name, str):
-            raise UsageError(
-                "Formula.parse: 'inputs' maps input names to type names (text), e.g. "
-                f"{{'target': 'number'}}; got {name!r}: {type_name!r}"
-            )
 
 
 def _rebuild_formula(text: str, rulebook: Rulebook | None, inputs: dict[str, str]) -> Formula:
@@ -151,9 +110,9 @@ class Formula:
 
         ``strict=True`` refuses a formula with warnings, too (a :class:`CheckError`).
         """
-        _require(rulebook, (Rulebook, type(None)), "rulebook", "Formula.parse")
-        _require(strict, bool, "strict", "Formula.parse")
-        _require_inputs(inputs)
+        require_type(rulebook, (Rulebook, type(None)), "rulebook", "Formula.parse")
+        require_type(strict, bool, "strict", "Formula.parse")
+        require_inputs(inputs)
 
         def build() -> Formula:
             expr = parse_formula(text)
@@ -174,7 +133,7 @@ class Formula:
             self._bound = program.bound("")
             return self
 
-        return _guard(build, "reading the formula")
+        return guard(build, "reading the formula")
 
     @property
     def names(self) -> frozenset[str]:
@@ -207,14 +166,14 @@ class Formula:
           hint: the divisor is 0 here; guard it with if … then … else
         """
         if args:
-            _keywords_only(args, self.inputs, "Formula.evaluate")
+            keywords_only(args, self.inputs, "Formula.evaluate")
         # The formula's generated binder; no closure or guard frame on the way in.
         try:
             result: Value = self._bound(bindings)
         except KinerjaError:
             raise
         except Exception as exc:  # pragma: no cover - a bug; never let it escape unexplained
-            raise _internal(exc, "evaluating a formula") from exc
+            raise internal_error(exc, "evaluating a formula") from exc
         return result
 
     def evaluate_exact(
@@ -225,8 +184,8 @@ class Formula:
         >>> Formula.parse("1 / 3").evaluate_exact()
         Fraction(1, 3)
         """
-        _keywords_only(args, self.inputs, "Formula.evaluate_exact")
-        result: Any = _guard(
+        keywords_only(args, self.inputs, "Formula.evaluate_exact")
+        result: Any = guard(
             lambda: self._program.call("", bindings, exact=True), "evaluating a formula"
         )
         return result  # type: ignore[no-any-return]
@@ -254,15 +213,6 @@ class Formula:
     def __hash__(self) -> int:
         # Consistent with __eq__: the AST's hash ignores spans and hashes numbers by value.
         return hash(self.ast)
-
-
-def _keywords_only(args: tuple[Any, ...], inputs: Mapping[str, str], what: str) -> None:
-    if args:
-        names = ", ".join(f"{n}=…" for n in inputs) or "no inputs"
-        raise UsageError(
-            f"{what} takes its inputs by name ({names}); got {len(args)} positional "
-            f"argument{'s' * (len(args) != 1)}"
-        )
 
 
 class Rulebook:
@@ -299,8 +249,8 @@ class Rulebook:
         ``origin`` names the text (a file name) for the diagnostics of rulebooks that extend
         this one. ``strict=True`` refuses a rulebook with :attr:`warnings`, too.
         """
-        _require(origin, (str, type(None)), "origin", "Rulebook.parse")
-        _require(strict, bool, "strict", "Rulebook.parse")
+        require_type(origin, (str, type(None)), "origin", "Rulebook.parse")
+        require_type(strict, bool, "strict", "Rulebook.parse")
 
         def build() -> Rulebook:
             node = parse_rulebook(text)
@@ -325,7 +275,7 @@ class Rulebook:
             self._origins = None
             return self
 
-        return _guard(build, "reading the rulebook")
+        return guard(build, "reading the rulebook")
 
     def _where(self) -> tuple[Origin, ...]:
         """Where each of this rulebook's definitions was written."""
@@ -369,7 +319,7 @@ class Rulebook:
     @classmethod
     def from_ast(cls, node: RulebookNode) -> Rulebook:
         """Check and compile a rulebook built as an AST (its canonical text becomes its source)."""
-        _require(node, RulebookNode, "node", "Rulebook.from_ast")
+        require_type(node, RulebookNode, "node", "Rulebook.from_ast")
         return cls.parse(print_rulebook(node))
 
     def extend(self, text: str, *, origin: str | None = None, strict: bool = False) -> Rulebook:
@@ -388,9 +338,9 @@ class Rulebook:
         (False, 'lokal', ())
         """
 
-        _require(text, str, "text", "Rulebook.extend")
-        _require(origin, (str, type(None)), "origin", "Rulebook.extend")
-        _require(strict, bool, "strict", "Rulebook.extend")
+        require_type(text, str, "text", "Rulebook.extend")
+        require_type(origin, (str, type(None)), "origin", "Rulebook.extend")
+        require_type(strict, bool, "strict", "Rulebook.extend")
 
         def build() -> Rulebook:
             extra = parse_rulebook(text)
@@ -413,7 +363,7 @@ class Rulebook:
                 refuse_warnings(book.warnings, own)
             return book
 
-        return _guard(build, "extending the rulebook")
+        return guard(build, "extending the rulebook")
 
     def with_params(self, /, *args: Any, **values: Any) -> Rulebook:
         """A copy with policy parameters (``param`` definitions) set to other values.
@@ -426,7 +376,7 @@ class Rulebook:
         False
         """
         params = {n for n, c in self.checked.consts.items() if c.node.is_param}
-        _keywords_only(args, dict.fromkeys(sorted(params), "param"), "Rulebook.with_params")
+        keywords_only(args, dict.fromkeys(sorted(params), "param"), "Rulebook.with_params")
         for name in values:
             if name not in params:
                 close = difflib.get_close_matches(name, sorted(params), n=1)
@@ -442,7 +392,7 @@ class Rulebook:
             for d, where in zip(self.ast.definitions, self._where(), strict=True)
         ]
         own = (self.origin, self.text, None)
-        book = _guard(lambda: Rulebook._merge(self.ast.header, parts, own), "setting parameters")
+        book = guard(lambda: Rulebook._merge(self.ast.header, parts, own), "setting parameters")
         # New values change no warning; an extension's are already narrowed to its text.
         book.checked = dataclasses.replace(book.checked, warnings=self.warnings)
         return book
@@ -524,9 +474,9 @@ class Rulebook:
         >>> Rulebook.parse('rulebook "r"').locate([Diagnostic("x")])[0].message
         'x'
         """
-        _require(diagnostics, (list, tuple), "diagnostics", "Rulebook.locate")
+        require_type(diagnostics, (list, tuple), "diagnostics", "Rulebook.locate")
         for diagnostic in diagnostics:
-            _require(diagnostic, Diagnostic, "diagnostics", "Rulebook.locate")
+            require_type(diagnostic, Diagnostic, "diagnostics", "Rulebook.locate")
         if self._origins is None:
             return list(diagnostics)
         return remap(diagnostics, self.ast, self._origins, (None, self.text, None), self.text)
@@ -555,21 +505,21 @@ class Rulebook:
 
     def enum(self, name: str) -> EnumInfo:
         """The enumeration ``name``, to list members or resolve spellings."""
-        _require(name, str, "name", "Rulebook.enum")
+        require_type(name, str, "name", "Rulebook.enum")
         if name not in self.checked.enums:
             raise UsageError(f"rulebook '{self.name}' has no enumeration '{name}'")
         return self.checked.enums[name]
 
     def label(self, enum: str, text: str) -> Label:
         """Resolve a spelling (name, display text or alias, any case) to a member of ``enum``."""
-        _require(enum, str, "enum", "Rulebook.label")
-        _require(text, str, "text", "Rulebook.label")
+        require_type(enum, str, "enum", "Rulebook.label")
+        require_type(text, str, "text", "Rulebook.label")
         return self.enum(enum).resolve(text, enum)
 
     # -- evaluation --------------------------------------------------------------------
 
     def _known(self, name: str, what: str = "Rulebook.evaluate") -> None:
-        _require(name, str, "name", what)
+        require_type(name, str, "name", what)
         if name in self.checked.consts or name in self.checked.funcs:
             return
         names = [*self.checked.consts, *self.checked.funcs]
@@ -583,7 +533,7 @@ class Rulebook:
         if args:
             funcs = self.checked.funcs
             params = dict.fromkeys(funcs[name].params, "") if name in funcs else {}
-            _keywords_only(args, params, f"Rulebook.evaluate('{name}')")
+            keywords_only(args, params, f"Rulebook.evaluate('{name}')")
         # The definition's generated binder; no closure or guard frame on the way in.
         try:
             result: Value = self.program.bound(name)(bindings)
@@ -595,7 +545,7 @@ class Rulebook:
                 exc.span, exc.source = placed.span, placed.source
             raise
         except Exception as exc:  # pragma: no cover - a bug; never let it escape unexplained
-            raise _internal(exc, f"evaluating '{name}'") from exc
+            raise internal_error(exc, f"evaluating '{name}'") from exc
         return result
 
     def function(self, name: str) -> Callable[..., Any]:
