@@ -1,0 +1,648 @@
+"""A rulebook's scoring pipeline as an array program over columns, with certified decisions.
+
+Input: a checked :class:`~kinerja_engine.language.Rulebook` and, per batch, the columns of the
+accepted plans (:class:`Batch`: realisasi and target per indicator as exact decimals, the
+ragged structure indicator → RHK → plan, weights, the behaviour rating and the months).
+Output: :func:`supports` says whether the rulebook is in the supported forms, and why not;
+:meth:`ColumnarProgram.run` gives per plan the overall value, the recommended rating, the
+predikat and the conversions, and the rows that must go to the exact per-object path.
+
+Supported forms (everything else is refused by :func:`supports`, naming the construct):
+numbers, booleans, labels, parameters with a known value, ``+ - * /``, comparisons,
+``and or not``, ``if``, ``let``, calls of the rulebook's own ``def``, ``band`` (with constant
+edges) and ``matrix`` (label cells), and the builtins ``min max cap at_least clamp abs
+between`` on numbers; ``nilai_rhk`` and ``nilai_hasil_kerja`` written as
+``weighted_mean(values, bobot)`` of their two parameters; conversions over ``predikat``,
+``nilai_hasil_kerja``, ``rating_hasil_kerja``, ``rating_perilaku`` and ``bulan``.
+
+Guarantees: every comparison is taken in float64 only where its certified margin decides it
+(:mod:`.arith`); a row with any undecided comparison, possible division by zero or
+non-finite value anywhere on its evaluated path is marked bad and must be scored by the
+exact path. Branches not taken never mark a row bad (as the exact path never evaluates them).
+
+>>> from kinerja_engine import rulebooks
+>>> supports(rulebooks.load("gajahmungkur"))
+Support(ok=True, reason='')
+>>> supports(rulebooks.load("pp-46-2011")).ok
+False
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+import numpy as np
+import numpy.typing as npt
+
+from ..language.builtins import NUMBER
+from ..language.checked import BandInfo, FuncInfo, MatrixInfo
+from ..language.formula import Rulebook
+from ..language.nodes import (
+    Binary,
+    BoolLit,
+    Call,
+    Expr,
+    FuncDef,
+    If,
+    LabelRef,
+    Let,
+    Name,
+    Num,
+    Unary,
+)
+from ..values import Label
+from . import arith
+from .arith import Cond, Lab
+
+__all__ = ["CONVERSION_INPUTS", "Batch", "ColumnarProgram", "Outcome", "Support", "supports"]
+
+Value = arith.Num | Cond | Lab
+Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+
+#: The conversion parameters the columnar pipeline binds (``jenjang`` is not among them).
+CONVERSION_INPUTS = frozenset(
+    {"predikat", "nilai_hasil_kerja", "rating_hasil_kerja", "rating_perilaku", "bulan", "jenjang"}
+)
+_BUILTINS = frozenset({"min", "max", "cap", "at_least", "clamp", "abs", "between", "round"})
+_COMPARE = frozenset({"<", "<=", ">", ">=", "==", "!="})
+_ARITH = frozenset({"+", "-", "*", "/"})
+
+
+class Unsupported(Exception):
+    """A construct outside the supported forms (the message says which and where)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Support:
+    """Whether a rulebook runs on the columnar engine, and if not, why."""
+
+    ok: bool
+    reason: str = ""
+
+
+def _is_mean_of_params(info: FuncInfo) -> bool:
+    node = info.node
+    return (
+        isinstance(node, FuncDef)
+        and len(node.params) == 2
+        and isinstance(node.body, Call)
+        and node.body.func == "weighted_mean"
+        and not node.body.kwargs
+        and node.body.args == (Name(node.params[0].name), Name(node.params[1].name))
+    )
+
+
+def supports(book: Rulebook) -> Support:
+    """Whether ``book``'s pipeline is in the supported forms (see the module), and why not."""
+    try:
+        ColumnarProgram(book)
+    except Unsupported as exc:
+        return Support(False, str(exc))
+    return Support(True)
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """The accepted plans of one row group, as columns.
+
+    Indicators are in plan order; ``definition`` names each indicator's capaian definition
+    by index into ``definitions``. ``ind_rhk`` maps an indicator to its RHK and ``rhk_plan``
+    an RHK to its plan (both non-decreasing). Weights are exact ratios (numerator,
+    denominator). ``perilaku`` is the index of the behaviour rating in enum ``rating`` (-1:
+    none); ``months`` the number of months of each plan's period.
+    """
+
+    realisasi: arith.Num
+    target: arith.Num
+    definitions: tuple[str, ...]
+    definition: Ints
+    ind_rhk: Ints
+    rhk_plan: Ints
+    weight: tuple[Ints, Ints]
+    rhk_weight: tuple[Ints, Ints]
+    perilaku: Ints
+    months: Ints
+    #: Index of the employee's jenjang in enum ``jenjang`` (-1: none or not in the enum).
+    jenjang: Ints
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Per plan: the values of the pipeline, and ``bad`` rows for the exact path."""
+
+    bad: Bools
+    nilai: arith.Num
+    rating: Lab | None
+    predikat: Lab | None
+    conversions: Mapping[str, tuple[Value, Bools]]
+
+
+def ratio(num: Ints, den: Ints) -> arith.Num:
+    """Exact ratios of small integers (|x| < 2⁵³) as a column (bound 0 when den is 1)."""
+    v = num.astype(np.float64) / den.astype(np.float64)
+    e = np.where(den == 1, 0.0, arith.U * np.abs(v) * arith.UP)
+
+    def build() -> arith.Exact:
+        return np.array(num.tolist(), dtype=object), np.array(den.tolist(), dtype=object)
+
+    return arith.Num(v, e, np.zeros(len(v), bool), build)
+
+
+class _Scope:
+    """One evaluation: ``n`` rows and the names bound so far."""
+
+    def __init__(self, program: ColumnarProgram, n: int) -> None:
+        self.program = program
+        self.n = n
+        self.depth = 0
+        #: The dry run at compile time evaluates every branch (to refuse what is unsupported).
+        self.dry = False
+
+    def fail(self) -> Bools:
+        return np.zeros(self.n, bool)
+
+
+class ColumnarProgram:
+    """A rulebook compiled for columns (raises :class:`Unsupported` outside the forms)."""
+
+    def __init__(self, book: Rulebook) -> None:
+        self.book = book
+        checked = book.checked
+        self.checked = checked
+        funcs = checked.funcs
+        if "nilai_kinerja" in funcs and "predikat_nilai" in funcs:
+            raise Unsupported("a numeric predikat (nilai_kinerja, predikat_nilai) is not columnar")
+        for name in ("nilai_rhk", "nilai_hasil_kerja"):
+            if name not in funcs or not _is_mean_of_params(funcs[name]):
+                raise Unsupported(f"'{name}' is not weighted_mean(values, bobot) of its parameters")
+        if funcs["nilai_rhk"].params[0] != "capaian":
+            raise Unsupported("'nilai_rhk' weighs indicator values (nilai_iki), not capaian")
+        band = funcs.get("rating_hasil_kerja")
+        if band is not None and not isinstance(band, BandInfo):
+            raise Unsupported("'rating_hasil_kerja' is not a band")
+        self.band = band
+        matrix = funcs.get("predikat_kinerja")
+        if matrix is not None and not isinstance(matrix, MatrixInfo):
+            raise Unsupported("'predikat_kinerja' is not a matrix")
+        self.matrix = matrix
+        if "rating" not in checked.enums:
+            raise Unsupported("the rulebook has no enum 'rating'")
+        self.conversions = tuple(
+            (name, funcs[name].params)
+            for name in book
+            if name.startswith("konversi_") and name in funcs
+        )
+        for name, params in self.conversions:
+            extra = set(params) - CONVERSION_INPUTS
+            if extra:
+                raise Unsupported(f"conversion '{name}' takes {sorted(extra)[0]!r}")
+        policy = checked.consts.get("kebijakan_realisasi_kosong")
+        self.exclude = (
+            policy is not None
+            and isinstance(policy.value, Label)
+            and policy.value.name == "kecualikan"
+        )
+        # Dry run of every definition the pipeline may call on one row: an unsupported
+        # construct anywhere on their call graphs is refused now, not per batch.
+        scope = _Scope(self, 1)
+        scope.dry = True
+        one = arith.constant(Fraction(1), 1)
+        for name, info in funcs.items():
+            if name.startswith("capaian_") and isinstance(info.node, FuncDef):
+                if all(t == NUMBER for t in info.param_types) and info.returns == NUMBER:
+                    self.call(scope, name, [one] * len(info.params))
+        self.labels: dict[str, tuple[Label, ...]] = {
+            name: enum.members for name, enum in checked.enums.items()
+        }
+        rating = self.labels["rating"]
+        sample = Lab("rating", np.zeros(1, np.int64), np.zeros(1, bool))
+        if band is not None:
+            self.call(scope, band.name, [one])
+        if matrix is not None:
+            self.call(scope, matrix.name, [sample, sample])
+        jenjang = Lab("jenjang", np.zeros(1, np.int64), np.zeros(1, bool))
+        bound = self._conversion_inputs(
+            scope, one, sample, sample, self._predikat_sample(), one, jenjang
+        )
+        for name, params in self.conversions:
+            self.call(scope, name, [bound[p] for p in params])
+        del rating
+        #: Capaian definitions that passed the dry run (an indicator of another kind is
+        #: scored by the exact path).
+        self.scorable = frozenset(
+            name
+            for name, info in funcs.items()
+            if name.startswith("capaian_")
+            and isinstance(info.node, FuncDef)
+            and info.returns == NUMBER
+            and all(t == NUMBER for t in info.param_types)
+            and 2 == len(info.params)
+        )
+
+    # ----------------------------------------------------------------- expressions
+
+    def _predikat_sample(self) -> Lab:
+        return Lab("predikat", np.zeros(1, np.int64), np.zeros(1, bool))
+
+    @staticmethod
+    def _conversion_inputs(
+        scope: _Scope,
+        nilai: arith.Num,
+        hasil: Lab,
+        perilaku: Lab,
+        predikat: Lab,
+        bulan: arith.Num,
+        jenjang: Lab,
+    ) -> dict[str, Value]:
+        return {
+            "predikat": predikat,
+            "nilai_hasil_kerja": nilai,
+            "rating_hasil_kerja": hasil,
+            "rating_perilaku": perilaku,
+            "bulan": bulan,
+            "jenjang": jenjang,
+        }
+
+    def constant(self, scope: _Scope, value: object, where: str) -> Value:
+        n = scope.n
+        if isinstance(value, bool):
+            return Cond(np.full(n, value), scope.fail())
+        if isinstance(value, Fraction | int):
+            return arith.constant(Fraction(value), n)
+        if isinstance(value, Label):
+            members = self.checked.enums[value.enum].members
+            index = [m.name for m in members].index(value.name)
+            return Lab(value.enum, np.full(n, index, np.int64), scope.fail())
+        raise Unsupported(f"{where}: a value of type {type(value).__name__}")
+
+    def eval(self, scope: _Scope, e: Expr, env: Mapping[str, Value]) -> Value:
+        if isinstance(e, Num):
+            return arith.constant(Fraction(e.value), scope.n)
+        if isinstance(e, BoolLit):
+            return Cond(np.full(scope.n, e.value), scope.fail())
+        if isinstance(e, Name):
+            if e.id in env:
+                return env[e.id]
+            const = self.checked.consts.get(e.id)
+            if const is None or const.value is None:
+                raise Unsupported(f"'{e.id}' has no value known before scoring")
+            return self.constant(scope, const.value, e.id)
+        if isinstance(e, LabelRef):
+            label = self.checked.enums[e.enum].member(e.member)
+            return self.constant(scope, label, f"{e.enum}.{e.member}")
+        if isinstance(e, Unary):
+            inner = self.eval(scope, e.operand, env)
+            if e.op == "-" and isinstance(inner, arith.Num):
+                return arith.negate(inner)
+            if e.op == "not" and isinstance(inner, Cond):
+                return Cond(~inner.value, inner.bad)
+            raise Unsupported(f"operator {e.op!r}")
+        if isinstance(e, Binary):
+            return self._binary(scope, e, env)
+        if isinstance(e, If):
+            return self._if(scope, e, env)
+        if isinstance(e, Let):
+            inner_env = dict(env)
+            for name, expr in e.bindings:
+                inner_env[name] = self.eval(scope, expr, inner_env)
+            return self.eval(scope, e.body, inner_env)
+        if isinstance(e, Call):
+            if e.kwargs:
+                raise Unsupported(f"keyword arguments in a call of '{e.func}'")
+            return self.call(scope, e.func, [self.eval(scope, a, env) for a in e.args])
+        raise Unsupported(f"{type(e).__name__} expressions")
+
+    def _binary(self, scope: _Scope, e: Binary, env: Mapping[str, Value]) -> Value:
+        a = self.eval(scope, e.left, env)
+        if e.op in ("and", "or"):
+            b = self.eval(scope, e.right, env)
+            if not isinstance(a, Cond) or not isinstance(b, Cond):
+                raise Unsupported(f"operator {e.op!r} on non-booleans")
+            # The right side counts only where the left does not decide (short circuit).
+            decided = ~a.value if e.op == "and" else a.value
+            value = a.value & b.value if e.op == "and" else a.value | b.value
+            return Cond(value, a.bad | (~decided & b.bad))
+        b = self.eval(scope, e.right, env)
+        if isinstance(a, Lab) and isinstance(b, Lab) and e.op in ("==", "!="):
+            same = (a.index == b.index) & (a.enum == b.enum)
+            return Cond(same if e.op == "==" else ~same, a.bad | b.bad)
+        if isinstance(a, Cond) and isinstance(b, Cond) and e.op in ("==", "!="):
+            same = a.value == b.value
+            return Cond(same if e.op == "==" else ~same, a.bad | b.bad)
+        if not isinstance(a, arith.Num) or not isinstance(b, arith.Num):
+            raise Unsupported(f"operator {e.op!r} on these operand types")
+        if e.op in _COMPARE:
+            return arith.compare(a, b, e.op)
+        if e.op == "+":
+            return arith.add(a, b)
+        if e.op == "-":
+            return arith.subtract(a, b)
+        if e.op == "*":
+            return arith.multiply(a, b)
+        if e.op == "/":
+            return arith.divide(a, b)
+        raise Unsupported(f"operator {e.op!r}")
+
+    def _if(self, scope: _Scope, e: If, env: Mapping[str, Value]) -> Value:
+        cond = self.eval(scope, e.cond, env)
+        if not isinstance(cond, Cond):
+            raise Unsupported("an if condition that is not a boolean")
+        # A condition that goes one way on every row: the other branch is not evaluated (its
+        # exact part would cost Python integers for nothing). Uncertain rows stay bad.
+        if not scope.dry and cond.value.all():
+            return _mark(self.eval(scope, e.then, env), cond.bad)
+        if not scope.dry and not cond.value.any():
+            return _mark(self.eval(scope, e.orelse, env), cond.bad)
+        return choose(cond, self.eval(scope, e.then, env), self.eval(scope, e.orelse, env))
+
+    # ----------------------------------------------------------------- calls
+
+    def call(self, scope: _Scope, name: str, args: list[Value]) -> Value:
+        if name in _BUILTINS and name not in self.checked.funcs:
+            return self._builtin(scope, name, args)
+        info = self.checked.funcs.get(name)
+        if info is None:
+            raise Unsupported(f"the builtin '{name}'")
+        if isinstance(info, BandInfo):
+            return self._band(scope, info, args)
+        if isinstance(info, MatrixInfo):
+            return self._matrix(scope, info, args)
+        node = info.node
+        if not isinstance(node, FuncDef) or len(args) != len(node.params):
+            raise Unsupported(f"a call of '{name}'")
+        if scope.depth > 64:
+            raise Unsupported(f"calls nested deeper than 64 at '{name}'")
+        scope.depth += 1
+        try:
+            return self.eval(scope, node.body, dict(zip(info.params, args, strict=True)))
+        finally:
+            scope.depth -= 1
+
+    def _builtin(self, scope: _Scope, name: str, args: list[Value]) -> Value:
+        nums = [a for a in args if isinstance(a, arith.Num)]
+        if len(nums) != len(args) or not args:
+            raise Unsupported(f"'{name}' over lists or non-numbers")
+        if name == "abs" and len(nums) == 1:
+            return arith.abs_(nums[0])
+        if name in ("min", "max"):
+            result = nums[0]
+            for other in nums[1:]:
+                result = _pick(result, other, "<" if name == "min" else ">")
+            return result
+        if name == "cap" and len(nums) == 2:
+            return _pick(nums[0], nums[1], "<=")
+        if name == "at_least" and len(nums) == 2:
+            return _pick(nums[0], nums[1], ">=")
+        if name == "clamp" and len(nums) == 3:
+            x, lo, hi = nums
+            inverted = arith.compare(lo, hi, ">")
+            # lo > hi is an error of the exact path: such rows (and undecided ones) are bad.
+            out = _pick(_pick(x, lo, ">="), hi, "<=")
+            return _mark(out, inverted.bad | inverted.value)
+        if name == "round" and len(nums) == 2:
+            return _round(scope, nums[0], nums[1])
+        if name == "between" and len(nums) == 3:
+            x, lo, hi = nums
+            low, high = arith.compare(lo, x, "<="), arith.compare(x, hi, "<=")
+            return Cond(low.value & high.value, low.bad | high.bad)
+        raise Unsupported(f"'{name}' with {len(args)} arguments")
+
+    def _band(self, scope: _Scope, info: BandInfo, args: list[Value]) -> Value:
+        (x,) = args
+        if not isinstance(x, arith.Num):
+            raise Unsupported(f"band '{info.name}' over a non-number")
+        node = info.node
+        rows = getattr(node, "rows", ())
+        bad = x.bad.copy()
+        chosen = np.full(scope.n, -1, np.int64)
+        inside = _interval(scope, x, info.domain)
+        bad |= inside.bad | ~inside.value
+        for lo, lo_closed, hi, hi_closed, index in info.rows:
+            member = _interval(scope, x, (lo, lo_closed, hi, hi_closed))
+            bad |= member.bad
+            chosen = np.where(member.value & (chosen < 0), index, chosen)
+        bad |= chosen < 0
+        results = [self.eval(scope, row.expr, {info.params[0]: x}) for row in rows]
+        out = results[0]
+        for row, value in enumerate(results[1:], 1):
+            out = choose(Cond(chosen == row, scope.fail()), value, out)
+        return _mark(out, bad)
+
+    def _matrix(self, scope: _Scope, info: MatrixInfo, args: list[Value]) -> Value:
+        labs = [a for a in args if isinstance(a, Lab)]
+        if len(labs) != len(args) or not labs:
+            raise Unsupported(f"matrix '{info.name}' with parameters that are not labels")
+        node = info.node
+        rows = getattr(node, "rows", ())
+        env = dict(zip(info.params, args, strict=True))
+        cells = [self.eval(scope, row.expr, env) for row in rows]
+        members = [self.checked.enums[str(t)].members for t in info.param_types]
+        shape = tuple(len(m) for m in members)
+        table = np.full(shape, -1, np.int64)
+        for key, row in info.table.items():
+            table[tuple(m.index(k) for m, k in zip(members, key, strict=True))] = row
+        missing = np.zeros(scope.n, bool)
+        for lab in labs:
+            missing |= lab.index < 0
+        chosen = table[tuple(np.maximum(lab.index, 0) for lab in labs)]
+        out = cells[0]
+        for row, value in enumerate(cells[1:], 1):
+            out = choose(Cond(chosen == row, scope.fail()), value, out)
+        bad = np.zeros(scope.n, bool)
+        for lab in labs:
+            bad |= lab.bad
+        if isinstance(out, Lab):
+            return Lab(out.enum, np.where(missing, -1, out.index), out.bad | bad)
+        return _mark(out, bad | missing)
+
+    # ----------------------------------------------------------------- the pipeline
+
+    def capaian(self, batch: Batch) -> arith.Num:
+        """Capaian of every indicator, each by its definition (evaluated per definition)."""
+        n = len(batch.definition)
+        v, e = np.zeros(n), np.zeros(n)
+        bad = np.zeros(n, bool)
+        parts: list[tuple[Ints, arith.Num]] = []
+        for code, name in enumerate(batch.definitions):
+            rows = np.flatnonzero(batch.definition == code)
+            if not len(rows):
+                continue
+            scope = _Scope(self, len(rows))
+            given = {"realisasi": arith.take(batch.realisasi, rows)}
+            target = arith.take(batch.target, rows)
+            params = self.checked.funcs[name].params
+            value = self.call(scope, name, [given.get(p, target) for p in params])
+            if not isinstance(value, arith.Num):
+                raise Unsupported(f"'{name}' does not give a number")
+            v[rows], e[rows], bad[rows] = value.v, value.e, value.bad
+            parts.append((rows, value))
+
+        def build() -> arith.Exact:
+            num = np.empty(n, dtype=object)
+            den = np.empty(n, dtype=object)
+            for rows, value in parts:
+                pn, pd = value.exact()
+                num[rows], den[rows] = pn, pd
+            return num, den
+
+        return arith.Num(v, e, bad, build)
+
+    def run(self, batch: Batch) -> Outcome:
+        """The pipeline over one batch (see :class:`Outcome`)."""
+        capaian = self.capaian(batch)
+        n_rhk, n_plans = len(batch.rhk_plan), len(batch.perilaku)
+        nilai_rhk = _weighted_mean(capaian, ratio(*batch.weight), batch.ind_rhk, n_rhk)
+        nilai = _weighted_mean(nilai_rhk, ratio(*batch.rhk_weight), batch.rhk_plan, n_plans)
+        scope = _Scope(self, n_plans)
+        scope.depth = 1
+        bad = nilai.bad.copy()
+        hasil: Lab | None = None
+        if self.band is not None:
+            result = self.call(scope, self.band.name, [nilai])
+            assert isinstance(result, Lab)
+            hasil = result
+            bad |= hasil.bad
+        perilaku = Lab("rating", batch.perilaku, np.zeros(n_plans, bool))
+        predikat: Lab | None = None
+        if self.matrix is not None and hasil is not None:
+            result = self.call(scope, self.matrix.name, [hasil, perilaku])
+            assert isinstance(result, Lab)
+            predikat = result
+            bad |= predikat.bad
+        months = ratio(batch.months, np.ones(n_plans, np.int64))
+        absent = Lab("rating", np.full(n_plans, -1, np.int64), np.zeros(n_plans, bool))
+        inputs = self._conversion_inputs(
+            scope,
+            nilai,
+            hasil or absent,
+            perilaku,
+            predikat or Lab("predikat", absent.index, absent.bad),
+            months,
+            Lab("jenjang", batch.jenjang, absent.bad),
+        )
+        present = {
+            "predikat": predikat is not None and predikat.index >= 0,
+            "rating_hasil_kerja": hasil is not None,
+            "rating_perilaku": batch.perilaku >= 0,
+            "jenjang": batch.jenjang >= 0,
+        }
+        conversions: dict[str, tuple[Value, Bools]] = {}
+        for name, params in self.conversions:
+            given = np.ones(n_plans, bool)
+            for p in params:
+                given = given & present.get(p, True)
+            if not given.any():
+                continue
+            value = self.call(scope, name, [inputs[p] for p in params])
+            bad |= value.bad & given
+            conversions[name] = (value, given)
+        return Outcome(bad, nilai, hasil, predikat, conversions)
+
+
+def _mark(value: Value, bad: Bools) -> Value:
+    if isinstance(value, arith.Num):
+        return arith.Num(value.v, value.e, value.bad | bad, value.build, value.cache)
+    if isinstance(value, Cond):
+        return Cond(value.value, value.bad | bad)
+    return Lab(value.enum, value.index, value.bad | bad)
+
+
+def choose(cond: Cond, yes: Value, no: Value) -> Value:
+    """Rowwise ``yes if cond else no``; rows where ``cond`` is uncertain are bad."""
+    mask = cond.value
+    if isinstance(yes, arith.Num) and isinstance(no, arith.Num):
+        return _mark(arith.choose(mask, yes, no), cond.bad)
+    if isinstance(yes, Cond) and isinstance(no, Cond):
+        return Cond(np.where(mask, yes.value, no.value), cond.bad | np.where(mask, yes.bad, no.bad))
+    if isinstance(yes, Lab) and isinstance(no, Lab) and yes.enum == no.enum:
+        index = np.where(mask, yes.index, no.index)
+        return Lab(yes.enum, index, cond.bad | np.where(mask, yes.bad, no.bad))
+    raise Unsupported("an if whose branches differ in type")
+
+
+def _round(scope: _Scope, x: arith.Num, places: arith.Num) -> arith.Num:
+    """``round(x, places)``, half away from zero, decided where the margin allows.
+
+    ``y = |x|·10^p`` is rounded to the integer ``f`` with ``f − ½ ≤ y < f + ½``, both
+    comparisons certified (an exact tie with bound 0 is decided, and rounds up).
+    """
+    if places.e.any() or np.unique(places.v).size > 1:
+        raise Unsupported("round() with places that are not one whole constant")
+    p = float(places.v[0]) if scope.n else 0.0
+    if p != int(p) or not 0 <= p <= 20:
+        raise Unsupported("round() with places outside 0-20")
+    k = int(p)
+    magnitude = arith.abs_(x)
+    y = arith.multiply(magnitude, arith.constant(Fraction(10**k), scope.n))
+    f = np.floor(y.v + 0.5)
+    low = arith.compare(y, _floats(f - 0.5), ">=")
+    high = arith.compare(y, _floats(f + 0.5), "<")
+    bad = magnitude.bad | low.bad | high.bad | ~low.value | ~high.value | ~(f < 2.0**52)
+    negative = x.v < 0
+    whole = np.where(bad, 0.0, f)
+    signed = np.where(negative, -whole, whole)
+    v = signed / 10.0**k
+    e = np.where(np.abs(signed) * 0 + k == 0, 0.0, arith.U * np.abs(v) * arith.UP)
+
+    def build() -> arith.Exact:
+        nums = np.array([int(w) for w in signed.tolist()], dtype=object)
+        return nums, 10**k
+
+    return arith.Num(v, e, bad | x.bad, build)
+
+
+def _floats(values: npt.NDArray[np.float64]) -> arith.Num:
+    """Float columns taken as exact values (``f ± ½`` of integers below 2⁵², exact)."""
+    zero = np.zeros(len(values))
+
+    def build() -> arith.Exact:  # pragma: no cover - only compared, never output
+        fr = [Fraction(v) for v in values.tolist()]
+        return (
+            np.array([q.numerator for q in fr], dtype=object),
+            np.array([q.denominator for q in fr], dtype=object),
+        )
+
+    return arith.Num(values, zero, np.zeros(len(values), bool), build)
+
+
+def _pick(a: arith.Num, b: arith.Num, keep_a: str) -> arith.Num:
+    """``a if a keep_a b else b`` (min, max, cap, at_least: ties give equal values)."""
+    cond = arith.compare(a, b, keep_a)
+    return _mark(arith.choose(cond.value, a, b), cond.bad)
+
+
+def _interval(
+    scope: _Scope, x: arith.Num, bounds: tuple[Fraction | None, bool, Fraction | None, bool]
+) -> Cond:
+    lo, lo_closed, hi, hi_closed = bounds
+    value = np.ones(scope.n, bool)
+    bad = np.zeros(scope.n, bool)
+    if lo is not None:
+        c = arith.compare(x, arith.constant(lo, scope.n), ">=" if lo_closed else ">")
+        value, bad = value & c.value, bad | c.bad
+    if hi is not None:
+        c = arith.compare(x, arith.constant(hi, scope.n), "<=" if hi_closed else "<")
+        value, bad = value & c.value, bad | c.bad
+    return Cond(value, bad)
+
+
+def _weighted_mean(values: arith.Num, weights: arith.Num, group: Ints, groups: int) -> arith.Num:
+    """Σ value×weight / Σ weight per group (``group`` non-decreasing), as sequential sums.
+
+    Each group's items are added one position at a time (the k-th item of every group at
+    step k), so the bound of every addition is the one of :func:`arith.add`.
+    """
+    products = arith.multiply(values, weights)
+    starts = np.searchsorted(group, np.arange(groups))
+    counts = np.bincount(group, minlength=groups)
+    zero = arith.constant(Fraction(0), groups)
+    top, bottom = zero, zero
+    for k in range(int(counts.max()) if groups else 0):
+        has = counts > k
+        index = np.where(has, starts + k, 0)
+        top = arith.choose(has, arith.add(top, arith.take(products, index)), top)
+        bottom = arith.choose(has, arith.add(bottom, arith.take(weights, index)), bottom)
+    return arith.divide(top, bottom)
+
