@@ -37,6 +37,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("scoring",),
     ("report",),
     ("batch",),
+    # Plan tables scored over whole columns (numpy), exact by a certified filter.
+    ("columnar",),
     ("testing",),
     # The shell: the demo and the deprecated aliases of old names, then the re-exports and the
     # CLI that runs the demo.

@@ -34,7 +34,7 @@ def _need() -> None:
 def supports(rulebook: Rulebook) -> Any:
     """Whether ``rulebook`` runs on the columnar engine: ``Support(ok, reason)``."""
     _need()
-    from .program import supports as check
+    from .program import supports as check  # noqa: PLC0415 - numpy only once it is there
 
     return check(rulebook)
 
@@ -48,6 +48,6 @@ def score_parquet(source: str | Path, rulebook: Rulebook, out: str | Path, *,
     the per-object path (``supports(rulebook).reason`` says why).
     """
     _need()
-    from .engine import score_parquet as run
+    from .engine import score_parquet as run  # noqa: PLC0415 - numpy only once it is there
 
     return run(source, rulebook, out, batch_rows=batch_rows)

@@ -14,24 +14,26 @@ memory is bounded by the batch (plus one plan carried across a batch boundary).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..errors import UsageError
 from ..io import APPRAISAL_COLUMNS, appraisal_records
+from ..io.errors import TableError
+from ..io.optional import need
 from ..io.records import record_number
 from ..io.table import numbered_plans
-from ..io.errors import TableError
 from ..language.formula import Rulebook
 from ..models import Plan
 from ..scoring import appraise_many
 from ..values import Label
 from . import arith
 from .arith import Lab
-from .program import ColumnarProgram, Outcome
+from .program import ColumnarProgram, Outcome, Unsupported
 from .table import accept
 
 __all__ = ["Stats", "object_records", "records_equal", "score_parquet", "score_table"]
@@ -41,19 +43,25 @@ Record = dict[str, Any]
 
 @dataclass(slots=True)
 class Stats:
-    """Counts of one run: plans in, from the columns, and sent to the exact path (why)."""
+    """Counts of one run: plans in, scored from the columns (of which some needed the exact
+    stage for a decision), and scored by the per-object path (not accepted, or raising)."""
 
     plans: int = 0
     columnar: int = 0
+    #: Plans from the columns with at least one decision taken by the exact stage.
+    exact_stage: int = 0
     not_accepted: int = 0
-    undecided: int = 0
+    #: Accepted plans on which the exact path raises (a division by zero …): the per-object
+    #: path reports the error.
+    raised: int = 0
     rows: int = 0
-    columns: set[str] = field(default_factory=set)
+    #: Why the whole run took the per-object path ("" when the columns could run).
+    reason: str = ""
 
     @property
     def fallback(self) -> int:
         """Plans scored by the per-object path."""
-        return self.not_accepted + self.undecided
+        return self.not_accepted + self.raised
 
 
 def _label_text(members: tuple[Label, ...], index: int) -> str | None:
@@ -135,13 +143,13 @@ def _columnar_records(program: ColumnarProgram, outcome: Outcome, texts: dict[st
         }
         if hasil < 0:
             record["notes"] = "rating hasil kerja menunggu keputusan pejabat penilai"
-        for name, (shown, exact, given) in converted.items():
-            if not given[k]:
+        for name, (values, exacts, present) in converted.items():
+            if not present[k]:
                 continue
             key = f"conversion_{name.removeprefix('konversi_')}"
-            record[key] = shown[k]
-            if exact is not None:
-                record[f"{key}_exact"] = exact[k]
+            record[key] = values[k]
+            if exacts is not None:
+                record[f"{key}_exact"] = exacts[k]
         out.append(record)
     return out
 
@@ -149,7 +157,11 @@ def _columnar_records(program: ColumnarProgram, outcome: Outcome, texts: dict[st
 def score_table(table: Any, book: Rulebook, *, first_row: int = 1, source: str | None = None,
                 program: ColumnarProgram | None = None,
                 stats: Stats | None = None) -> list[Record]:  # fmt: skip
-    """Records of the whole plans in ``table`` (rows numbered from ``first_row``), in order."""
+    """Records of the whole plans in ``table`` (rows numbered from ``first_row``), in order.
+
+    ``program`` None compiles the rulebook; a rulebook outside the supported forms raises
+    :class:`~.program.Unsupported` (:func:`score_parquet` falls back instead).
+    """
     program = program or ColumnarProgram(book)
     stats = stats if stats is not None else Stats()
     found = accept(table, program)
@@ -183,11 +195,12 @@ def score_table(table: Any, book: Rulebook, *, first_row: int = 1, source: str |
             flush()
             out.append(next(records))
             stats.columnar += 1
+            stats.exact_stage += int(outcome.slow[k])
         else:
             if k is None:
                 stats.not_accepted += 1
             else:
-                stats.undecided += 1
+                stats.raised += 1
             pending.append((start, end))
     flush()
     stats.rows += table.num_rows
@@ -196,9 +209,8 @@ def score_table(table: Any, book: Rulebook, *, first_row: int = 1, source: str |
 
 def _batches(path: Path, batch_rows: int) -> Iterator[tuple[int, Any]]:
     """Tables of whole plans from a Parquet file, with the row number of their first row."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
+    pa = need("pyarrow", "columnar")
+    pq = need("pyarrow.parquet", "columnar")
     carried = None
     first = 1
     for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_rows):
@@ -227,19 +239,34 @@ def _batches(path: Path, batch_rows: int) -> Iterator[tuple[int, Any]]:
 
 
 def score_parquet(source: str | Path, book: Rulebook, out: str | Path, *,
-                  batch_rows: int = 65_536) -> Stats:  # fmt: skip
+                  batch_rows: int = 65_536, engine: str = "auto") -> Stats:  # fmt: skip
     """Score a Parquet plan table into a Parquet file of appraisal records, batch by batch.
 
     Every column is text (numbers as exact decimal text, as ``write_rows`` writes them)
     except ``error_row`` (int64); conversion columns follow the rulebook's conversions.
+    ``engine``: ``"auto"`` takes the columns when the rulebook allows it and says why not in
+    ``Stats.reason`` otherwise; ``"object"`` always the per-object path; ``"columnar"``
+    refuses a rulebook outside the supported forms with a UsageError saying why.
     """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    program = ColumnarProgram(book)
+    if engine not in ("auto", "columnar", "object"):
+        raise UsageError(f"engine must be 'auto', 'columnar' or 'object', got {engine!r}")
+    pa = need("pyarrow", "columnar")
+    pq = need("pyarrow.parquet", "columnar")
     stats = Stats()
+    program: ColumnarProgram | None = None
+    if engine == "object":
+        stats.reason = "the per-object engine was asked for"
+    else:
+        try:
+            program = ColumnarProgram(book)
+        except Unsupported as exc:
+            if engine == "columnar":
+                raise UsageError(f"rulebook '{book.name}' is not columnar: {exc}") from None
+            stats.reason = str(exc)
     names = [*APPRAISAL_COLUMNS]
-    for name, _ in program.conversions:
+    for name in book:
+        if not name.startswith("konversi_") or name not in book.checked.funcs:
+            continue
         key = f"conversion_{name.removeprefix('konversi_')}"
         names += [key, f"{key}_exact"]
     schema = pa.schema(
@@ -248,13 +275,26 @@ def score_parquet(source: str | Path, book: Rulebook, out: str | Path, *,
     path = Path(source)
     with pq.ParquetWriter(out, schema) as writer:
         for first, table in _batches(path, batch_rows):
-            records = score_table(table, book, first_row=first, source=str(path),
-                                  program=program, stats=stats)  # fmt: skip
-            columns = {
-                n: [_cell(r.get(n), n) for r in records] for n in names
-            }
+            if program is None:
+                records = object_records(table.to_pylist(), first, str(path), book)
+                count = _plan_count(table)
+                stats.plans += count
+                stats.not_accepted += count
+                stats.rows += table.num_rows
+            else:
+                records = score_table(table, book, first_row=first, source=str(path),
+                                      program=program, stats=stats)  # fmt: skip
+            columns = {n: [_cell(r.get(n), n) for r in records] for n in names}
             writer.write_table(pa.table(columns, schema=schema))
     return stats
+
+
+def _plan_count(table: Any) -> int:
+    """Plans in a table of whole plans (groups of consecutive equal plan_id)."""
+    if "plan_id" not in table.column_names:
+        return table.num_rows  # type: ignore[no-any-return]
+    ids = table.column("plan_id").to_pylist()
+    return sum(1 for i, x in enumerate(ids) if i == 0 or x != ids[i - 1])
 
 
 def _cell(value: Any, name: str) -> Any:
@@ -267,4 +307,3 @@ def records_equal(a: Record, b: Record) -> bool:
     """Whether two records hold the same values (a missing key reads as None)."""
     keys = set(a) | set(b)
     return all(a.get(k) == b.get(k) for k in keys)
-

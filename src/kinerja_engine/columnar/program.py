@@ -32,9 +32,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
+from ..errors import KinerjaError
 from ..language.builtins import NUMBER
 from ..language.checked import BandInfo, FuncInfo, MatrixInfo
 from ..language.formula import Rulebook
@@ -137,6 +140,8 @@ class Outcome:
     rating: Lab | None
     predikat: Lab | None
     conversions: Mapping[str, tuple[Value, Bools]]
+    #: Plans with a decision taken by the exact stage.
+    slow: Bools
 
 
 def ratio(num: Ints, den: Ints) -> arith.Num:
@@ -144,8 +149,9 @@ def ratio(num: Ints, den: Ints) -> arith.Num:
     v = num.astype(np.float64) / den.astype(np.float64)
     e = np.where(den == 1, 0.0, arith.U * np.abs(v) * arith.UP)
 
-    def build() -> arith.Exact:
-        return np.array(num.tolist(), dtype=object), np.array(den.tolist(), dtype=object)
+    def build(rows: Ints | None) -> arith.Exact:
+        n, d = (num, den) if rows is None else (num[rows], den[rows])
+        return arith.objects(n.tolist()), arith.objects(d.tolist())
 
     return arith.Num(v, e, np.zeros(len(v), bool), build)
 
@@ -157,11 +163,20 @@ class _Scope:
         self.program = program
         self.n = n
         self.depth = 0
+        #: Rows with a decision taken by the exact stage (the float margin was too small).
+        self.slow = np.zeros(n, bool)
         #: The dry run at compile time evaluates every branch (to refuse what is unsupported).
         self.dry = False
 
     def fail(self) -> Bools:
         return np.zeros(self.n, bool)
+
+    def cmp(self, a: arith.Num, b: arith.Num, op: str) -> Cond:
+        """:func:`arith.compare`, counting the rows the exact stage decided."""
+        cond = arith.compare(a, b, op)
+        if cond.slow is not None:
+            self.slow |= cond.slow
+        return cond
 
 
 class ColumnarProgram:
@@ -210,9 +225,13 @@ class ColumnarProgram:
         scope.dry = True
         one = arith.constant(Fraction(1), 1)
         for name, info in funcs.items():
-            if name.startswith("capaian_") and isinstance(info.node, FuncDef):
-                if all(t == NUMBER for t in info.param_types) and info.returns == NUMBER:
-                    self.call(scope, name, [one] * len(info.params))
+            if (
+                name.startswith("capaian_")
+                and isinstance(info.node, FuncDef)
+                and all(t == NUMBER for t in info.param_types)
+                and info.returns == NUMBER
+            ):
+                self.call(scope, name, [one] * len(info.params))
         self.labels: dict[str, tuple[Label, ...]] = {
             name: enum.members for name, enum in checked.enums.items()
         }
@@ -238,7 +257,7 @@ class ColumnarProgram:
             and isinstance(info.node, FuncDef)
             and info.returns == NUMBER
             and all(t == NUMBER for t in info.param_types)
-            and 2 == len(info.params)
+            and len(info.params) == 2
         )
 
     # ----------------------------------------------------------------- expressions
@@ -334,7 +353,7 @@ class ColumnarProgram:
         if not isinstance(a, arith.Num) or not isinstance(b, arith.Num):
             raise Unsupported(f"operator {e.op!r} on these operand types")
         if e.op in _COMPARE:
-            return arith.compare(a, b, e.op)
+            return scope.cmp(a, b, e.op)
         if e.op == "+":
             return arith.add(a, b)
         if e.op == "-":
@@ -385,27 +404,29 @@ class ColumnarProgram:
         if len(nums) != len(args) or not args:
             raise Unsupported(f"'{name}' over lists or non-numbers")
         if name == "abs" and len(nums) == 1:
-            return arith.abs_(nums[0])
+            value, slow = arith.abs_(nums[0])
+            scope.slow |= slow
+            return value
         if name in ("min", "max"):
             result = nums[0]
             for other in nums[1:]:
-                result = _pick(result, other, "<" if name == "min" else ">")
+                result = _pick(scope, result, other, "<" if name == "min" else ">")
             return result
         if name == "cap" and len(nums) == 2:
-            return _pick(nums[0], nums[1], "<=")
+            return _pick(scope, nums[0], nums[1], "<=")
         if name == "at_least" and len(nums) == 2:
-            return _pick(nums[0], nums[1], ">=")
+            return _pick(scope, nums[0], nums[1], ">=")
         if name == "clamp" and len(nums) == 3:
             x, lo, hi = nums
-            inverted = arith.compare(lo, hi, ">")
+            inverted = scope.cmp(lo, hi, ">")
             # lo > hi is an error of the exact path: such rows (and undecided ones) are bad.
-            out = _pick(_pick(x, lo, ">="), hi, "<=")
+            out = _pick(scope, _pick(scope, x, lo, ">="), hi, "<=")
             return _mark(out, inverted.bad | inverted.value)
         if name == "round" and len(nums) == 2:
             return _round(scope, nums[0], nums[1])
         if name == "between" and len(nums) == 3:
             x, lo, hi = nums
-            low, high = arith.compare(lo, x, "<="), arith.compare(x, hi, "<=")
+            low, high = scope.cmp(lo, x, "<="), scope.cmp(x, hi, "<=")
             return Cond(low.value & high.value, low.bad | high.bad)
         raise Unsupported(f"'{name}' with {len(args)} arguments")
 
@@ -457,18 +478,73 @@ class ColumnarProgram:
             return Lab(out.enum, np.where(missing, -1, out.index), out.bad | bad)
         return _mark(out, bad | missing)
 
+    def _by_combination(
+        self, name: str, params: tuple[str, ...], inputs: Mapping[str, Value], given: Bools
+    ) -> Value:
+        """A conversion of labels and the months only: one exact call per distinct
+        combination (a finite domain), by the rulebook's own exact function."""
+        keys = []
+        for p in params:
+            value = inputs[p]
+            if isinstance(value, Lab):
+                keys.append(value.index)
+            elif isinstance(value, arith.Num) and not value.e.any():
+                keys.append(value.v.astype(np.int64))
+            else:
+                raise Unsupported(f"conversion '{name}': parameter '{p}' is not a label")
+        n = len(given)
+        matrix = np.stack(keys, axis=1) if keys else np.zeros((n, 0), np.int64)
+        combos, inverse = np.unique(matrix, axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        function = self.book.program.exact(name)
+        results: list[object] = []
+        failed = np.zeros(len(combos), bool)
+        wanted = np.zeros(len(combos), bool)
+        wanted[inverse[given]] = True
+        for k, combo in enumerate(combos.tolist()):
+            args: list[object] = []
+            for p, key in zip(params, combo, strict=True):
+                value = inputs[p]
+                if isinstance(value, Lab):
+                    args.append(self.labels[value.enum][key] if key >= 0 else None)
+                else:
+                    args.append(Fraction(key))
+            result: object = None
+            if wanted[k] and all(a is not None for a in args):
+                try:
+                    result = function(*args)
+                except KinerjaError:
+                    failed[k] = True
+            results.append(result)
+        bad = failed[inverse]
+        sample = next((r for r in results if r is not None), None)
+        if isinstance(sample, Label):
+            members = [m.name for m in self.labels[sample.enum]]
+            index = np.array(
+                [members.index(r.name) if isinstance(r, Label) else -1 for r in results]
+            )
+            return Lab(sample.enum, index[inverse], bad)
+        if sample is not None and not isinstance(sample, Fraction):
+            raise Unsupported(f"conversion '{name}' gives {type(sample).__name__}")
+        column = [r if isinstance(r, Fraction) else Fraction(0) for r in results]
+        return arith.take(_fraction_column(column, failed), inverse)
+
     # ----------------------------------------------------------------- the pipeline
 
-    def capaian(self, batch: Batch) -> arith.Num:
-        """Capaian of every indicator, each by its definition (evaluated per definition)."""
+    def capaian(self, batch: Batch) -> tuple[arith.Num, Bools]:
+        """Capaian of every indicator, each by its definition (evaluated per definition),
+        and the indicators with a decision taken by the exact stage."""
         n = len(batch.definition)
         v, e = np.zeros(n), np.zeros(n)
         bad = np.zeros(n, bool)
-        parts: list[tuple[Ints, arith.Num]] = []
+        slow = np.zeros(n, bool)
+        local = np.zeros(n, np.int64)
+        parts: dict[int, arith.Num] = {}
         for code, name in enumerate(batch.definitions):
             rows = np.flatnonzero(batch.definition == code)
             if not len(rows):
                 continue
+            local[rows] = np.arange(len(rows))
             scope = _Scope(self, len(rows))
             given = {"realisasi": arith.take(batch.realisasi, rows)}
             target = arith.take(batch.target, rows)
@@ -477,21 +553,26 @@ class ColumnarProgram:
             if not isinstance(value, arith.Num):
                 raise Unsupported(f"'{name}' does not give a number")
             v[rows], e[rows], bad[rows] = value.v, value.e, value.bad
-            parts.append((rows, value))
+            slow[rows] = scope.slow
+            parts[code] = value
 
-        def build() -> arith.Exact:
-            num = np.empty(n, dtype=object)
-            den = np.empty(n, dtype=object)
-            for rows, value in parts:
-                pn, pd = value.exact()
-                num[rows], den[rows] = pn, pd
+        def build(rows: Ints | None) -> arith.Exact:
+            wanted = np.arange(n) if rows is None else rows
+            num = np.empty(len(wanted), dtype=object)
+            den = np.empty(len(wanted), dtype=object)
+            codes = batch.definition[wanted]
+            for code, value in parts.items():
+                at = np.flatnonzero(codes == code)
+                if len(at):
+                    pn, pd = value.exact_at(local[wanted[at]])
+                    num[at], den[at] = pn, pd
             return num, den
 
-        return arith.Num(v, e, bad, build)
+        return arith.Num(v, e, bad, build), slow
 
     def run(self, batch: Batch) -> Outcome:
         """The pipeline over one batch (see :class:`Outcome`)."""
-        capaian = self.capaian(batch)
+        capaian, slow_indicators = self.capaian(batch)
         n_rhk, n_plans = len(batch.rhk_plan), len(batch.perilaku)
         nilai_rhk = _weighted_mean(capaian, ratio(*batch.weight), batch.ind_rhk, n_rhk)
         nilai = _weighted_mean(nilai_rhk, ratio(*batch.rhk_weight), batch.rhk_plan, n_plans)
@@ -535,10 +616,29 @@ class ColumnarProgram:
                 given = given & present.get(p, True)
             if not given.any():
                 continue
-            value = self.call(scope, name, [inputs[p] for p in params])
+            if "nilai_hasil_kerja" in params:
+                value = self.call(scope, name, [inputs[p] for p in params])
+            else:
+                value = self._by_combination(name, params, inputs, given)
             bad |= value.bad & given
             conversions[name] = (value, given)
-        return Outcome(bad, nilai, hasil, predikat, conversions)
+        slow = scope.slow.copy()
+        slow[batch.rhk_plan[batch.ind_rhk[slow_indicators]]] = True
+        return Outcome(bad, nilai, hasil, predikat, conversions, slow)
+
+
+def _fraction_column(values: list[Fraction], bad: Bools) -> arith.Num:
+    """Exact Fractions as a column (bound 0 where the float is the Fraction)."""
+    v = np.array([float(x) for x in values])
+    exact = np.array([Fraction(f) == x for f, x in zip(v.tolist(), values, strict=True)], bool)
+    e = np.where(exact, 0.0, (arith.U * np.abs(v) + arith.ETA) * arith.UP)
+    nums = arith.objects([x.numerator for x in values])
+    dens = arith.objects([x.denominator for x in values])
+
+    def build(rows: Ints | None) -> arith.Exact:
+        return (nums, dens) if rows is None else (nums[rows], dens[rows])
+
+    return arith.Num(v, e, bad, build)
 
 
 def _mark(value: Value, bad: Bools) -> Value:
@@ -563,10 +663,11 @@ def choose(cond: Cond, yes: Value, no: Value) -> Value:
 
 
 def _round(scope: _Scope, x: arith.Num, places: arith.Num) -> arith.Num:
-    """``round(x, places)``, half away from zero, decided where the margin allows.
+    """``round(x, places)``, half away from zero: ``sign(x)·⌊|x|·10^p + ½⌋ / 10^p``.
 
-    ``y = |x|·10^p`` is rounded to the integer ``f`` with ``f − ½ ≤ y < f + ½``, both
-    comparisons certified (an exact tie with bound 0 is decided, and rounds up).
+    The candidate ``f = floor(y + ½)`` of ``y = |x|·10^p`` is accepted where both
+    ``f − ½ ≤ y`` and ``y < f + ½`` hold (each decided as any comparison is); on the other
+    rows, and where ``f`` is not below 2⁵², ``f`` is computed from the exact ``y``.
     """
     if places.e.any() or np.unique(places.v).size > 1:
         raise Unsupported("round() with places that are not one whole constant")
@@ -574,43 +675,57 @@ def _round(scope: _Scope, x: arith.Num, places: arith.Num) -> arith.Num:
     if p != int(p) or not 0 <= p <= 20:
         raise Unsupported("round() with places outside 0-20")
     k = int(p)
-    magnitude = arith.abs_(x)
+    magnitude, slow = arith.abs_(x)
+    scope.slow |= slow
     y = arith.multiply(magnitude, arith.constant(Fraction(10**k), scope.n))
-    f = np.floor(y.v + 0.5)
-    low = arith.compare(y, _floats(f - 0.5), ">=")
-    high = arith.compare(y, _floats(f + 0.5), "<")
-    bad = magnitude.bad | low.bad | high.bad | ~low.value | ~high.value | ~(f < 2.0**52)
+    with np.errstate(all="ignore"):
+        f = np.floor(y.v + 0.5)
+        usable = np.isfinite(f) & (f < 2.0**52)
+    f = np.where(usable, f, 0.0)
+    low = scope.cmp(y, _floats(f - 0.5), ">=")
+    high = scope.cmp(y, _floats(f + 0.5), "<")
+    wrong = ~(low.value & high.value & usable) & ~y.bad
+    whole = arith.objects([int(w) for w in f.tolist()])
+    rows = np.flatnonzero(wrong)
+    if len(rows):
+        scope.slow[rows] = True
+        yn, yd = y.exact_at(rows)
+        count = len(rows)
+        pairs = zip(_as_list(yn, count), _as_list(yd, count), strict=True)
+        whole[rows] = [(2 * abs(n) + abs(d)) // (2 * abs(d)) for n, d in pairs]
     negative = x.v < 0
-    whole = np.where(bad, 0.0, f)
     signed = np.where(negative, -whole, whole)
-    v = signed / 10.0**k
-    e = np.where(np.abs(signed) * 0 + k == 0, 0.0, arith.U * np.abs(v) * arith.UP)
+    shown = np.array([float(w) for w in signed.tolist()]) / 10.0**k
+    exact_float = np.abs(shown) < 2.0**52 if k == 0 else np.zeros(scope.n, bool)
+    e = np.where(exact_float, 0.0, arith.U * np.abs(shown) * arith.UP)
 
-    def build() -> arith.Exact:
-        nums = np.array([int(w) for w in signed.tolist()], dtype=object)
-        return nums, 10**k
+    def build(rows: Ints | None) -> arith.Exact:
+        return (signed if rows is None else signed[rows]), 10**k
 
-    return arith.Num(v, e, bad | x.bad, build)
+    return arith.Num(shown, e, y.bad | x.bad, build)
+
+
+def _as_list(part: Any, n: int) -> list[Any]:
+    return part.tolist() if isinstance(part, np.ndarray) else [part] * n
 
 
 def _floats(values: npt.NDArray[np.float64]) -> arith.Num:
     """Float columns taken as exact values (``f ± ½`` of integers below 2⁵², exact)."""
     zero = np.zeros(len(values))
 
-    def build() -> arith.Exact:  # pragma: no cover - only compared, never output
-        fr = [Fraction(v) for v in values.tolist()]
-        return (
-            np.array([q.numerator for q in fr], dtype=object),
-            np.array([q.denominator for q in fr], dtype=object),
-        )
+    def build(rows: Ints | None) -> arith.Exact:
+        chosen = values if rows is None else values[rows]
+        fr = [Fraction(v) for v in chosen.tolist()]
+        return arith.objects([q.numerator for q in fr]), arith.objects([q.denominator for q in fr])
 
     return arith.Num(values, zero, np.zeros(len(values), bool), build)
 
 
-def _pick(a: arith.Num, b: arith.Num, keep_a: str) -> arith.Num:
+def _pick(scope: _Scope, a: arith.Num, b: arith.Num, keep_a: str) -> arith.Num:
     """``a if a keep_a b else b`` (min, max, cap, at_least: ties give equal values)."""
-    cond = arith.compare(a, b, keep_a)
-    return _mark(arith.choose(cond.value, a, b), cond.bad)
+    cond = scope.cmp(a, b, keep_a)
+    out = arith.choose(cond.value, a, b)
+    return arith.Num(out.v, out.e, out.bad | cond.bad, out.build, out.cache)
 
 
 def _interval(
@@ -620,10 +735,10 @@ def _interval(
     value = np.ones(scope.n, bool)
     bad = np.zeros(scope.n, bool)
     if lo is not None:
-        c = arith.compare(x, arith.constant(lo, scope.n), ">=" if lo_closed else ">")
+        c = scope.cmp(x, arith.constant(lo, scope.n), ">=" if lo_closed else ">")
         value, bad = value & c.value, bad | c.bad
     if hi is not None:
-        c = arith.compare(x, arith.constant(hi, scope.n), "<=" if hi_closed else "<")
+        c = scope.cmp(x, arith.constant(hi, scope.n), "<=" if hi_closed else "<")
         value, bad = value & c.value, bad | c.bad
     return Cond(value, bad)
 
@@ -645,4 +760,3 @@ def _weighted_mean(values: arith.Num, weights: arith.Num, group: Ints, groups: i
         top = arith.choose(has, arith.add(top, arith.take(products, index)), top)
         bottom = arith.choose(has, arith.add(bottom, arith.take(weights, index)), bottom)
     return arith.divide(top, bottom)
-

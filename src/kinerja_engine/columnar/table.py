@@ -32,8 +32,10 @@ import numpy.typing as npt
 
 from ..errors import KinerjaError
 from ..io.cells import CellError, parse_direction
+from ..io.optional import need
 from ..io.table import plans_from_rows
 from ..models import Plan
+from .arith import from_decimal
 from .program import Batch, ColumnarProgram
 
 __all__ = ["SIMPLE_COLUMNS", "Accepted", "accept", "decimals"]
@@ -161,17 +163,16 @@ def _nip_ok(nips: list[Any], kinds: list[Any]) -> Bools:
 
 def _texts_ok(values: list[Any]) -> Bools:
     """Text cells the models keep as they are: strings, not empty, no edge whitespace."""
-    return np.array(
-        [isinstance(x, str) and x != "" and x == x.strip() for x in values], dtype=bool
-    )
+    return np.array([isinstance(x, str) and x != "" and x == x.strip() for x in values], dtype=bool)
 
 
 def _prototype(combo: tuple[Any, ...]) -> tuple[Plan | None, Any]:
     """The one-indicator plan of a combination of low-cardinality cells, or None."""
     row = dict(zip(_COMBO, combo, strict=True))
     row |= {"plan_id": "p", "nip": _PROTOTYPE_NIP, "name": "n", "unit": "u", "rhk_id": "r",
-            "rhk_description": "d", "indicator_id": "i", "indicator_name": "i", "unit_of_measure": "x", "target": 1,
-            "direction": "higher", "realisasi": 1}  # fmt: skip
+            "rhk_description": "d", "indicator_id": "i", "indicator_name": "i",
+            "unit_of_measure": "x", "target": 1, "direction": "higher",
+            "realisasi": 1}  # fmt: skip
     try:
         (item,) = plans_from_rows([row])
     except KinerjaError:
@@ -189,8 +190,7 @@ def _column(table: Any, name: str) -> list[Any]:
 def _numbers(table: Any, name: str) -> tuple[npt.NDArray[np.float64], Bools, Bools]:
     """A numeric column as floats, where it is a number the float holds exactly (typed
     numeric, not null), and where the cell is not empty at all."""
-    import pyarrow as pa
-
+    pa = need("pyarrow", "columnar")
     n = table.num_rows
     if name not in table.column_names:
         return np.zeros(n), np.zeros(n, bool), np.zeros(n, bool)
@@ -317,7 +317,6 @@ def accept(table: Any, program: ColumnarProgram) -> Accepted:
     new_rhk = np.cumsum(keep_rhk) - 1
     new_plan = np.cumsum(starts_mask & rows) - 1
     first = starts[plan_ok]
-    from .arith import from_decimal
 
     batch = Batch(
         realisasi=from_decimal(r_digits[idx], r_scale[idx]),
