@@ -40,11 +40,11 @@ import numpy.typing as npt
 
 __all__ = [
     "ETA",
-    "U",
     "UP",
     "Cond",
     "Lab",
     "Num",
+    "U",
     "abs_",
     "add",
     "choose",
