@@ -1,21 +1,25 @@
 """Parquet plans in, appraisal records out: the columnar engine with the exact path beside it.
 
-Input: a plan table (a ``pyarrow.Table`` or a Parquet file read batch by batch) and a
-rulebook. Output: appraisal records (:data:`~kinerja_engine.io.APPRAISAL_COLUMNS` plus one
-``conversion_<name>`` column, and ``_exact`` for numbers, per conversion), in input order,
-as lists of dicts (:func:`score_table`) or a Parquet file written batch by batch
-(:func:`score_parquet`). Guarantees: every record equals the one the per-object path
-(``read_plans`` → ``appraise_many`` → ``appraisal_records``) gives for that plan: accepted
-plans whose every decision is certified come from the columns, every other plan (not
-accepted, or with a row the filter could not decide) from the per-object path itself;
-memory is bounded by the batch (plus one plan carried across a batch boundary).
+Input: a plan table (a ``pyarrow.Table`` of whole plans, or a Parquet file read batch by
+batch) and a rulebook. Output: the cells of appraisal records (the columns of
+:func:`record_columns`: :data:`~kinerja_engine.io.APPRAISAL_COLUMNS`, then a value and an
+``_exact`` column per conversion), one row per plan in input order, as Parquet holds them:
+text (numbers as exact decimal text), ``error_row`` an int. :func:`score_table` gives them
+as columns (lists), :func:`score_parquet` writes them batch by batch.
+
+Guarantees: every row equals, cell for cell, what the per-object path
+(``read_plans`` → ``appraise_many`` → ``appraisal_records`` → ``write_rows``) writes for that
+plan: accepted plans come from the columns (every decision certified by the float filter or
+taken by the exact stage), every other plan (not accepted, or on which the exact path
+raises) from the per-object path itself (:func:`object_cells`); memory is bounded by the
+batch (plus the rows of one plan carried across a batch boundary).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from fractions import Fraction
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,20 +29,19 @@ from ..errors import UsageError
 from ..io import APPRAISAL_COLUMNS, appraisal_records
 from ..io.errors import TableError
 from ..io.optional import need
-from ..io.records import record_number
 from ..io.table import numbered_plans
 from ..language.formula import Rulebook
-from ..models import Plan
 from ..scoring import appraise_many
-from ..values import Label
 from . import arith
 from .arith import Lab
+from .cells import number_cells
 from .program import ColumnarProgram, Outcome, Unsupported
 from .table import accept
 
-__all__ = ["Stats", "object_records", "records_equal", "score_parquet", "score_table"]
+__all__ = ["Stats", "object_cells", "record_columns", "score_parquet", "score_table"]
 
-Record = dict[str, Any]
+Cells = dict[str, Any]
+_NOTE_NO_RATING = "rating hasil kerja menunggu keputusan pejabat penilai"
 
 
 @dataclass(slots=True)
@@ -64,152 +67,151 @@ class Stats:
         return self.not_accepted + self.raised
 
 
-def _label_text(members: tuple[Label, ...], index: int) -> str | None:
-    if index < 0:
-        return None
-    label = members[index]
-    return label.text or str(label)
+def record_columns(book: Rulebook) -> list[str]:
+    """The columns of the records file: the appraisal columns, then each conversion's."""
+    names = [*APPRAISAL_COLUMNS]
+    for name in book:
+        if name.startswith("konversi_") and name in book.checked.funcs:
+            key = f"conversion_{name.removeprefix('konversi_')}"
+            names += [key, f"{key}_exact"]
+    return names
 
 
-def object_records(rows: list[dict[str, Any]], first: int, source: str | None,
-                    book: Rulebook) -> list[Record]:  # fmt: skip
-    """The per-object path for some whole plans (rows numbered from ``first``)."""
-    out: list[Record] = []
+def cell(value: Any, name: str = "") -> Any:
+    """A record's value as a Parquet records file holds it (as ``write_rows`` writes it)."""
+    if value is None or name == "error_row":
+        return value
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+def object_cells(rows: list[dict[str, Any]], first: int, source: str | None,
+                 book: Rulebook) -> list[Cells]:  # fmt: skip
+    """The per-object path for some whole plans (rows numbered from ``first``), as cells."""
+    out: list[Cells] = []
     for item in numbered_plans(enumerate(rows, first), source):
         if isinstance(item, TableError):
-            out.extend(appraisal_records([item]))
-            continue
-        out.extend(appraisal_records(_appraise_one(item, book)))
+            records = appraisal_records([item])
+        else:
+            records = appraisal_records(appraise_many([item], book, trace=False))
+        out.extend({k: cell(v, k) for k, v in r.items()} for r in records)
     return out
 
 
-def _appraise_one(plan: Plan, book: Rulebook) -> list[Any]:
-    return list(appraise_many([plan], book, trace=False))
+def _label_texts(members: tuple[Any, ...], index: Any) -> Any:
+    """Texts of enum members by index, -1 as None (as an object array)."""
+    texts = np.array([m.text or str(m) for m in members] + [None], dtype=object)
+    return texts[np.where(index < 0, len(members), index)]
 
 
-def _numbers(value: arith.Num, rows: list[int]) -> tuple[list[Any], list[Any]]:
-    num, den = value.exact()
-    shown: list[Any] = []
-    exact: list[Any] = []
-    for i in rows:
-        n = num[i] if isinstance(num, np.ndarray) else num
-        d = den[i] if isinstance(den, np.ndarray) else den
-        a, b = record_number(Fraction(n, d))
-        shown.append(a)
-        exact.append(b)
+def _number_texts(value: arith.Num, rows: Any) -> tuple[Any, Any]:
+    """Value and ``_exact`` cells of the exact numbers at ``rows``."""
+    num, den = value.exact_at(rows)
+    count = len(rows)
+    nums = num.tolist() if isinstance(num, np.ndarray) else [num] * count
+    dens = den.tolist() if isinstance(den, np.ndarray) else [den] * count
+    shown = np.empty(count, dtype=object)
+    exact = np.empty(count, dtype=object)
+    cache: dict[tuple[int, int], tuple[str, str | None]] = {}
+    for k, (n, d) in enumerate(zip(nums, dens, strict=True)):
+        pair = cache.get((n, d))
+        if pair is None:
+            pair = cache[n, d] = number_cells(n, d)
+        shown[k], exact[k] = pair
     return shown, exact
 
 
-def _columnar_records(program: ColumnarProgram, outcome: Outcome, texts: dict[str, list[Any]],
-                      perilakus: Any, rows: list[int]) -> list[Record]:  # fmt: skip
-    """Records of the accepted plans ``rows`` (positions in the batch) from the outcome."""
-    label = f"{program.book.name} {program.book.version}".strip()
+def _columnar_cells(program: ColumnarProgram, outcome: Outcome, texts: dict[str, list[Any]],
+                    perilaku: Any, rows: Any) -> dict[str, Any]:  # fmt: skip
+    """Cells of the accepted plans ``rows`` (positions in the batch), column by column."""
+    count = len(rows)
+    label = f"{program.book.name} {program.book.version}".strip() or None
     enums = program.labels
-    nilai, nilai_exact = _numbers(outcome.nilai, rows)
-    converted: dict[str, tuple[list[Any], list[Any] | None, list[bool]]] = {}
-    for name, (value, given) in outcome.conversions.items():
-        if isinstance(value, arith.Num):
-            shown, exact = _numbers(value, rows)
-            converted[name] = (shown, exact, [bool(given[i]) for i in rows])
-        elif isinstance(value, Lab):
-            members = enums[value.enum]
-            shown = [_label_text(members, int(value.index[i])) for i in rows]
-            converted[name] = (shown, None, [bool(given[i]) for i in rows])
-        else:
-            shown = [str(bool(value.value[i])) for i in rows]
-            converted[name] = (shown, None, [bool(given[i]) for i in rows])
-    out: list[Record] = []
+    none = np.full(count, None, dtype=object)
+    out: dict[str, Any] = dict.fromkeys(APPRAISAL_COLUMNS, none)
+    for name, key in (("plan_id", "plan_id"), ("employee", "nip"), ("employee_name", "name"),
+                      ("unit", "unit"), ("period", "period")):  # fmt: skip
+        out[name] = np.array(texts[key], dtype=object)[rows]
+    out["rulebook"] = np.full(count, label, dtype=object)
+    out["nilai_hasil_kerja"], out["nilai_hasil_kerja_exact"] = _number_texts(outcome.nilai, rows)
     rating = enums["rating"]
-    for k, i in enumerate(rows):
-        hasil = -1 if outcome.rating is None else int(outcome.rating.index[i])
-        predikat = -1 if outcome.predikat is None else int(outcome.predikat.index[i])
-        perilaku = int(perilakus[i])
-        record: Record = dict.fromkeys(APPRAISAL_COLUMNS)
-        record |= {
-            "plan_id": texts["plan_id"][i],
-            "employee": texts["nip"][i],
-            "employee_name": texts["name"][i],
-            "unit": texts["unit"][i],
-            "period": texts["period"][i],
-            "status": "complete" if predikat >= 0 else "incomplete",
-            "rulebook": label or None,
-            "nilai_hasil_kerja": nilai[k],
-            "nilai_hasil_kerja_exact": nilai_exact[k],
-            "rating_hasil_kerja_rekomendasi": _label_text(rating, hasil),
-            "rating_hasil_kerja": _label_text(rating, hasil),
-            "rating_perilaku": _label_text(rating, perilaku),
-            "predikat_rekomendasi": _label_text(enums.get("predikat", ()), predikat),
-            "predikat": _label_text(enums.get("predikat", ()), predikat),
-        }
-        if hasil < 0:
-            record["notes"] = "rating hasil kerja menunggu keputusan pejabat penilai"
-        for name, (values, exacts, present) in converted.items():
-            if not present[k]:
-                continue
-            key = f"conversion_{name.removeprefix('konversi_')}"
-            record[key] = values[k]
-            if exacts is not None:
-                record[f"{key}_exact"] = exacts[k]
-        out.append(record)
+    hasil = np.full(count, -1) if outcome.rating is None else outcome.rating.index[rows]
+    predikat = np.full(count, -1) if outcome.predikat is None else outcome.predikat.index[rows]
+    out["status"] = np.where(predikat >= 0, "complete", "incomplete").astype(object)
+    out["rating_hasil_kerja_rekomendasi"] = out["rating_hasil_kerja"] = _label_texts(rating, hasil)
+    out["rating_perilaku"] = _label_texts(rating, perilaku[rows])
+    predikat_texts = _label_texts(enums.get("predikat", ()), predikat)
+    out["predikat_rekomendasi"] = out["predikat"] = predikat_texts
+    notes = np.full(count, None, dtype=object)
+    notes[hasil < 0] = _NOTE_NO_RATING
+    out["notes"] = notes
+    for name, (value, given) in outcome.conversions.items():
+        key = f"conversion_{name.removeprefix('konversi_')}"
+        present = given[rows]
+        if isinstance(value, arith.Num):
+            shown, exact = _number_texts(value, rows)
+            out[f"{key}_exact"] = np.where(present, exact, None)
+        elif isinstance(value, Lab):
+            shown = _label_texts(enums[value.enum], value.index[rows])
+        else:
+            shown = np.array([str(bool(v)) for v in value.value[rows]], dtype=object)
+        out[key] = np.where(present, shown, None)
     return out
 
 
 def score_table(table: Any, book: Rulebook, *, first_row: int = 1, source: str | None = None,
                 program: ColumnarProgram | None = None,
-                stats: Stats | None = None) -> list[Record]:  # fmt: skip
-    """Records of the whole plans in ``table`` (rows numbered from ``first_row``), in order.
+                stats: Stats | None = None) -> dict[str, list[Any]]:  # fmt: skip
+    """The record cells of the whole plans in ``table`` (rows numbered from ``first_row``),
+    one list per column of :func:`record_columns`, in plan order.
 
     ``program`` None compiles the rulebook; a rulebook outside the supported forms raises
     :class:`~.program.Unsupported` (:func:`score_parquet` falls back instead).
     """
     program = program or ColumnarProgram(book)
     stats = stats if stats is not None else Stats()
+    names = record_columns(book)
     found = accept(table, program)
-    # Rows the filter marks bad may overflow or divide by zero in floats: their values are
-    # never used, so the warnings say nothing.
+    # Rows whose floats overflow or divide by a near-zero are decided by the exact stage:
+    # the warnings of their float values say nothing.
     with np.errstate(all="ignore"):
         outcome = program.run(found.batch)
-    bad = outcome.bad | ~np.isfinite(outcome.nilai.v)
-    starts = found.starts.tolist()
-    ends = [*starts[1:], table.num_rows]
-    accepted_at = {int(row): k for k, row in enumerate(found.first.tolist())}
-    good_rows = [k for k in range(len(found.first)) if not bad[k]]
-    records = iter(
-        _columnar_records(program, outcome, found.texts, found.batch.perilaku, good_rows)
-    )
-    good = set(good_rows)
-    out: list[Record] = []
-    pending: list[tuple[int, int]] = []
-
-    def flush() -> None:
-        if pending:
-            lo, hi = pending[0][0], pending[-1][1]
-            rows = table.slice(lo, hi - lo).to_pylist()
-            out.extend(object_records(rows, first_row + lo, source, book))
-            pending.clear()
-
-    for start, end in zip(starts, ends, strict=True):
-        k = accepted_at.get(start)
-        stats.plans += 1
-        if k is not None and k in good:
-            flush()
-            out.append(next(records))
-            stats.columnar += 1
-            stats.exact_stage += int(outcome.slow[k])
-        else:
-            if k is None:
-                stats.not_accepted += 1
-            else:
-                stats.raised += 1
-            pending.append((start, end))
-    flush()
+    good = np.flatnonzero(~outcome.bad)
+    plans = len(found.starts)
+    position = np.flatnonzero(found.accepted)  # plan position of each accepted plan
+    columns: dict[str, Any] = {name: np.full(plans, None, dtype=object) for name in names}
+    computed = _columnar_cells(program, outcome, found.texts, found.batch.perilaku, good)
+    for name, values in computed.items():
+        columns[name][position[good]] = values
+    from_columns = np.zeros(plans, bool)
+    from_columns[position[good]] = True
+    stats.plans += plans
+    stats.columnar += len(good)
+    stats.exact_stage += int(outcome.slow[good].sum())
+    stats.raised += int(outcome.bad.sum())
+    stats.not_accepted += int((~found.accepted).sum())
     stats.rows += table.num_rows
-    return out
+    ends = [*found.starts.tolist()[1:], table.num_rows]
+    # Consecutive plans for the per-object path go to it together (one slice of rows).
+    todo = np.flatnonzero(~from_columns).tolist()
+    k = 0
+    while k < len(todo):
+        j = k
+        while j + 1 < len(todo) and todo[j + 1] == todo[j] + 1:
+            j += 1
+        lo, hi = int(found.starts[todo[k]]), ends[todo[j]]
+        rows = table.slice(lo, hi - lo).to_pylist()
+        records = object_cells(rows, first_row + lo, source, book)
+        for at, record in zip(range(todo[k], todo[j] + 1), records, strict=True):
+            for name in names:
+                columns[name][at] = record.get(name)
+        k = j + 1
+    return {name: values.tolist() for name, values in columns.items()}
 
 
 def _batches(path: Path, batch_rows: int) -> Iterator[tuple[int, Any]]:
     """Tables of whole plans from a Parquet file, with the row number of their first row."""
     pa = need("pyarrow", "columnar")
+    pc = need("pyarrow.compute", "columnar")
     pq = need("pyarrow.parquet", "columnar")
     carried = None
     first = 1
@@ -217,17 +219,17 @@ def _batches(path: Path, batch_rows: int) -> Iterator[tuple[int, Any]]:
         table = pa.Table.from_batches([batch])
         if carried is not None:
             table = pa.concat_tables([carried, table], promote_options="permissive")
-        ids = table.column("plan_id") if "plan_id" in table.column_names else None
-        if ids is None or table.num_rows == 0:
+        if "plan_id" not in table.column_names or table.num_rows == 0:
             yield first, table
             first += table.num_rows
             carried = None
             continue
+        ids = table.column("plan_id")
         last = ids[table.num_rows - 1]
-        values = ids.to_pylist()
-        cut = table.num_rows
-        while cut > 0 and values[cut - 1] == last.as_py():
-            cut -= 1
+        same = pc.equal(ids, last) if last.is_valid else ids.is_null()
+        differs = np.flatnonzero(~np.asarray(pc.fill_null(same, False).to_numpy(), bool))
+        # The last plan may go on in the next batch: carry its rows over.
+        cut = int(differs[-1]) + 1 if len(differs) else 0
         if cut == 0:
             carried = table
             continue
@@ -238,13 +240,21 @@ def _batches(path: Path, batch_rows: int) -> Iterator[tuple[int, Any]]:
         yield first, carried
 
 
+def _plan_count(table: Any) -> int:
+    """Plans in a table of whole plans (groups of consecutive equal plan_id)."""
+    if "plan_id" not in table.column_names:
+        return int(table.num_rows)
+    ids = table.column("plan_id").to_pylist()
+    return sum(1 for i, x in enumerate(ids) if i == 0 or x != ids[i - 1])
+
+
 def score_parquet(source: str | Path, book: Rulebook, out: str | Path, *,
                   batch_rows: int = 65_536, engine: str = "auto") -> Stats:  # fmt: skip
     """Score a Parquet plan table into a Parquet file of appraisal records, batch by batch.
 
     Every column is text (numbers as exact decimal text, as ``write_rows`` writes them)
-    except ``error_row`` (int64); conversion columns follow the rulebook's conversions.
-    ``engine``: ``"auto"`` takes the columns when the rulebook allows it and says why not in
+    except ``error_row`` (int64); the columns are :func:`record_columns`. ``engine``:
+    ``"auto"`` takes the columns when the rulebook allows it and says why not in
     ``Stats.reason`` otherwise; ``"object"`` always the per-object path; ``"columnar"``
     refuses a rulebook outside the supported forms with a UsageError saying why.
     """
@@ -263,47 +273,21 @@ def score_parquet(source: str | Path, book: Rulebook, out: str | Path, *,
             if engine == "columnar":
                 raise UsageError(f"rulebook '{book.name}' is not columnar: {exc}") from None
             stats.reason = str(exc)
-    names = [*APPRAISAL_COLUMNS]
-    for name in book:
-        if not name.startswith("konversi_") or name not in book.checked.funcs:
-            continue
-        key = f"conversion_{name.removeprefix('konversi_')}"
-        names += [key, f"{key}_exact"]
-    schema = pa.schema(
-        [pa.field(n, pa.int64() if n == "error_row" else pa.string()) for n in names]
-    )
+    names = record_columns(book)
+    schema = pa.schema([pa.field(n, pa.int64() if n == "error_row" else pa.string())
+                        for n in names])  # fmt: skip
     path = Path(source)
     with pq.ParquetWriter(out, schema) as writer:
         for first, table in _batches(path, batch_rows):
             if program is None:
-                records = object_records(table.to_pylist(), first, str(path), book)
+                records = object_cells(table.to_pylist(), first, str(path), book)
+                columns = {n: [r.get(n) for r in records] for n in names}
                 count = _plan_count(table)
                 stats.plans += count
                 stats.not_accepted += count
                 stats.rows += table.num_rows
             else:
-                records = score_table(table, book, first_row=first, source=str(path),
+                columns = score_table(table, book, first_row=first, source=str(path),
                                       program=program, stats=stats)  # fmt: skip
-            columns = {n: [_cell(r.get(n), n) for r in records] for n in names}
             writer.write_table(pa.table(columns, schema=schema))
     return stats
-
-
-def _plan_count(table: Any) -> int:
-    """Plans in a table of whole plans (groups of consecutive equal plan_id)."""
-    if "plan_id" not in table.column_names:
-        return table.num_rows  # type: ignore[no-any-return]
-    ids = table.column("plan_id").to_pylist()
-    return sum(1 for i, x in enumerate(ids) if i == 0 or x != ids[i - 1])
-
-
-def _cell(value: Any, name: str) -> Any:
-    if value is None or name == "error_row":
-        return value
-    return format(value, "f") if not isinstance(value, str) else value
-
-
-def records_equal(a: Record, b: Record) -> bool:
-    """Whether two records hold the same values (a missing key reads as None)."""
-    keys = set(a) | set(b)
-    return all(a.get(k) == b.get(k) for k in keys)

@@ -129,15 +129,19 @@ def decimals(values: npt.NDArray[np.float64]) -> tuple[Ints, Ints, Bools]:
     return digits, scale, found & np.isfinite(values)
 
 
-def _nip_ok(nips: list[Any], kinds: list[Any]) -> Bools:
-    """The NIP rules of :func:`~kinerja_engine.models.nip.read_nip`, vectorised."""
-    n = len(nips)
-    ok = np.array(
-        [isinstance(x, str) and len(x) == 18 and x.isascii() and x.isdigit() for x in nips],
-        dtype=bool,
-    )
-    text = np.array([x if good else "0" * 18 for x, good in zip(nips, ok, strict=True)], "S18")
-    d = text.view(np.uint8).reshape(n, 18).astype(np.int64) - 48
+def _nip_ok(column: Any, pns: Bools) -> Bools:
+    """The NIP rules of :func:`~kinerja_engine.models.nip.read_nip`, vectorised; ``pns``
+    says per row which rules apply (the employee kind as the model resolved it)."""
+    pa, pc = need("pyarrow", "columnar"), need("pyarrow.compute", "columnar")
+    n = len(pns)
+    if column is None or not pa.types.is_string(column.type):
+        return np.zeros(n, bool)
+    valid = _bools(pc.match_substring_regex(column, "^[0-9]{18}$"))
+    zeros = "0" * 18
+    text = pc.if_else(pa.array(valid), column.combine_chunks(), zeros)
+    fixed = pc.cast(pc.cast(text, pa.binary()), pa.binary(18))
+    raw = np.frombuffer(fixed.buffers()[1], np.uint8, count=18 * n, offset=18 * fixed.offset)
+    d = raw.reshape(n, 18).astype(np.int64) - 48
 
     def num(a: int, b: int) -> Ints:
         out = np.zeros(n, np.int64)
@@ -145,13 +149,13 @@ def _nip_ok(nips: list[Any], kinds: list[Any]) -> Bools:
             out = out * 10 + d[:, i]
         return out
 
+    ok = valid.copy()
     year, month, day = num(0, 4), num(4, 6), num(6, 8)
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[np.clip(month, 0, 12)]
     days = days + ((month == 2) & leap)
     ok &= (year >= 1900) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= days)
     appointed, appointed_month = num(8, 12), num(12, 14)
-    pns = np.array([k in (None, "PNS") for k in kinds], dtype=bool)
     age = appointed * 12 + appointed_month - (year * 12 + month)
     pns_ok = (appointed_month >= 1) & (appointed_month <= 12) & (age >= 17 * 12) & (age <= 720)
     pppk_ok = appointed - year >= 17
@@ -161,12 +165,57 @@ def _nip_ok(nips: list[Any], kinds: list[Any]) -> Bools:
     return ok
 
 
-def _texts_ok(values: list[Any]) -> Bools:
-    """Text cells the models keep as they are: strings, not empty, no edge whitespace."""
-    return np.array([isinstance(x, str) and x != "" and x == x.strip() for x in values], dtype=bool)
+def _bools(array: Any) -> Bools:
+    """A boolean Arrow array as numpy, null as False."""
+    pc = need("pyarrow.compute", "columnar")
+    filled = pc.fill_null(array, False)
+    return np.asarray(filled.to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _prototype(combo: tuple[Any, ...]) -> tuple[Plan | None, Any]:
+def _texts_ok(column: Any, n: int) -> Bools:
+    """Text cells the models keep as they are: strings, starting and ending with a visible
+    ASCII character (so stripping whitespace, as the models do, changes nothing)."""
+    pa, pc = need("pyarrow", "columnar"), need("pyarrow.compute", "columnar")
+    if column is None or not pa.types.is_string(column.type):
+        return np.zeros(n, bool)
+    return _bools(pc.match_substring_regex(column, "(?s)^[!-~](.*[!-~])?$"))
+
+
+def _same_as_previous(column: Any, n: int) -> Bools:
+    """Per row from the second: the cell equals the previous row's (both empty counts)."""
+    pc = need("pyarrow.compute", "columnar")
+    if column is None or n < 2:
+        return np.ones(max(n - 1, 0), bool)
+    head, tail = column.slice(1), column.slice(0, n - 1)
+    both_null = _bools(pc.and_(head.is_null(), tail.is_null()))
+    return _bools(pc.equal(head, tail)) | both_null
+
+
+def _codes(column: Any, n: int) -> tuple[Ints, list[Any]]:
+    """Dictionary codes of a column (-1 for empty cells) and the distinct values."""
+    pc = need("pyarrow.compute", "columnar")
+    if column is None:
+        return np.full(n, -1, np.int64), []
+    encoded = pc.dictionary_encode(column).combine_chunks()
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    values: list[Any] = encoded.dictionary.to_pylist()
+    return codes, values
+
+
+def _combined(codes: list[Ints]) -> tuple[Ints, Ints]:
+    """The distinct rows of several code columns: (first row of each, inverse per row)."""
+    n = len(codes[0])
+    key = np.zeros(n, np.int64)
+    for c in codes:
+        # Mixed radix over the codes (+1 for empty), renumbered after each column so that
+        # the key stays below n² whatever the number of distinct values.
+        key = key * (int(c.max(initial=-1)) + 2) + (c + 1)
+        key = np.unique(key, return_inverse=True)[1].reshape(-1).astype(np.int64)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
+
+
+def _prototype(combo: tuple[Any, ...]) -> Plan | None:
     """The one-indicator plan of a combination of low-cardinality cells, or None."""
     row = dict(zip(_COMBO, combo, strict=True))
     row |= {"plan_id": "p", "nip": _PROTOTYPE_NIP, "name": "n", "unit": "u", "rhk_id": "r",
@@ -176,15 +225,8 @@ def _prototype(combo: tuple[Any, ...]) -> tuple[Plan | None, Any]:
     try:
         (item,) = plans_from_rows([row])
     except KinerjaError:
-        return None, None
-    return (item, row) if isinstance(item, Plan) else (None, None)
-
-
-def _column(table: Any, name: str) -> list[Any]:
-    if name in table.column_names:
-        values: list[Any] = table.column(name).to_pylist()
-        return values
-    return [None] * table.num_rows
+        return None
+    return item if isinstance(item, Plan) else None
 
 
 def _numbers(table: Any, name: str) -> tuple[npt.NDArray[np.float64], Bools, Bools]:
@@ -207,103 +249,130 @@ def _numbers(table: Any, name: str) -> tuple[npt.NDArray[np.float64], Bools, Boo
     return filled, present, present
 
 
-def accept(table: Any, program: ColumnarProgram) -> Accepted:
-    """Split ``table`` (whole plans) into the columnar batch and the per-object rest."""
-    n = table.num_rows
-    ok = np.ones(n, bool)
-    for name in table.column_names:
-        if name not in SIMPLE_COLUMNS:
-            ok &= np.asarray(table.column(name).is_null().to_numpy(zero_copy_only=False), bool)
-    cols = {name: _column(table, name) for name in SIMPLE_COLUMNS}
-    plan_ids = cols["plan_id"]
-    starts_mask = np.ones(n, bool)
-    starts_mask[1:] = np.array([a != b for a, b in zip(plan_ids[1:], plan_ids[:-1], strict=True)])
-    starts = np.flatnonzero(starts_mask)
-    plan_of = np.cumsum(starts_mask) - 1
-    for name in _PLAN_TEXT + _ROW_TEXT:
-        ok &= _texts_ok(cols[name])
-    ok &= np.array([x is None for x in cols["position"]]) | _texts_ok(cols["position"])
-    # Plan-level cells equal on every row of the plan (a reader takes the first row's).
-    for name in _PLAN_LEVEL:
-        values = cols[name]
-        same = np.array([a == b for a, b in zip(values[1:], values[:-1], strict=True)], bool)
-        ok[1:] &= same | starts_mask[1:]
-    ok &= _nip_ok(cols["nip"], cols["employee_kind"])
-    # Low-cardinality cells: the models' own verdict once per distinct combination.
-    combos = list(zip(*(cols[c] for c in _COMBO), strict=True))
-    verdicts: dict[tuple[Any, ...], tuple[bool, int, int, int, str]] = {}
+def _unique_in_plan(plan_of: Ints, codes: Ints, rows: Bools) -> Bools:
+    """False on the rows (among ``rows``) whose (plan, code) pair occurs more than once."""
+    key = plan_of * (int(codes.max(initial=-1)) + 2) + (codes + 1)
+    chosen = np.flatnonzero(rows)
+    _, inverse, counts = np.unique(key[chosen], return_inverse=True, return_counts=True)
+    ok = np.ones(len(rows), bool)
+    ok[chosen] = counts[inverse.reshape(-1)] == 1
+    return ok
+
+
+def _combos(
+    table: Any, program: ColumnarProgram, n: int
+) -> tuple[Bools, Ints, Ints, Ints, list[str], Bools]:
+    """Per row, from the model's verdict on each distinct combination of the
+    low-cardinality cells: accepted, months, behaviour rating index, jenjang index, canonical
+    period text, and whether the model reads the employee as PNS."""
+    columns = [table.column(c) if c in table.column_names else None for c in _COMBO]
+    encoded = [_codes(c, n) for c in columns]
+    first, inverse = _combined([codes for codes, _ in encoded])
     rating = program.checked.enums["rating"]
     jenjang_enum = program.checked.enums.get("jenjang")
-    for combo in set(combos):
-        plan, _ = _prototype(combo)
+    good = np.zeros(len(first), bool)
+    months = np.zeros(len(first), np.int64)
+    perilaku = np.full(len(first), -1, np.int64)
+    jenjang = np.full(len(first), -1, np.int64)
+    pns = np.zeros(len(first), bool)
+    periods: list[str] = []
+    for k, row in enumerate(first.tolist()):
+        combo = tuple(values[codes[row]] if codes[row] >= 0 else None
+                      for codes, values in encoded)  # fmt: skip
+        plan = _prototype(combo)
+        periods.append("" if plan is None else str(plan.period))
         if plan is None:
-            verdicts[combo] = (False, 0, -1, -1, "")
             continue
-        perilaku = -1
-        good = True
+        good[k] = True
+        pns[k] = plan.employee.kind.value == "PNS"
+        months[k] = len(plan.period.months)
         if plan.behaviour is not None and plan.behaviour.rating is not None:
             try:
-                perilaku = rating.members.index(rating.resolve(plan.behaviour.rating))
+                perilaku[k] = rating.members.index(rating.resolve(plan.behaviour.rating))
             except KinerjaError:
-                good = False
-        jenjang = -1
+                good[k] = False  # the pipeline refuses the rating: the exact path says so
         level = plan.employee.position.jenjang
         if level is not None and jenjang_enum is not None:
             try:
-                jenjang = jenjang_enum.members.index(jenjang_enum.resolve(level.value))
+                jenjang[k] = jenjang_enum.members.index(jenjang_enum.resolve(level.value))
             except KinerjaError:
-                jenjang = -1
-        months = len(plan.period.months)
-        verdicts[combo] = (good, months, perilaku, jenjang, str(plan.period))
-    combo_info = [verdicts[c] for c in combos]
-    ok &= np.array([v[0] for v in combo_info], bool)
-    # Indicators: direction, kind, numbers.
-    definition_names: dict[str, int] = {}
-    definition = np.full(n, -1, np.int64)
-    directions: dict[Any, str | None] = {}
-    for value in set(cols["direction"]):
+                jenjang[k] = -1  # as the pipeline: an unknown jenjang is no jenjang
+    period_rows = [periods[i] for i in inverse.tolist()] if n else []
+    return (good[inverse], months[inverse], perilaku[inverse], jenjang[inverse],
+            period_rows, pns[inverse])  # fmt: skip
+
+
+def _definitions(table: Any, program: ColumnarProgram, n: int) -> tuple[Ints, tuple[str, ...]]:
+    """Per row, the code of its capaian definition (-1: not scorable by the columns)."""
+    columns = [table.column(c) if c in table.column_names else None
+               for c in ("direction", "indicator_kind")]  # fmt: skip
+    (dir_codes, dir_values), (kind_codes, kind_values) = (_codes(c, n) for c in columns)
+    first, inverse = _combined([dir_codes, kind_codes])
+    names: dict[str, int] = {}
+    per_combo = np.full(len(first), -1, np.int64)
+    for k, row in enumerate(first.tolist()):
+        direction = dir_values[dir_codes[row]] if dir_codes[row] >= 0 else None
+        kind = kind_values[kind_codes[row]] if kind_codes[row] >= 0 else None
         try:
-            directions[value] = None if value is None else parse_direction(value)
+            word = None if direction is None else parse_direction(direction)
         except CellError:
-            directions[value] = None
-    for i, (direction, kind) in enumerate(zip(cols["direction"], cols["indicator_kind"],
-                                              strict=True)):  # fmt: skip
-        word = directions[direction]
-        if word not in ("higher", "lower") or not ok[i]:
-            ok[i] = False
+            continue
+        if word not in ("higher", "lower"):
+            continue
+        if kind is not None and not (isinstance(kind, str) and kind and kind == kind.strip()):
             continue
         name = f"capaian_{kind}" if kind is not None else f"capaian_{word}"
-        if (kind is not None and not _texts_ok([kind])[0]) or name not in program.scorable:
-            ok[i] = False
-            continue
-        definition[i] = definition_names.setdefault(name, len(definition_names))
+        if name in program.scorable:
+            per_combo[k] = names.setdefault(name, len(names))
+    return per_combo[inverse], tuple(names)
+
+
+def accept(table: Any, program: ColumnarProgram) -> Accepted:
+    """Split ``table`` (whole plans) into the columnar batch and the per-object rest."""
+    pc = need("pyarrow.compute", "columnar")
+    n = table.num_rows
+    ok = np.ones(n, bool)
+    present = set(table.column_names)
+    for name in table.column_names:
+        if name not in SIMPLE_COLUMNS:
+            ok &= _bools(table.column(name).is_null())
+
+    def col(name: str) -> Any:
+        return table.column(name) if name in present else None
+
+    starts_mask = np.ones(n, bool)
+    if n > 1:
+        starts_mask[1:] = ~_same_as_previous(col("plan_id"), n)
+    starts = np.flatnonzero(starts_mask)
+    plan_of = np.cumsum(starts_mask) - 1
+    for name in _PLAN_TEXT + _ROW_TEXT:
+        ok &= _texts_ok(col(name), n)
+    position = col("position")
+    if position is not None:
+        ok &= _bools(position.is_null()) | _texts_ok(position, n)
+    # Plan-level cells equal on every row of the plan (a reader takes the first row's).
+    for name in _PLAN_LEVEL:
+        ok[1:] &= _same_as_previous(col(name), n) | starts_mask[1:]
+    good, months, perilaku, jenjang, periods, pns = _combos(table, program, n)
+    ok &= good & _nip_ok(col("nip"), pns)
+    definition, definition_names = _definitions(table, program, n)
+    ok &= definition >= 0
     real, real_ok, _ = _numbers(table, "realisasi")
     target, target_ok, _ = _numbers(table, "target")
     r_digits, r_scale, r_dec = decimals(real)
     t_digits, t_scale, t_dec = decimals(target)
     ok &= real_ok & target_ok & r_dec & t_dec
-    ok &= np.array([k in (None, "utama") for k in cols["rhk_kind"]], bool)
-    ok &= np.array([k is None or isinstance(k, str) for k in cols["indicator_kind"]], bool)
+    kind = col("rhk_kind")
+    if kind is not None:
+        ok &= _bools(kind.is_null()) | _bools(pc.equal(kind, "utama"))
     # RHK runs: contiguous, ids unique in the plan, RHK-level cells equal within the run.
-    rhk_ids = cols["rhk_id"]
     rhk_start = starts_mask.copy()
-    rhk_start[1:] |= np.array([a != b for a, b in zip(rhk_ids[1:], rhk_ids[:-1], strict=True)])
+    if n > 1:
+        rhk_start[1:] |= ~_same_as_previous(col("rhk_id"), n)
     for name in _RHK_LEVEL:
-        values = cols[name]
-        same = np.array([a == b for a, b in zip(values[1:], values[:-1], strict=True)], bool)
-        ok[1:] &= same | rhk_start[1:]
-    seen: set[tuple[int, Any]] = set()
-    seen_ind: set[tuple[int, Any]] = set()
-    for i in range(n):
-        key = (int(plan_of[i]), rhk_ids[i])
-        if rhk_start[i]:
-            if key in seen:
-                ok[i] = False
-            seen.add(key)
-        ind = (int(plan_of[i]), cols["indicator_id"][i])
-        if ind in seen_ind:
-            ok[i] = False
-        seen_ind.add(ind)
+        ok[1:] &= _same_as_previous(col(name), n) | rhk_start[1:]
+    ok &= _unique_in_plan(plan_of, _codes(col("rhk_id"), n)[0], rhk_start)
+    ok &= _unique_in_plan(plan_of, _codes(col("indicator_id"), n)[0], np.ones(n, bool))
     rhk_of = np.cumsum(rhk_start) - 1
     w_num, w_den, w_ok = _weights(table, "indicator_weight", rhk_of, n)
     rw_num, rw_den, rw_ok_rows = _weights(table, "rhk_weight", plan_of, n, rhk_start)
@@ -317,22 +386,21 @@ def accept(table: Any, program: ColumnarProgram) -> Accepted:
     new_rhk = np.cumsum(keep_rhk) - 1
     new_plan = np.cumsum(starts_mask & rows) - 1
     first = starts[plan_ok]
-
     batch = Batch(
         realisasi=from_decimal(r_digits[idx], r_scale[idx]),
         target=from_decimal(t_digits[idx], t_scale[idx]),
-        definitions=tuple(definition_names),
+        definitions=definition_names,
         definition=definition[idx],
         ind_rhk=new_rhk[idx],
         rhk_plan=new_plan[rhk_rows],
         weight=(w_num[idx], w_den[idx]),
         rhk_weight=(rw_num[rhk_rows], rw_den[rhk_rows]),
-        perilaku=np.array([combo_info[i][2] for i in first], np.int64),
-        months=np.array([combo_info[i][1] for i in first], np.int64),
-        jenjang=np.array([combo_info[i][3] for i in first], np.int64),
+        perilaku=perilaku[first],
+        months=months[first],
+        jenjang=jenjang[first],
     )
-    texts = {name: [cols[name][i] for i in first] for name in _PLAN_TEXT}
-    texts["period"] = [combo_info[i][4] for i in first]
+    texts = {name: pc.take(col(name), first).to_pylist() for name in _PLAN_TEXT}
+    texts["period"] = [periods[i] for i in first.tolist()]
     return Accepted(batch, first, texts, starts, plan_ok)
 
 
