@@ -32,7 +32,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -57,10 +56,30 @@ from ..language.nodes import (
 from ..values import Label
 from . import arith
 from .arith import Cond, Lab
+from .ops import (
+    Scope,
+    Unsupported,
+    Value,
+    choose,
+    fraction_column,
+    interval,
+    mark,
+    pick,
+    ratio,
+    round_half_up,
+    weighted_mean,
+)
 
-__all__ = ["CONVERSION_INPUTS", "Batch", "ColumnarProgram", "Outcome", "Support", "supports"]
+__all__ = [
+    "CONVERSION_INPUTS",
+    "Batch",
+    "ColumnarProgram",
+    "Outcome",
+    "Support",
+    "Unsupported",
+    "supports",
+]
 
-Value = arith.Num | Cond | Lab
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
@@ -71,10 +90,6 @@ CONVERSION_INPUTS = frozenset(
 _BUILTINS = frozenset({"min", "max", "cap", "at_least", "clamp", "abs", "between", "round"})
 _COMPARE = frozenset({"<", "<=", ">", ">=", "==", "!="})
 _ARITH = frozenset({"+", "-", "*", "/"})
-
-
-class Unsupported(Exception):
-    """A construct outside the supported forms (the message says which and where)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,41 +159,6 @@ class Outcome:
     slow: Bools
 
 
-def ratio(num: Ints, den: Ints) -> arith.Num:
-    """Exact ratios of small integers (|x| < 2⁵³) as a column (bound 0 when den is 1)."""
-    v = num.astype(np.float64) / den.astype(np.float64)
-    e = np.where(den == 1, 0.0, arith.U * np.abs(v) * arith.UP)
-
-    def build(rows: Ints | None) -> arith.Exact:
-        n, d = (num, den) if rows is None else (num[rows], den[rows])
-        return arith.objects(n.tolist()), arith.objects(d.tolist())
-
-    return arith.Num(v, e, np.zeros(len(v), bool), build)
-
-
-class _Scope:
-    """One evaluation: ``n`` rows and the names bound so far."""
-
-    def __init__(self, program: ColumnarProgram, n: int) -> None:
-        self.program = program
-        self.n = n
-        self.depth = 0
-        #: Rows with a decision taken by the exact stage (the float margin was too small).
-        self.slow = np.zeros(n, bool)
-        #: The dry run at compile time evaluates every branch (to refuse what is unsupported).
-        self.dry = False
-
-    def fail(self) -> Bools:
-        return np.zeros(self.n, bool)
-
-    def cmp(self, a: arith.Num, b: arith.Num, op: str) -> Cond:
-        """:func:`arith.compare`, counting the rows the exact stage decided."""
-        cond = arith.compare(a, b, op)
-        if cond.slow is not None:
-            self.slow |= cond.slow
-        return cond
-
-
 class ColumnarProgram:
     """A rulebook compiled for columns (raises :class:`Unsupported` outside the forms)."""
 
@@ -221,7 +201,7 @@ class ColumnarProgram:
         )
         # Dry run of every definition the pipeline may call on one row: an unsupported
         # construct anywhere on their call graphs is refused now, not per batch.
-        scope = _Scope(self, 1)
+        scope = Scope(self, 1)
         scope.dry = True
         one = arith.constant(Fraction(1), 1)
         for name, info in funcs.items():
@@ -267,7 +247,7 @@ class ColumnarProgram:
 
     @staticmethod
     def _conversion_inputs(
-        scope: _Scope,
+        scope: Scope,
         nilai: arith.Num,
         hasil: Lab,
         perilaku: Lab,
@@ -284,7 +264,7 @@ class ColumnarProgram:
             "jenjang": jenjang,
         }
 
-    def constant(self, scope: _Scope, value: object, where: str) -> Value:
+    def constant(self, scope: Scope, value: object, where: str) -> Value:
         n = scope.n
         if isinstance(value, bool):
             return Cond(np.full(n, value), scope.fail())
@@ -296,7 +276,7 @@ class ColumnarProgram:
             return Lab(value.enum, np.full(n, index, np.int64), scope.fail())
         raise Unsupported(f"{where}: a value of type {type(value).__name__}")
 
-    def eval(self, scope: _Scope, e: Expr, env: Mapping[str, Value]) -> Value:
+    def eval(self, scope: Scope, e: Expr, env: Mapping[str, Value]) -> Value:
         if isinstance(e, Num):
             return arith.constant(Fraction(e.value), scope.n)
         if isinstance(e, BoolLit):
@@ -333,7 +313,7 @@ class ColumnarProgram:
             return self.call(scope, e.func, [self.eval(scope, a, env) for a in e.args])
         raise Unsupported(f"{type(e).__name__} expressions")
 
-    def _binary(self, scope: _Scope, e: Binary, env: Mapping[str, Value]) -> Value:
+    def _binary(self, scope: Scope, e: Binary, env: Mapping[str, Value]) -> Value:
         a = self.eval(scope, e.left, env)
         if e.op in ("and", "or"):
             b = self.eval(scope, e.right, env)
@@ -364,21 +344,21 @@ class ColumnarProgram:
             return arith.divide(a, b)
         raise Unsupported(f"operator {e.op!r}")
 
-    def _if(self, scope: _Scope, e: If, env: Mapping[str, Value]) -> Value:
+    def _if(self, scope: Scope, e: If, env: Mapping[str, Value]) -> Value:
         cond = self.eval(scope, e.cond, env)
         if not isinstance(cond, Cond):
             raise Unsupported("an if condition that is not a boolean")
         # A condition that goes one way on every row: the other branch is not evaluated (its
         # exact part would cost Python integers for nothing). Uncertain rows stay bad.
         if not scope.dry and cond.value.all():
-            return _mark(self.eval(scope, e.then, env), cond.bad)
+            return mark(self.eval(scope, e.then, env), cond.bad)
         if not scope.dry and not cond.value.any():
-            return _mark(self.eval(scope, e.orelse, env), cond.bad)
+            return mark(self.eval(scope, e.orelse, env), cond.bad)
         return choose(cond, self.eval(scope, e.then, env), self.eval(scope, e.orelse, env))
 
     # ----------------------------------------------------------------- calls
 
-    def call(self, scope: _Scope, name: str, args: list[Value]) -> Value:
+    def call(self, scope: Scope, name: str, args: list[Value]) -> Value:
         if name in _BUILTINS and name not in self.checked.funcs:
             return self._builtin(scope, name, args)
         info = self.checked.funcs.get(name)
@@ -399,7 +379,7 @@ class ColumnarProgram:
         finally:
             scope.depth -= 1
 
-    def _builtin(self, scope: _Scope, name: str, args: list[Value]) -> Value:
+    def _builtin(self, scope: Scope, name: str, args: list[Value]) -> Value:
         nums = [a for a in args if isinstance(a, arith.Num)]
         if len(nums) != len(args) or not args:
             raise Unsupported(f"'{name}' over lists or non-numbers")
@@ -410,27 +390,27 @@ class ColumnarProgram:
         if name in ("min", "max"):
             result = nums[0]
             for other in nums[1:]:
-                result = _pick(scope, result, other, "<" if name == "min" else ">")
+                result = pick(scope, result, other, "<" if name == "min" else ">")
             return result
         if name == "cap" and len(nums) == 2:
-            return _pick(scope, nums[0], nums[1], "<=")
+            return pick(scope, nums[0], nums[1], "<=")
         if name == "at_least" and len(nums) == 2:
-            return _pick(scope, nums[0], nums[1], ">=")
+            return pick(scope, nums[0], nums[1], ">=")
         if name == "clamp" and len(nums) == 3:
             x, lo, hi = nums
             inverted = scope.cmp(lo, hi, ">")
             # lo > hi is an error of the exact path: such rows (and undecided ones) are bad.
-            out = _pick(scope, _pick(scope, x, lo, ">="), hi, "<=")
-            return _mark(out, inverted.bad | inverted.value)
+            out = pick(scope, pick(scope, x, lo, ">="), hi, "<=")
+            return mark(out, inverted.bad | inverted.value)
         if name == "round" and len(nums) == 2:
-            return _round(scope, nums[0], nums[1])
+            return round_half_up(scope, nums[0], nums[1])
         if name == "between" and len(nums) == 3:
             x, lo, hi = nums
             low, high = scope.cmp(lo, x, "<="), scope.cmp(x, hi, "<=")
             return Cond(low.value & high.value, low.bad | high.bad)
         raise Unsupported(f"'{name}' with {len(args)} arguments")
 
-    def _band(self, scope: _Scope, info: BandInfo, args: list[Value]) -> Value:
+    def _band(self, scope: Scope, info: BandInfo, args: list[Value]) -> Value:
         (x,) = args
         if not isinstance(x, arith.Num):
             raise Unsupported(f"band '{info.name}' over a non-number")
@@ -438,10 +418,10 @@ class ColumnarProgram:
         rows = getattr(node, "rows", ())
         bad = x.bad.copy()
         chosen = np.full(scope.n, -1, np.int64)
-        inside = _interval(scope, x, info.domain)
+        inside = interval(scope, x, info.domain)
         bad |= inside.bad | ~inside.value
         for lo, lo_closed, hi, hi_closed, index in info.rows:
-            member = _interval(scope, x, (lo, lo_closed, hi, hi_closed))
+            member = interval(scope, x, (lo, lo_closed, hi, hi_closed))
             bad |= member.bad
             chosen = np.where(member.value & (chosen < 0), index, chosen)
         bad |= chosen < 0
@@ -449,9 +429,9 @@ class ColumnarProgram:
         out = results[0]
         for row, value in enumerate(results[1:], 1):
             out = choose(Cond(chosen == row, scope.fail()), value, out)
-        return _mark(out, bad)
+        return mark(out, bad)
 
-    def _matrix(self, scope: _Scope, info: MatrixInfo, args: list[Value]) -> Value:
+    def _matrix(self, scope: Scope, info: MatrixInfo, args: list[Value]) -> Value:
         labs = [a for a in args if isinstance(a, Lab)]
         if len(labs) != len(args) or not labs:
             raise Unsupported(f"matrix '{info.name}' with parameters that are not labels")
@@ -476,7 +456,7 @@ class ColumnarProgram:
             bad |= lab.bad
         if isinstance(out, Lab):
             return Lab(out.enum, np.where(missing, -1, out.index), out.bad | bad)
-        return _mark(out, bad | missing)
+        return mark(out, bad | missing)
 
     def _by_combination(
         self, name: str, params: tuple[str, ...], inputs: Mapping[str, Value], given: Bools
@@ -527,7 +507,7 @@ class ColumnarProgram:
         if sample is not None and not isinstance(sample, Fraction):
             raise Unsupported(f"conversion '{name}' gives {type(sample).__name__}")
         column = [r if isinstance(r, Fraction) else Fraction(0) for r in results]
-        return arith.take(_fraction_column(column, failed), inverse)
+        return arith.take(fraction_column(column, failed), inverse)
 
     # ----------------------------------------------------------------- the pipeline
 
@@ -545,7 +525,7 @@ class ColumnarProgram:
             if not len(rows):
                 continue
             local[rows] = np.arange(len(rows))
-            scope = _Scope(self, len(rows))
+            scope = Scope(self, len(rows))
             given = {"realisasi": arith.take(batch.realisasi, rows)}
             target = arith.take(batch.target, rows)
             params = self.checked.funcs[name].params
@@ -574,9 +554,9 @@ class ColumnarProgram:
         """The pipeline over one batch (see :class:`Outcome`)."""
         capaian, slow_indicators = self.capaian(batch)
         n_rhk, n_plans = len(batch.rhk_plan), len(batch.perilaku)
-        nilai_rhk = _weighted_mean(capaian, ratio(*batch.weight), batch.ind_rhk, n_rhk)
-        nilai = _weighted_mean(nilai_rhk, ratio(*batch.rhk_weight), batch.rhk_plan, n_plans)
-        scope = _Scope(self, n_plans)
+        nilai_rhk = weighted_mean(capaian, ratio(*batch.weight), batch.ind_rhk, n_rhk)
+        nilai = weighted_mean(nilai_rhk, ratio(*batch.rhk_weight), batch.rhk_plan, n_plans)
+        scope = Scope(self, n_plans)
         scope.depth = 1
         bad = nilai.bad.copy()
         hasil: Lab | None = None
@@ -625,138 +605,3 @@ class ColumnarProgram:
         slow = scope.slow.copy()
         slow[batch.rhk_plan[batch.ind_rhk[slow_indicators]]] = True
         return Outcome(bad, nilai, hasil, predikat, conversions, slow)
-
-
-def _fraction_column(values: list[Fraction], bad: Bools) -> arith.Num:
-    """Exact Fractions as a column (bound 0 where the float is the Fraction)."""
-    v = np.array([float(x) for x in values])
-    exact = np.array([Fraction(f) == x for f, x in zip(v.tolist(), values, strict=True)], bool)
-    e = np.where(exact, 0.0, (arith.U * np.abs(v) + arith.ETA) * arith.UP)
-    nums = arith.objects([x.numerator for x in values])
-    dens = arith.objects([x.denominator for x in values])
-
-    def build(rows: Ints | None) -> arith.Exact:
-        return (nums, dens) if rows is None else (nums[rows], dens[rows])
-
-    return arith.Num(v, e, bad, build)
-
-
-def _mark(value: Value, bad: Bools) -> Value:
-    if isinstance(value, arith.Num):
-        return arith.Num(value.v, value.e, value.bad | bad, value.build, value.cache)
-    if isinstance(value, Cond):
-        return Cond(value.value, value.bad | bad)
-    return Lab(value.enum, value.index, value.bad | bad)
-
-
-def choose(cond: Cond, yes: Value, no: Value) -> Value:
-    """Rowwise ``yes if cond else no``; rows where ``cond`` is uncertain are bad."""
-    mask = cond.value
-    if isinstance(yes, arith.Num) and isinstance(no, arith.Num):
-        return _mark(arith.choose(mask, yes, no), cond.bad)
-    if isinstance(yes, Cond) and isinstance(no, Cond):
-        return Cond(np.where(mask, yes.value, no.value), cond.bad | np.where(mask, yes.bad, no.bad))
-    if isinstance(yes, Lab) and isinstance(no, Lab) and yes.enum == no.enum:
-        index = np.where(mask, yes.index, no.index)
-        return Lab(yes.enum, index, cond.bad | np.where(mask, yes.bad, no.bad))
-    raise Unsupported("an if whose branches differ in type")
-
-
-def _round(scope: _Scope, x: arith.Num, places: arith.Num) -> arith.Num:
-    """``round(x, places)``, half away from zero: ``sign(x)·⌊|x|·10^p + ½⌋ / 10^p``.
-
-    The candidate ``f = floor(y + ½)`` of ``y = |x|·10^p`` is accepted where both
-    ``f − ½ ≤ y`` and ``y < f + ½`` hold (each decided as any comparison is); on the other
-    rows, and where ``f`` is not below 2⁵², ``f`` is computed from the exact ``y``.
-    """
-    if places.e.any() or np.unique(places.v).size > 1:
-        raise Unsupported("round() with places that are not one whole constant")
-    p = float(places.v[0]) if scope.n else 0.0
-    if p != int(p) or not 0 <= p <= 20:
-        raise Unsupported("round() with places outside 0-20")
-    k = int(p)
-    magnitude, slow = arith.abs_(x)
-    scope.slow |= slow
-    y = arith.multiply(magnitude, arith.constant(Fraction(10**k), scope.n))
-    with np.errstate(all="ignore"):
-        f = np.floor(y.v + 0.5)
-        usable = np.isfinite(f) & (f < 2.0**52)
-    f = np.where(usable, f, 0.0)
-    low = scope.cmp(y, _floats(f - 0.5), ">=")
-    high = scope.cmp(y, _floats(f + 0.5), "<")
-    wrong = ~(low.value & high.value & usable) & ~y.bad
-    whole = arith.objects([int(w) for w in f.tolist()])
-    rows = np.flatnonzero(wrong)
-    if len(rows):
-        scope.slow[rows] = True
-        yn, yd = y.exact_at(rows)
-        count = len(rows)
-        pairs = zip(_as_list(yn, count), _as_list(yd, count), strict=True)
-        whole[rows] = [(2 * abs(n) + abs(d)) // (2 * abs(d)) for n, d in pairs]
-    negative = x.v < 0
-    signed = np.where(negative, -whole, whole)
-    shown = np.array([float(w) for w in signed.tolist()]) / 10.0**k
-    exact_float = np.abs(shown) < 2.0**52 if k == 0 else np.zeros(scope.n, bool)
-    e = np.where(exact_float, 0.0, arith.U * np.abs(shown) * arith.UP)
-
-    def build(rows: Ints | None) -> arith.Exact:
-        return (signed if rows is None else signed[rows]), 10**k
-
-    return arith.Num(shown, e, y.bad | x.bad, build)
-
-
-def _as_list(part: Any, n: int) -> list[Any]:
-    return part.tolist() if isinstance(part, np.ndarray) else [part] * n
-
-
-def _floats(values: npt.NDArray[np.float64]) -> arith.Num:
-    """Float columns taken as exact values (``f ± ½`` of integers below 2⁵², exact)."""
-    zero = np.zeros(len(values))
-
-    def build(rows: Ints | None) -> arith.Exact:
-        chosen = values if rows is None else values[rows]
-        fr = [Fraction(v) for v in chosen.tolist()]
-        return arith.objects([q.numerator for q in fr]), arith.objects([q.denominator for q in fr])
-
-    return arith.Num(values, zero, np.zeros(len(values), bool), build)
-
-
-def _pick(scope: _Scope, a: arith.Num, b: arith.Num, keep_a: str) -> arith.Num:
-    """``a if a keep_a b else b`` (min, max, cap, at_least: ties give equal values)."""
-    cond = scope.cmp(a, b, keep_a)
-    out = arith.choose(cond.value, a, b)
-    return arith.Num(out.v, out.e, out.bad | cond.bad, out.build, out.cache)
-
-
-def _interval(
-    scope: _Scope, x: arith.Num, bounds: tuple[Fraction | None, bool, Fraction | None, bool]
-) -> Cond:
-    lo, lo_closed, hi, hi_closed = bounds
-    value = np.ones(scope.n, bool)
-    bad = np.zeros(scope.n, bool)
-    if lo is not None:
-        c = scope.cmp(x, arith.constant(lo, scope.n), ">=" if lo_closed else ">")
-        value, bad = value & c.value, bad | c.bad
-    if hi is not None:
-        c = scope.cmp(x, arith.constant(hi, scope.n), "<=" if hi_closed else "<")
-        value, bad = value & c.value, bad | c.bad
-    return Cond(value, bad)
-
-
-def _weighted_mean(values: arith.Num, weights: arith.Num, group: Ints, groups: int) -> arith.Num:
-    """Σ value×weight / Σ weight per group (``group`` non-decreasing), as sequential sums.
-
-    Each group's items are added one position at a time (the k-th item of every group at
-    step k), so the bound of every addition is the one of :func:`arith.add`.
-    """
-    products = arith.multiply(values, weights)
-    starts = np.searchsorted(group, np.arange(groups))
-    counts = np.bincount(group, minlength=groups)
-    zero = arith.constant(Fraction(0), groups)
-    top, bottom = zero, zero
-    for k in range(int(counts.max()) if groups else 0):
-        has = counts > k
-        index = np.where(has, starts + k, 0)
-        top = arith.choose(has, arith.add(top, arith.take(products, index)), top)
-        bottom = arith.choose(has, arith.add(bottom, arith.take(weights, index)), bottom)
-    return arith.divide(top, bottom)
