@@ -40,14 +40,15 @@ def supports(rulebook: Rulebook) -> Any:
 
 
 def score_parquet(source: str | Path, rulebook: Rulebook, out: str | Path, *,
-                  batch_rows: int = 65_536) -> Any:  # fmt: skip
+                  batch_rows: int = 65_536, engine: str = "auto") -> Any:  # fmt: skip
     """Score the Parquet plan table ``source`` into the Parquet records file ``out``.
 
     Returns the run's :class:`~kinerja_engine.columnar.engine.Stats` (plans, from the columns,
-    sent to the exact path). A rulebook outside the supported forms is scored entirely by
-    the per-object path (``supports(rulebook).reason`` says why).
+    sent to the exact path). ``engine="auto"`` scores a rulebook outside the supported forms
+    entirely by the per-object path (``Stats.reason`` says why), ``"columnar"`` refuses it,
+    ``"object"`` always takes the per-object path.
     """
     _need()
     from .engine import score_parquet as run  # noqa: PLC0415 - numpy only once it is there
 
-    return run(source, rulebook, out, batch_rows=batch_rows)
+    return run(source, rulebook, out, batch_rows=batch_rows, engine=engine)
