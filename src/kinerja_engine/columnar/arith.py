@@ -146,6 +146,9 @@ def constant(value: Fraction, n: int) -> Num:
     return Num(np.full(n, v), np.full(n, err), np.zeros(n, bool), lambda rows: (num, den))
 
 
+_POWERS = np.array([10**k for k in range(23)], dtype=object)
+
+
 def from_decimal(digits: Ints, scale: Ints) -> Num:
     """Decimals ``digits / 10**scale`` (|digits| < 2⁵³, 0 ≤ scale ≤ 22) as a column.
 
@@ -159,7 +162,8 @@ def from_decimal(digits: Ints, scale: Ints) -> Num:
     def build(rows: Ints | None) -> Exact:
         d = digits if rows is None else digits[rows]
         k = scale if rows is None else scale[rows]
-        return objects(d.tolist()), objects([10**j for j in k.tolist()])
+        # astype(object) makes Python ints in C; the powers come from a table.
+        return d.astype(object), _POWERS[k]
 
     return Num(v, e, np.zeros(len(v), bool), build)
 
@@ -173,7 +177,7 @@ def add(a: Num, b: Num) -> Num:
         (an, ad), (bn, bd) = a.exact_at(rows), b.exact_at(rows)
         if isinstance(ad, int) and isinstance(bd, int) and ad == bd:
             return an + bn, ad
-        return an * bd + bn * ad, ad * bd
+        return _mul(an, bd) + _mul(bn, ad), _mul(ad, bd)
 
     return Num(v, e, a.bad | b.bad, build)
 
@@ -200,7 +204,7 @@ def multiply(a: Num, b: Num) -> Num:
 
     def build(rows: Ints | None) -> Exact:
         (an, ad), (bn, bd) = a.exact_at(rows), b.exact_at(rows)
-        return an * bn, ad * bd
+        return _mul(an, bn), _mul(ad, bd)
 
     return Num(v, e, a.bad | b.bad, build)
 
@@ -229,9 +233,18 @@ def divide(a: Num, b: Num) -> Num:
 
     def build(rows: Ints | None) -> Exact:
         (an, ad), (bn, bd) = a.exact_at(rows), b.exact_at(rows)
-        return an * bd, ad * bn
+        return _mul(an, bd), _mul(ad, bn)
 
     return Num(v, e, bad, build)
+
+
+def _mul(x: Any, y: Any) -> Any:
+    """``x * y`` for exact parts, skipping a factor that is the plain int 1 (no row work)."""
+    if isinstance(y, int) and y == 1:
+        return x
+    if isinstance(x, int) and x == 1:
+        return y
+    return x * y
 
 
 def _listed(part: Any, n: int) -> list[Any]:
@@ -266,8 +279,8 @@ def select(mask: Bools, yes: Any, no: Any) -> Any:
 
 def _objects(part: Any, n: int) -> Objects:
     if isinstance(part, np.ndarray):
-        return part if part.dtype == object else objects(part.tolist())
-    return objects([part] * n)
+        return part if part.dtype == object else part.astype(object)
+    return np.full(n, part, dtype=object)
 
 
 _SIGNS: dict[str, Callable[[Any], Any]] = {

@@ -71,7 +71,7 @@ def ratio(num: Ints, den: Ints) -> arith.Num:
 
     def build(rows: Ints | None) -> arith.Exact:
         n, d = (num, den) if rows is None else (num[rows], den[rows])
-        return arith.objects(n.tolist()), arith.objects(d.tolist())
+        return n.astype(object), d.astype(object)
 
     return arith.Num(v, e, np.zeros(len(v), bool), build)
 

@@ -181,6 +181,16 @@ def _texts_ok(column: Any, n: int) -> Bools:
     return _bools(pc.match_substring_regex(column, "(?s)^[!-~](.*[!-~])?$"))
 
 
+def _distinct_texts_ok(column: Any, n: int) -> Bools:
+    """:func:`_texts_ok` checked once per distinct value (ids and names repeat a lot)."""
+    pa = need("pyarrow", "columnar")
+    if column is None or not pa.types.is_string(column.type):
+        return np.zeros(n, bool)
+    codes, values = _codes(column, n)
+    verdict = _texts_ok(pa.chunked_array([pa.array(values, pa.string())]), len(values))
+    return np.append(verdict, False)[codes]  # code -1 (empty) picks the False at the end
+
+
 def _same_as_previous(column: Any, n: int) -> Bools:
     """Per row from the second: the cell equals the previous row's (both empty counts)."""
     pc = need("pyarrow.compute", "columnar")
@@ -329,7 +339,7 @@ def _definitions(table: Any, program: ColumnarProgram, n: int) -> tuple[Ints, tu
 
 def accept(table: Any, program: ColumnarProgram) -> Accepted:
     """Split ``table`` (whole plans) into the columnar batch and the per-object rest."""
-    pc = need("pyarrow.compute", "columnar")
+    pa, pc = need("pyarrow", "columnar"), need("pyarrow.compute", "columnar")
     n = table.num_rows
     ok = np.ones(n, bool)
     present = set(table.column_names)
@@ -345,16 +355,23 @@ def accept(table: Any, program: ColumnarProgram) -> Accepted:
         starts_mask[1:] = ~_same_as_previous(col("plan_id"), n)
     starts = np.flatnonzero(starts_mask)
     plan_of = np.cumsum(starts_mask) - 1
-    for name in _PLAN_TEXT + _ROW_TEXT:
-        ok &= _texts_ok(col(name), n)
-    position = col("position")
-    if position is not None:
-        ok &= _bools(position.is_null()) | _texts_ok(position, n)
-    # Plan-level cells equal on every row of the plan (a reader takes the first row's).
+    # Plan-level cells equal on every row of the plan (a reader takes the first row's), so
+    # their checks run on the first rows only.
     for name in _PLAN_LEVEL:
         ok[1:] &= _same_as_previous(col(name), n) | starts_mask[1:]
-    good, months, perilaku, jenjang, periods, pns = _combos(table, program, n)
-    ok &= good & _nip_ok(col("nip"), pns)
+    heads = table.take(pa.array(starts))
+    m = len(starts)
+    head_ok = np.ones(m, bool)
+    for name in _PLAN_TEXT:
+        head_ok &= _texts_ok(heads.column(name) if name in present else None, m)
+    if "position" in present:
+        position = heads.column("position")
+        head_ok &= _bools(position.is_null()) | _texts_ok(position, m)
+    good, months, perilaku, jenjang, periods, pns = _combos(heads, program, m)
+    head_ok &= good & _nip_ok(heads.column("nip") if "nip" in present else None, pns)
+    ok &= head_ok[plan_of]
+    for name in _ROW_TEXT:
+        ok &= _distinct_texts_ok(col(name), n)
     definition, definition_names = _definitions(table, program, n)
     ok &= definition >= 0
     real, real_ok, _ = _numbers(table, "realisasi")
@@ -395,12 +412,13 @@ def accept(table: Any, program: ColumnarProgram) -> Accepted:
         rhk_plan=new_plan[rhk_rows],
         weight=(w_num[idx], w_den[idx]),
         rhk_weight=(rw_num[rhk_rows], rw_den[rhk_rows]),
-        perilaku=perilaku[first],
-        months=months[first],
-        jenjang=jenjang[first],
+        perilaku=perilaku[plan_ok],
+        months=months[plan_ok],
+        jenjang=jenjang[plan_ok],
     )
-    texts = {name: pc.take(col(name), first).to_pylist() for name in _PLAN_TEXT}
-    texts["period"] = [periods[i] for i in first.tolist()]
+    texts = {name: pc.filter(heads.column(name), pa.array(plan_ok)).to_pylist()
+             for name in _PLAN_TEXT}  # fmt: skip
+    texts["period"] = [p for p, keep in zip(periods, plan_ok.tolist(), strict=True) if keep]
     return Accepted(batch, first, texts, starts, plan_ok)
 
 
