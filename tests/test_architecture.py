@@ -43,6 +43,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # The shell: the demo and the deprecated aliases of old names, then the re-exports and the
     # CLI that runs the demo.
     ("demo", "functions", "synthetic", "cli_scoring"),
+    # The columnar engine on the command line (Parquet to Parquet, `kinerja check`'s verdict).
+    ("cli_columnar",),
     ("__init__", "__main__"),
 )
 LAYER = {component: rank for rank, names in enumerate(LAYERS) for component in names}

@@ -155,16 +155,27 @@ def test_columnar_equals_the_object_path_under_the_national_rules(
     _assert_same(_table(plans), permenpanrb_6_2022)
 
 
-def _plan(number: int, real: list[float], target: list[float], **cells: Any) -> list[dict[str, Any]]:
+def _plan(
+    number: int, real: list[float], target: list[float], **cells: Any
+) -> list[dict[str, Any]]:
     head = {"plan_id": f"p{number}", "period": "2026", "nip": NIPS[number % len(NIPS)],
             "name": "Budi", "position": "Analis", "category": "Fungsional",
             "jenjang": "ahli_muda", "unit": "dinkes", "behaviour_rating": "sesuai"}  # fmt: skip
     return [
         head
-        | {"rhk_id": "r1" if i < 3 else "r2", "rhk_description": "RHK", "rhk_weight": None,
-           "indicator_id": f"i{i}", "indicator_name": "IKI", "unit_of_measure": "%",
-           "target": t, "direction": "higher", "indicator_kind": None,
-           "indicator_weight": None, "realisasi": r}  # fmt: skip
+        | {
+            "rhk_id": "r1" if i < 3 else "r2",
+            "rhk_description": "RHK",
+            "rhk_weight": None,
+            "indicator_id": f"i{i}",
+            "indicator_name": "IKI",
+            "unit_of_measure": "%",
+            "target": t,
+            "direction": "higher",
+            "indicator_kind": None,
+            "indicator_weight": None,
+            "realisasi": r,
+        }  # fmt: skip
         | cells
         for i, (r, t) in enumerate(zip(real, target, strict=True))
     ]
@@ -217,9 +228,7 @@ def test_bad_rows_keep_their_exact_error(gajahmungkur: Rulebook) -> None:
     assert "needs a range target" in got["error"][2]
 
 
-def test_unsupported_rulebook_falls_back_and_says_why(
-    pp_46_2011: Rulebook, tmp_path: Path
-) -> None:
+def test_unsupported_rulebook_falls_back_and_says_why(pp_46_2011: Rulebook, tmp_path: Path) -> None:
     support = supports(pp_46_2011)
     assert not support.ok
     assert support.reason == "a numeric predikat (nilai_kinerja, predikat_nilai) is not columnar"
