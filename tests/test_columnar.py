@@ -22,8 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kinerja_engine import Rulebook
-from kinerja_engine.columnar import score_parquet, supports
-from kinerja_engine.columnar import arith
+from kinerja_engine.columnar import arith, score_parquet, supports
 from kinerja_engine.columnar.cells import number_cells
 from kinerja_engine.columnar.engine import Stats, object_cells, record_columns, score_table
 from kinerja_engine.columnar.table import decimals
@@ -53,7 +52,9 @@ def _weights(count: int) -> st.SearchStrategy[list[float | None]]:
     if count == 1:
         return st.one_of(none, st.sampled_from([[100.0], [90.0]]))
     cuts = st.lists(st.integers(1, 99), min_size=count - 1, max_size=count - 1, unique=True)
-    whole = cuts.map(lambda c: [float(b - a) for a, b in zip([0, *sorted(c)], [*sorted(c), 100])])
+    whole = cuts.map(
+        lambda c: [float(b - a) for a, b in zip([0, *sorted(c)], [*sorted(c), 100], strict=True)]
+    )
     return st.one_of(none, whole.filter(lambda w: min(w) >= 1), st.just([34.0] * count))
 
 
@@ -175,7 +176,7 @@ def _plan(
             "indicator_kind": None,
             "indicator_weight": None,
             "realisasi": r,
-        }  # fmt: skip
+        }
         | cells
         for i, (r, t) in enumerate(zip(real, target, strict=True))
     ]
