@@ -189,11 +189,37 @@ def _records_by_plan(path: Path, ids: list[str]) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _dask_run(plans: Path, out: Path, workers: int) -> float:
+    """Seconds of :func:`score_parts` on a LocalCluster of ``workers`` processes (the cluster
+    started and warmed up before the clock starts)."""
+    import distributed  # noqa: PLC0415 - optional: only --dask needs it
+
+    from kinerja_engine.columnar.parts import score_parts  # noqa: PLC0415
+
+    cluster = distributed.LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    with distributed.Client(cluster) as client:
+        client.run(lambda: rulebooks.load(RULEBOOK) and None)
+        start = time.perf_counter()
+        score_parts(plans, RULEBOOK, out, client=client)
+        seconds = time.perf_counter() - start
+    cluster.close()
+    return seconds
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--employees", type=int, default=200_000)
     parser.add_argument("--sample", type=int, default=20_000)
     parser.add_argument("--batch-rows", type=int, default=65_536 * 5)
+    parser.add_argument(
+        "--dask",
+        type=int,
+        default=0,
+        metavar="WORKERS",
+        help="also time the parts on a LocalCluster of WORKERS processes",
+    )
     args = parser.parse_args()
     book = rulebooks.load(RULEBOOK)
     with tempfile.TemporaryDirectory() as tmp:
@@ -209,6 +235,12 @@ def main() -> int:
                 _score_in_child, plans, out, args.batch_rows
             ).result()
         print(f"columnar: {columnar_s:.1f} s, {stats}, peak RSS {peak:.0f} MB")
+        dask_line = ""
+        if args.dask:
+            dask_s = _dask_run(plans, Path(tmp) / "parts", args.dask)
+            dask_line = f", dask {args.dask} workers {args.employees / dask_s:,.0f}/s"
+            print(f"dask, {args.dask} workers: {dask_s:.1f} s, "
+                  f"{columnar_s / dask_s:.2f}x one process")  # fmt: skip
         # The sample: every adversarial plan and the first plans of the table.
         first = [f"p{i:07d}" for i in range(min(args.sample, args.employees))]
         sample_ids = sorted(set(first) | set(adversarial))
@@ -245,6 +277,7 @@ def main() -> int:
             f"employees {args.employees}, columnar {columnar_rate:,.0f}/s, "
             f"object {object_rate:,.0f}/s, ratio {columnar_rate / object_rate:.1f}, "
             f"differences {differences}, exact fallback {100 * stats.fallback / stats.plans:.2f} %"
+            f"{dask_line}"
         )
     return 0
 
