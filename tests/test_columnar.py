@@ -150,7 +150,16 @@ def test_columnar_equals_the_object_path_under_the_national_rules(
     permenpanrb_6_2022: Rulebook, plans: tuple[list[dict[str, Any]], ...]
 ) -> None:
     band = ('rulebook "lokal" band rating_hasil_kerja(nilai) {[100, inf) -> rating.di_atas, '
-            "[80, 100) -> rating.sesuai, (-inf, 80) -> rating.di_bawah}")  # fmt: skip
+            "[80, 100) -> rating.sesuai, (-inf, 80) -> rating.di_bawah}"
+            # Conversions of every kind the columns take: a number of the overall value (a
+            # third, rounded, capped), a label, and a number of labels and months only.
+            " def konversi_bonus(nilai_hasil_kerja) = "
+            "min(round(nilai_hasil_kerja / 3, 2), 35) + abs(nilai_hasil_kerja - 100) / 7"
+            " def konversi_kelas(predikat: predikat, rating_perilaku: rating) = "
+            "if predikat == predikat.baik and rating_perilaku != rating.di_bawah "
+            "then rating.sesuai else rating.di_bawah"
+            " def konversi_bulan(bulan, predikat: predikat) = "
+            "bulan / 12 * (if predikat == predikat.sangat_baik then 1.5 else 1)")  # fmt: skip
     _assert_same(_table(plans), permenpanrb_6_2022.extend(band))
     # Without a band the evaluator decides the rating: every plan waits for it.
     _assert_same(_table(plans), permenpanrb_6_2022)

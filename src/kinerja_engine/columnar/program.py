@@ -193,6 +193,9 @@ class ColumnarProgram:
             extra = set(params) - CONVERSION_INPUTS
             if extra:
                 raise Unsupported(f"conversion '{name}' takes {sorted(extra)[0]!r}")
+            returns = funcs[name].returns
+            if returns != NUMBER and str(returns) not in checked.enums:
+                raise Unsupported(f"conversion '{name}' gives a {returns}, not a number or label")
         policy = checked.consts.get("kebijakan_realisasi_kosong")
         self.exclude = (
             policy is not None
