@@ -211,7 +211,7 @@ def _dask_run(plans: Path, out: Path, workers: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--employees", type=int, default=200_000)
-    parser.add_argument("--sample", type=int, default=20_000)
+    parser.add_argument("--sample", type=int, default=20_000, help="0: no comparison")
     parser.add_argument("--batch-rows", type=int, default=65_536 * 5)
     parser.add_argument(
         "--dask",
@@ -241,6 +241,10 @@ def main() -> int:
             dask_line = f", dask {args.dask} workers {args.employees / dask_s:,.0f}/s"
             print(f"dask, {args.dask} workers: {dask_s:.1f} s, "
                   f"{columnar_s / dask_s:.2f}x one process")  # fmt: skip
+        if args.sample == 0:  # timing and memory only
+            print(f"employees {args.employees}, columnar {args.employees / columnar_s:,.0f}/s"
+                  f"{dask_line}; load average {os.getloadavg()[0]:.2f}")  # fmt: skip
+            return 0
         # The sample: every adversarial plan and the first plans of the table.
         first = [f"p{i:07d}" for i in range(min(args.sample, args.employees))]
         sample_ids = sorted(set(first) | set(adversarial))
