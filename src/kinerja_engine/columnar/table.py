@@ -206,7 +206,9 @@ def _codes(column: Any, n: int) -> tuple[Ints, list[Any]]:
     pc = need("pyarrow.compute", "columnar")
     if column is None:
         return np.full(n, -1, np.int64), []
-    encoded = pc.dictionary_encode(column).combine_chunks()
+    # One array first: the codes of every chunk then index one dictionary.
+    whole = column.combine_chunks() if hasattr(column, "combine_chunks") else column
+    encoded = pc.dictionary_encode(whole)
     codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     values: list[Any] = encoded.dictionary.to_pylist()
     return codes, values
