@@ -346,3 +346,22 @@ def test_without_numpy_a_usage_error_names_the_extra(
     with pytest.raises(UsageError) as info:
         supports(gajahmungkur)
     assert info.value.hint == "pip install 'kinerja_engine[columnar]'"
+
+
+def test_half_up_ties_are_decided_exactly(gajahmungkur: Rulebook) -> None:
+    # 0.12345 × 100 is 12.345 exactly, but 12.344999… or 12.345000…1 in floats: round(…, 2)
+    # must give 12.35 (half up), as the exact path does; 2.675 → 2.68 likewise. A value far
+    # from a tie (12.3449) is decided in floats.
+    book = gajahmungkur.extend(
+        'rulebook "bulat" def capaian_bulat(realisasi, target) = '
+        "round(realisasi / target * 100, 2) + 80"
+    )
+    plans = (
+        _plan(0, [0.12345], [1.0], indicator_kind="bulat"),
+        _plan(1, [0.02675], [1.0], indicator_kind="bulat"),
+        _plan(2, [0.123449], [1.0], indicator_kind="bulat"),
+    )
+    stats = _assert_same(_table(plans), book)
+    got = score_table(_table(plans), book)
+    assert got["nilai_hasil_kerja"] == ["92.35", "82.68", "92.34"]
+    assert (stats.columnar, stats.exact_stage) == (3, 2)
