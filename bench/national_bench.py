@@ -202,6 +202,9 @@ def _dask_run(plans: Path, out: Path, workers: int) -> float:
     )
     with distributed.Client(cluster) as client:
         client.run(lambda: rulebooks.load(RULEBOOK) and None)
+        # One Arrow thread per worker: the workers share the cores already.
+        client.run(pa.set_cpu_count, 1)
+        client.run(pa.set_io_thread_count, 1)
         start = time.perf_counter()
         score_parts(plans, RULEBOOK, out, client=client)
         seconds = time.perf_counter() - start

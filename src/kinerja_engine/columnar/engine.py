@@ -17,7 +17,7 @@ batch (plus the rows of one plan carried across a batch boundary).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -38,7 +38,14 @@ from .cells import number_cells
 from .program import ColumnarProgram, Outcome, Unsupported
 from .table import accept
 
-__all__ = ["Stats", "object_cells", "record_columns", "score_parquet", "score_table"]
+__all__ = [
+    "Stats",
+    "object_cells",
+    "record_columns",
+    "score_parquet",
+    "score_table",
+    "whole_plan_tables",
+]
 
 Cells = dict[str, Any]
 _NOTE_NO_RATING = "rating hasil kerja menunggu keputusan pejabat penilai"
@@ -210,13 +217,19 @@ def score_table(table: Any, book: Rulebook, *, first_row: int = 1, source: str |
 
 def _batches(path: Path, batch_rows: int) -> Iterator[tuple[int, Any]]:
     """Tables of whole plans from a Parquet file, with the row number of their first row."""
-    pa = need("pyarrow", "columnar")
-    pc = need("pyarrow.compute", "columnar")
-    pq = need("pyarrow.parquet", "columnar")
+    pa, pq = need("pyarrow", "columnar"), need("pyarrow.parquet", "columnar")
+    batches = pq.ParquetFile(path).iter_batches(batch_size=batch_rows)
+    return whole_plan_tables((pa.Table.from_batches([b]) for b in batches), 1)
+
+
+def whole_plan_tables(tables: Iterable[Any], first: int) -> Iterator[tuple[int, Any]]:
+    """Consecutive tables regrouped so that each holds whole plans (the rows of a plan that
+    goes on in the next table are carried over), with the row number of each one's first row
+    (the first table's first row is ``first``)."""
+    pa, pc = need("pyarrow", "columnar"), need("pyarrow.compute", "columnar")
     carried = None
-    first = 1
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_rows):
-        table = pa.Table.from_batches([batch])
+    for piece in tables:
+        table = piece
         if carried is not None:
             table = pa.concat_tables([carried, table], promote_options="permissive")
         if "plan_id" not in table.column_names or table.num_rows == 0:
@@ -228,7 +241,7 @@ def _batches(path: Path, batch_rows: int) -> Iterator[tuple[int, Any]]:
         last = ids[table.num_rows - 1]
         same = pc.equal(ids, last) if last.is_valid else ids.is_null()
         differs = np.flatnonzero(~np.asarray(pc.fill_null(same, False).to_numpy(), bool))
-        # The last plan may go on in the next batch: carry its rows over.
+        # The last plan may go on in the next table: carry its rows over.
         cut = int(differs[-1]) + 1 if len(differs) else 0
         if cut == 0:
             carried = table

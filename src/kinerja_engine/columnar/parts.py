@@ -20,7 +20,7 @@ from typing import Any
 
 from ..batch.stream import load_rulebook
 from ..io.optional import need
-from .engine import Stats, record_columns, score_table
+from .engine import Stats, record_columns, score_table, whole_plan_tables
 from .program import ColumnarProgram
 
 __all__ = ["score_parts", "whole_plans"]
@@ -62,18 +62,24 @@ def whole_plans(pf: Any, first: int, last: int) -> tuple[Any, int]:
     return table, offset + skip + 1
 
 
-def _score_part(source: str, first: int, last: int, rulebook: str, out: str) -> Stats:
-    """One part: its whole plans scored and written to ``out`` (a worker's task)."""
+def _score_part(source: str, first: int, last: int, rulebook: str, out: str,
+                batch_rows: int = 65_536) -> Stats:  # fmt: skip
+    """One part: its whole plans scored batch by batch and written to ``out`` (a worker's
+    task)."""
     pa, pq = need("pyarrow", "columnar"), need("pyarrow.parquet", "columnar")
     book = load_rulebook(rulebook)
+    program = ColumnarProgram(book)
     table, first_row = whole_plans(pq.ParquetFile(source), first, last)
     names = record_columns(book)
     schema = pa.schema([pa.field(n, pa.int64() if n == "error_row" else pa.string())
                         for n in names])  # fmt: skip
     stats = Stats()
-    columns = score_table(table, book, first_row=first_row, source=source,
-                          program=ColumnarProgram(book), stats=stats)  # fmt: skip
-    pq.write_table(pa.table(columns, schema=schema), out)
+    pieces = (pa.Table.from_batches([b]) for b in table.to_batches(max_chunksize=batch_rows))
+    with pq.ParquetWriter(out, schema) as writer:
+        for at, part in whole_plan_tables(pieces, first_row):
+            columns = score_table(part, book, first_row=at, source=source, program=program,
+                                  stats=stats)  # fmt: skip
+            writer.write_table(pa.table(columns, schema=schema))
     return stats
 
 
