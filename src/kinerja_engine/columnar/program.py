@@ -62,6 +62,7 @@ from .ops import (
     Value,
     choose,
     fraction_column,
+    group_weights,
     interval,
     mark,
     pick,
@@ -557,8 +558,10 @@ class ColumnarProgram:
         """The pipeline over one batch (see :class:`Outcome`)."""
         capaian, slow_indicators = self.capaian(batch)
         n_rhk, n_plans = len(batch.rhk_plan), len(batch.perilaku)
-        nilai_rhk = weighted_mean(capaian, ratio(*batch.weight), batch.ind_rhk, n_rhk)
-        nilai = weighted_mean(nilai_rhk, ratio(*batch.rhk_weight), batch.rhk_plan, n_plans)
+        weight = group_weights(*batch.weight, batch.ind_rhk, n_rhk)
+        rhk_weight = group_weights(*batch.rhk_weight, batch.rhk_plan, n_plans)
+        nilai_rhk = weighted_mean(capaian, weight, batch.ind_rhk, n_rhk)
+        nilai = weighted_mean(nilai_rhk, rhk_weight, batch.rhk_plan, n_plans)
         scope = Scope(self, n_plans)
         scope.depth = 1
         bad = nilai.bad.copy()
