@@ -41,10 +41,14 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("scoring",),
     ("report",),
     ("batch",),
+    # Plan tables scored over whole columns (numpy), exact by a certified filter.
+    ("columnar",),
     ("testing",),
     # The shell: the demo and the deprecated aliases of old names, then the re-exports and the
     # CLI that runs the demo.
     ("demo", "functions", "synthetic", "cli_scoring"),
+    # The columnar engine on the command line (Parquet to Parquet, `kinerja check`'s verdict).
+    ("cli_columnar",),
     ("__init__", "__main__"),
 )
 LAYER = {component: rank for rank, names in enumerate(LAYERS) for component in names}

@@ -49,6 +49,7 @@ import sys
 from collections.abc import Sequence
 
 from . import rulebooks
+from .cli_columnar import ENGINES, columnar_verdict, score_columnar
 from .cli_scoring import compare, load_rulebook, score
 from .errors import Diagnostic, KinerjaError, UsageError
 from .language.formula import Formula, Rulebook
@@ -92,6 +93,8 @@ def _contract(path: str, text: str, book: Rulebook, pipeline: bool | None, stric
         print(f"{path}: {errors} error{'s' * (errors != 1)}, {warnings} "
               f"warning{'s' * (warnings != 1)}{' (--strict)' * strict}")  # fmt: skip
         return 1
+    if pipeline:
+        print(f"{path}: columnar: {columnar_verdict(book)}")
     print(f"{path}: ok (rulebook '{book.name}', {what})")
     return 0
 
@@ -205,6 +208,8 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--out", help="result records file (format by suffix)")
             sub.add_argument("--explain", choices=("id", "en"), help="print each explanation")
             sub.add_argument("--unit-predikat", help="the unit's own predikat, for the curve check")
+            sub.add_argument("--engine", choices=ENGINES, default="auto",
+                             help="columnar: Parquet in and out (auto: when it can)")  # fmt: skip
     schema = commands.add_parser("schema", help="print a JSON Schema")
     schema.add_argument("what", choices=("plan", "appraisal"))
     commands.add_parser("demo", help="run the demonstration on bundled data")
@@ -243,6 +248,12 @@ def _run(argv: Sequence[str] | None) -> int:
                 print(diagnostic.render(book.text, spec), file=sys.stderr)
         try:
             if args.command == "score":
+                done = score_columnar(
+                    args.plans, books[0], out=args.out, engine=args.engine, year=args.year,
+                    explain=args.explain, unit_predikat=args.unit_predikat,
+                )  # fmt: skip
+                if done is not None:
+                    return done
                 return score(
                     args.plans, books[0], year=args.year, out=args.out, explain=args.explain,
                     unit_predikat=args.unit_predikat,

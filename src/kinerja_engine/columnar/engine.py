@@ -1,0 +1,306 @@
+"""Parquet plans in, appraisal records out: the columnar engine with the exact path beside it.
+
+Input: a plan table (a ``pyarrow.Table`` of whole plans, or a Parquet file read batch by
+batch) and a rulebook. Output: the cells of appraisal records (the columns of
+:func:`record_columns`: :data:`~kinerja_engine.io.APPRAISAL_COLUMNS`, then a value and an
+``_exact`` column per conversion), one row per plan in input order, as Parquet holds them:
+text (numbers as exact decimal text), ``error_row`` an int. :func:`score_table` gives them
+as columns (lists), :func:`score_parquet` writes them batch by batch.
+
+Guarantees: every row equals, cell for cell, what the per-object path
+(``read_plans`` → ``appraise_many`` → ``appraisal_records`` → ``write_rows``) writes for that
+plan: accepted plans come from the columns (every decision certified by the float filter or
+taken by the exact stage), every other plan (not accepted, or on which the exact path
+raises) from the per-object path itself (:func:`object_cells`); memory is bounded by the
+batch (plus the rows of one plan carried across a batch boundary).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import UsageError
+from ..io import APPRAISAL_COLUMNS, appraisal_records
+from ..io.errors import TableError
+from ..io.optional import need
+from ..io.table import numbered_plans
+from ..language.formula import Rulebook
+from ..scoring import appraise_many
+from . import arith
+from .arith import Lab
+from .cells import number_cells
+from .program import ColumnarProgram, Outcome, Unsupported
+from .table import accept
+
+__all__ = [
+    "Stats",
+    "object_cells",
+    "record_columns",
+    "score_parquet",
+    "score_table",
+    "whole_plan_tables",
+]
+
+Cells = dict[str, Any]
+_NOTE_NO_RATING = "rating hasil kerja menunggu keputusan pejabat penilai"
+
+
+@dataclass(slots=True)
+class Stats:
+    """Counts of one run: plans in, scored from the columns (of which some needed the exact
+    stage for a decision), and scored by the per-object path (not accepted, or raising)."""
+
+    plans: int = 0
+    columnar: int = 0
+    #: Plans from the columns with at least one decision taken by the exact stage.
+    exact_stage: int = 0
+    not_accepted: int = 0
+    #: Accepted plans on which the exact path raises (a division by zero …): the per-object
+    #: path reports the error.
+    raised: int = 0
+    rows: int = 0
+    #: Why the whole run took the per-object path ("" when the columns could run).
+    reason: str = ""
+
+    @property
+    def fallback(self) -> int:
+        """Plans scored by the per-object path."""
+        return self.not_accepted + self.raised
+
+
+def record_columns(book: Rulebook) -> list[str]:
+    """The columns of the records file: the appraisal columns, then each conversion's."""
+    names = [*APPRAISAL_COLUMNS]
+    for name in book:
+        if name.startswith("konversi_") and name in book.checked.funcs:
+            key = f"conversion_{name.removeprefix('konversi_')}"
+            names += [key, f"{key}_exact"]
+    return names
+
+
+def cell(value: Any, name: str = "") -> Any:
+    """A record's value as a Parquet records file holds it (as ``write_rows`` writes it)."""
+    if value is None or name == "error_row":
+        return value
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+def object_cells(rows: list[dict[str, Any]], first: int, source: str | None,
+                 book: Rulebook) -> list[Cells]:  # fmt: skip
+    """The per-object path for some whole plans (rows numbered from ``first``), as cells."""
+    out: list[Cells] = []
+    for item in numbered_plans(enumerate(rows, first), source):
+        if isinstance(item, TableError):
+            records = appraisal_records([item])
+        else:
+            records = appraisal_records(appraise_many([item], book, trace=False))
+        out.extend({k: cell(v, k) for k, v in r.items()} for r in records)
+    return out
+
+
+def _label_texts(members: tuple[Any, ...], index: Any) -> Any:
+    """Texts of enum members by index, -1 as None (as an object array)."""
+    texts = np.array([m.text or str(m) for m in members] + [None], dtype=object)
+    return texts[np.where(index < 0, len(members), index)]
+
+
+def _number_texts(value: arith.Num, rows: Any) -> tuple[Any, Any]:
+    """Value and ``_exact`` cells of the exact numbers at ``rows``."""
+    num, den = value.exact_at(rows)
+    count = len(rows)
+    nums = num.tolist() if isinstance(num, np.ndarray) else [num] * count
+    dens = den.tolist() if isinstance(den, np.ndarray) else [den] * count
+    shown = np.empty(count, dtype=object)
+    exact = np.empty(count, dtype=object)
+    cache: dict[tuple[int, int], tuple[str, str | None]] = {}
+    for k, (n, d) in enumerate(zip(nums, dens, strict=True)):
+        pair = cache.get((n, d))
+        if pair is None:
+            pair = cache[n, d] = number_cells(n, d)
+        shown[k], exact[k] = pair
+    return shown, exact
+
+
+def _columnar_cells(program: ColumnarProgram, outcome: Outcome, texts: dict[str, list[Any]],
+                    perilaku: Any, rows: Any) -> dict[str, Any]:  # fmt: skip
+    """Cells of the accepted plans ``rows`` (positions in the batch), column by column."""
+    count = len(rows)
+    label = f"{program.book.name} {program.book.version}".strip() or None
+    enums = program.labels
+    none = np.full(count, None, dtype=object)
+    out: dict[str, Any] = dict.fromkeys(APPRAISAL_COLUMNS, none)
+    for name, key in (("plan_id", "plan_id"), ("employee", "nip"), ("employee_name", "name"),
+                      ("unit", "unit"), ("period", "period")):  # fmt: skip
+        out[name] = np.array(texts[key], dtype=object)[rows]
+    out["rulebook"] = np.full(count, label, dtype=object)
+    out["nilai_hasil_kerja"], out["nilai_hasil_kerja_exact"] = _number_texts(outcome.nilai, rows)
+    rating = enums["rating"]
+    hasil = np.full(count, -1) if outcome.rating is None else outcome.rating.index[rows]
+    predikat = np.full(count, -1) if outcome.predikat is None else outcome.predikat.index[rows]
+    out["status"] = np.where(predikat >= 0, "complete", "incomplete").astype(object)
+    out["rating_hasil_kerja_rekomendasi"] = out["rating_hasil_kerja"] = _label_texts(rating, hasil)
+    out["rating_perilaku"] = _label_texts(rating, perilaku[rows])
+    predikat_texts = _label_texts(enums.get("predikat", ()), predikat)
+    out["predikat_rekomendasi"] = out["predikat"] = predikat_texts
+    notes = np.full(count, None, dtype=object)
+    notes[hasil < 0] = _NOTE_NO_RATING
+    out["notes"] = notes
+    for name, (value, given) in outcome.conversions.items():
+        key = f"conversion_{name.removeprefix('konversi_')}"
+        present = given[rows]
+        if isinstance(value, arith.Num):
+            shown, exact = _number_texts(value, rows)
+            out[f"{key}_exact"] = np.where(present, exact, None)
+        elif isinstance(value, Lab):
+            shown = _label_texts(enums[value.enum], value.index[rows])
+        else:
+            shown = np.array([str(bool(v)) for v in value.value[rows]], dtype=object)
+        out[key] = np.where(present, shown, None)
+    return out
+
+
+def score_table(table: Any, book: Rulebook, *, first_row: int = 1, source: str | None = None,
+                program: ColumnarProgram | None = None,
+                stats: Stats | None = None) -> dict[str, list[Any]]:  # fmt: skip
+    """The record cells of the whole plans in ``table`` (rows numbered from ``first_row``),
+    one list per column of :func:`record_columns`, in plan order.
+
+    ``program`` None compiles the rulebook; a rulebook outside the supported forms raises
+    :class:`~.program.Unsupported` (:func:`score_parquet` falls back instead).
+    """
+    program = program or ColumnarProgram(book)
+    stats = stats if stats is not None else Stats()
+    names = record_columns(book)
+    found = accept(table, program)
+    # Rows whose floats overflow or divide by a near-zero are decided by the exact stage:
+    # the warnings of their float values say nothing.
+    with np.errstate(all="ignore"):
+        outcome = program.run(found.batch)
+    good = np.flatnonzero(~outcome.bad)
+    plans = len(found.starts)
+    position = np.flatnonzero(found.accepted)  # plan position of each accepted plan
+    columns: dict[str, Any] = {name: np.full(plans, None, dtype=object) for name in names}
+    computed = _columnar_cells(program, outcome, found.texts, found.batch.perilaku, good)
+    for name, values in computed.items():
+        columns[name][position[good]] = values
+    from_columns = np.zeros(plans, bool)
+    from_columns[position[good]] = True
+    stats.plans += plans
+    stats.columnar += len(good)
+    stats.exact_stage += int(outcome.slow[good].sum())
+    stats.raised += int(outcome.bad.sum())
+    stats.not_accepted += int((~found.accepted).sum())
+    stats.rows += table.num_rows
+    ends = [*found.starts.tolist()[1:], table.num_rows]
+    # Consecutive plans for the per-object path go to it together (one slice of rows).
+    todo = np.flatnonzero(~from_columns).tolist()
+    k = 0
+    while k < len(todo):
+        j = k
+        while j + 1 < len(todo) and todo[j + 1] == todo[j] + 1:
+            j += 1
+        lo, hi = int(found.starts[todo[k]]), ends[todo[j]]
+        rows = table.slice(lo, hi - lo).to_pylist()
+        records = object_cells(rows, first_row + lo, source, book)
+        for at, record in zip(range(todo[k], todo[j] + 1), records, strict=True):
+            for name in names:
+                columns[name][at] = record.get(name)
+        k = j + 1
+    return {name: values.tolist() for name, values in columns.items()}
+
+
+def _batches(path: Path, batch_rows: int) -> Iterator[tuple[int, Any]]:
+    """Tables of whole plans from a Parquet file, with the row number of their first row."""
+    pa, pq = need("pyarrow", "columnar"), need("pyarrow.parquet", "columnar")
+    batches = pq.ParquetFile(path).iter_batches(batch_size=batch_rows)
+    return whole_plan_tables((pa.Table.from_batches([b]) for b in batches), 1)
+
+
+def whole_plan_tables(tables: Iterable[Any], first: int) -> Iterator[tuple[int, Any]]:
+    """Consecutive tables regrouped so that each holds whole plans (the rows of a plan that
+    goes on in the next table are carried over), with the row number of each one's first row
+    (the first table's first row is ``first``)."""
+    pa, pc = need("pyarrow", "columnar"), need("pyarrow.compute", "columnar")
+    carried = None
+    for piece in tables:
+        table = piece
+        if carried is not None:
+            table = pa.concat_tables([carried, table], promote_options="permissive")
+        if "plan_id" not in table.column_names or table.num_rows == 0:
+            yield first, table
+            first += table.num_rows
+            carried = None
+            continue
+        ids = table.column("plan_id")
+        last = ids[table.num_rows - 1]
+        same = pc.equal(ids, last) if last.is_valid else ids.is_null()
+        differs = np.flatnonzero(~np.asarray(pc.fill_null(same, False).to_numpy(), bool))
+        # The last plan may go on in the next table: carry its rows over.
+        cut = int(differs[-1]) + 1 if len(differs) else 0
+        if cut == 0:
+            carried = table
+            continue
+        yield first, table.slice(0, cut)
+        first += cut
+        carried = table.slice(cut)
+    if carried is not None and carried.num_rows:
+        yield first, carried
+
+
+def _plan_count(table: Any) -> int:
+    """Plans in a table of whole plans (groups of consecutive equal plan_id)."""
+    if "plan_id" not in table.column_names:
+        return int(table.num_rows)
+    ids = table.column("plan_id").to_pylist()
+    return sum(1 for i, x in enumerate(ids) if i == 0 or x != ids[i - 1])
+
+
+def score_parquet(source: str | Path, book: Rulebook, out: str | Path, *,
+                  batch_rows: int = 65_536, engine: str = "auto") -> Stats:  # fmt: skip
+    """Score a Parquet plan table into a Parquet file of appraisal records, batch by batch.
+
+    Every column is text (numbers as exact decimal text, as ``write_rows`` writes them)
+    except ``error_row`` (int64); the columns are :func:`record_columns`. ``engine``:
+    ``"auto"`` takes the columns when the rulebook allows it and says why not in
+    ``Stats.reason`` otherwise; ``"object"`` always the per-object path; ``"columnar"``
+    refuses a rulebook outside the supported forms with a UsageError saying why.
+    """
+    if engine not in ("auto", "columnar", "object"):
+        raise UsageError(f"engine must be 'auto', 'columnar' or 'object', got {engine!r}")
+    pa = need("pyarrow", "columnar")
+    pq = need("pyarrow.parquet", "columnar")
+    stats = Stats()
+    program: ColumnarProgram | None = None
+    if engine == "object":
+        stats.reason = "the per-object engine was asked for"
+    else:
+        try:
+            program = ColumnarProgram(book)
+        except Unsupported as exc:
+            if engine == "columnar":
+                raise UsageError(f"rulebook '{book.name}' is not columnar: {exc}") from None
+            stats.reason = str(exc)
+    names = record_columns(book)
+    schema = pa.schema([pa.field(n, pa.int64() if n == "error_row" else pa.string())
+                        for n in names])  # fmt: skip
+    path = Path(source)
+    with pq.ParquetWriter(out, schema) as writer:
+        for first, table in _batches(path, batch_rows):
+            if program is None:
+                records = object_cells(table.to_pylist(), first, str(path), book)
+                columns = {n: [r.get(n) for r in records] for n in names}
+                count = _plan_count(table)
+                stats.plans += count
+                stats.not_accepted += count
+                stats.rows += table.num_rows
+            else:
+                columns = score_table(table, book, first_row=first, source=str(path),
+                                      program=program, stats=stats)  # fmt: skip
+            writer.write_table(pa.table(columns, schema=schema))
+    return stats

@@ -1,0 +1,457 @@
+"""The flat plan table as Arrow columns: which plans the columnar engine takes, and as what.
+
+Input: a ``pyarrow.Table`` of plan-table rows (docs/io.md), whole plans only, the file's row
+number of its first row, and a :class:`~.program.ColumnarProgram`. Output: :func:`accept`
+gives the :class:`~.program.Batch` of the plans it accepts, their positions, and the plans
+it leaves to the per-object path. Guarantees (the soundness of the acceptance):
+
+- a plan is accepted only in the simple form: the columns of :data:`SIMPLE_COLUMNS` and no
+  other non-empty cell; every plan-level and RHK-level cell equal on all its rows; RHK rows
+  contiguous; ids unique; every indicator reported with a number read from a numeric
+  Parquet column; a number target with direction ``higher``/``lower`` (or a declared kind the
+  rulebook scores); weights all empty (equal) or all whole numbers 1-100 adding up to 100;
+- every check that decides acceptance is the model's own rule or implies it: the NIP by its
+  decoding rules (vectorised), texts stripped and not empty, and the low-cardinality cells
+  (period, employee kind, position, category, jenjang, level, unit head, behaviour rating) by
+  building a one-indicator plan with the model itself once per distinct combination;
+- everything else, and every row a check cannot clear, goes to the per-object path, which
+  gives the same result or the same error it would give alone. Nothing is dropped.
+
+>>> SIMPLE_COLUMNS[:3]
+('plan_id', 'period', 'nip')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..errors import KinerjaError
+from ..io.cells import CellError, parse_direction
+from ..io.optional import need
+from ..io.table import plans_from_rows
+from ..models import Plan
+from .arith import from_decimal
+from .program import Batch, ColumnarProgram
+
+__all__ = ["SIMPLE_COLUMNS", "Accepted", "accept", "decimals"]
+
+Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+
+_PLAN_TEXT = ("plan_id", "nip", "name", "unit")
+_COMBO = (
+    "period",
+    "employee_kind",
+    "position",
+    "category",
+    "jenjang",
+    "level",
+    "is_unit_head",
+    "behaviour_rating",
+)
+_RHK_LEVEL = ("rhk_description", "rhk_kind", "rhk_weight")
+_ROW_TEXT = ("rhk_id", "rhk_description", "indicator_id", "indicator_name", "unit_of_measure")
+#: The columns a plan may fill and still be taken by the columnar engine.
+SIMPLE_COLUMNS = (
+    "plan_id",
+    "period",
+    "nip",
+    "name",
+    "employee_kind",
+    "position",
+    "category",
+    "jenjang",
+    "level",
+    "unit",
+    "is_unit_head",
+    "behaviour_rating",
+    "rhk_id",
+    "rhk_description",
+    "rhk_kind",
+    "rhk_weight",
+    "indicator_id",
+    "indicator_name",
+    "unit_of_measure",
+    "target",
+    "direction",
+    "indicator_kind",
+    "indicator_weight",
+    "realisasi",
+)
+_PLAN_LEVEL = ("period", "nip", "name", "employee_kind", "position", "category", "jenjang",
+               "level", "unit", "is_unit_head", "behaviour_rating")  # fmt: skip
+_PROTOTYPE_NIP = "198609262015051001"
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """What :func:`accept` found: the batch, the accepted plans' first rows and texts."""
+
+    batch: Batch
+    #: Index (within the table) of the first row of each accepted plan.
+    first: Ints
+    #: Per accepted plan: plan_id, nip, name, unit and canonical period text.
+    texts: dict[str, list[Any]]
+    #: Index of the first row of every plan of the table, accepted or not.
+    starts: Ints
+    accepted: Bools
+
+
+def decimals(values: npt.NDArray[np.float64]) -> tuple[Ints, Ints, Bools]:
+    """The shortest decimal ``digits / 10**scale`` that each float reads as, where certain.
+
+    A float cell is read as ``Decimal(repr(x))``. For ``scale`` from 0 to 15 the only
+    candidate is ``rint(x·10^scale)``; the first scale whose candidate, below 10¹⁵, divides
+    back to ``x`` (an exact integer over an exact power of ten, correctly rounded) is the
+    shortest decimal that rounds to ``x``, hence repr's (below 10¹⁵ two such decimals at
+    one scale would be 10^-scale apart, more than an ulp of x). Rows with none: ``ok`` False.
+    """
+    n = len(values)
+    digits = np.zeros(n, np.int64)
+    scale = np.zeros(n, np.int64)
+    found = ~np.isfinite(values)
+    for k in range(16):
+        power = 10.0**k
+        with np.errstate(over="ignore", invalid="ignore"):
+            candidate = np.rint(values * power)
+            fits = np.abs(candidate) < 1e15
+            hit = ~found & fits & (np.where(fits, candidate, 0.0) / power == values)
+        digits = np.where(hit, np.where(fits, candidate, 0.0).astype(np.int64), digits)
+        scale = np.where(hit, k, scale)
+        found |= hit
+        if found.all():
+            break
+    return digits, scale, found & np.isfinite(values)
+
+
+def _nip_ok(column: Any, pns: Bools) -> Bools:
+    """The NIP rules of :func:`~kinerja_engine.models.nip.read_nip`, vectorised; ``pns``
+    says per row which rules apply (the employee kind as the model resolved it)."""
+    pa, pc = need("pyarrow", "columnar"), need("pyarrow.compute", "columnar")
+    n = len(pns)
+    if column is None or not pa.types.is_string(column.type):
+        return np.zeros(n, bool)
+    valid = _bools(pc.match_substring_regex(column, "^[0-9]{18}$"))
+    zeros = "0" * 18
+    text = pc.if_else(pa.array(valid), column.combine_chunks(), zeros)
+    fixed = pc.cast(pc.cast(text, pa.binary()), pa.binary(18))
+    raw = np.frombuffer(fixed.buffers()[1], np.uint8, count=18 * n, offset=18 * fixed.offset)
+    d = raw.reshape(n, 18).astype(np.int64) - 48
+
+    def num(a: int, b: int) -> Ints:
+        out = np.zeros(n, np.int64)
+        for i in range(a, b):
+            out = out * 10 + d[:, i]
+        return out
+
+    ok = valid.copy()
+    year, month, day = num(0, 4), num(4, 6), num(6, 8)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[np.clip(month, 0, 12)]
+    days = days + ((month == 2) & leap)
+    ok &= (year >= 1900) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= days)
+    appointed, appointed_month = num(8, 12), num(12, 14)
+    age = appointed * 12 + appointed_month - (year * 12 + month)
+    pns_ok = (appointed_month >= 1) & (appointed_month <= 12) & (age >= 17 * 12) & (age <= 720)
+    pppk_ok = appointed - year >= 17
+    ok &= np.where(pns, pns_ok, pppk_ok)
+    ok &= (d[:, 14] == 1) | (d[:, 14] == 2)
+    ok &= num(15, 18) > 0
+    return ok
+
+
+def _bools(array: Any) -> Bools:
+    """A boolean Arrow array as numpy, null as False."""
+    pc = need("pyarrow.compute", "columnar")
+    filled = pc.fill_null(array, False)
+    return np.asarray(filled.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _texts_ok(column: Any, n: int) -> Bools:
+    """Text cells the models keep as they are: strings, starting and ending with a visible
+    ASCII character (so stripping whitespace, as the models do, changes nothing)."""
+    pa, pc = need("pyarrow", "columnar"), need("pyarrow.compute", "columnar")
+    if column is None or not pa.types.is_string(column.type):
+        return np.zeros(n, bool)
+    return _bools(pc.match_substring_regex(column, "(?s)^[!-~](.*[!-~])?$"))
+
+
+def _distinct_texts_ok(column: Any, n: int) -> Bools:
+    """:func:`_texts_ok` checked once per distinct value (ids and names repeat a lot)."""
+    pa = need("pyarrow", "columnar")
+    if column is None or not pa.types.is_string(column.type):
+        return np.zeros(n, bool)
+    codes, values = _codes(column, n)
+    verdict = _texts_ok(pa.chunked_array([pa.array(values, pa.string())]), len(values))
+    return np.append(verdict, False)[codes]  # code -1 (empty) picks the False at the end
+
+
+def _same_as_previous(column: Any, n: int) -> Bools:
+    """Per row from the second: the cell equals the previous row's (both empty counts)."""
+    pc = need("pyarrow.compute", "columnar")
+    if column is None or n < 2:
+        return np.ones(max(n - 1, 0), bool)
+    head, tail = column.slice(1), column.slice(0, n - 1)
+    both_null = _bools(pc.and_(head.is_null(), tail.is_null()))
+    return _bools(pc.equal(head, tail)) | both_null
+
+
+def _codes(column: Any, n: int) -> tuple[Ints, list[Any]]:
+    """Dictionary codes of a column (-1 for empty cells) and the distinct values."""
+    pc = need("pyarrow.compute", "columnar")
+    if column is None:
+        return np.full(n, -1, np.int64), []
+    # One array first: the codes of every chunk then index one dictionary.
+    whole = column.combine_chunks() if hasattr(column, "combine_chunks") else column
+    encoded = pc.dictionary_encode(whole)
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    values: list[Any] = encoded.dictionary.to_pylist()
+    return codes, values
+
+
+def _combined(codes: list[Ints]) -> tuple[Ints, Ints]:
+    """The distinct rows of several code columns: (first row of each, inverse per row)."""
+    n = len(codes[0])
+    key = np.zeros(n, np.int64)
+    for c in codes:
+        # Mixed radix over the codes (+1 for empty), renumbered after each column so that
+        # the key stays below n² whatever the number of distinct values.
+        key = key * (int(c.max(initial=-1)) + 2) + (c + 1)
+        key = np.unique(key, return_inverse=True)[1].reshape(-1).astype(np.int64)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
+
+
+def _prototype(combo: tuple[Any, ...]) -> Plan | None:
+    """The one-indicator plan of a combination of low-cardinality cells, or None."""
+    row = dict(zip(_COMBO, combo, strict=True))
+    row |= {"plan_id": "p", "nip": _PROTOTYPE_NIP, "name": "n", "unit": "u", "rhk_id": "r",
+            "rhk_description": "d", "indicator_id": "i", "indicator_name": "i",
+            "unit_of_measure": "x", "target": 1, "direction": "higher",
+            "realisasi": 1}  # fmt: skip
+    try:
+        (item,) = plans_from_rows([row])
+    except KinerjaError:
+        return None
+    return item if isinstance(item, Plan) else None
+
+
+def _numbers(table: Any, name: str) -> tuple[npt.NDArray[np.float64], Bools, Bools]:
+    """A numeric column as floats, where it is a number the float holds exactly (typed
+    numeric, not null), and where the cell is not empty at all."""
+    pa = need("pyarrow", "columnar")
+    n = table.num_rows
+    if name not in table.column_names:
+        return np.zeros(n), np.zeros(n, bool), np.zeros(n, bool)
+    column = table.column(name)
+    present = ~np.asarray(column.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    if not (pa.types.is_floating(column.type) or pa.types.is_integer(column.type)):
+        # Text cells follow the spreadsheet rules of io.cells: the per-object path reads them.
+        return np.zeros(n), np.zeros(n, bool), present
+    raw = column.fill_null(0).to_numpy(zero_copy_only=False)
+    filled = raw.astype(np.float64)
+    if pa.types.is_integer(column.type):
+        # Only integers a float holds exactly (an int64 beyond 2^53 would round).
+        present &= np.abs(raw.astype(np.int64)) < 2**53
+    return filled, present, present
+
+
+def _unique_in_plan(plan_of: Ints, codes: Ints, rows: Bools) -> Bools:
+    """False on the rows (among ``rows``) whose (plan, code) pair occurs more than once."""
+    key = plan_of * (int(codes.max(initial=-1)) + 2) + (codes + 1)
+    chosen = np.flatnonzero(rows)
+    _, inverse, counts = np.unique(key[chosen], return_inverse=True, return_counts=True)
+    ok = np.ones(len(rows), bool)
+    ok[chosen] = counts[inverse.reshape(-1)] == 1
+    return ok
+
+
+def _combos(
+    table: Any, program: ColumnarProgram, n: int
+) -> tuple[Bools, Ints, Ints, Ints, list[str], Bools]:
+    """Per row, from the model's verdict on each distinct combination of the
+    low-cardinality cells: accepted, months, behaviour rating index, jenjang index, canonical
+    period text, and whether the model reads the employee as PNS."""
+    columns = [table.column(c) if c in table.column_names else None for c in _COMBO]
+    encoded = [_codes(c, n) for c in columns]
+    first, inverse = _combined([codes for codes, _ in encoded])
+    rating = program.checked.enums["rating"]
+    jenjang_enum = program.checked.enums.get("jenjang")
+    good = np.zeros(len(first), bool)
+    months = np.zeros(len(first), np.int64)
+    perilaku = np.full(len(first), -1, np.int64)
+    jenjang = np.full(len(first), -1, np.int64)
+    pns = np.zeros(len(first), bool)
+    periods: list[str] = []
+    for k, row in enumerate(first.tolist()):
+        combo = tuple(values[codes[row]] if codes[row] >= 0 else None
+                      for codes, values in encoded)  # fmt: skip
+        plan = _prototype(combo)
+        periods.append("" if plan is None else str(plan.period))
+        if plan is None:
+            continue
+        good[k] = True
+        pns[k] = plan.employee.kind.value == "PNS"
+        months[k] = len(plan.period.months)
+        if plan.behaviour is not None and plan.behaviour.rating is not None:
+            try:
+                perilaku[k] = rating.members.index(rating.resolve(plan.behaviour.rating))
+            except KinerjaError:
+                good[k] = False  # the pipeline refuses the rating: the exact path says so
+        level = plan.employee.position.jenjang
+        if level is not None and jenjang_enum is not None:
+            try:
+                jenjang[k] = jenjang_enum.members.index(jenjang_enum.resolve(level.value))
+            except KinerjaError:
+                jenjang[k] = -1  # as the pipeline: an unknown jenjang is no jenjang
+    period_rows = [periods[i] for i in inverse.tolist()] if n else []
+    return (good[inverse], months[inverse], perilaku[inverse], jenjang[inverse],
+            period_rows, pns[inverse])  # fmt: skip
+
+
+def _definitions(table: Any, program: ColumnarProgram, n: int) -> tuple[Ints, tuple[str, ...]]:
+    """Per row, the code of its capaian definition (-1: not scorable by the columns)."""
+    columns = [table.column(c) if c in table.column_names else None
+               for c in ("direction", "indicator_kind")]  # fmt: skip
+    (dir_codes, dir_values), (kind_codes, kind_values) = (_codes(c, n) for c in columns)
+    first, inverse = _combined([dir_codes, kind_codes])
+    names: dict[str, int] = {}
+    per_combo = np.full(len(first), -1, np.int64)
+    for k, row in enumerate(first.tolist()):
+        direction = dir_values[dir_codes[row]] if dir_codes[row] >= 0 else None
+        kind = kind_values[kind_codes[row]] if kind_codes[row] >= 0 else None
+        try:
+            word = None if direction is None else parse_direction(direction)
+        except CellError:
+            continue
+        if word not in ("higher", "lower"):
+            continue
+        if kind is not None and not (isinstance(kind, str) and kind and kind == kind.strip()):
+            continue
+        name = f"capaian_{kind}" if kind is not None else f"capaian_{word}"
+        if name in program.scorable:
+            per_combo[k] = names.setdefault(name, len(names))
+    return per_combo[inverse], tuple(names)
+
+
+def accept(table: Any, program: ColumnarProgram) -> Accepted:
+    """Split ``table`` (whole plans) into the columnar batch and the per-object rest."""
+    pa, pc = need("pyarrow", "columnar"), need("pyarrow.compute", "columnar")
+    n = table.num_rows
+    ok = np.ones(n, bool)
+    present = set(table.column_names)
+    for name in table.column_names:
+        if name not in SIMPLE_COLUMNS:
+            ok &= _bools(table.column(name).is_null())
+
+    def col(name: str) -> Any:
+        return table.column(name) if name in present else None
+
+    starts_mask = np.ones(n, bool)
+    if n > 1:
+        starts_mask[1:] = ~_same_as_previous(col("plan_id"), n)
+    starts = np.flatnonzero(starts_mask)
+    plan_of = np.cumsum(starts_mask) - 1
+    # Plan-level cells equal on every row of the plan (a reader takes the first row's), so
+    # their checks run on the first rows only.
+    for name in _PLAN_LEVEL:
+        ok[1:] &= _same_as_previous(col(name), n) | starts_mask[1:]
+    heads = table.take(pa.array(starts))
+    m = len(starts)
+    head_ok = np.ones(m, bool)
+    for name in _PLAN_TEXT:
+        head_ok &= _texts_ok(heads.column(name) if name in present else None, m)
+    if "position" in present:
+        position = heads.column("position")
+        head_ok &= _bools(position.is_null()) | _texts_ok(position, m)
+    good, months, perilaku, jenjang, periods, pns = _combos(heads, program, m)
+    head_ok &= good & _nip_ok(heads.column("nip") if "nip" in present else None, pns)
+    ok &= head_ok[plan_of]
+    for name in _ROW_TEXT:
+        ok &= _distinct_texts_ok(col(name), n)
+    definition, definition_names = _definitions(table, program, n)
+    ok &= definition >= 0
+    real, real_ok, _ = _numbers(table, "realisasi")
+    target, target_ok, _ = _numbers(table, "target")
+    r_digits, r_scale, r_dec = decimals(real)
+    t_digits, t_scale, t_dec = decimals(target)
+    ok &= real_ok & target_ok & r_dec & t_dec
+    kind = col("rhk_kind")
+    if kind is not None:
+        ok &= _bools(kind.is_null()) | _bools(pc.equal(kind, "utama"))
+    # RHK runs: contiguous, ids unique in the plan, RHK-level cells equal within the run.
+    rhk_start = starts_mask.copy()
+    if n > 1:
+        rhk_start[1:] |= ~_same_as_previous(col("rhk_id"), n)
+    for name in _RHK_LEVEL:
+        ok[1:] &= _same_as_previous(col(name), n) | rhk_start[1:]
+    ok &= _unique_in_plan(plan_of, _codes(col("rhk_id"), n)[0], rhk_start)
+    ok &= _unique_in_plan(plan_of, _codes(col("indicator_id"), n)[0], np.ones(n, bool))
+    rhk_of = np.cumsum(rhk_start) - 1
+    w_num, w_den, w_ok = _weights(table, "indicator_weight", rhk_of, n)
+    rw_num, rw_den, rw_ok_rows = _weights(table, "rhk_weight", plan_of, n, rhk_start)
+    ok &= w_ok & rw_ok_rows
+    # A plan is accepted when all its rows are.
+    plan_ok = np.logical_and.reduceat(ok, starts) if n else np.zeros(0, bool)
+    rows = plan_ok[plan_of]
+    idx = np.flatnonzero(rows)
+    keep_rhk = rhk_start & rows
+    rhk_rows = np.flatnonzero(keep_rhk)
+    new_rhk = np.cumsum(keep_rhk) - 1
+    new_plan = np.cumsum(starts_mask & rows) - 1
+    first = starts[plan_ok]
+    batch = Batch(
+        realisasi=from_decimal(r_digits[idx], r_scale[idx]),
+        target=from_decimal(t_digits[idx], t_scale[idx]),
+        definitions=definition_names,
+        definition=definition[idx],
+        ind_rhk=new_rhk[idx],
+        rhk_plan=new_plan[rhk_rows],
+        weight=(w_num[idx], w_den[idx]),
+        rhk_weight=(rw_num[rhk_rows], rw_den[rhk_rows]),
+        perilaku=perilaku[plan_ok],
+        months=months[plan_ok],
+        jenjang=jenjang[plan_ok],
+    )
+    texts = {name: pc.filter(heads.column(name), pa.array(plan_ok)).to_pylist()
+             for name in _PLAN_TEXT}  # fmt: skip
+    texts["period"] = [p for p, keep in zip(periods, plan_ok.tolist(), strict=True) if keep]
+    return Accepted(batch, first, texts, starts, plan_ok)
+
+
+def _weights(
+    table: Any, name: str, group: Ints, n: int, counted: Bools | None = None
+) -> tuple[Ints, Ints, Bools]:
+    """Exact weights per row (numerator, denominator) and where they are acceptable.
+
+    Per group (an RHK's indicators, a plan's RHK): all empty gives equal weights 100/k;
+    otherwise every weight must be a whole number 1-100 and they must add up to 100.
+    """
+    counted = np.ones(n, bool) if counted is None else counted
+    values, present, filled = _numbers(table, name)
+    groups = int(group.max()) + 1 if n else 0
+    members = np.bincount(group, weights=counted.astype(np.float64), minlength=groups)
+    given = np.bincount(group, weights=(present & counted).astype(np.float64), minlength=groups)
+    whole = present & (values == np.floor(values)) & (values >= 1) & (values <= 100)
+    integer = np.where(whole, values, 0).astype(np.int64)
+    total = np.bincount(group, weights=np.where(counted, integer, 0), minlength=groups)
+    none_given = given[group] == 0
+    all_given = given[group] == members[group]
+    good = np.where(none_given, True, all_given & (total[group] == 100) & (whole | ~counted))
+    count = members[group].astype(np.int64)
+    num = np.where(none_given, 100, integer)
+    den = np.where(none_given, np.maximum(count, 1), 1)
+    # A cell that is not a number the float holds (text such as "100/3") is never read as
+    # "no weight": the per-object path reads it.
+    good &= present | ~filled
+    return num.astype(np.int64), den.astype(np.int64), good
+
+
+def decimal_text(value: Decimal) -> str:
+    """How a Parquet file written by :func:`~kinerja_engine.io.write_rows` holds a number."""
+    return format(value, "f")

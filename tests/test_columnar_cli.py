@@ -1,0 +1,74 @@
+"""``kinerja score plans.parquet --out results.parquet`` takes the columnar engine when it can,
+writes the records the per-object engine writes, and ``kinerja check`` says whether a rulebook
+is columnar (in-process calls of ``main``: no subprocess)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from kinerja_engine.__main__ import main
+from kinerja_engine.io import read_records
+from test_columnar import _plan, _table
+
+
+def _plans(path: Path) -> Path:
+    plans = tuple(_plan(k, [90.0 + k, 80.5, 0.9 * k], [100.0, 100.0, 1.0 + k]) for k in range(6))
+    plans += (_plan(6, [90.0], [100.0], nip="1"),)
+    pq.write_table(_table(plans), path)
+    return path
+
+
+def test_score_parquet_to_parquet_takes_the_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = _plans(tmp_path / "plans.parquet")
+    assert main(["score", str(source), "--rulebook", "gajahmungkur",
+                 "--out", str(tmp_path / "c.parquet")]) == 1  # fmt: skip
+    out = capsys.readouterr().out
+    assert "7 results: 6 complete, 0 incomplete, 1 error;" in out
+    assert "engine: columnar, 6 of 7 plans from the columns" in out
+    assert "1 by the per-object path" in out
+    assert out.count("error: ") == 1
+    assert main(["score", str(source), "--rulebook", "gajahmungkur", "--engine", "object",
+                 "--out", str(tmp_path / "o.parquet")]) == 1  # fmt: skip
+    object_out = capsys.readouterr().out
+    assert "engine:" not in object_out
+    assert list(read_records(tmp_path / "c.parquet")) == list(read_records(tmp_path / "o.parquet"))
+    # The summary lines (counts, errors, units) are the same on both engines.
+    assert [line for line in out.splitlines() if not line.startswith("engine:")] == [
+        line.replace("o.parquet", "c.parquet") for line in object_out.splitlines()
+    ]
+
+
+def test_score_engine_columnar_refuses_what_it_cannot_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = _plans(tmp_path / "plans.parquet")
+    args = ["score", str(source), "--engine", "columnar", "--out", str(tmp_path / "r.parquet")]
+    assert main([*args, "--rulebook", "pp-46-2011"]) == 2
+    assert "is not columnar: a numeric predikat" in capsys.readouterr().err
+    assert main([*args[:-1], str(tmp_path / "r.jsonl"), "--rulebook", "gajahmungkur"]) == 2
+    assert "--engine columnar scores a .parquet plan file" in capsys.readouterr().err
+
+
+def test_check_says_whether_a_rulebook_is_columnar(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    yes = tmp_path / "yes.kinerja"
+    yes.write_text('rulebook "lokal" extends "gajahmungkur"\nparam batas_sesuai = 85\n')
+    no = tmp_path / "no.kinerja"
+    no.write_text(
+        'rulebook "lokal" extends "gajahmungkur"\n'
+        "def nilai_hasil_kerja(nilai: list, bobot: list) = min(nilai)\n"
+    )
+    assert main(["check", str(yes)]) == 0
+    assert f"{yes}: columnar: yes" in capsys.readouterr().out
+    assert main(["check", str(no)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"{no}: columnar: no, because 'nilai_hasil_kerja' is not weighted_mean(values, bobot) "
+        "of its parameters" in out
+    )
