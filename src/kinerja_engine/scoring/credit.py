@@ -27,7 +27,7 @@ one more year at Sangat Baik.
 ...            {"period": "2025", "predikat": "Sangat Baik", "jenjang": "Ahli Pertama"}]
 >>> standing = accumulate(history, rulebooks.load("angka-kredit-2023"), golongan="III/a")
 >>> standing.total, standing.pangkat.to, standing.pangkat.remaining, standing.pangkat.periods_needed
-(Fraction(175, 4), 'III/b', Fraction(25, 4), 1)
+(Number('43.75'), 'III/b', Number('6.25'), 1)
 """
 
 from __future__ import annotations
