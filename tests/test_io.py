@@ -358,3 +358,15 @@ def test_docs_io_examples_run() -> None:
     flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
     result = doctest.testfile(str(path), module_relative=False, optionflags=flags)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_record_numbers_keep_every_digit_of_a_long_terminating_value() -> None:
+    # 40 significant digits: more than the default decimal context's 28.
+    from decimal import Decimal
+    from fractions import Fraction
+
+    from kinerja_engine.io.records import record_number
+
+    text = "1234567890123456789012345678901234.567891"
+    value, exact = record_number(Fraction(Decimal(text)))
+    assert (str(value), exact) == (text, None)

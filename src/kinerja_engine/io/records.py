@@ -35,7 +35,7 @@ from enum import Enum
 from fractions import Fraction
 from typing import Any, Final
 
-from ..values import is_terminating, normalize, round_half_up
+from ..values import fraction_to_decimal, is_terminating, normalize, round_half_up
 from .errors import TableError
 from .optional import need
 
@@ -133,7 +133,8 @@ def record_number(value: object) -> tuple[Decimal | None, str | None]:
         return None, None
     exact = Fraction(value)  # type: ignore[call-overload]
     if is_terminating(exact):
-        return normalize(Decimal(exact.numerator) / Decimal(exact.denominator)), None
+        # Exact whatever its length (a division would round at the context's 28 digits).
+        return normalize(fraction_to_decimal(exact)), None
     return round_half_up(exact, RECORD_PLACES), f"{exact.numerator}/{exact.denominator}"
 
 
