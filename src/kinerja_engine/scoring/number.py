@@ -230,9 +230,10 @@ def _make(value: Decimal | int, exact: Fraction | None, rounded: bool) -> Number
 # a recurring realisasi come from bounded caches): remembered by identity, a look-up costs a
 # fraction of hashing the value. Each Number keeps its Fraction alive (``_exact``), so an id
 # is not reused while it is remembered. Kept small: every entry is an object the garbage
-# collector scans, and values that do not recur gain nothing from it.
+# collector scans, values that do not recur gain nothing from it, and a batch's peak memory
+# must stop growing after its first few hundred plans (tests/test_batch.py measures it).
 _BY_ID: dict[int, Number] = {}
-_MAX_BY_ID: Final = 4096
+_MAX_BY_ID: Final = 1024
 _BY_INT: dict[int, Number] = {}
 _BY_DECIMAL: dict[Decimal, Number] = {}
 #: Exact scaling by a power of ten (``scaleb`` never rounds under it).
