@@ -120,6 +120,9 @@ class Tally:
             gc.enable()
             if retry > BUDGET:
                 self.slow.append((elapsed, f"(again: {retry:.2f} s) {shown[:2000]}"))
+                # At once, too: a run that is cut off still names its slow inputs.
+                print(f"SLOW {label} {elapsed:.2f} s, again {retry:.2f} s: {shown[:2000]!r}",
+                      file=sys.stderr, flush=True)  # fmt: skip
             else:
                 self.paused.append((elapsed, retry, shown[:2000]))
         return result
