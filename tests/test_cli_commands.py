@@ -273,3 +273,17 @@ def test_compare_sees_a_change_beyond_the_printed_places() -> None:
     assert what == "nilai_hasil_kerja"
     assert Fraction(new) - Fraction(old) == tiny
     assert changes(before, before) == []
+
+
+def test_from_text_never_reads_a_name_or_a_file(tmp_path: Path) -> None:
+    # A service's caller text: neither a bundled name nor a path on the server is loaded.
+    from kinerja_engine.errors import KinerjaError
+
+    secret = tmp_path / "secret.kinerja"
+    secret.write_text('rulebook "secret" const rahasia = 42', encoding="utf-8")
+    assert rulebooks.load(str(secret)).name == "secret"  # load() does take a path
+    for text in (str(secret), "gajahmungkur"):
+        with pytest.raises(KinerjaError):
+            rulebooks.from_text(text)
+    own = rulebooks.from_text('rulebook "unit" extends "gajahmungkur" param batas_sesuai = 80')
+    assert own.parameters["batas_sesuai"] == 80 and "nilai_hasil_kerja" in own

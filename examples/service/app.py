@@ -201,10 +201,9 @@ def _refuse_size(text: str, limit: int, what: str) -> None:
 @lru_cache(maxsize=CACHED_RULEBOOKS)
 def _compiled(text: str) -> Rulebook:
     """The caller's rulebook, checked and compiled once per text (errors are not cached)."""
-    # The trailing newline keeps a one-line text from being read as a file name on the
-    # server (``rulebooks.load`` reads an existing ``*.kinerja`` path); rule text is
-    # unchanged by it. ``extends`` resolves to bundled rulebooks only.
-    book = rulebooks.load(text + "\n")
+    # ``from_text``, not ``load``: a caller's text is never taken for a bundled name or a file
+    # path on the server, and ``extends`` resolves to bundled rulebooks only.
+    book = rulebooks.from_text(text)
     heaviest = max(book.checked.work.items(), key=lambda item: item[1], default=("", 0))
     if heaviest[1] > MAX_WORK_PER_CALL:
         name, work = heaviest

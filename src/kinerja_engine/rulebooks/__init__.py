@@ -38,6 +38,7 @@ from ..language.parser import parse_rulebook, strip_bom
 
 __all__ = [
     "dates_in_force",
+    "from_text",
     "in_force",
     "load",
     "load_file",
@@ -104,6 +105,25 @@ def load(name_or_text: str | os.PathLike[str]) -> Rulebook:
 
 
 _LOADED: dict[str, Rulebook] = {}
+
+
+def from_text(text: str) -> Rulebook:
+    """A caller's rulebook text, checked and compiled; ``extends`` names bundled rulebooks.
+
+    Unlike :func:`load`, the text is never taken for a bundled name or a file path, and no
+    file is read: the call for a service that accepts rule text from its users.
+
+    >>> book = from_text('rulebook "unit" extends "gajahmungkur" param batas_sesuai = 80')
+    >>> book.name, book.parameters["batas_sesuai"]
+    ('unit', Decimal('80'))
+    >>> from_text("gajahmungkur.kinerja")
+    Traceback (most recent call last):
+    ...
+    kinerja_engine.errors.KinerjaSyntaxError: ...
+    """
+    if not isinstance(text, str):
+        raise UsageError(f"from_text: 'text' must be str, got {type(text).__name__}")
+    return _resolve(strip_bom(text), ())
 
 
 def _bundled(name: str, chain: tuple[str, ...] = ()) -> Rulebook:
