@@ -264,3 +264,55 @@ def test_json_of_numbers_is_unchanged_and_validates() -> None:
     assert data["rhk"][0]["indicators"][1]["target"] == {"lo": "80", "hi": "90"}
     assert data["rhk"][0]["indicators"][0]["target"] == "3"
     assert Appraisal.model_validate(data) == a
+
+
+# --------------------------------------------------------------------------- review findings
+
+
+def test_tiny_numbers_are_written_plain_and_read_back() -> None:
+    from kinerja_engine import Appraisal, rulebooks
+    from kinerja_engine.scoring.number import number_text, parse_number
+
+    for value in (Fraction(1, 10**7), Fraction(-3, 10**12), Fraction(10**30)):
+        text = number_text(Number.of(value))
+        assert "E" not in text and parse_number(text).exact == value
+    data = example_plan().model_dump(mode="json")
+    data["rhk"][0]["indicators"][0].update(target="1", direction="higher")
+    data["realisations"] = [{"indicator": "i1", "value": "0.000000001"}]
+    result = appraise(Plan.model_validate(data), rulebooks.load("gajahmungkur"))
+    assert Appraisal.model_validate_json(result.model_dump_json()) == result
+
+
+def test_a_result_number_binds_into_a_formula_as_its_exact_value() -> None:
+    from kinerja_engine import Formula
+
+    below = Number.of(Fraction(110) - Fraction(1, 3 * 10**11))  # shows 110.0000000000
+    assert Formula.parse("x >= 110").evaluate(x=below) is False
+    assert Formula.parse("x * 1 >= 110").evaluate(x=below) is False
+    assert Formula.parse("x * 3 == 1").evaluate(x=Number.of(Fraction(1, 3))) is True
+
+
+def test_round_decides_on_the_exact_value() -> None:
+    assert round(Number.of(Fraction(3, 2) - Fraction(1, 3 * 10**12))) == 1
+    assert round(Number.of(Fraction(1, 3)), 2) == Decimal("0.33")
+    assert round(Number.of(Fraction(5, 2))) == 2  # half to even, as round() always does
+
+
+@pytest.mark.parametrize(
+    "value",
+    [Fraction(10**5000 + 1, 3), Decimal("1E+999999"), 10**5000, Fraction(1, 10**5000)],
+    ids=["huge-fraction", "huge-decimal", "huge-int", "tiny-fraction"],
+)
+def test_numbers_beyond_the_text_limit_are_refused(value: Any) -> None:
+    from kinerja_engine.errors import LimitError
+
+    with pytest.raises(LimitError):
+        Number.of(value)
+
+
+@pytest.mark.parametrize("text", ["١٢٣", "１００", "1E-7", "1e3"])
+def test_number_text_is_ascii_plain_decimal_or_fraction(text: str) -> None:
+    from kinerja_engine.scoring.number import parse_number
+
+    with pytest.raises(ValueError, match="not an exact number"):
+        parse_number(text)

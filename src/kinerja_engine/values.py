@@ -207,6 +207,11 @@ def to_number(value: object, what: str = "value") -> Decimal | Fraction:
     ...
     kinerja_engine.errors.BindingError: x: fraction has a numerator or denominator of more ...
     """
+    if isinstance(value, Decimal) and type(value) is not Decimal:
+        # A Decimal that knows its exact value (a result number, ``scoring.Number``) binds as
+        # that value, never as its rounded digits; any other subclass as a plain Decimal.
+        exact = getattr(value, "exact", None)
+        value = exact if isinstance(exact, Fraction) else Decimal(value)
     if isinstance(value, Fraction):
         exact = _check_fraction(value, what)
         return fraction_to_decimal(exact, what) if is_terminating(exact) else exact

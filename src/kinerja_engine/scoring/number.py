@@ -38,7 +38,7 @@ from fractions import Fraction
 from typing import Any, Final
 
 from ..arguments import require
-from ..errors import UsageError
+from ..errors import LimitError, UsageError
 from ..language.builtins import FAST
 from ..values import fraction_to_decimal, is_terminating, normalize
 
@@ -58,7 +58,7 @@ __all__ = [
 #: Places a number that does not terminate is rounded to (half up) in its Decimal.
 DECIMAL_PLACES: Final = 10
 #: Exact number text: a decimal (``"94.75"``) or a fraction (``"350/3"``).
-EXACT_TEXT: Final = re.compile(r"-?\d+(\.\d+)?|-?\d+/\d+")
+EXACT_TEXT: Final = re.compile(r"-?[0-9]+(\.[0-9]+)?|-?[0-9]+/[0-9]+")  # ASCII digits only
 
 _new = Decimal.__new__
 _decimal_eq = Decimal.__eq__
@@ -210,6 +210,13 @@ class Number(Decimal):
     def __bool__(self) -> bool:
         return bool(self._exact) if self._rounded else Decimal.__bool__(self)
 
+    def __round__(self, places: int | None = None) -> Any:
+        # Rounding decides on the exact value (half to even, as round() does for any number).
+        if not self._rounded:
+            return Decimal.__round__(self) if places is None else Decimal.__round__(self, places)
+        exact = self.exact
+        return round(exact) if places is None else to_number(round(exact, places))
+
     def __repr__(self) -> str:
         if self._rounded:
             return f"Number('{self}', exact='{number_text(self)}')"
@@ -264,7 +271,21 @@ def _count_places(den: int) -> int:
     return -1 if rest != 1 else max(twos, fives)
 
 
+#: The largest number a result may hold, in bits (about 4,000 digits): its exact text must
+#: stay within Python's int-to-text limit (4,300 digits), or JSON and repr could not be written.
+MAX_NUMBER_BITS: Final = 13_300
+
+
+def _refuse_size(bits: int) -> None:
+    if bits > MAX_NUMBER_BITS:
+        raise LimitError(
+            f"Number.of(): a number of {bits:,} bits is over the {MAX_NUMBER_BITS:,}-bit "
+            "(about 4,000-digit) limit of a result number"
+        )
+
+
 def _of_fraction(value: Fraction) -> Number:
+    _refuse_size(max(value.numerator.bit_length(), value.denominator.bit_length()))
     # Integer arithmetic, then one exact scaling: faster than Decimal division and exact for
     # any size. A terminating num/den in lowest terms is num * (10**k / den) / 10**k, whose
     # digits never end in 0 (den does not divide 10**(k-1)): the Decimal needs no normalising.
@@ -292,6 +313,7 @@ def _of_fraction(value: Fraction) -> Number:
 
 
 def _of_int(value: int) -> Number:
+    _refuse_size(value.bit_length())
     made = _make(value, Fraction(value), False)
     if len(_BY_INT) >= _MAX_CACHED:
         _BY_INT.clear()
@@ -302,6 +324,9 @@ def _of_int(value: int) -> Number:
 def _of_decimal(value: Decimal) -> Number:
     if not value.is_finite():
         raise UsageError(f"Number.of(): {value} is not a finite number")
+    # Digits and exponent, checked before any integer is made of them (1E+999999 would take
+    # seconds to expand).
+    _refuse_size(max(len(value.as_tuple().digits), abs(value.adjusted()) + 1) * 10 // 3)
     made = _make(normalize(value), None, False)
     if len(_BY_DECIMAL) >= _MAX_CACHED:
         _BY_DECIMAL.clear()
@@ -359,7 +384,8 @@ def number_text(value: Number) -> str:
     if value._rounded:
         exact = value.exact
         return f"{exact.numerator}/{exact.denominator}"
-    return str(value)
+    # Plain notation: str() writes 1E-7 for 0.0000001, which the exact-text pattern refuses.
+    return Decimal.__format__(value, "f")
 
 
 def decimal_view(value: Fraction | Decimal | int) -> Decimal:
@@ -383,7 +409,7 @@ def exact_text(value: Fraction | Number) -> str:
         return number_text(value)
     value = Fraction(value)
     if is_terminating(value):
-        return str(normalize(fraction_to_decimal(value)))
+        return format(normalize(fraction_to_decimal(value)), "f")
     return f"{value.numerator}/{value.denominator}"
 
 

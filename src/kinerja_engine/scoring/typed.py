@@ -79,7 +79,7 @@ __all__ = [
     "result_value",
 ]
 
-_EXACT_PATTERN = r"^(-?\d+(\.\d+)?|-?\d+/\d+)$"
+_EXACT_PATTERN = r"^(-?[0-9]+(\.[0-9]+)?|-?[0-9]+/[0-9]+)$"
 
 
 class _TextEnum(StrEnum):
