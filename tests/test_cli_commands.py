@@ -287,3 +287,17 @@ def test_from_text_never_reads_a_name_or_a_file(tmp_path: Path) -> None:
             rulebooks.from_text(text)
     own = rulebooks.from_text('rulebook "unit" extends "gajahmungkur" param batas_sesuai = 80')
     assert own.parameters["batas_sesuai"] == 80 and "nilai_hasil_kerja" in own
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_score_refuses_to_write_over_its_own_plans(fmt: str, tmp_path: Path) -> None:
+    if fmt == "parquet":
+        pytest.importorskip("pyarrow")
+    source = tmp_path / f"plans.{fmt}"
+    write_rows((row for plan in _csv_plans()[:3] for row in plan_rows(plan)), source)
+    before = source.read_bytes()
+    for out in (source, tmp_path / "." / f"plans.{fmt}"):
+        done = _run("score", source, "--rulebook", "gajahmungkur", "--out", out)
+        assert done.returncode == 2 and "is the plan file itself" in done.stderr
+        assert "Traceback" not in done.stderr
+    assert source.read_bytes() == before

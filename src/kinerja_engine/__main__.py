@@ -247,6 +247,9 @@ def _run(argv: Sequence[str] | None) -> int:
             for diagnostic in found:
                 print(diagnostic.render(book.text, spec), file=sys.stderr)
         try:
+            if args.command == "score" and args.out and _same_file(args.plans, args.out):
+                # Either engine opens the output before it has read all of the input.
+                raise UsageError(f"{args.out}: is the plan file itself; write results elsewhere")
             if args.command == "score":
                 done = score_columnar(
                     args.plans, books[0], out=args.out, engine=args.engine, year=args.year,
@@ -262,12 +265,22 @@ def _run(argv: Sequence[str] | None) -> int:
         except UsageError as exc:
             print(f"kinerja: {exc}", file=sys.stderr)
             return 2
+        except BrokenPipeError:
+            raise  # the reader of stdout went away (``| head``): main() ends quietly
         except OSError as exc:
             print(f"kinerja: {exc.filename or args.plans}: {exc.strerror or exc}", file=sys.stderr)
             return 2
     from .demo import run_demo  # noqa: PLC0415 - the demo's data load only when asked for
 
     return run_demo()
+
+
+def _same_file(source: str, out: str) -> bool:
+    """Whether ``out`` names the file ``source`` (also through another path or a link)."""
+    try:
+        return os.path.exists(out) and os.path.samefile(source, out)
+    except OSError:  # the source is missing or unreadable: reported when it is read
+        return False
 
 
 def main(argv: Sequence[str] | None = None) -> int:
