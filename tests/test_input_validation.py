@@ -94,3 +94,12 @@ def test_appraise_many_reports_bad_plans_and_continues() -> None:
     assert results[2].employee == "19860926201505100"
     assert results[0].nilai_hasil_kerja == results[3].nilai_hasil_kerja == 90
     assert results[1].nilai_hasil_kerja is None and results[1].predikat is None
+
+
+def test_rendering_a_diagnostic_refuses_wrong_argument_types() -> None:
+    from kinerja_engine.errors import CheckError, Diagnostic, UsageError
+
+    with pytest.raises(UsageError, match="'source' must be str or None"):
+        Diagnostic("never used").render(123)  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="'filename' must be str"):
+        CheckError([Diagnostic("x")], source="text").render(filename=None)  # type: ignore[arg-type]

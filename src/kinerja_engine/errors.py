@@ -115,6 +115,11 @@ class Diagnostic:
         >>> print(Diagnostic("never used", severity="warning").render(filename="f.kinerja"))
         f.kinerja: warning: never used
         """
+        if not isinstance(source, str | None) or not isinstance(filename, str):
+            raise UsageError(
+                "Diagnostic.render: 'source' must be str or None and 'filename' str, got "
+                f"{type(source).__name__} and {type(filename).__name__}"
+            )
         if self.source is not None:
             source = self.source
         if self.origin is not None:
@@ -181,6 +186,8 @@ class KinerjaError(Exception):
 
     def render(self, filename: str = "<formula>") -> str:
         """Render every diagnostic like a compiler would."""
+        if not isinstance(filename, str):
+            raise UsageError(f"render: 'filename' must be str, got {type(filename).__name__}")
         return "\n".join(d.render(self.source, filename) for d in self.diagnostics)
 
     def __str__(self) -> str:
