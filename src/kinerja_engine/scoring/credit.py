@@ -69,10 +69,11 @@ CREDIT_TABLES: Final = (
 
 
 class CreditPeriod(FrozenModel):
-    """One period of the history: its predikat and the jenjang held, or the AK given.
+    """One period of the history: its predikat and the jenjang held (both always given).
 
     ``months`` defaults to the period's length (a year: 12); ``angka_kredit``, when given
-    (e.g. from a PAK of the old rules), is taken as it is instead of being computed.
+    (e.g. from a PAK of the old rules), is taken as it is instead of being computed from the
+    predikat, which still counts: the last period's predikat is the pace of the periods needed.
 
     >>> CreditPeriod(period="2024-S1", predikat="Baik", jenjang="ahli muda").jenjang
     <Jenjang.AHLI_MUDA: 'Ahli Muda'>
