@@ -72,3 +72,41 @@ def test_check_says_whether_a_rulebook_is_columnar(
         f"{no}: columnar: no, because 'nilai_hasil_kerja' is not weighted_mean(values, bobot) "
         "of its parameters" in out
     )
+
+
+def _kind_row(plan_id: str, kind: str) -> dict[str, object]:
+    row: dict[str, object] = {"plan_id": plan_id, "indicator_kind": kind}
+    row |= dict.fromkeys(("rhk_description", "indicator_name"), "IKI")
+    texts = ("period=2026 nip=198609262015051001 name=Budi position=Analis category=Fungsional "
+             "jenjang=ahli_muda unit=dinkes behaviour_rating=sesuai rhk_id=r1 indicator_id=i1 "
+             "unit_of_measure=% direction=higher")  # fmt: skip
+    row |= dict(pair.split("=") for pair in texts.split())
+    return row | {"target": 100.0, "realisasi": 90.0}
+
+
+@pytest.mark.parametrize("engine", ["auto", "columnar"])
+def test_a_kind_the_rulebook_lacks_is_the_object_paths_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], engine: str
+) -> None:
+    pa = pytest.importorskip("pyarrow")
+    source = tmp_path / "kind.parquet"
+    rows = [_kind_row("p1", "tidak_ada"), _kind_row("p2", ""), _kind_row("p3", "vaksinsi")]
+    pq.write_table(pa.Table.from_pylist(rows), source)
+    book = ["--rulebook", "gajahmungkur"]
+    assert main(["score", str(source), *book, "--engine", "object",
+                 "--out", str(tmp_path / "o.parquet")]) == 1  # fmt: skip
+    assert main(["score", str(source), *book, "--engine", engine,
+                 "--out", str(tmp_path / "c.parquet")]) == 1  # fmt: skip
+    capsys.readouterr()
+    want = pq.read_table(tmp_path / "o.parquet").to_pylist()
+    got = pq.read_table(tmp_path / "c.parquet").to_pylist()
+    assert got == want
+    bad = [r for r in want if r["status"] == "error"]
+    assert [r["plan_id"] for r in bad] == ["p1", "p3"]
+    assert "no indicator kind 'tidak_ada'" in str(bad[0]["error"])
+    assert "did you mean 'vaksinasi'" in str(bad[1]["error"])
+    assert {(r["error_row"], r["error_column"]) for r in bad} == {
+        (1, "indicator_kind"),
+        (3, "indicator_kind"),
+    }
+    assert want[1]["employee_name"] == "Budi" and want[1]["status"] != "error"

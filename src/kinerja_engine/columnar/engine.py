@@ -32,6 +32,7 @@ from ..io.optional import need
 from ..io.table import numbered_plans
 from ..language.formula import Rulebook
 from ..scoring import appraise_many
+from ..scoring.contract import KindIndex
 from . import arith
 from .arith import Lab
 from .cells import number_cells
@@ -92,10 +93,16 @@ def cell(value: Any, name: str = "") -> Any:
 
 
 def object_cells(rows: list[dict[str, Any]], first: int, source: str | None,
-                 book: Rulebook) -> list[Cells]:  # fmt: skip
-    """The per-object path for some whole plans (rows numbered from ``first``), as cells."""
+                 book: Rulebook, kinds: KindIndex | None = None) -> list[Cells]:  # fmt: skip
+    """The per-object path for some whole plans (rows numbered from ``first``), as cells.
+
+    The plans are read as the command line's per-object path reads them: each indicator's
+    kind checked against the rulebook (``kinds``, built from ``book`` when None), so a kind
+    the rulebook lacks is the same error record, naming the same row and column.
+    """
+    kinds = kinds if kinds is not None else KindIndex(book)
     out: list[Cells] = []
-    for item in numbered_plans(enumerate(rows, first), source):
+    for item in numbered_plans(enumerate(rows, first), source, kinds=kinds):
         if isinstance(item, TableError):
             records = appraisal_records([item])
         else:
@@ -166,13 +173,15 @@ def _columnar_cells(program: ColumnarProgram, outcome: Outcome, texts: dict[str,
 
 
 def score_table(table: Any, book: Rulebook, *, first_row: int = 1, source: str | None = None,
-                program: ColumnarProgram | None = None,
-                stats: Stats | None = None) -> dict[str, list[Any]]:  # fmt: skip
+                program: ColumnarProgram | None = None, stats: Stats | None = None,
+                kinds: KindIndex | None = None) -> dict[str, list[Any]]:  # fmt: skip
     """The record cells of the whole plans in ``table`` (rows numbered from ``first_row``),
     one list per column of :func:`record_columns`, in plan order.
 
     ``program`` None compiles the rulebook; a rulebook outside the supported forms raises
-    :class:`~.program.Unsupported` (:func:`score_parquet` falls back instead).
+    :class:`~.program.Unsupported` (:func:`score_parquet` falls back instead). ``kinds``
+    (the rulebook's :class:`~kinerja_engine.scoring.contract.KindIndex`, built when a plan
+    needs the per-object path and it is None) checks the kinds of the plans read that way.
     """
     program = program or ColumnarProgram(book)
     stats = stats if stats is not None else Stats()
@@ -207,7 +216,8 @@ def score_table(table: Any, book: Rulebook, *, first_row: int = 1, source: str |
             j += 1
         lo, hi = int(found.starts[todo[k]]), ends[todo[j]]
         rows = table.slice(lo, hi - lo).to_pylist()
-        records = object_cells(rows, first_row + lo, source, book)
+        kinds = kinds if kinds is not None else KindIndex(book)
+        records = object_cells(rows, first_row + lo, source, book, kinds)
         for at, record in zip(range(todo[k], todo[j] + 1), records, strict=True):
             for name in names:
                 columns[name][at] = record.get(name)
@@ -290,10 +300,11 @@ def score_parquet(source: str | Path, book: Rulebook, out: str | Path, *,
     schema = pa.schema([pa.field(n, pa.int64() if n == "error_row" else pa.string())
                         for n in names])  # fmt: skip
     path = Path(source)
+    kinds = KindIndex(book)
     with pq.ParquetWriter(out, schema) as writer:
         for first, table in _batches(path, batch_rows):
             if program is None:
-                records = object_cells(table.to_pylist(), first, str(path), book)
+                records = object_cells(table.to_pylist(), first, str(path), book, kinds)
                 columns = {n: [r.get(n) for r in records] for n in names}
                 count = _plan_count(table)
                 stats.plans += count
@@ -301,6 +312,6 @@ def score_parquet(source: str | Path, book: Rulebook, out: str | Path, *,
                 stats.rows += table.num_rows
             else:
                 columns = score_table(table, book, first_row=first, source=str(path),
-                                      program=program, stats=stats)  # fmt: skip
+                                      program=program, stats=stats, kinds=kinds)  # fmt: skip
             writer.write_table(pa.table(columns, schema=schema))
     return stats

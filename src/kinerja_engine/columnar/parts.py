@@ -20,6 +20,7 @@ from typing import Any
 
 from ..batch.stream import load_rulebook
 from ..io.optional import need
+from ..scoring.contract import KindIndex
 from .engine import Stats, record_columns, score_table, whole_plan_tables
 from .program import ColumnarProgram
 
@@ -74,11 +75,12 @@ def _score_part(source: str, first: int, last: int, rulebook: str, out: str,
     schema = pa.schema([pa.field(n, pa.int64() if n == "error_row" else pa.string())
                         for n in names])  # fmt: skip
     stats = Stats()
+    kinds = KindIndex(book)
     pieces = (pa.Table.from_batches([b]) for b in table.to_batches(max_chunksize=batch_rows))
     with pq.ParquetWriter(out, schema) as writer:
         for at, part in whole_plan_tables(pieces, first_row):
             columns = score_table(part, book, first_row=at, source=source, program=program,
-                                  stats=stats)  # fmt: skip
+                                  stats=stats, kinds=kinds)  # fmt: skip
             writer.write_table(pa.table(columns, schema=schema))
     return stats
 
