@@ -365,3 +365,15 @@ def test_half_up_ties_are_decided_exactly(gajahmungkur: Rulebook) -> None:
     got = score_table(_table(plans), book)
     assert got["nilai_hasil_kerja"] == ["92.35", "82.68", "92.34"]
     assert (stats.columnar, stats.exact_stage) == (3, 2)
+
+
+@pytest.mark.parametrize("column", ["plan_id", "nip", "name", "unit", "period", "target"])
+def test_a_missing_or_null_typed_column_goes_to_the_object_path(
+    gajahmungkur: Rulebook, column: str
+) -> None:
+    table = _table((_plan(1, [90.0], [100.0]), _plan(2, [80.0, 70.0], [100.0, 100.0])))
+    stats = _assert_same(table.drop_columns([column]), gajahmungkur)
+    assert stats.columnar == 0 and stats.not_accepted == stats.plans
+    at = table.column_names.index(column)
+    nulls = table.set_column(at, column, pa.nulls(table.num_rows))
+    assert _assert_same(nulls, gajahmungkur).columnar == 0

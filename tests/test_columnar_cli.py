@@ -110,3 +110,29 @@ def test_a_kind_the_rulebook_lacks_is_the_object_paths_error(
         (3, "indicator_kind"),
     }
     assert want[1]["employee_name"] == "Budi" and want[1]["status"] != "error"
+
+
+@pytest.mark.parametrize(
+    "columns",
+    [
+        {"plan_id": ["p1"], "target": [1]},  # most columns missing
+        {"target": [1.0], "realisasi": [2.0]},  # no plan_id
+    ],
+)
+def test_a_table_lacking_required_columns_is_the_object_paths_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], columns: dict[str, list[object]]
+) -> None:
+    pa = pytest.importorskip("pyarrow")
+    source = tmp_path / "few.parquet"
+    pq.write_table(pa.table(columns), source)
+    args = ["score", str(source), "--rulebook", "gajahmungkur", "--out"]
+    assert main([*args, str(tmp_path / "o.parquet"), "--engine", "object"]) == 1
+    assert main([*args, str(tmp_path / "c.parquet")]) == 1
+    out = capsys.readouterr().out
+    assert "0 of 1 plans from the columns" in out
+    want, got = (
+        [{k: v for k, v in r.items() if v is not None} for r in pq.read_table(p).to_pylist()]
+        for p in (tmp_path / "o.parquet", tmp_path / "c.parquet")
+    )
+    assert got == want
+    assert [r["status"] for r in want] == ["error"]

@@ -37,7 +37,7 @@ from . import arith
 from .arith import Lab
 from .cells import number_cells
 from .program import ColumnarProgram, Outcome, Unsupported
-from .table import accept
+from .table import REQUIRED_COLUMNS, accept
 
 __all__ = [
     "Stats",
@@ -186,7 +186,15 @@ def score_table(table: Any, book: Rulebook, *, first_row: int = 1, source: str |
     program = program or ColumnarProgram(book)
     stats = stats if stats is not None else Stats()
     names = record_columns(book)
-    found = accept(table, program)
+    # A column of Arrow's null type (all cells empty, as pandas may write it) is read as the
+    # empty cells it holds: acceptance sees it as absent (Arrow compares no null-typed values).
+    is_null = need("pyarrow", "columnar").types.is_null
+    view = table.drop_columns([f.name for f in table.schema if is_null(f.type)])
+    if not set(REQUIRED_COLUMNS) <= set(view.column_names):
+        # No plan of such a table can be accepted: the per-object path reports its errors.
+        kinds = kinds if kinds is not None else KindIndex(book)
+        return _object_columns(table, first_row, source, book, kinds, names, stats)
+    found = accept(view, program)
     # Rows whose floats overflow or divide by a near-zero are decided by the exact stage:
     # the warnings of their float values say nothing.
     with np.errstate(all="ignore"):
@@ -223,6 +231,18 @@ def score_table(table: Any, book: Rulebook, *, first_row: int = 1, source: str |
                 columns[name][at] = record.get(name)
         k = j + 1
     return {name: values.tolist() for name, values in columns.items()}
+
+
+def _object_columns(table: Any, first: int, source: str | None, book: Rulebook,
+                    kinds: KindIndex, names: list[str],
+                    stats: Stats) -> dict[str, list[Any]]:  # fmt: skip
+    """The record cells of the whole plans in ``table``, all by the per-object path."""
+    records = object_cells(table.to_pylist(), first, source, book, kinds)
+    count = _plan_count(table)
+    stats.plans += count
+    stats.not_accepted += count
+    stats.rows += table.num_rows
+    return {n: [r.get(n) for r in records] for n in names}
 
 
 def _batches(path: Path, batch_rows: int) -> Iterator[tuple[int, Any]]:
@@ -264,11 +284,13 @@ def whole_plan_tables(tables: Iterable[Any], first: int) -> Iterator[tuple[int, 
 
 
 def _plan_count(table: Any) -> int:
-    """Plans in a table of whole plans (groups of consecutive equal plan_id)."""
+    """Plans in a table of whole plans (groups of consecutive equal plan_id, and each row
+    without one)."""
     if "plan_id" not in table.column_names:
         return int(table.num_rows)
     ids = table.column("plan_id").to_pylist()
-    return sum(1 for i, x in enumerate(ids) if i == 0 or x != ids[i - 1])
+    # A row without a plan_id is an error of its own (the readers' rule).
+    return sum(1 for i, x in enumerate(ids) if i == 0 or x is None or x != ids[i - 1])
 
 
 def score_parquet(source: str | Path, book: Rulebook, out: str | Path, *,
@@ -304,12 +326,7 @@ def score_parquet(source: str | Path, book: Rulebook, out: str | Path, *,
     with pq.ParquetWriter(out, schema) as writer:
         for first, table in _batches(path, batch_rows):
             if program is None:
-                records = object_cells(table.to_pylist(), first, str(path), book, kinds)
-                columns = {n: [r.get(n) for r in records] for n in names}
-                count = _plan_count(table)
-                stats.plans += count
-                stats.not_accepted += count
-                stats.rows += table.num_rows
+                columns = _object_columns(table, first, str(path), book, kinds, names, stats)
             else:
                 columns = score_table(table, book, first_row=first, source=str(path),
                                       program=program, stats=stats, kinds=kinds)  # fmt: skip

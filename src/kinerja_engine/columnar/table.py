@@ -38,12 +38,15 @@ from ..models import Plan
 from .arith import from_decimal
 from .program import Batch, ColumnarProgram
 
-__all__ = ["SIMPLE_COLUMNS", "Accepted", "accept", "decimals"]
+__all__ = ["REQUIRED_COLUMNS", "SIMPLE_COLUMNS", "Accepted", "accept", "decimals"]
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
 _PLAN_TEXT = ("plan_id", "nip", "name", "unit")
+#: The columns :func:`accept` needs: a table without one of them has no plan the columns can
+#: take (each is required of every plan), and goes whole to the per-object path.
+REQUIRED_COLUMNS = _PLAN_TEXT
 _COMBO = (
     "period",
     "employee_kind",
