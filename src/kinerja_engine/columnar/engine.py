@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from ..arguments import require, require_optional
 from ..errors import UsageError
 from ..io import APPRAISAL_COLUMNS, appraisal_records
 from ..io.errors import TableError
@@ -45,6 +46,7 @@ __all__ = [
     "record_columns",
     "score_parquet",
     "score_table",
+    "unreadable",
     "whole_plan_tables",
 ]
 
@@ -183,12 +185,21 @@ def score_table(table: Any, book: Rulebook, *, first_row: int = 1, source: str |
     (the rulebook's :class:`~kinerja_engine.scoring.contract.KindIndex`, built when a plan
     needs the per-object path and it is None) checks the kinds of the plans read that way.
     """
+    pa = need("pyarrow", "columnar")
+    func = "score_table"
+    require(table, pa.Table, func, "table")
+    require(book, Rulebook, func, "book")
+    require(first_row, int, func, "first_row")
+    require_optional(source, str, func, "source")
+    require_optional(program, ColumnarProgram, func, "program")
+    require_optional(stats, Stats, func, "stats")
+    require_optional(kinds, KindIndex, func, "kinds")
     program = program or ColumnarProgram(book)
     stats = stats if stats is not None else Stats()
     names = record_columns(book)
     # A column of Arrow's null type (all cells empty, as pandas may write it) is read as the
     # empty cells it holds: acceptance sees it as absent (Arrow compares no null-typed values).
-    is_null = need("pyarrow", "columnar").types.is_null
+    is_null = pa.types.is_null
     view = table.drop_columns([f.name for f in table.schema if is_null(f.type)])
     if not set(REQUIRED_COLUMNS) <= set(view.column_names):
         # No plan of such a table can be accepted: the per-object path reports its errors.
@@ -245,11 +256,33 @@ def _object_columns(table: Any, first: int, source: str | None, book: Rulebook,
     return {n: [r.get(n) for r in records] for n in names}
 
 
+def unreadable(path: str | Path, exc: BaseException, what: str = "read") -> UsageError:
+    """The error of a file the engine cannot read (or write): a UsageError naming the path,
+    as :func:`~kinerja_engine.io.read_plans` reports a file it cannot open."""
+    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return UsageError(f"{path}: cannot {what} the Parquet file: {reason}")
+
+
 def _batches(path: Path, batch_rows: int) -> Iterator[tuple[int, Any]]:
-    """Tables of whole plans from a Parquet file, with the row number of their first row."""
+    """Tables of whole plans from a Parquet file, with the row number of their first row.
+
+    The file is opened at once (a file that is missing or not Parquet raises here, before
+    anything is written); a read error later (a corrupt row group) is a UsageError too.
+    """
     pa, pq = need("pyarrow", "columnar"), need("pyarrow.parquet", "columnar")
-    batches = pq.ParquetFile(path).iter_batches(batch_size=batch_rows)
-    return whole_plan_tables((pa.Table.from_batches([b]) for b in batches), 1)
+    try:
+        parquet = pq.ParquetFile(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise unreadable(path, exc) from None
+
+    def tables() -> Iterator[Any]:
+        try:
+            for batch in parquet.iter_batches(batch_size=batch_rows):
+                yield pa.Table.from_batches([batch])
+        except (OSError, pa.ArrowException) as exc:
+            raise unreadable(path, exc) from None
+
+    return whole_plan_tables(tables(), 1)
 
 
 def whole_plan_tables(tables: Iterable[Any], first: int) -> Iterator[tuple[int, Any]]:
@@ -303,8 +336,16 @@ def score_parquet(source: str | Path, book: Rulebook, out: str | Path, *,
     ``Stats.reason`` otherwise; ``"object"`` always the per-object path; ``"columnar"``
     refuses a rulebook outside the supported forms with a UsageError saying why.
     """
-    if engine not in ("auto", "columnar", "object"):
-        raise UsageError(f"engine must be 'auto', 'columnar' or 'object', got {engine!r}")
+    func = "score_parquet"
+    require(source, (str, Path), func, "source")
+    require(book, Rulebook, func, "book")
+    require(out, (str, Path), func, "out")
+    if require(batch_rows, int, func, "batch_rows") < 1:
+        raise UsageError(f"{func}(): parameter 'batch_rows' must be at least 1, got {batch_rows}")
+    if require(engine, str, func, "engine") not in ("auto", "columnar", "object"):
+        raise UsageError(
+            f"{func}(): parameter 'engine' must be 'auto', 'columnar' or 'object', got {engine!r}"
+        )
     pa = need("pyarrow", "columnar")
     pq = need("pyarrow.parquet", "columnar")
     stats = Stats()
@@ -323,8 +364,13 @@ def score_parquet(source: str | Path, book: Rulebook, out: str | Path, *,
                         for n in names])  # fmt: skip
     path = Path(source)
     kinds = KindIndex(book)
-    with pq.ParquetWriter(out, schema) as writer:
-        for first, table in _batches(path, batch_rows):
+    batches = _batches(path, batch_rows)
+    try:
+        writer = pq.ParquetWriter(out, schema)
+    except (OSError, pa.ArrowException) as exc:
+        raise unreadable(out, exc, "write") from None
+    with writer:
+        for first, table in batches:
             if program is None:
                 columns = _object_columns(table, first, str(path), book, kinds, names, stats)
             else:
