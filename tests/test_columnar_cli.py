@@ -136,3 +136,26 @@ def test_a_table_lacking_required_columns_is_the_object_paths_errors(
     )
     assert got == want
     assert [r["status"] for r in want] == ["error"]
+
+
+@pytest.mark.parametrize("errors", [False, True])
+def test_both_engines_write_the_same_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], errors: bool
+) -> None:
+    pa = pytest.importorskip("pyarrow")
+    plans = tuple(_plan(k, [90.0 + k, 80.5], [100.0, 100.0]) for k in range(3))
+    if errors:
+        plans += (_plan(3, [90.0], [100.0], nip="1"),)
+    source = tmp_path / "plans.parquet"
+    pq.write_table(_table(plans), source)
+    args = ["score", str(source), "--rulebook", "gajahmungkur", "--out"]
+    status = int(errors)
+    assert main([*args, str(tmp_path / "o.parquet"), "--engine", "object"]) == status
+    assert main([*args, str(tmp_path / "c.parquet")]) == status
+    assert "engine: columnar" in capsys.readouterr().out
+    want = pq.read_schema(tmp_path / "o.parquet")
+    got = pq.read_schema(tmp_path / "c.parquet")
+    assert got.equals(want), (got, want)
+    assert want.field("error_row").type == pa.int64()
+    assert {str(t) for t in want.types} == {"string", "int64"}
+    assert pq.read_table(tmp_path / "c.parquet").equals(pq.read_table(tmp_path / "o.parquet"))

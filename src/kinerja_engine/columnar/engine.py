@@ -30,6 +30,7 @@ from ..errors import UsageError
 from ..io import APPRAISAL_COLUMNS, appraisal_records
 from ..io.errors import TableError
 from ..io.optional import need
+from ..io.records import record_schema
 from ..io.table import numbered_plans
 from ..language.formula import Rulebook
 from ..scoring import appraise_many
@@ -360,8 +361,7 @@ def score_parquet(source: str | Path, book: Rulebook, out: str | Path, *,
                 raise UsageError(f"rulebook '{book.name}' is not columnar: {exc}") from None
             stats.reason = str(exc)
     names = record_columns(book)
-    schema = pa.schema([pa.field(n, pa.int64() if n == "error_row" else pa.string())
-                        for n in names])  # fmt: skip
+    schema = record_schema(names)
     path = Path(source)
     kinds = KindIndex(book)
     batches = _batches(path, batch_rows)

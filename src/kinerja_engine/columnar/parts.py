@@ -22,6 +22,7 @@ from ..arguments import require
 from ..batch.stream import load_rulebook
 from ..errors import UsageError
 from ..io.optional import need
+from ..io.records import record_schema
 from ..scoring.contract import KindIndex
 from .engine import Stats, record_columns, score_table, unreadable, whole_plan_tables
 from .program import ColumnarProgram
@@ -74,8 +75,7 @@ def _score_part(source: str, first: int, last: int, rulebook: str, out: str,
     program = ColumnarProgram(book)
     table, first_row = whole_plans(pq.ParquetFile(source), first, last)
     names = record_columns(book)
-    schema = pa.schema([pa.field(n, pa.int64() if n == "error_row" else pa.string())
-                        for n in names])  # fmt: skip
+    schema = record_schema(names)
     stats = Stats()
     kinds = KindIndex(book)
     pieces = (pa.Table.from_batches([b]) for b in table.to_batches(max_chunksize=batch_rows))

@@ -34,7 +34,7 @@ from ..models import Plan
 from .errors import TableError
 from .kinds import KindCheck, require_kinds
 from .optional import need
-from .records import NUMBER_COLUMNS
+from .records import INT_COLUMNS, NUMBER_COLUMNS
 from .table import numbered_plans
 
 __all__ = ["FORMATS", "read_plans", "read_records", "write_rows"]
@@ -312,7 +312,9 @@ def _write_parquet(spool: _Spool, path: Path) -> int:
     fields = []
     for name, kinds in spool.columns.items():
         if kinds <= {int}:
-            kind = pa.int64() if kinds else pa.string()
+            # A declared int column (error_row) stays int64 with no values: the schema of a
+            # records file does not depend on whether it holds an error.
+            kind = pa.int64() if kinds or name in INT_COLUMNS else pa.string()
         elif kinds == {bool}:
             kind = pa.bool_()
         else:

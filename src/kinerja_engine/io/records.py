@@ -42,12 +42,14 @@ from .optional import need
 __all__ = [
     "APPRAISAL_COLUMNS",
     "INDICATOR_COLUMNS",
+    "INT_COLUMNS",
     "NUMBER_COLUMNS",
     "RECORD_PLACES",
     "appraisal_records",
     "indicator_records",
     "iter_appraisal_records",
     "record_number",
+    "record_schema",
     "to_frame",
 ]
 
@@ -150,6 +152,23 @@ def _text(value: object) -> str | None:
         return str(value.value)
     text = getattr(value, "text", None)
     return text if isinstance(text, str) and text else str(value)
+
+
+#: Columns of whole numbers (``error_row``): int64 in a Parquet records file even when no row
+#: has a value, so every engine's file has the same schema.
+INT_COLUMNS: Final = frozenset({"error_row"})
+
+
+def record_schema(columns: Iterable[str]) -> Any:
+    """The Arrow schema of a Parquet file of appraisal records with ``columns``: int64 for
+    :data:`INT_COLUMNS`, text for every other (numbers as exact decimal text), the schema
+    both the per-object writer and the columnar engine write.
+
+    >>> [str(t) for t in record_schema(["plan_id", "error_row"]).types]
+    ['string', 'int64']
+    """
+    pa = need("pyarrow", "parquet")
+    return pa.schema([(n, pa.int64() if n in INT_COLUMNS else pa.string()) for n in columns])
 
 
 def _is_number(value: object) -> bool:
