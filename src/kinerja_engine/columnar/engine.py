@@ -30,7 +30,7 @@ from ..errors import UsageError
 from ..io import APPRAISAL_COLUMNS, appraisal_records
 from ..io.errors import TableError
 from ..io.optional import need
-from ..io.records import record_schema
+from ..io.records import appraisal_columns, record_schema
 from ..io.table import numbered_plans
 from ..language.formula import Rulebook
 from ..scoring import appraise_many
@@ -79,13 +79,10 @@ class Stats:
 
 
 def record_columns(book: Rulebook) -> list[str]:
-    """The columns of the records file: the appraisal columns, then each conversion's."""
-    names = [*APPRAISAL_COLUMNS]
-    for name in book:
-        if name.startswith("konversi_") and name in book.checked.funcs:
-            key = f"conversion_{name.removeprefix('konversi_')}"
-            names += [key, f"{key}_exact"]
-    return names
+    """The columns of the records file: the appraisal columns, then each conversion's
+    (:func:`~kinerja_engine.io.records.appraisal_columns`, which the per-object writer uses
+    too)."""
+    return appraisal_columns(book)
 
 
 def cell(value: Any, name: str = "") -> Any:

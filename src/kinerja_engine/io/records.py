@@ -35,6 +35,7 @@ from enum import Enum
 from fractions import Fraction
 from typing import Any, Final
 
+from ..language.formula import Rulebook
 from ..values import fraction_to_decimal, is_terminating, normalize, round_half_up
 from .errors import TableError
 from .optional import need
@@ -45,6 +46,7 @@ __all__ = [
     "INT_COLUMNS",
     "NUMBER_COLUMNS",
     "RECORD_PLACES",
+    "appraisal_columns",
     "appraisal_records",
     "indicator_records",
     "iter_appraisal_records",
@@ -157,6 +159,23 @@ def _text(value: object) -> str | None:
 #: Columns of whole numbers (``error_row``): int64 in a Parquet records file even when no row
 #: has a value, so every engine's file has the same schema.
 INT_COLUMNS: Final = frozenset({"error_row"})
+
+
+def appraisal_columns(book: Rulebook) -> list[str]:
+    """The columns of a file of ``book``'s appraisal records: :data:`APPRAISAL_COLUMNS`, then
+    ``conversion_<name>`` and ``conversion_<name>_exact`` per conversion (``konversi_<name>``)
+    of the rulebook, the columns every engine writes, whether or not a row fills them.
+
+    >>> from kinerja_engine import rulebooks
+    >>> appraisal_columns(rulebooks.load("gajahmungkur"))[-2:]
+    ['conversion_tpp_persen', 'conversion_tpp_persen_exact']
+    """
+    names = [*APPRAISAL_COLUMNS]
+    for name in book:
+        if name.startswith("konversi_") and name in book.checked.funcs:
+            key = f"conversion_{name.removeprefix('konversi_')}"
+            names += [key, f"{key}_exact"]
+    return names
 
 
 def record_schema(columns: Iterable[str]) -> Any:
