@@ -431,3 +431,22 @@ def test_the_public_functions_refuse_bad_arguments_and_files_with_kinerja_errors
         # The message names the parameter or the file (or why the rulebook is not columnar).
         text = str(caught.value)
         assert "parameter '" in text or "Parquet file" in text or "columnar" in text, label
+
+
+@pytest.mark.parametrize("ids", [[None, None, None], ["p1", None, None], [None, "p2", "p2"]])
+def test_rows_without_plan_id_are_plans_of_their_own(
+    gajahmungkur: Rulebook, ids: list[str | None]
+) -> None:
+    table = _table((_plan(1, [90.0], [100.0]), _plan(2, [80.0, 70.0], [100.0, 100.0])))
+    at = table.column_names.index("plan_id")
+    stats = _assert_same(table.set_column(at, "plan_id", pa.array(ids, pa.string())), gajahmungkur)
+    assert stats.plans == ids.count(None) + len({i for i in ids if i is not None})
+
+
+@pytest.mark.parametrize("column", ["plan_id", "target", "indicator_kind"])
+def test_a_column_of_lists_goes_to_the_object_path(gajahmungkur: Rulebook, column: str) -> None:
+    table = _table((_plan(1, [90.0], [100.0]), _plan(2, [80.0, 70.0], [100.0, 100.0])))
+    at = table.column_names.index(column)
+    lists = pa.array([[v] for v in table.column(column).to_pylist()])
+    stats = _assert_same(table.set_column(at, column, lists), gajahmungkur)
+    assert stats.columnar == 0

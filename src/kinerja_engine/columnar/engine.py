@@ -199,8 +199,10 @@ def score_table(table: Any, book: Rulebook, *, first_row: int = 1, source: str |
     # empty cells it holds: acceptance sees it as absent (Arrow compares no null-typed values).
     is_null = pa.types.is_null
     view = table.drop_columns([f.name for f in table.schema if is_null(f.type)])
-    if not set(REQUIRED_COLUMNS) <= set(view.column_names):
-        # No plan of such a table can be accepted: the per-object path reports its errors.
+    nested = any(pa.types.is_nested(f.type) for f in view.schema)
+    if nested or not set(REQUIRED_COLUMNS) <= set(view.column_names):
+        # No plan of such a table can be accepted (a required column missing, or cells of
+        # lists or structs, which no plan column holds): the per-object path reports it.
         kinds = kinds if kinds is not None else KindIndex(book)
         return _object_columns(table, first_row, source, book, kinds, names, stats)
     found = accept(view, program)

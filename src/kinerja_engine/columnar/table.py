@@ -358,6 +358,9 @@ def accept(table: Any, program: ColumnarProgram) -> Accepted:
     starts_mask = np.ones(n, bool)
     if n > 1:
         starts_mask[1:] = ~_same_as_previous(col("plan_id"), n)
+        # A row without a plan_id is a plan (an error) of its own, as the readers take it.
+        if "plan_id" in present:
+            starts_mask |= _bools(table.column("plan_id").is_null())
     starts = np.flatnonzero(starts_mask)
     plan_of = np.cumsum(starts_mask) - 1
     # Plan-level cells equal on every row of the plan (a reader takes the first row's), so
