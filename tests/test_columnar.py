@@ -9,6 +9,7 @@ boundary values). Every row of the columnar result must equal the per-object pat
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -21,8 +22,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kinerja_engine import Rulebook
-from kinerja_engine.columnar import arith, score_parquet, supports
+import kinerja_engine.columnar as col
+from kinerja_engine import KinerjaError, Rulebook, rulebooks
+from kinerja_engine.columnar import arith, engine, parts, program, score_parquet, supports
 from kinerja_engine.columnar.cells import number_cells
 from kinerja_engine.columnar.engine import Stats, object_cells, record_columns, score_table
 from kinerja_engine.columnar.table import decimals
@@ -365,3 +367,86 @@ def test_half_up_ties_are_decided_exactly(gajahmungkur: Rulebook) -> None:
     got = score_table(_table(plans), book)
     assert got["nilai_hasil_kerja"] == ["92.35", "82.68", "92.34"]
     assert (stats.columnar, stats.exact_stage) == (3, 2)
+
+
+@pytest.mark.parametrize("column", ["plan_id", "nip", "name", "unit", "period", "target"])
+def test_a_missing_or_null_typed_column_goes_to_the_object_path(
+    gajahmungkur: Rulebook, column: str
+) -> None:
+    table = _table((_plan(1, [90.0], [100.0]), _plan(2, [80.0, 70.0], [100.0, 100.0])))
+    stats = _assert_same(table.drop_columns([column]), gajahmungkur)
+    assert stats.columnar == 0 and stats.not_accepted == stats.plans
+    at = table.column_names.index(column)
+    nulls = table.set_column(at, column, pa.nulls(table.num_rows))
+    assert _assert_same(nulls, gajahmungkur).columnar == 0
+
+
+def _bad_calls(tmp: Path, book: Rulebook) -> list[tuple[str, Callable[[], object]]]:
+    """Calls of the columnar public functions with a wrong argument or an unusable file."""
+    good = tmp / "plans.parquet"
+    pq.write_table(_table((_plan(1, [90.0], [100.0]),)), good)
+    corrupt = tmp / "corrupt.parquet"
+    corrupt.write_bytes(b"not parquet at all")
+    missing, out = tmp / "missing.parquet", tmp / "out.parquet"
+    folder = tmp / "folder"
+    folder.mkdir()
+    table = _table((_plan(1, [90.0], [100.0]),))
+    return [
+        ("supports str", lambda: col.supports("gajahmungkur")),  # type: ignore[arg-type]
+        ("supports None", lambda: col.supports(None)),  # type: ignore[arg-type]
+        ("program.supports", lambda: program.supports(1)),  # type: ignore[arg-type]
+        ("program str", lambda: program.ColumnarProgram("x")),  # type: ignore[arg-type]
+        ("unsupported", lambda: program.ColumnarProgram(rulebooks.load("pp-46-2011"))),
+        ("rulebook name", lambda: col.score_parquet(good, "gajahmungkur", out)),  # type: ignore[arg-type]
+        ("source int", lambda: col.score_parquet(1, book, out)),  # type: ignore[arg-type]
+        ("out None", lambda: col.score_parquet(good, book, None)),  # type: ignore[arg-type]
+        ("missing", lambda: col.score_parquet(missing, book, out)),
+        ("corrupt", lambda: col.score_parquet(corrupt, book, out)),
+        ("source folder", lambda: col.score_parquet(folder, book, out)),
+        ("out folder", lambda: col.score_parquet(good, book, folder)),
+        ("batch_rows 0", lambda: col.score_parquet(good, book, out, batch_rows=0)),
+        ("batch_rows str", lambda: col.score_parquet(good, book, out, batch_rows="9")),  # type: ignore[arg-type]
+        ("engine", lambda: col.score_parquet(good, book, out, engine="fast")),
+        ("engine int", lambda: col.score_parquet(good, book, out, engine=1)),  # type: ignore[arg-type]
+        ("engine.score_parquet", lambda: engine.score_parquet(missing, book, out)),
+        ("table list", lambda: engine.score_table([1, 2], book)),
+        ("table book", lambda: engine.score_table(table, "gajahmungkur")),  # type: ignore[arg-type]
+        ("first_row", lambda: engine.score_table(table, book, first_row="1")),  # type: ignore[arg-type]
+        ("stats", lambda: engine.score_table(table, book, stats={})),  # type: ignore[arg-type]
+        ("parts 0", lambda: parts.score_parts(good, "gajahmungkur", tmp / "p", groups_per_part=0)),
+        ("parts book", lambda: parts.score_parts(good, book, tmp / "p")),  # type: ignore[arg-type]
+        ("parts missing", lambda: parts.score_parts(missing, "gajahmungkur", tmp / "p")),
+        ("parts corrupt", lambda: parts.score_parts(corrupt, "gajahmungkur", tmp / "p")),
+        ("parts out file", lambda: parts.score_parts(good, "gajahmungkur", good)),
+    ]
+
+
+def test_the_public_functions_refuse_bad_arguments_and_files_with_kinerja_errors(
+    gajahmungkur: Rulebook, tmp_path: Path
+) -> None:
+    for label, call in _bad_calls(tmp_path, gajahmungkur):
+        with pytest.raises(KinerjaError) as caught:
+            call()
+        assert isinstance(caught.value, UsageError), label
+        # The message names the parameter or the file (or why the rulebook is not columnar).
+        text = str(caught.value)
+        assert "parameter '" in text or "Parquet file" in text or "columnar" in text, label
+
+
+@pytest.mark.parametrize("ids", [[None, None, None], ["p1", None, None], [None, "p2", "p2"]])
+def test_rows_without_plan_id_are_plans_of_their_own(
+    gajahmungkur: Rulebook, ids: list[str | None]
+) -> None:
+    table = _table((_plan(1, [90.0], [100.0]), _plan(2, [80.0, 70.0], [100.0, 100.0])))
+    at = table.column_names.index("plan_id")
+    stats = _assert_same(table.set_column(at, "plan_id", pa.array(ids, pa.string())), gajahmungkur)
+    assert stats.plans == ids.count(None) + len({i for i in ids if i is not None})
+
+
+@pytest.mark.parametrize("column", ["plan_id", "target", "indicator_kind"])
+def test_a_column_of_lists_goes_to_the_object_path(gajahmungkur: Rulebook, column: str) -> None:
+    table = _table((_plan(1, [90.0], [100.0]), _plan(2, [80.0, 70.0], [100.0, 100.0])))
+    at = table.column_names.index(column)
+    lists = pa.array([[v] for v in table.column(column).to_pylist()])
+    stats = _assert_same(table.set_column(at, column, lists), gajahmungkur)
+    assert stats.columnar == 0

@@ -370,3 +370,19 @@ def test_record_numbers_keep_every_digit_of_a_long_terminating_value() -> None:
     text = "1234567890123456789012345678901234.567891"
     value, exact = record_number(Fraction(Decimal(text)))
     assert (str(value), exact) == (text, None)
+
+
+def test_write_rows_declared_columns_lead_and_stay_when_empty(tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    rows = [{"plan_id": "p", "status": "error", "error_row": None}]
+    declared = ["plan_id", "conversion_x", "error_row"]
+    assert write_rows(rows, tmp_path / "r.parquet", columns=declared) == 1
+    schema = pq.read_schema(tmp_path / "r.parquet")
+    assert schema.names == [*declared, "status"]
+    # error_row is a declared int column: int64 with no value in it.
+    assert [str(t) for t in schema.types] == ["string", "string", "int64", "string"]
+    write_rows(rows, tmp_path / "r.csv", columns=declared)
+    header = (tmp_path / "r.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header == "plan_id,conversion_x,error_row,status"
+    with pytest.raises(UsageError, match="'columns'"):
+        write_rows(rows, tmp_path / "r.csv", columns="plan_id")  # type: ignore[arg-type]

@@ -1,7 +1,8 @@
 """Every public function, called with each wrong argument type, raises a KinerjaError subclass.
 
 Generated over the public surface (issue 15, must-show): every callable in ``__all__`` of
-``kinerja_engine``, ``kinerja_engine.scoring``, ``.report`` and ``.batch``, and the public
+``kinerja_engine``, ``kinerja_engine.scoring``, ``.report``, ``.batch`` and ``.columnar``
+(those that write files run in a temporary working directory), and the public
 methods of Formula, Rulebook, Plan, Appraisal and Period. For each parameter in turn, each
 wrong value of :data:`WRONG` is passed while the other parameters keep a valid value from
 :data:`VALID` (by parameter name). A call may succeed (a value may happen to be acceptable);
@@ -20,6 +21,7 @@ import pytest
 
 import kinerja_engine
 import kinerja_engine.batch
+import kinerja_engine.columnar
 import kinerja_engine.report
 import kinerja_engine.scoring
 from kinerja_engine import (
@@ -38,6 +40,7 @@ from kinerja_engine import (
     rulebooks,
     what_if,
 )
+from kinerja_engine.io import write_rows
 from kinerja_engine.models import example_plan
 
 BOOK = rulebooks.load("gajahmungkur")
@@ -100,7 +103,19 @@ VALID: dict[str, Callable[[], Any]] = {
     "semester": lambda: 1,
     "other": lambda: Period.month(2026, 1),
     "name_or_text": lambda: "gajahmungkur",
+    # Relative paths: the functions that take them run in a temporary working directory.
+    "source": lambda: _plans_parquet(),  # noqa: PLW0108 - defined below
+    "out": lambda: "records.parquet",
 }
+
+#: Functions that write files (run in a temporary working directory).
+WRITES = {"score_parquet"}
+
+
+def _plans_parquet() -> str:
+    """A Parquet plan table in the working directory (the columnar extra is installed)."""
+    write_rows([{"plan_id": "p1", "nip": "198609262015051001", "target": 1.0}], "plans.parquet")
+    return "plans.parquet"
 
 
 def _bag() -> Any:
@@ -143,7 +158,7 @@ BINDINGS: dict[str, dict[str, Any]] = {
 def _surface() -> Iterator[tuple[str, Callable[..., Any], inspect.Signature, bool]]:
     seen: set[int] = set()
     for module in (kinerja_engine, kinerja_engine.scoring, kinerja_engine.report,
-                   kinerja_engine.batch):  # fmt: skip
+                   kinerja_engine.batch, kinerja_engine.columnar):  # fmt: skip
         for name in module.__all__:
             obj = getattr(module, name)
             # Every public callable that is not a class (functions, cached functions …).
@@ -217,17 +232,26 @@ def _call(label: str, fn: Callable[..., Any], sig: inspect.Signature, target: st
 
 @pytest.mark.parametrize(("label", "fn", "sig", "param", "wrong"), list(_cases()))
 def test_wrong_argument_type_is_a_kinerja_error(
-    label: str, fn: Callable[..., Any], sig: inspect.Signature, param: str, wrong: object
+    label: str,
+    fn: Callable[..., Any],
+    sig: inspect.Signature,
+    param: str,
+    wrong: object,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    with contextlib.suppress(KinerjaError):
-        _call(label, fn, sig, param, wrong)
+    with contextlib.ExitStack() as stack:
+        if label in WRITES:
+            stack.enter_context(contextlib.chdir(tmp_path_factory.mktemp("cwd")))
+        with contextlib.suppress(KinerjaError):
+            _call(label, fn, sig, param, wrong)
 
 
 def test_the_surface_is_covered() -> None:
     """The generated cases reach every public function and every listed method."""
     labels = {label for label, *_ in _surface()}
     assert {"appraise", "appraise_year", "check_distribution", "score_batch", "check_targets",
-            "Rulebook.evaluate", "Formula.evaluate", "Plan.realisation_for"} <= labels  # fmt: skip
+            "Rulebook.evaluate", "Formula.evaluate", "Plan.realisation_for",
+            "score_parquet", "supports"} <= labels  # fmt: skip
     assert len(labels) >= 40
 
 

@@ -24,6 +24,7 @@ from typing import TextIO
 from . import rulebooks
 from .errors import KinerjaError, UsageError
 from .io import FORMATS, TableError, iter_appraisal_records, read_plans, write_rows
+from .io.records import appraisal_columns
 from .language.formula import Rulebook
 from .models import Plan
 from .scoring import appraise_many
@@ -169,7 +170,7 @@ def score(
         )
     )
     if out is not None:
-        written = write_rows(iter_appraisal_records(stream), out)
+        written = write_rows(iter_appraisal_records(stream), out, columns=appraisal_columns(book))
     else:
         written = None
         for _ in stream:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..arguments import require
 from ..io.optional import need
 from ..language.formula import Rulebook
 
@@ -33,6 +34,7 @@ def _need() -> None:
 
 def supports(rulebook: Rulebook) -> Any:
     """Whether ``rulebook`` runs on the columnar engine: ``Support(ok, reason)``."""
+    require(rulebook, Rulebook, "supports", "rulebook")
     _need()
     from .program import supports as check  # noqa: PLC0415 - numpy only once it is there
 
@@ -46,8 +48,10 @@ def score_parquet(source: str | Path, rulebook: Rulebook, out: str | Path, *,
     Returns the run's :class:`~kinerja_engine.columnar.engine.Stats` (plans, from the columns,
     sent to the exact path). ``engine="auto"`` scores a rulebook outside the supported forms
     entirely by the per-object path (``Stats.reason`` says why), ``"columnar"`` refuses it,
-    ``"object"`` always takes the per-object path.
+    ``"object"`` always takes the per-object path. Wrong arguments, and a file that cannot be
+    read or written, are a :class:`~kinerja_engine.errors.UsageError` naming them.
     """
+    require(rulebook, Rulebook, "score_parquet", "rulebook")
     _need()
     from .engine import score_parquet as run  # noqa: PLC0415 - numpy only once it is there
 

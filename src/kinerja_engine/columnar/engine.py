@@ -25,18 +25,21 @@ from typing import Any
 
 import numpy as np
 
+from ..arguments import require, require_optional
 from ..errors import UsageError
 from ..io import APPRAISAL_COLUMNS, appraisal_records
 from ..io.errors import TableError
 from ..io.optional import need
+from ..io.records import appraisal_columns, record_schema
 from ..io.table import numbered_plans
 from ..language.formula import Rulebook
 from ..scoring import appraise_many
+from ..scoring.contract import KindIndex
 from . import arith
 from .arith import Lab
 from .cells import number_cells
 from .program import ColumnarProgram, Outcome, Unsupported
-from .table import accept
+from .table import REQUIRED_COLUMNS, accept
 
 __all__ = [
     "Stats",
@@ -44,6 +47,7 @@ __all__ = [
     "record_columns",
     "score_parquet",
     "score_table",
+    "unreadable",
     "whole_plan_tables",
 ]
 
@@ -75,13 +79,10 @@ class Stats:
 
 
 def record_columns(book: Rulebook) -> list[str]:
-    """The columns of the records file: the appraisal columns, then each conversion's."""
-    names = [*APPRAISAL_COLUMNS]
-    for name in book:
-        if name.startswith("konversi_") and name in book.checked.funcs:
-            key = f"conversion_{name.removeprefix('konversi_')}"
-            names += [key, f"{key}_exact"]
-    return names
+    """The columns of the records file: the appraisal columns, then each conversion's
+    (:func:`~kinerja_engine.io.records.appraisal_columns`, which the per-object writer uses
+    too)."""
+    return appraisal_columns(book)
 
 
 def cell(value: Any, name: str = "") -> Any:
@@ -92,10 +93,16 @@ def cell(value: Any, name: str = "") -> Any:
 
 
 def object_cells(rows: list[dict[str, Any]], first: int, source: str | None,
-                 book: Rulebook) -> list[Cells]:  # fmt: skip
-    """The per-object path for some whole plans (rows numbered from ``first``), as cells."""
+                 book: Rulebook, kinds: KindIndex | None = None) -> list[Cells]:  # fmt: skip
+    """The per-object path for some whole plans (rows numbered from ``first``), as cells.
+
+    The plans are read as the command line's per-object path reads them: each indicator's
+    kind checked against the rulebook (``kinds``, built from ``book`` when None), so a kind
+    the rulebook lacks is the same error record, naming the same row and column.
+    """
+    kinds = kinds if kinds is not None else KindIndex(book)
     out: list[Cells] = []
-    for item in numbered_plans(enumerate(rows, first), source):
+    for item in numbered_plans(enumerate(rows, first), source, kinds=kinds):
         if isinstance(item, TableError):
             records = appraisal_records([item])
         else:
@@ -166,18 +173,39 @@ def _columnar_cells(program: ColumnarProgram, outcome: Outcome, texts: dict[str,
 
 
 def score_table(table: Any, book: Rulebook, *, first_row: int = 1, source: str | None = None,
-                program: ColumnarProgram | None = None,
-                stats: Stats | None = None) -> dict[str, list[Any]]:  # fmt: skip
+                program: ColumnarProgram | None = None, stats: Stats | None = None,
+                kinds: KindIndex | None = None) -> dict[str, list[Any]]:  # fmt: skip
     """The record cells of the whole plans in ``table`` (rows numbered from ``first_row``),
     one list per column of :func:`record_columns`, in plan order.
 
     ``program`` None compiles the rulebook; a rulebook outside the supported forms raises
-    :class:`~.program.Unsupported` (:func:`score_parquet` falls back instead).
+    :class:`~.program.Unsupported` (:func:`score_parquet` falls back instead). ``kinds``
+    (the rulebook's :class:`~kinerja_engine.scoring.contract.KindIndex`, built when a plan
+    needs the per-object path and it is None) checks the kinds of the plans read that way.
     """
+    pa = need("pyarrow", "columnar")
+    func = "score_table"
+    require(table, pa.Table, func, "table")
+    require(book, Rulebook, func, "book")
+    require(first_row, int, func, "first_row")
+    require_optional(source, str, func, "source")
+    require_optional(program, ColumnarProgram, func, "program")
+    require_optional(stats, Stats, func, "stats")
+    require_optional(kinds, KindIndex, func, "kinds")
     program = program or ColumnarProgram(book)
     stats = stats if stats is not None else Stats()
     names = record_columns(book)
-    found = accept(table, program)
+    # A column of Arrow's null type (all cells empty, as pandas may write it) is read as the
+    # empty cells it holds: acceptance sees it as absent (Arrow compares no null-typed values).
+    is_null = pa.types.is_null
+    view = table.drop_columns([f.name for f in table.schema if is_null(f.type)])
+    nested = any(pa.types.is_nested(f.type) for f in view.schema)
+    if nested or not set(REQUIRED_COLUMNS) <= set(view.column_names):
+        # No plan of such a table can be accepted (a required column missing, or cells of
+        # lists or structs, which no plan column holds): the per-object path reports it.
+        kinds = kinds if kinds is not None else KindIndex(book)
+        return _object_columns(table, first_row, source, book, kinds, names, stats)
+    found = accept(view, program)
     # Rows whose floats overflow or divide by a near-zero are decided by the exact stage:
     # the warnings of their float values say nothing.
     with np.errstate(all="ignore"):
@@ -207,7 +235,8 @@ def score_table(table: Any, book: Rulebook, *, first_row: int = 1, source: str |
             j += 1
         lo, hi = int(found.starts[todo[k]]), ends[todo[j]]
         rows = table.slice(lo, hi - lo).to_pylist()
-        records = object_cells(rows, first_row + lo, source, book)
+        kinds = kinds if kinds is not None else KindIndex(book)
+        records = object_cells(rows, first_row + lo, source, book, kinds)
         for at, record in zip(range(todo[k], todo[j] + 1), records, strict=True):
             for name in names:
                 columns[name][at] = record.get(name)
@@ -215,11 +244,45 @@ def score_table(table: Any, book: Rulebook, *, first_row: int = 1, source: str |
     return {name: values.tolist() for name, values in columns.items()}
 
 
+def _object_columns(table: Any, first: int, source: str | None, book: Rulebook,
+                    kinds: KindIndex, names: list[str],
+                    stats: Stats) -> dict[str, list[Any]]:  # fmt: skip
+    """The record cells of the whole plans in ``table``, all by the per-object path."""
+    records = object_cells(table.to_pylist(), first, source, book, kinds)
+    count = _plan_count(table)
+    stats.plans += count
+    stats.not_accepted += count
+    stats.rows += table.num_rows
+    return {n: [r.get(n) for r in records] for n in names}
+
+
+def unreadable(path: str | Path, exc: BaseException, what: str = "read") -> UsageError:
+    """The error of a file the engine cannot read (or write): a UsageError naming the path,
+    as :func:`~kinerja_engine.io.read_plans` reports a file it cannot open."""
+    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return UsageError(f"{path}: cannot {what} the Parquet file: {reason}")
+
+
 def _batches(path: Path, batch_rows: int) -> Iterator[tuple[int, Any]]:
-    """Tables of whole plans from a Parquet file, with the row number of their first row."""
+    """Tables of whole plans from a Parquet file, with the row number of their first row.
+
+    The file is opened at once (a file that is missing or not Parquet raises here, before
+    anything is written); a read error later (a corrupt row group) is a UsageError too.
+    """
     pa, pq = need("pyarrow", "columnar"), need("pyarrow.parquet", "columnar")
-    batches = pq.ParquetFile(path).iter_batches(batch_size=batch_rows)
-    return whole_plan_tables((pa.Table.from_batches([b]) for b in batches), 1)
+    try:
+        parquet = pq.ParquetFile(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise unreadable(path, exc) from None
+
+    def tables() -> Iterator[Any]:
+        try:
+            for batch in parquet.iter_batches(batch_size=batch_rows):
+                yield pa.Table.from_batches([batch])
+        except (OSError, pa.ArrowException) as exc:
+            raise unreadable(path, exc) from None
+
+    return whole_plan_tables(tables(), 1)
 
 
 def whole_plan_tables(tables: Iterable[Any], first: int) -> Iterator[tuple[int, Any]]:
@@ -254,11 +317,13 @@ def whole_plan_tables(tables: Iterable[Any], first: int) -> Iterator[tuple[int, 
 
 
 def _plan_count(table: Any) -> int:
-    """Plans in a table of whole plans (groups of consecutive equal plan_id)."""
+    """Plans in a table of whole plans (groups of consecutive equal plan_id, and each row
+    without one)."""
     if "plan_id" not in table.column_names:
         return int(table.num_rows)
     ids = table.column("plan_id").to_pylist()
-    return sum(1 for i, x in enumerate(ids) if i == 0 or x != ids[i - 1])
+    # A row without a plan_id is an error of its own (the readers' rule).
+    return sum(1 for i, x in enumerate(ids) if i == 0 or x is None or x != ids[i - 1])
 
 
 def score_parquet(source: str | Path, book: Rulebook, out: str | Path, *,
@@ -271,8 +336,16 @@ def score_parquet(source: str | Path, book: Rulebook, out: str | Path, *,
     ``Stats.reason`` otherwise; ``"object"`` always the per-object path; ``"columnar"``
     refuses a rulebook outside the supported forms with a UsageError saying why.
     """
-    if engine not in ("auto", "columnar", "object"):
-        raise UsageError(f"engine must be 'auto', 'columnar' or 'object', got {engine!r}")
+    func = "score_parquet"
+    require(source, (str, Path), func, "source")
+    require(book, Rulebook, func, "book")
+    require(out, (str, Path), func, "out")
+    if require(batch_rows, int, func, "batch_rows") < 1:
+        raise UsageError(f"{func}(): parameter 'batch_rows' must be at least 1, got {batch_rows}")
+    if require(engine, str, func, "engine") not in ("auto", "columnar", "object"):
+        raise UsageError(
+            f"{func}(): parameter 'engine' must be 'auto', 'columnar' or 'object', got {engine!r}"
+        )
     pa = need("pyarrow", "columnar")
     pq = need("pyarrow.parquet", "columnar")
     stats = Stats()
@@ -287,20 +360,20 @@ def score_parquet(source: str | Path, book: Rulebook, out: str | Path, *,
                 raise UsageError(f"rulebook '{book.name}' is not columnar: {exc}") from None
             stats.reason = str(exc)
     names = record_columns(book)
-    schema = pa.schema([pa.field(n, pa.int64() if n == "error_row" else pa.string())
-                        for n in names])  # fmt: skip
+    schema = record_schema(names)
     path = Path(source)
-    with pq.ParquetWriter(out, schema) as writer:
-        for first, table in _batches(path, batch_rows):
+    kinds = KindIndex(book)
+    batches = _batches(path, batch_rows)
+    try:
+        writer = pq.ParquetWriter(out, schema)
+    except (OSError, pa.ArrowException) as exc:
+        raise unreadable(out, exc, "write") from None
+    with writer:
+        for first, table in batches:
             if program is None:
-                records = object_cells(table.to_pylist(), first, str(path), book)
-                columns = {n: [r.get(n) for r in records] for n in names}
-                count = _plan_count(table)
-                stats.plans += count
-                stats.not_accepted += count
-                stats.rows += table.num_rows
+                columns = _object_columns(table, first, str(path), book, kinds, names, stats)
             else:
                 columns = score_table(table, book, first_row=first, source=str(path),
-                                      program=program, stats=stats)  # fmt: skip
+                                      program=program, stats=stats, kinds=kinds)  # fmt: skip
             writer.write_table(pa.table(columns, schema=schema))
     return stats

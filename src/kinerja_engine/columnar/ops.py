@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..errors import UsageError
 from . import arith
 from .arith import Cond, Lab
 
@@ -38,8 +39,10 @@ Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
 
-class Unsupported(Exception):
-    """A construct outside the supported forms (the message says which and where)."""
+class Unsupported(UsageError):
+    """A construct outside the supported forms (the message says which and where): a
+    :class:`~kinerja_engine.errors.UsageError`, as asking for the columns for such a rulebook
+    is."""
 
 
 class Scope:

@@ -18,9 +18,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..arguments import require
 from ..batch.stream import load_rulebook
+from ..errors import UsageError
 from ..io.optional import need
-from .engine import Stats, record_columns, score_table, whole_plan_tables
+from ..io.records import record_schema
+from ..scoring.contract import KindIndex
+from .engine import Stats, record_columns, score_table, unreadable, whole_plan_tables
 from .program import ColumnarProgram
 
 __all__ = ["score_parts", "whole_plans"]
@@ -71,14 +75,14 @@ def _score_part(source: str, first: int, last: int, rulebook: str, out: str,
     program = ColumnarProgram(book)
     table, first_row = whole_plans(pq.ParquetFile(source), first, last)
     names = record_columns(book)
-    schema = pa.schema([pa.field(n, pa.int64() if n == "error_row" else pa.string())
-                        for n in names])  # fmt: skip
+    schema = record_schema(names)
     stats = Stats()
+    kinds = KindIndex(book)
     pieces = (pa.Table.from_batches([b]) for b in table.to_batches(max_chunksize=batch_rows))
     with pq.ParquetWriter(out, schema) as writer:
         for at, part in whole_plan_tables(pieces, first_row):
             columns = score_table(part, book, first_row=at, source=source, program=program,
-                                  stats=stats)  # fmt: skip
+                                  stats=stats, kinds=kinds)  # fmt: skip
             writer.write_table(pa.table(columns, schema=schema))
     return stats
 
@@ -89,13 +93,28 @@ def score_parts(source: str | Path, rulebook: str, out: str | Path, *, groups_pe
     on ``client`` (a ``dask.distributed.Client``) or in this process; the merged counts.
 
     ``rulebook`` is a bundled rulebook's name or rulebook text (it must be columnar: a
-    :class:`~.program.Unsupported` otherwise).
+    :class:`~.program.Unsupported` otherwise). Wrong arguments and a file that cannot be
+    read are a :class:`~kinerja_engine.errors.UsageError` naming them.
     """
-    pq = need("pyarrow.parquet", "columnar")
+    func = "score_parts"
+    require(source, (str, Path), func, "source")
+    require(rulebook, str, func, "rulebook")
+    require(out, (str, Path), func, "out")
+    if require(groups_per_part, int, func, "groups_per_part") < 1:
+        raise UsageError(
+            f"{func}(): parameter 'groups_per_part' must be at least 1, got {groups_per_part}"
+        )
+    pa, pq = need("pyarrow", "columnar"), need("pyarrow.parquet", "columnar")
     ColumnarProgram(load_rulebook(rulebook))  # refuse an unsupported rulebook before any work
-    groups = pq.ParquetFile(source).metadata.num_row_groups
+    try:
+        groups = pq.ParquetFile(source).metadata.num_row_groups
+    except (OSError, pa.ArrowException) as exc:
+        raise unreadable(source, exc) from None
     folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise unreadable(folder, exc, "write") from None
     tasks = [
         (str(source), g, min(g + groups_per_part, groups), rulebook,
          str(folder / f"part-{k:05d}.parquet"))

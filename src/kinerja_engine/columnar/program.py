@@ -36,6 +36,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
+from ..arguments import require
 from ..errors import KinerjaError
 from ..language.builtins import NUMBER
 from ..language.checked import BandInfo, FuncInfo, MatrixInfo
@@ -115,6 +116,7 @@ def _is_mean_of_params(info: FuncInfo) -> bool:
 
 def supports(book: Rulebook) -> Support:
     """Whether ``book``'s pipeline is in the supported forms (see the module), and why not."""
+    require(book, Rulebook, "supports", "book")
     try:
         ColumnarProgram(book)
     except Unsupported as exc:
@@ -164,7 +166,7 @@ class ColumnarProgram:
     """A rulebook compiled for columns (raises :class:`Unsupported` outside the forms)."""
 
     def __init__(self, book: Rulebook) -> None:
-        self.book = book
+        self.book = require(book, Rulebook, "ColumnarProgram", "book")
         checked = book.checked
         self.checked = checked
         funcs = checked.funcs

@@ -38,12 +38,15 @@ from ..models import Plan
 from .arith import from_decimal
 from .program import Batch, ColumnarProgram
 
-__all__ = ["SIMPLE_COLUMNS", "Accepted", "accept", "decimals"]
+__all__ = ["REQUIRED_COLUMNS", "SIMPLE_COLUMNS", "Accepted", "accept", "decimals"]
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
 _PLAN_TEXT = ("plan_id", "nip", "name", "unit")
+#: The columns :func:`accept` needs: a table without one of them has no plan the columns can
+#: take (each is required of every plan), and goes whole to the per-object path.
+REQUIRED_COLUMNS = _PLAN_TEXT
 _COMBO = (
     "period",
     "employee_kind",
@@ -355,6 +358,9 @@ def accept(table: Any, program: ColumnarProgram) -> Accepted:
     starts_mask = np.ones(n, bool)
     if n > 1:
         starts_mask[1:] = ~_same_as_previous(col("plan_id"), n)
+        # A row without a plan_id is a plan (an error) of its own, as the readers take it.
+        if "plan_id" in present:
+            starts_mask |= _bools(table.column("plan_id").is_null())
     starts = np.flatnonzero(starts_mask)
     plan_of = np.cumsum(starts_mask) - 1
     # Plan-level cells equal on every row of the plan (a reader takes the first row's), so

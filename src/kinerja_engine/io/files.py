@@ -24,17 +24,18 @@ import csv
 import json
 import pickle
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Final
 
+from ..arguments import require
 from ..errors import UsageError
 from ..models import Plan
 from .errors import TableError
 from .kinds import KindCheck, require_kinds
 from .optional import need
-from .records import NUMBER_COLUMNS
+from .records import INT_COLUMNS, NUMBER_COLUMNS
 from .table import numbered_plans
 
 __all__ = ["FORMATS", "read_plans", "read_records", "write_rows"]
@@ -213,10 +214,10 @@ def _json_cell(value: object) -> object:
 class _Spool:
     """Rows pickled to a temporary file while their columns and kinds are learnt."""
 
-    def __init__(self, rows: Iterable[Mapping[str, Any]]) -> None:
+    def __init__(self, rows: Iterable[Mapping[str, Any]], columns: Iterable[str] = ()) -> None:
         # Closed by close(), which write_rows calls in a finally block.
         self.file = tempfile.TemporaryFile()  # noqa: SIM115
-        self.columns: dict[str, set[type]] = {}
+        self.columns: dict[str, set[type]] = {name: set() for name in columns}
         for row in rows:
             for key, value in row.items():
                 kinds = self.columns.setdefault(key, set())
@@ -236,11 +237,16 @@ class _Spool:
         self.file.close()
 
 
-def write_rows(rows: Iterable[Mapping[str, Any]], path: str | Path) -> int:
+def write_rows(
+    rows: Iterable[Mapping[str, Any]], path: str | Path, *, columns: Sequence[str] = ()
+) -> int:
     """Write flat rows (records or plan-table rows) to ``path``; returns the count written.
 
     The format follows the suffix. Columns are the union of the rows' keys, in order of
-    first appearance; a missing cell is empty (``null`` in JSON).
+    first appearance; a missing cell is empty (``null`` in JSON). ``columns`` (e.g.
+    :func:`~kinerja_engine.io.records.appraisal_columns`) come first in a table file (CSV,
+    Excel, Parquet) even when no row fills them, so its header or schema does not depend on
+    which rows the file holds.
 
     >>> import tempfile
     >>> from pathlib import Path
@@ -256,6 +262,9 @@ def write_rows(rows: Iterable[Mapping[str, Any]], path: str | Path) -> int:
     >>> list(read_records(folder / "out.jsonl"))
     [{'plan_id': 'p', 'capaian': Decimal('83.333333')}]
     """
+    require(columns, (list, tuple), "write_rows", "columns")
+    if not all(isinstance(name, str) for name in columns):
+        raise UsageError("write_rows(): parameter 'columns' must hold column names (str)")
     path = Path(path)
     fmt = _format(path)
     if fmt in _EXTRAS:
@@ -274,7 +283,7 @@ def write_rows(rows: Iterable[Mapping[str, Any]], path: str | Path) -> int:
             if fmt == "json":
                 out.write("\n]\n")
         return count
-    spool = _Spool(rows)
+    spool = _Spool(rows, columns)
     try:
         if fmt == "csv":
             with path.open("w", encoding="utf-8", newline="") as out:
@@ -312,7 +321,9 @@ def _write_parquet(spool: _Spool, path: Path) -> int:
     fields = []
     for name, kinds in spool.columns.items():
         if kinds <= {int}:
-            kind = pa.int64() if kinds else pa.string()
+            # A declared int column (error_row) stays int64 with no values: the schema of a
+            # records file does not depend on whether it holds an error.
+            kind = pa.int64() if kinds or name in INT_COLUMNS else pa.string()
         elif kinds == {bool}:
             kind = pa.bool_()
         else:

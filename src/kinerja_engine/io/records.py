@@ -35,6 +35,7 @@ from enum import Enum
 from fractions import Fraction
 from typing import Any, Final
 
+from ..language.formula import Rulebook
 from ..values import fraction_to_decimal, is_terminating, normalize, round_half_up
 from .errors import TableError
 from .optional import need
@@ -42,12 +43,15 @@ from .optional import need
 __all__ = [
     "APPRAISAL_COLUMNS",
     "INDICATOR_COLUMNS",
+    "INT_COLUMNS",
     "NUMBER_COLUMNS",
     "RECORD_PLACES",
+    "appraisal_columns",
     "appraisal_records",
     "indicator_records",
     "iter_appraisal_records",
     "record_number",
+    "record_schema",
     "to_frame",
 ]
 
@@ -150,6 +154,40 @@ def _text(value: object) -> str | None:
         return str(value.value)
     text = getattr(value, "text", None)
     return text if isinstance(text, str) and text else str(value)
+
+
+#: Columns of whole numbers (``error_row``): int64 in a Parquet records file even when no row
+#: has a value, so every engine's file has the same schema.
+INT_COLUMNS: Final = frozenset({"error_row"})
+
+
+def appraisal_columns(book: Rulebook) -> list[str]:
+    """The columns of a file of ``book``'s appraisal records: :data:`APPRAISAL_COLUMNS`, then
+    ``conversion_<name>`` and ``conversion_<name>_exact`` per conversion (``konversi_<name>``)
+    of the rulebook, the columns every engine writes, whether or not a row fills them.
+
+    >>> from kinerja_engine import rulebooks
+    >>> appraisal_columns(rulebooks.load("gajahmungkur"))[-2:]
+    ['conversion_tpp_persen', 'conversion_tpp_persen_exact']
+    """
+    names = [*APPRAISAL_COLUMNS]
+    for name in book:
+        if name.startswith("konversi_") and name in book.checked.funcs:
+            key = f"conversion_{name.removeprefix('konversi_')}"
+            names += [key, f"{key}_exact"]
+    return names
+
+
+def record_schema(columns: Iterable[str]) -> Any:
+    """The Arrow schema of a Parquet file of appraisal records with ``columns``: int64 for
+    :data:`INT_COLUMNS`, text for every other (numbers as exact decimal text), the schema
+    both the per-object writer and the columnar engine write.
+
+    >>> [str(t) for t in record_schema(["plan_id", "error_row"]).types]
+    ['string', 'int64']
+    """
+    pa = need("pyarrow", "parquet")
+    return pa.schema([(n, pa.int64() if n in INT_COLUMNS else pa.string()) for n in columns])
 
 
 def _is_number(value: object) -> bool:
