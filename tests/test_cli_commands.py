@@ -301,3 +301,14 @@ def test_score_refuses_to_write_over_its_own_plans(fmt: str, tmp_path: Path) -> 
         assert done.returncode == 2 and "is the plan file itself" in done.stderr
         assert "Traceback" not in done.stderr
     assert source.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", ["bad.parquet", "bad.xlsx"])
+def test_a_file_that_is_not_what_its_name_says_is_one_line(name: str, tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow" if name.endswith("parquet") else "openpyxl")
+    source = tmp_path / name
+    source.write_text("not a table at all", encoding="utf-8")
+    for engine in ("object", "auto"):
+        done = _run("score", source, "--rulebook", "gajahmungkur", "--engine", engine)
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        assert f"{source}: cannot read the" in done.stderr

@@ -24,6 +24,7 @@ import csv
 import json
 import pickle
 import tempfile
+import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -136,7 +137,10 @@ def _csv_rows(path: Path, source: str) -> Numbered:
 
 def _xlsx_rows(path: Path, source: str, sheet: str | None) -> Numbered:
     openpyxl = need("openpyxl", "excel")
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        raise UsageError(f"{source}: cannot read the Excel file: {exc}") from exc
     try:
         ws = book[sheet] if sheet is not None else book.worksheets[0]
         rows = ws.iter_rows(values_only=True)
@@ -155,10 +159,15 @@ def _xlsx_rows(path: Path, source: str, sheet: str | None) -> Numbered:
 def _parquet_rows(path: Path, source: str) -> Numbered:
     pq = need("pyarrow.parquet", "parquet")
     number = 0
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=_BATCH):
-        for row in batch.to_pylist():
-            number += 1
-            yield number, row
+    try:
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=_BATCH):
+            for row in batch.to_pylist():
+                number += 1
+                yield number, row
+    except (OSError, ValueError, NotImplementedError) as exc:
+        # pyarrow's errors (ArrowInvalid is a ValueError, ArrowIOError an OSError): a file
+        # that is not Parquet, or breaks partway, after the rows already given.
+        raise UsageError(f"{source}: cannot read the Parquet file: {exc}") from exc
 
 
 def _rows(path: Path, source: str, sheet: str | None) -> Numbered:
@@ -249,6 +258,7 @@ def write_rows(
     which rows the file holds.
 
     >>> import tempfile
+import zipfile
     >>> from pathlib import Path
     >>> from kinerja_engine.models import example_plan
     >>> from kinerja_engine.io import plan_rows
