@@ -258,7 +258,6 @@ def write_rows(
     which rows the file holds.
 
     >>> import tempfile
-import zipfile
     >>> from pathlib import Path
     >>> from kinerja_engine.models import example_plan
     >>> from kinerja_engine.io import plan_rows
