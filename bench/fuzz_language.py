@@ -2,12 +2,16 @@
 
 Usage::
 
-    python bench/fuzz_language.py --count 100000 [--seed N] [--workers W]
+    python bench/fuzz_language.py --count 100000 [--seed N] [--workers W] [--state DIR]
 
-``--workers W`` splits the count over W processes (worker i fuzzes with seed ``N * 1000 + i``;
-one worker, the default, keeps the seed as given) and adds their tallies up. Every 10,000
-inputs a worker prints its running tally (inputs, escapes, internal errors, slow inputs, max
-time) to stderr, so a run that is cut off still says how far it got and what it found.
+The count is cut into shards of ``--shard-size`` inputs (10,000 by default), each one
+Hypothesis run in a fresh process (Hypothesis' own memory grows with every example, and a full
+garbage collection over it took up to 15 s in a 1,000,000 run), shard i with seed
+``N * 100000 + i`` (a single shard keeps the seed as given); ``--workers W`` runs W shards at a
+time, and the tallies are added up. With ``--state DIR`` each finished shard is kept in DIR, and
+the same command started again skips them: a run cut off goes on where it stopped. After each
+shard the running total (inputs, escapes, internal errors, slow inputs, max time) goes to
+stderr, so a run that is cut off still says how far it got and what it found.
 
 Inputs come from the strategies of :mod:`kinerja_engine.testing`, driven by one Hypothesis
 ``@given`` function run with ``max_examples=N`` (no database, no deadline, no shrinking) that
@@ -35,6 +39,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import json
 import multiprocessing
 import sys
 import time
@@ -335,25 +340,93 @@ def fuzz(count: int, seed_value: int) -> Tally:
     return tally
 
 
+def shard_seed(seed_value: int, shard: int, shards: int) -> int:
+    """The Hypothesis seed of one shard: the seed as given when there is one shard only."""
+    return seed_value if shards == 1 else seed_value * 100_000 + shard
+
+
+def run_shard(job: tuple[int, int, int]) -> tuple[int, Tally]:
+    """Fuzz one shard (run in a fresh worker process, so Hypothesis' memory stays small)."""
+    shard, count, seed_value = job
+    return shard, fuzz(count, seed_value)
+
+
+def tally_to_json(tally: Tally) -> dict[str, Any]:
+    """A tally as JSON data (a shard's state file)."""
+    return {**vars(tally), "outcomes": dict(tally.outcomes), "internal": dict(tally.internal)}
+
+
+def tally_from_json(data: dict[str, Any]) -> Tally:
+    """The tally a state file holds."""
+    tally = Tally()
+    tally.tried, tally.times, tally.wall = data["tried"], data["times"], data["wall"]
+    tally.outcomes, tally.internal = Counter(data["outcomes"]), Counter(data["internal"])
+    tally.internal_examples = data["internal_examples"]
+    tally.escaped = [tuple(e) for e in data["escaped"]]  # type: ignore[misc]
+    tally.slow = [tuple(e) for e in data["slow"]]  # type: ignore[misc]
+    tally.paused = [tuple(e) for e in data["paused"]]  # type: ignore[misc]
+    return tally
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=10_000, help="how many inputs to try")
     parser.add_argument("--seed", type=int, default=0, help="Hypothesis seed (reproducible)")
-    parser.add_argument("--workers", type=int, default=1, help="processes sharing the count")
-    args = parser.parse_args(argv)
+    parser.add_argument("--workers", type=int, default=1, help="processes sharing the shards")
+    parser.add_argument(
+        "--shard-size",
+        type=int,
+        default=10_000,
+        help="inputs per shard (one Hypothesis run in a fresh process)",
+    )
+    parser.add_argument(
+        "--state",
+        type=Path,
+        default=None,
+        help="folder keeping each finished shard: a run started again with the "
+        "same folder, count, seed and shard size skips the shards it holds",
+    )
+    args = parser.parse_args(argv)  # fmt: skip
+    size = max(1, args.shard_size)
+    shards = max(1, -(-args.count // size))
+    jobs = [(i, min(size, args.count - i * size), shard_seed(args.seed, i, shards))
+            for i in range(shards)]  # fmt: skip
     print(f"kinerja_engine {kinerja_engine.__version__}: fuzzing {args.count:,} inputs, "
-          f"seed {args.seed}")  # fmt: skip
+          f"seed {args.seed}, {shards} shard(s) of up to {size:,}")  # fmt: skip
+    header = {"count": args.count, "seed": args.seed, "shard_size": size}
+    tally, done = Tally(), 0
+    if args.state is not None:
+        args.state.mkdir(parents=True, exist_ok=True)
+        for path in sorted(args.state.glob("shard-*.json")):
+            saved = json.loads(path.read_text(encoding="utf-8"))
+            if saved["header"] == header:
+                tally.add(tally_from_json(saved["tally"]))
+                jobs = [job for job in jobs if job[0] != saved["shard"]]
+                done += 1
+        if done:
+            print(f"resumed: {done} shard(s) already done in {args.state}: {tally.progress()}")
+
+    def finished(shard: int, part: Tally) -> None:
+        nonlocal done
+        tally.add(part)
+        done += 1
+        if args.state is not None:
+            data = {"header": header, "shard": shard, "tally": tally_to_json(part)}
+            path = args.state / f"shard-{shard:05d}.json"
+            path.with_suffix(".tmp").write_text(json.dumps(data), encoding="utf-8")
+            path.with_suffix(".tmp").replace(path)  # whole or absent, if the run is cut off
+        print(f"... shard {shard} done ({done}/{shards}): {tally.progress()}",
+              file=sys.stderr, flush=True)  # fmt: skip
+
     start = time.perf_counter()
     if args.workers <= 1:
-        tally = fuzz(args.count, args.seed)
+        for job in jobs:
+            finished(*run_shard(job))
     else:
-        shares = [args.count // args.workers + (i < args.count % args.workers)
-                  for i in range(args.workers)]  # fmt: skip
-        jobs = [(share, args.seed * 1000 + i) for i, share in enumerate(shares)]
-        tally = Tally()
-        with multiprocessing.get_context("fork").Pool(args.workers) as pool:
-            for part in pool.starmap(fuzz, jobs):
-                tally.add(part)
+        context = multiprocessing.get_context("fork")
+        with context.Pool(args.workers, maxtasksperchild=1) as pool:
+            for shard, part in pool.imap_unordered(run_shard, jobs):
+                finished(shard, part)
     tally.report(time.perf_counter() - start)
     return 1 if tally.escaped or tally.slow else 0
 
