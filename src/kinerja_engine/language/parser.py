@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import gc
 import hashlib
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -36,7 +37,8 @@ from lark.grammar import Rule
 from lark.lexer import TerminalDef
 
 from ..errors import KinerjaSyntaxError, LimitError, Span
-from .convert import Converter
+from .convert import Builder, callbacks
+from .lalr import REJECTED, Automaton, Callback, read_automaton
 from .limits import (
     KEYWORDS,
     MAX_DEPTH,
@@ -227,8 +229,7 @@ def parse_formula(text: str) -> Expr:
     """
     _check_text(text, MAX_FORMULA_LENGTH, "formula")
     text = strip_bom(text)
-    tree = _parse(text, "formula")
-    node = Converter(text, MAX_NODES).convert(tree)
+    node = _parse(text, "formula", MAX_NODES)
     assert isinstance(node, Expr)
     return node
 
@@ -243,8 +244,7 @@ def parse_rulebook(text: str) -> RulebookNode:
     _check_text(text, MAX_RULEBOOK_LENGTH, "rulebook")
     text = strip_bom(text)
     with without_gc_pauses():
-        tree = _parse(text, "rulebook")
-        node = Converter(text, MAX_RULEBOOK_NODES).convert(tree)
+        node = _parse(text, "rulebook", MAX_RULEBOOK_NODES)
     assert isinstance(node, RulebookNode)
     return node
 
@@ -284,28 +284,70 @@ def _check_text(text: object, limit: int, what: str) -> None:
         )
     # Bracket depth is bounded before parsing so that the error is immediate and points at the
     # bracket that went too deep.
+    # Only a text with more opening brackets than the bound can cross it: the others (all real
+    # ones) are not scanned, and the scan visits brackets only.
+    if text.count("(") + text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
     depth = 0
-    line, col = 1, 0
-    for index, char in enumerate(text):
-        col += 1
-        if char == "\n":
-            line, col = line + 1, 0
-        elif char in "([{":
+    for found in _BRACKETS.finditer(text):
+        if found.group() in "([{":
             depth += 1
             if depth > MAX_DEPTH:
+                index = found.start()
+                line = text.count("\n", 0, index) + 1
+                col = index - text.rfind("\n", 0, index)
                 raise LimitError(
                     f"brackets are nested more than {MAX_DEPTH} deep",
                     Span(index, index + 1, line, col, line, col + 1),
                     source=text,
                     hint="use let or a named definition for inner parts",
                 )
-        elif char in ")]}":
+        else:
             depth = max(0, depth - 1)
 
 
-def _parse(text: str, start: str) -> Tree[Token]:
+_BRACKETS: Final = re.compile(r"[()\[\]{}]")
+
+
+@cache
+def _automaton() -> tuple[Automaton, list[Callback | None]]:
+    """The driver's automaton and the AST callbacks of its rules, once per process: read from
+    the shipped tables (:mod:`.tables`) when they were generated from this very grammar, else
+    from the tables Lark builds from it."""
+    from . import tables  # noqa: PLC0415 - 100 KB of data, needed only by the first parse
+
+    grammar = _grammar()
+    if _digest(grammar) == tables.GRAMMAR_SHA256:
+        automaton = read_automaton(tables.DATA, tables.MEMO)
+    else:  # pragma: no cover - a grammar edited without regenerating the tables
+        automaton = read_automaton(*_build(grammar).memo_serialize([TerminalDef, Rule]))
+    return automaton, callbacks(automaton.rules)
+
+
+def _parse(text: str, start: str, max_nodes: int) -> Any:
+    """The AST of ``text``, built while the driver parses it (no parse tree).
+
+    Lark is asked only when something is wrong, so that errors keep their wording and their
+    precedence: a syntax error anywhere in the text is reported before a reserved word used as
+    a name or a crossed limit, as when the whole tree was parsed before it was converted.
+    """
+    automaton, rule_callbacks = _automaton()
+    builder = Builder(text, max_nodes)
     try:
-        return _lark().parse(text, start=start)
+        node = automaton.run(builder.tokens, start, rule_callbacks, builder)
+    except (KinerjaSyntaxError, LimitError):
+        _lark_verdict(text, start)
+        raise
+    if node is REJECTED:
+        _lark_verdict(text, start)
+        raise AssertionError("Lark accepts a text the parser rejects")  # pragma: no cover
+    return node
+
+
+def _lark_verdict(text: str, start: str) -> None:
+    """Raise Lark's syntax error for ``text``, if it has one."""
+    try:
+        _lark().parse(text, start=start)
     except UnexpectedInput as exc:
         raise _syntax_error(exc, text, start) from None
     except LarkError as exc:  # pragma: no cover - defensive: Lark's other errors are bugs
