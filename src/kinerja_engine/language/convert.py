@@ -64,7 +64,17 @@ class Builder:
     Raises LimitError as soon as the node count or an expression's depth crosses its bound.
     """
 
-    __slots__ = ("columns", "count", "depth", "ends", "lines", "max_nodes", "starts", "text", "tokens")
+    __slots__ = (
+        "columns",
+        "count",
+        "depth",
+        "ends",
+        "lines",
+        "max_nodes",
+        "starts",
+        "text",
+        "tokens",
+    )
 
     def __init__(self, text: str, max_nodes: int) -> None:
         self.text = text
@@ -166,13 +176,10 @@ def callbacks(rules: Sequence[Rule]) -> list[Callback | None]:
 def _callback(rule: Rule) -> Callback:
     # Which of the rule's symbols reach the handler, how many placeholders (None, for an
     # absent `[x]`) go before each, and which are `_rule` helpers whose items are spliced in.
+    kept = [(i, s) for i, (s, keep) in enumerate(zip(rule.symbols, rule.kept, strict=True)) if keep]
     plan = [
         (index, symbol.startswith("_"), nones)
-        for (index, symbol), nones in zip(
-            ((i, s) for i, (s, keep) in enumerate(zip(rule.symbols, rule.kept, strict=True)) if keep),
-            rule.nones,
-            strict=False,
-        )
+        for (index, symbol), nones in zip(kept, rule.nones, strict=False)
     ]
     trailing = rule.nones[-1]
     if rule.inline:  # `?rule` with one part left: the part is the value (`( expr )`)
@@ -184,29 +191,83 @@ def _callback(rule: Rule) -> Callback:
             return values[base + offset]
 
         return inline
+    children = _children(plan, trailing)
     if rule.origin.startswith("_"):  # a repetition helper: its items, spliced by the parent
-        handler: Handler = _h_items
-    else:
-        handler = _HANDLERS[rule.name]
 
-    def build(b: Builder, values: list[Any], firsts: list[int], base: int, last: int) -> Any:
-        children: list[Any] = []
-        for index, splice, nones in plan:
-            if nones:
-                children += [None] * nones
-            if splice:
-                if children:
-                    children += values[base + index]
-                else:  # left recursion: extend the helper's own list (no copy)
-                    children = values[base + index]
-            else:
-                children.append(values[base + index])
-        if trailing:
-            children += [None] * trailing
+        def items(b: Builder, values: list[Any], firsts: list[int], base: int, last: int) -> Any:
+            return children(values, base)
+
+        return items
+    handler = _HANDLERS[rule.name]
+    if rule.name not in _EXPRESSION_RULES:
+
+        def build(b: Builder, values: list[Any], firsts: list[int], base: int, last: int) -> Any:
+            return handler(b, children(values, base), b.span(firsts[base], last))
+
+        return build
+
+    def build_counted(
+        b: Builder, values: list[Any], firsts: list[int], base: int, last: int
+    ) -> Any:
         span = b.span(firsts[base], last)
-        return b.counted(handler(b, children, span), span)
+        return b.counted(handler(b, children(values, base), span), span)
 
-    return build
+    return build_counted
+
+
+#: The rules whose value may be an expression, counted towards the node and depth bounds
+#: (``formula`` and ``bound`` hand their expression on, and count it once more, as the tree
+#: converter this module replaces did: the bounds stay where they were).
+_EXPRESSION_RULES = frozenset(
+    {
+        "number",
+        "percent",
+        "true",
+        "false",
+        "name",
+        "label",
+        "binary",
+        "compare",
+        "if_expr",
+        "let_expr",
+        "call",
+        "list",
+        "formula",
+        "bound",
+        *BY_RULE,
+    }
+)
+
+
+def _children(
+    plan: list[tuple[int, bool, int]], trailing: int
+) -> Callable[[list[Any], int], list[Any]]:
+    """The function that gathers a rule's children from the value stack (Lark's child filter:
+    anonymous tokens dropped, a placeholder for each absent optional part, helpers spliced)."""
+    offsets = tuple(index for index, _, _ in plan)
+    if trailing or any(splice or nones for _, splice, nones in plan):
+
+        def general(values: list[Any], base: int) -> list[Any]:
+            children: list[Any] = []
+            for index, splice, nones in plan:
+                if nones:
+                    children += [None] * nones
+                if splice:
+                    if children:
+                        children += values[base + index]
+                    else:  # left recursion: extend the helper's own list (no copy)
+                        children = values[base + index]
+                else:
+                    children.append(values[base + index])
+            if trailing:
+                children += [None] * trailing
+            return children
+
+        return general
+    if len(offsets) == 1:
+        (offset,) = offsets
+        return lambda values, base: [values[base + offset]]
+    return lambda values, base: [values[base + offset] for offset in offsets]
 
 
 def _h_items(c: Builder, ch: list[Any], span: Span) -> Any:

@@ -83,6 +83,8 @@ def unify(a: Var, b: Var) -> bool:
     if rb.type is None:
         rb.parent = ra
         return True
+    if ra.type is rb.type:  # the same type object (most joins): equal without comparing
+        return True
     if ANY in (ra.type, rb.type):
         return True
     return ra.type == rb.type

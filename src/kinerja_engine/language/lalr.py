@@ -102,6 +102,9 @@ class Automaton:
         self.ignore = ignore
         self.newline_kinds = newline_kinds
         self._scanner_of = scanner_of
+        # (state below, top state, next token) → the top state once every chain rule that
+        # token triggers has been reduced: `a` climbs atom → unary → … → expr in one step.
+        self._chains: dict[tuple[int, int, str], int] = {}
         self._matchers: list[Any] = [None] * len(rows)
         self._retypes: list[dict[str, dict[str, str]]] = [{} for _ in rows]
 
@@ -110,6 +113,13 @@ class Automaton:
         self._matchers[state] = match
         self._retypes[state] = retype
         return match
+
+    def _chain(self, below: int, top: int, kind: str) -> int:
+        while True:
+            action = self.rows[top].get(kind)
+            if action is None or action >= 0 or self.widths[~action]:
+                return top
+            top = self.rows[below][self.origins[~action]]
 
     def run(
         self, tokens: Tokens, start: str, callbacks: Sequence[Callback | None], builder: Any
@@ -124,7 +134,7 @@ class Automaton:
         elsewhere in the text changes).
         """
         text = tokens.text
-        rows, widths, origins = self.rows, self.widths, self.origins
+        rows, widths, origins, chains = self.rows, self.widths, self.origins, self._chains
         matchers, retypes = self._matchers, self._retypes
         ignore, newline_kinds = self.ignore, self.newline_kinds
         states = [self.start_states[start]]
@@ -189,8 +199,12 @@ class Automaton:
                     values.append(value)
                     lasts.append(last)
                     states.append(rows[states[-1]][origins[~action]])
-                else:  # a chain rule: the child is the value, only the state changes
-                    states[-1] = rows[states[-2]][origins[~action]]
+                else:  # chain rules: the child is the value, only the top state changes
+                    key = (states[-2], states[-1], kind)
+                    top = chains.get(key)
+                    if top is None:
+                        top = chains[key] = self._chain(*key)
+                    states[-1] = top
                 if kind == "$END" and states[-1] == end_state:
                     return values[-1]
 
@@ -271,12 +285,12 @@ class _Terminal:
         pattern = item["pattern"]
         if pattern["flags"]:
             raise LookupError(f"terminal {item['name']} has regular-expression flags")
-        value: str = pattern["value"]
+        name, value, priority = item["name"], pattern["value"], item["priority"]
         if pattern["__type__"] == "PatternStr":
-            return _Terminal(item["name"], re.escape(value), value, item["priority"], len(value), len(value))
+            return _Terminal(name, re.escape(value), value, priority, len(value), len(value))
         if pattern["__type__"] != "PatternRE" or "_width" not in pattern:
-            raise LookupError(f"terminal {item['name']} has an unknown pattern")
-        return _Terminal(item["name"], value, None, item["priority"], pattern["_width"][1], len(value))
+            raise LookupError(f"terminal {name} has an unknown pattern")
+        return _Terminal(name, value, None, priority, pattern["_width"][1], len(value))
 
 
 def _scanner(terminals: list[_Terminal]) -> tuple[Any, dict[str, dict[str, str]]]:

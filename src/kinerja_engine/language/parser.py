@@ -24,7 +24,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, Final
 
-from lark import Lark, Token, Tree
+from lark import Lark
 from lark import __version__ as lark_version
 from lark.exceptions import (
     LarkError,
