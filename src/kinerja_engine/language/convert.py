@@ -55,7 +55,7 @@ from .operators import BY_RULE, OPS, Operator
 __all__ = ["Builder", "callbacks"]
 
 
-Handler = Callable[["Builder", list[Any], Span], Any]
+Handler = Callable[["Builder", list[Any], Span | None], Any]
 
 
 class Builder:
@@ -99,14 +99,15 @@ class Builder:
             self.columns[last] + end - starts[last],
         )
 
-    def counted(self, result: Any, span: Span) -> Any:
-        """``result``, counted (and its depth bounded) if it is an expression."""
+    def counted(self, result: Any, first: int, last: int) -> Any:
+        """``result``, counted (and its depth bounded) if it is an expression; ``first`` and
+        ``last`` are its rule's tokens (the span of an error)."""
         if isinstance(result, Expr):
             self.count += 1
             if self.count > self.max_nodes:
                 raise LimitError(
                     f"too many parts: more than {self.max_nodes:,} nodes",
-                    span,
+                    self.span(first, last),
                     source=self.text,
                     hint="split the formula into named definitions",
                 )
@@ -119,7 +120,7 @@ class Builder:
             if depth > MAX_DEPTH:
                 raise LimitError(
                     f"the expression is nested more than {MAX_DEPTH} levels deep",
-                    span,
+                    self.span(first, last),
                     source=self.text,
                     hint="use let or named definitions to flatten it",
                 )
@@ -199,7 +200,15 @@ def _callback(rule: Rule) -> Callback:
 
         return items
     handler = _HANDLERS[rule.name]
-    if rule.name not in _EXPRESSION_RULES:
+    counted = rule.name in _EXPRESSION_RULES
+    if rule.name in _SPANLESS:
+
+        def spanless(b: Builder, values: list[Any], firsts: list[int], base: int, last: int) -> Any:
+            result = handler(b, children(values, base), None)
+            return b.counted(result, firsts[base], last) if counted else result
+
+        return spanless
+    if not counted:
 
         def build(b: Builder, values: list[Any], firsts: list[int], base: int, last: int) -> Any:
             return handler(b, children(values, base), b.span(firsts[base], last))
@@ -209,10 +218,34 @@ def _callback(rule: Rule) -> Callback:
     def build_counted(
         b: Builder, values: list[Any], firsts: list[int], base: int, last: int
     ) -> Any:
-        span = b.span(firsts[base], last)
-        return b.counted(handler(b, children(values, base), span), span)
+        first = firsts[base]
+        return b.counted(handler(b, children(values, base), b.span(first, last)), first, last)
 
     return build_counted
+
+
+#: The rules whose handler does not use the rule's span (a part of a node, or a token's own
+#: span): it is not made.
+_SPANLESS = frozenset(
+    {
+        "formula",
+        "bound",
+        "pos_inf",
+        "neg_inf",
+        "arguments",
+        "kwarg",
+        "let_binding",
+        "in_force",
+        "version",
+        "cites",
+        "extends",
+        "aliases",
+        "domain",
+        "lo_bracket",
+        "hi_bracket",
+        "matrix_key",
+    }
+)
 
 
 #: The rules whose value may be an expression, counted towards the node and depth bounds
@@ -270,7 +303,7 @@ def _children(
     return lambda values, base: [values[base + offset] for offset in offsets]
 
 
-def _h_items(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_items(c: Builder, ch: list[Any], span: Span | None) -> Any:
     return ch
 
 
@@ -282,7 +315,7 @@ def _expr_children(children: Sequence[Any]) -> list[Expr]:
     return [c for c in children if isinstance(c, Expr)]
 
 
-def _h_formula(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_formula(c: Builder, ch: list[Any], span: Span | None) -> Any:
     return ch[0]
 
 
@@ -297,11 +330,11 @@ def _literal(c: Builder, token: int) -> Decimal:
     return Decimal(text)
 
 
-def _h_number(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_number(c: Builder, ch: list[Any], span: Span | None) -> Any:
     return Num(_literal(c, ch[0]), span=span)
 
 
-def _h_percent(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_percent(c: Builder, ch: list[Any], span: Span | None) -> Any:
     # scaleb is exact: 120% is Decimal('1.20'), never a rounded quotient.
     literal = _literal(c, ch[0])
     # scaleb under an explicit context wide enough for every digit: never the caller's.
@@ -309,25 +342,25 @@ def _h_percent(c: Builder, ch: list[Any], span: Span) -> Any:
     return Num(literal.scaleb(-2, context=context), percent=True, span=span)
 
 
-def _h_true(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_true(c: Builder, ch: list[Any], span: Span | None) -> Any:
     return BoolLit(True, span=span)
 
 
-def _h_false(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_false(c: Builder, ch: list[Any], span: Span | None) -> Any:
     return BoolLit(False, span=span)
 
 
-def _h_name(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_name(c: Builder, ch: list[Any], span: Span | None) -> Any:
     # The contextual lexer may hand over a keyword as a NAME where only a value fits.
     return Name(c.check_name(ch[0]), span=span)
 
 
-def _h_label(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_label(c: Builder, ch: list[Any], span: Span | None) -> Any:
     return LabelRef(c.check_name(ch[0]), c.check_name(ch[1]), span=span)
 
 
 def _prefix_handler(op: Operator) -> Handler:
-    def handle(c: Builder, ch: list[Any], span: Span) -> Any:
+    def handle(c: Builder, ch: list[Any], span: Span | None) -> Any:
         return Unary(op.symbol, _expr_children(ch)[0], span=span)
 
     return handle
@@ -335,29 +368,29 @@ def _prefix_handler(op: Operator) -> Handler:
 
 def _keyword_handler(op: Operator) -> Handler:
     # Keyword operators (and, or) are anonymous in the tree: the rule names the operator.
-    def handle(c: Builder, ch: list[Any], span: Span) -> Any:
+    def handle(c: Builder, ch: list[Any], span: Span | None) -> Any:
         left, right = _expr_children(ch)
         return Binary(op.symbol, left, right, span=span)
 
     return handle
 
 
-def _h_binary(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_binary(c: Builder, ch: list[Any], span: Span | None) -> Any:
     # Symbol operators arrive as a token (ADD_OP, MUL_OP, COMP_OP) naming the operator.
     left, op, right = ch
     return Binary(OPS[c.word(op)].symbol, left, right, span=span)
 
 
-def _h_if(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_if(c: Builder, ch: list[Any], span: Span | None) -> Any:
     cond, then, orelse = _expr_children(ch)
     return If(cond, then, orelse, span=span)
 
 
-def _h_let_binding(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_let_binding(c: Builder, ch: list[Any], span: Span | None) -> Any:
     return (c.check_name(ch[0]), ch[1], c.token_span(ch[0]))
 
 
-def _h_let(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_let(c: Builder, ch: list[Any], span: Span | None) -> Any:
     *bindings, body = ch
     return Let(
         tuple((name, value) for name, value, _ in bindings),
@@ -367,7 +400,7 @@ def _h_let(c: Builder, ch: list[Any], span: Span) -> Any:
     )
 
 
-def _h_call(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_call(c: Builder, ch: list[Any], span: Span | None) -> Any:
     func, arguments = ch[0], ch[1]
     args: list[Expr] = []
     kwargs: list[tuple[str, Expr]] = []
@@ -386,27 +419,27 @@ def _h_call(c: Builder, ch: list[Any], span: Span) -> Any:
     return Call(c.check_name(func), tuple(args), tuple(kwargs), span=span)
 
 
-def _h_arguments(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_arguments(c: Builder, ch: list[Any], span: Span | None) -> Any:
     return ch
 
 
-def _h_kwarg(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_kwarg(c: Builder, ch: list[Any], span: Span | None) -> Any:
     return (c.check_name(ch[0]), ch[1])
 
 
-def _h_list(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_list(c: Builder, ch: list[Any], span: Span | None) -> Any:
     return ListExpr(tuple(x for x in ch if x is not None), span=span)
 
 
 # -- rulebook parts ---------------------------------------------------------------------
 
 
-def _h_rulebook(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_rulebook(c: Builder, ch: list[Any], span: Span | None) -> Any:
     header, *definitions = ch
     return RulebookNode(header, tuple(definitions), span=span)
 
 
-def _h_header(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_header(c: Builder, ch: list[Any], span: Span | None) -> Any:
     name, version, extends, cites, in_force = ch
     return Header(
         _unquote(c, name),
@@ -418,43 +451,43 @@ def _h_header(c: Builder, ch: list[Any], span: Span) -> Any:
     )
 
 
-def _h_in_force(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_in_force(c: Builder, ch: list[Any], span: Span | None) -> Any:
     start, end = ch
     return (c.check_date(start), None if end is None else c.check_date(end))
 
 
-def _h_version(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_version(c: Builder, ch: list[Any], span: Span | None) -> Any:
     return _unquote(c, ch[0])
 
 
-def _h_cites(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_cites(c: Builder, ch: list[Any], span: Span | None) -> Any:
     return [_unquote(c, t) for t in ch]
 
 
-def _h_const(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_const(c: Builder, ch: list[Any], span: Span | None) -> Any:
     return ConstDef(c.check_name(ch[0]), ch[1], span=span)
 
 
-def _h_param_def(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_param_def(c: Builder, ch: list[Any], span: Span | None) -> Any:
     return ConstDef(c.check_name(ch[0]), ch[1], is_param=True, span=span)
 
 
-def _h_param(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_param(c: Builder, ch: list[Any], span: Span | None) -> Any:
     name, type_ = ch
     return Param(c.check_name(name), None if type_ is None else c.word(type_), span=span)
 
 
-def _h_func(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_func(c: Builder, ch: list[Any], span: Span | None) -> Any:
     name, *params, body = ch
     return FuncDef(c.check_name(name), tuple(p for p in params if p is not None), body, span=span)
 
 
-def _h_enum(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_enum(c: Builder, ch: list[Any], span: Span | None) -> Any:
     name, *members = ch
     return EnumDef(c.check_name(name), tuple(m for m in members if m is not None), span=span)
 
 
-def _h_member(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_member(c: Builder, ch: list[Any], span: Span | None) -> Any:
     name, text, aliases = ch
     return EnumMember(
         c.check_name(name),
@@ -464,50 +497,50 @@ def _h_member(c: Builder, ch: list[Any], span: Span) -> Any:
     )
 
 
-def _h_aliases(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_aliases(c: Builder, ch: list[Any], span: Span | None) -> Any:
     return [_unquote(c, t) for t in ch]
 
 
-def _h_band(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_band(c: Builder, ch: list[Any], span: Span | None) -> Any:
     name, param, domain, *rows = ch
     return BandDef(
         c.check_name(name), param, domain, tuple(r for r in rows if r is not None), span=span
     )
 
 
-def _h_domain(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_domain(c: Builder, ch: list[Any], span: Span | None) -> Any:
     return ch[0]
 
 
-def _h_band_row(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_band_row(c: Builder, ch: list[Any], span: Span | None) -> Any:
     return BandRow(ch[0], ch[1], span=span)
 
 
-def _h_interval(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_interval(c: Builder, ch: list[Any], span: Span | None) -> Any:
     lo_bracket, lo, hi, hi_bracket = ch
     return Interval(lo, lo_bracket == "[", hi, hi_bracket == "]", span=span)
 
 
-def _h_bracket(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_bracket(c: Builder, ch: list[Any], span: Span | None) -> Any:
     return c.word(ch[0])
 
 
-def _h_bound(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_bound(c: Builder, ch: list[Any], span: Span | None) -> Any:
     return ch[0]
 
 
-def _h_inf(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_inf(c: Builder, ch: list[Any], span: Span | None) -> Any:
     return None
 
 
-def _h_matrix(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_matrix(c: Builder, ch: list[Any], span: Span | None) -> Any:
     name = ch[0]
     params = tuple(x for x in ch[1:] if isinstance(x, Param))
     rows = tuple(x for x in ch[1:] if isinstance(x, MatrixRow))
     return MatrixDef(c.check_name(name), params, rows, span=span)
 
 
-def _h_matrix_row(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_matrix_row(c: Builder, ch: list[Any], span: Span | None) -> Any:
     *keys, expr = ch
     return MatrixRow(
         tuple(k for k, _ in keys),
@@ -517,7 +550,7 @@ def _h_matrix_row(c: Builder, ch: list[Any], span: Span) -> Any:
     )
 
 
-def _h_matrix_key(c: Builder, ch: list[Any], span: Span) -> Any:
+def _h_matrix_key(c: Builder, ch: list[Any], span: Span | None) -> Any:
     token = ch[0]
     word = c.word(token)
     # A NAME starts with a letter, so the one-character "_" is the WILDCARD token.

@@ -146,45 +146,40 @@ class Automaton:
         t_lines, t_columns = tokens.lines, tokens.columns
         pos, line, line_start, size = 0, 1, 0, len(text)
         index = -1
-        while True:
-            if pos < size:
-                state = states[-1]
-                found = (matchers[state] or self._scanner(state))(text, pos)
-                if found is None:
-                    return REJECTED
-                kind = found.lastgroup
-                end = found.end()
-                if kind in ignore:  # white space and comments: only the line count moves
-                    if kind in newline_kinds:
-                        breaks = text.count("\n", pos, end)
-                        if breaks:
-                            line += breaks
-                            line_start = text.rindex("\n", pos, end) + 1
-                    pos = end
-                    continue
-                t_lines.append(line)
-                t_columns.append(pos - line_start + 1)
-                if kind in newline_kinds:  # a kept token over lines (none of ours has one)
+        while pos < size:
+            state = states[-1]
+            found = (matchers[state] or self._scanner(state))(text, pos)
+            if found is None:
+                return REJECTED
+            kind = found.lastgroup
+            end = found.end()
+            if kind in ignore:  # white space and comments: only the line count moves
+                if kind in newline_kinds:
                     breaks = text.count("\n", pos, end)
-                    if breaks:  # pragma: no cover
+                    if breaks:
                         line += breaks
                         line_start = text.rindex("\n", pos, end) + 1
-                retype = retypes[state].get(kind)
-                if retype is not None:
-                    kind = retype.get(text[pos:end], kind)
-                t_starts.append(pos)
-                t_ends.append(end)
-                index += 1
                 pos = end
-            else:
-                kind = "$END"
-            while True:
+                continue
+            t_lines.append(line)
+            t_columns.append(pos - line_start + 1)
+            if kind in newline_kinds:  # a kept token over lines (none of ours has one)
+                breaks = text.count("\n", pos, end)
+                if breaks:  # pragma: no cover
+                    line += breaks
+                    line_start = text.rindex("\n", pos, end) + 1
+            retype = retypes[state].get(kind)
+            if retype is not None:
+                kind = retype.get(text[pos:end], kind)
+            t_starts.append(pos)
+            t_ends.append(end)
+            index += 1
+            pos = end
+            while True:  # reduce as the token asks, then shift it
                 action = rows[states[-1]].get(kind)
                 if action is None:
                     return REJECTED
-                if action >= 0:  # shift
-                    if kind == "$END":  # pragma: no cover - Lark's tables never shift $END
-                        return REJECTED
+                if action >= 0:
                     states.append(action)
                     values.append(index)
                     firsts.append(index)
@@ -205,8 +200,23 @@ class Automaton:
                     if top is None:
                         top = chains[key] = self._chain(*key)
                     states[-1] = top
-                if kind == "$END" and states[-1] == end_state:
-                    return values[-1]
+        while True:  # the end of the text: reduce until the start rule is complete
+            action = rows[states[-1]].get("$END")
+            if action is None or action >= 0:  # (Lark's tables never shift $END)
+                return REJECTED
+            width = widths[~action]
+            if width:
+                base = len(values) - width
+                last = lasts[-1]
+                value = callbacks[~action](builder, values, firsts, base, last)  # type: ignore[misc]
+                del values[base:], firsts[base + 1 :], lasts[base:], states[-width:]
+                values.append(value)
+                lasts.append(last)
+                states.append(rows[states[-1]][origins[~action]])
+            else:
+                states[-1] = rows[states[-2]][origins[~action]]
+            if states[-1] == end_state:
+                return values[-1]
 
 
 def read_automaton(data: dict[str, Any], memo: dict[int, Any]) -> Automaton:
