@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Context, Decimal
+from functools import cache
 from typing import Any
 
 from ..errors import KinerjaSyntaxError, LimitError, Span
@@ -45,6 +46,7 @@ from .nodes import (
     MatrixDef,
     MatrixRow,
     Name,
+    Node,
     Num,
     Param,
     RulebookNode,
@@ -111,12 +113,12 @@ class Builder:
                     source=self.text,
                     hint="split the formula into named definitions",
                 )
-            depths = self.depth
-            depth = 1
-            for child in result.children():
-                below = depths.get(id(child), 0)
-                if below >= depth:
-                    depth = below + 1
+            # Each level of nesting adds a token (an operator, a bracket, a keyword), so an
+            # expression over at most MAX_DEPTH tokens cannot be too deep: only wider ones are
+            # measured (their parts on demand, once each), not every node of the text.
+            if last - first < MAX_DEPTH:
+                return result
+            depth = self.depth_of(result)
             if depth > MAX_DEPTH:
                 raise LimitError(
                     f"the expression is nested more than {MAX_DEPTH} levels deep",
@@ -124,8 +126,22 @@ class Builder:
                     source=self.text,
                     hint="use let or named definitions to flatten it",
                 )
-            self.depth[id(result)] = depth
         return result
+
+    def depth_of(self, node: Expr) -> int:
+        """The depth of ``node``: 1 for a leaf (memoised by node; no recursion)."""
+        depths = self.depth
+        stack: list[tuple[Node, bool]] = [(node, False)]
+        while stack:
+            item, ready = stack.pop()
+            if id(item) in depths:
+                continue
+            if ready:
+                depths[id(item)] = 1 + max((depths[id(c)] for c in item.children()), default=0)
+            else:
+                stack.append((item, True))
+                stack.extend((c, False) for c in item.children() if id(c) not in depths)
+        return depths[id(node)]
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -338,8 +354,16 @@ def _h_percent(c: Builder, ch: list[Any], span: Span | None) -> Any:
     # scaleb is exact: 120% is Decimal('1.20'), never a rounded quotient.
     literal = _literal(c, ch[0])
     # scaleb under an explicit context wide enough for every digit: never the caller's.
-    context = Context(prec=len(literal.as_tuple().digits) + 2)
-    return Num(literal.scaleb(-2, context=context), percent=True, span=span)
+    return Num(
+        literal.scaleb(-2, context=_wide(len(literal.as_tuple().digits))), percent=True, span=span
+    )
+
+
+@cache
+def _wide(digits: int) -> Context:
+    # One context per literal width (at most MAX_LITERAL_DIGITS of them), made once; scaleb by
+    # a power of ten is exact within it, so its flags never matter.
+    return Context(prec=digits + 2)
 
 
 def _h_true(c: Builder, ch: list[Any], span: Span | None) -> Any:
