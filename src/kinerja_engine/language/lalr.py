@@ -114,6 +114,12 @@ class Automaton:
         self._retypes[state] = retype
         return match
 
+    def lexer(self, state: int) -> tuple[str, dict[str, dict[str, str]]]:
+        """What state ``state`` lexes with: the alternation's source (one named group per
+        terminal, in the order tried) and the keyword table (``{"NAME": {"if": "IF", ...}}``)."""
+        match, retype = self._scanner_of(state)
+        return match.__self__.pattern, retype
+
     def _chain(self, below: int, top: int, kind: str) -> int:
         while True:
             action = self.rows[top].get(kind)

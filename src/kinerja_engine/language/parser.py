@@ -58,6 +58,7 @@ __all__ = [
     "MAX_NODES",
     "MAX_RULEBOOK_LENGTH",
     "MAX_RULEBOOK_NODES",
+    "automaton",
     "parse_formula",
     "parse_rulebook",
     "strip_bom",
@@ -310,7 +311,7 @@ _BRACKETS: Final = re.compile(r"[()\[\]{}]")
 
 
 @cache
-def _automaton() -> tuple[Automaton, list[Callback | None]]:
+def automaton() -> tuple[Automaton, list[Callback | None]]:
     """The driver's automaton and the AST callbacks of its rules, once per process: read from
     the shipped tables (:mod:`.tables`) when they were generated from this very grammar, else
     from the tables Lark builds from it."""
@@ -318,10 +319,10 @@ def _automaton() -> tuple[Automaton, list[Callback | None]]:
 
     grammar = _grammar()
     if _digest(grammar) == tables.GRAMMAR_SHA256:
-        automaton = read_automaton(tables.DATA, tables.MEMO)
+        driver = read_automaton(tables.DATA, tables.MEMO)
     else:  # pragma: no cover - a grammar edited without regenerating the tables
-        automaton = read_automaton(*_build(grammar).memo_serialize([TerminalDef, Rule]))
-    return automaton, callbacks(automaton.rules)
+        driver = read_automaton(*_build(grammar).memo_serialize([TerminalDef, Rule]))
+    return driver, callbacks(driver.rules)
 
 
 def _parse(text: str, start: str, max_nodes: int) -> Any:
@@ -331,10 +332,10 @@ def _parse(text: str, start: str, max_nodes: int) -> Any:
     precedence: a syntax error anywhere in the text is reported before a reserved word used as
     a name or a crossed limit, as when the whole tree was parsed before it was converted.
     """
-    automaton, rule_callbacks = _automaton()
+    driver, rule_callbacks = automaton()
     builder = Builder(text, max_nodes)
     try:
-        node = automaton.run(builder.tokens, start, rule_callbacks, builder)
+        node = driver.run(builder.tokens, start, rule_callbacks, builder)
     except (KinerjaSyntaxError, LimitError):
         _lark_verdict(text, start)
         raise
