@@ -66,21 +66,11 @@ class Builder:
     Raises LimitError as soon as the node count or an expression's depth crosses its bound.
     """
 
-    __slots__ = (
-        "columns",
-        "count",
-        "depth",
-        "ends",
-        "lines",
-        "max_nodes",
-        "starts",
-        "text",
-        "tokens",
-    )
+    __slots__ = ("columns", "count", "depth", "ends", "lines", "max_nodes", "starts", "text")
 
-    def __init__(self, text: str, max_nodes: int) -> None:
-        self.text = text
-        self.tokens = tokens = Tokens(text, [], [], [], [])
+    def __init__(self, tokens: Tokens, max_nodes: int) -> None:
+        """``tokens``: what the driver fills as it lexes (the builder reads them)."""
+        self.text = tokens.text
         self.starts, self.ends = tokens.starts, tokens.ends
         self.lines, self.columns = tokens.lines, tokens.columns
         self.max_nodes = max_nodes
@@ -242,50 +232,23 @@ def _callback(rule: Rule) -> Callback:
 
 #: The rules whose handler does not use the rule's span (a part of a node, or a token's own
 #: span): it is not made.
-_SPANLESS = frozenset(
-    {
-        "formula",
-        "bound",
-        "pos_inf",
-        "neg_inf",
-        "arguments",
-        "kwarg",
-        "let_binding",
-        "in_force",
-        "version",
-        "cites",
-        "extends",
-        "aliases",
-        "domain",
-        "lo_bracket",
-        "hi_bracket",
-        "matrix_key",
-    }
-)
+# fmt: off
+_SPANLESS = frozenset({
+    "formula", "bound", "pos_inf", "neg_inf", "arguments", "kwarg", "let_binding", "in_force",
+    "version", "cites", "extends", "aliases", "domain", "lo_bracket", "hi_bracket", "matrix_key",
+})
+# fmt: on
 
 
 #: The rules whose value may be an expression, counted towards the node and depth bounds
 #: (``formula`` and ``bound`` hand their expression on, and count it once more, as the tree
 #: converter this module replaces did: the bounds stay where they were).
-_EXPRESSION_RULES = frozenset(
-    {
-        "number",
-        "percent",
-        "true",
-        "false",
-        "name",
-        "label",
-        "binary",
-        "compare",
-        "if_expr",
-        "let_expr",
-        "call",
-        "list",
-        "formula",
-        "bound",
-        *BY_RULE,
-    }
-)
+# fmt: off
+_EXPRESSION_RULES = frozenset({
+    "number", "percent", "true", "false", "name", "label", "binary", "compare", "if_expr",
+    "let_expr", "call", "list", "formula", "bound", *BY_RULE,
+})
+# fmt: on
 
 
 def _children(
