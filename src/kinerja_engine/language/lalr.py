@@ -118,7 +118,9 @@ class Automaton:
         """What state ``state`` lexes with: the alternation's source (one named group per
         terminal, in the order tried) and the keyword table (``{"NAME": {"if": "IF", ...}}``)."""
         match, retype = self._scanner_of(state)
-        return match.__self__.pattern, retype
+        source: str = match.__self__.pattern
+        # Without the white-space prefix the driver may add: Lark's own alternation.
+        return source[source.index("(?:") + 3 : -1], retype
 
     def _chain(self, below: int, top: int, kind: str) -> int:
         while True:
@@ -159,6 +161,13 @@ class Automaton:
                 return REJECTED
             kind = found.lastgroup
             end = found.end()
+            begin = found.start(kind)
+            if begin != pos:  # white space skipped before the token: count its line breaks
+                breaks = text.count("\n", pos, begin)
+                if breaks:
+                    line += breaks
+                    line_start = text.rindex("\n", pos, begin) + 1
+                pos = begin
             if kind in ignore:  # white space and comments: only the line count moves
                 if kind in newline_kinds:
                     breaks = text.count("\n", pos, end)
@@ -261,12 +270,15 @@ def read_automaton(data: dict[str, Any], memo: dict[int, Any]) -> Automaton:
         rows.append(row)
         accepts.append(frozenset(row))
     scanners: dict[frozenset[str], tuple[Any, dict[str, dict[str, str]]]] = {}
+    blank = _blank_prefix(terminals, ignore)
 
     def scanner_of(state: int) -> tuple[Any, dict[str, dict[str, str]]]:
         key = accepts[state]
         if key not in scanners:
             chosen = [by_name[n] for n in key | ignore if n in by_name]
-            scanners[key] = _scanner(chosen)
+            alternation, retype = _scanner(chosen)
+            # The alternation is tried after the white space (if it may be skipped so).
+            scanners[key] = (re.compile(f"{blank}(?:{alternation})").match, retype)
         return scanners[key]
 
     newline_kinds = frozenset(t.name for t in terminals if _may_hold_newline(t.regexp))
@@ -332,7 +344,35 @@ def _scanner(terminals: list[_Terminal]) -> tuple[Any, dict[str, dict[str, str]]
         if words:
             retype[regexp.name] = words
     pattern = "|".join(f"(?P<{t.name}>{t.regexp})" for t in ordered if t.name not in embedded)
-    return re.compile(pattern).match, retype
+    return pattern, retype
+
+
+#: Lark's ``common.WS``, the white space the grammar ignores.
+_WHITE_SPACE: Final = "(?:[ \t\x0c\r\n])+"
+
+
+def _blank_prefix(terminals: list[_Terminal], ignore: frozenset[str]) -> str:
+    """A prefix that skips white space before a token, or "" if skipping so could differ from
+    Lark's lexer.
+
+    Lark lexes white space as a token of its own and ignores it; the parser state does not
+    move, so the next token is lexed in the same state either way. Skipping it inside the
+    token's match saves a match per gap, provided no other terminal can start with white
+    space (then white space is always Lark's ``WS`` token). That is checked here on each
+    white-space character followed by each keyword and a letter, digit, quote and hash; at
+    the end of the text (or before a character no terminal matches) the prefix backtracks and
+    the alternation's own ``WS`` matches, as in Lark.
+    """
+    if not any(t.name in ignore and t.regexp == _WHITE_SPACE for t in terminals):
+        return ""
+    probes = ["", "a", "0", '"', "#", *(t.literal for t in terminals if t.literal)]
+    for terminal in terminals:
+        if terminal.regexp == _WHITE_SPACE:
+            continue
+        expression = re.compile(terminal.regexp)
+        if any(expression.match(blank + probe) for blank in " \t\x0c\r\n" for probe in probes):
+            return ""  # pragma: no cover - no terminal of ours starts with white space
+    return "[ \t\x0c\r\n]*"
 
 
 def _read_rule(item: dict[str, Any]) -> Rule:
