@@ -776,15 +776,17 @@ def _stage_row(label: str, values_ns: Sequence[float], unit: float) -> list[str]
     return [label, *(f"{v / unit:.3f}" for v in values_ns)]
 
 
-def parser_build_ms(repeat: int) -> float:
-    lark = parser._lark
+def parser_build_ms(repeat: int, load: Callable[[], Any] | None = None) -> float:
+    """Loading a cached parser part once more (default: the driver's automaton and callbacks,
+    what the first parse in a process builds; ``parser._lark`` is Lark, for syntax errors)."""
+    load = load or parser.automaton
     times = []
     for _ in range(max(repeat, 3)):
-        lark.cache_clear()
+        load.cache_clear()  # type: ignore[attr-defined]
         start = timeit.default_timer()
-        lark()
+        load()
         times.append(timeit.default_timer() - start)
-    lark()  # leave a built parser behind
+    load()  # leave a built parser behind
     return min(times) * 1e3
 
 
@@ -973,9 +975,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
     )
     print(
-        f"\nloading the parser from the shipped tables (parser._lark()): "
-        f"{parser_build_ms(repeat):.1f} ms; building it from the grammar instead: "
-        f"{parser_from_grammar_ms(repeat):.1f} ms\n"
+        f"\nreading the parser from the shipped tables (parser.automaton(), what a first "
+        f"parse builds): {parser_build_ms(repeat):.1f} ms; Lark from the same tables "
+        f"(parser._lark(), only for a syntax error): {parser_build_ms(repeat, parser._lark):.1f}"
+        f" ms; Lark built from the grammar: {parser_from_grammar_ms(repeat):.1f} ms\n"
     )
 
     print("## Generated rulebooks: kinerja against Lark alone on the same text (ms)\n")
