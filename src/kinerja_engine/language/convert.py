@@ -91,32 +91,29 @@ class Builder:
             self.columns[last] + end - starts[last],
         )
 
-    def counted(self, result: Any, first: int, last: int) -> Any:
-        """``result``, counted (and its depth bounded) if it is an expression; ``first`` and
-        ``last`` are its rule's tokens (the span of an error)."""
-        if isinstance(result, Expr):
-            self.count += 1
-            if self.count > self.max_nodes:
-                raise LimitError(
-                    f"too many parts: more than {self.max_nodes:,} nodes",
-                    self.span(first, last),
-                    source=self.text,
-                    hint="split the formula into named definitions",
-                )
-            # Each level of nesting adds a token (an operator, a bracket, a keyword), so an
-            # expression over at most MAX_DEPTH tokens cannot be too deep: only wider ones are
-            # measured (their parts on demand, once each), not every node of the text.
-            if last - first < MAX_DEPTH:
-                return result
-            depth = self.depth_of(result)
-            if depth > MAX_DEPTH:
-                raise LimitError(
-                    f"the expression is nested more than {MAX_DEPTH} levels deep",
-                    self.span(first, last),
-                    source=self.text,
-                    hint="use let or named definitions to flatten it",
-                )
-        return result
+    def bound(self, result: Expr, first: int, last: int) -> None:
+        """Refuse ``result`` (an expression just counted, from token ``first`` to ``last``) if
+        it is one node too many or nested too deep.
+
+        The callbacks count each expression and call this only when the count is over the
+        bound or the expression spans more than MAX_DEPTH tokens: each level of nesting adds a
+        token (an operator, a bracket, a keyword), so a narrower one cannot be too deep. Only
+        wider ones are measured (their parts on demand, once each), not every node of the text.
+        """
+        if self.count > self.max_nodes:
+            raise LimitError(
+                f"too many parts: more than {self.max_nodes:,} nodes",
+                self.span(first, last),
+                source=self.text,
+                hint="split the formula into named definitions",
+            )
+        if last - first >= MAX_DEPTH and self.depth_of(result) > MAX_DEPTH:
+            raise LimitError(
+                f"the expression is nested more than {MAX_DEPTH} levels deep",
+                self.span(first, last),
+                source=self.text,
+                hint="use let or named definitions to flatten it",
+            )
 
     def depth_of(self, node: Expr) -> int:
         """The depth of ``node``: 1 for a leaf (memoised by node; no recursion)."""
@@ -206,18 +203,12 @@ def _callback(rule: Rule) -> Callback:
 
         return items
     handler = _HANDLERS[rule.name]
-    counted = rule.name in _EXPRESSION_RULES
-    if rule.name in _SPANLESS:
-
-        def spanless(b: Builder, values: list[Any], firsts: list[int], base: int, last: int) -> Any:
-            result = handler(b, children(values, base), None)
-            return b.counted(result, firsts[base], last) if counted else result
-
-        return spanless
-    if not counted:
+    spanless = rule.name in _SPANLESS
+    if rule.name not in _EXPRESSION_RULES:
 
         def build(b: Builder, values: list[Any], firsts: list[int], base: int, last: int) -> Any:
-            return handler(b, children(values, base), b.span(firsts[base], last))
+            span = None if spanless else b.span(firsts[base], last)
+            return handler(b, children(values, base), span)
 
         return build
 
@@ -225,7 +216,11 @@ def _callback(rule: Rule) -> Callback:
         b: Builder, values: list[Any], firsts: list[int], base: int, last: int
     ) -> Any:
         first = firsts[base]
-        return b.counted(handler(b, children(values, base), b.span(first, last)), first, last)
+        result = handler(b, children(values, base), None if spanless else b.span(first, last))
+        b.count += 1  # an expression (each rule of _EXPRESSION_RULES gives one)
+        if b.count > b.max_nodes or last - first >= MAX_DEPTH:
+            b.bound(result, first, last)
+        return result
 
     return build_counted
 

@@ -149,7 +149,6 @@ class Automaton:
         end_state = self.end_states[start]
         values: list[Any] = []
         firsts: list[int] = []
-        lasts: list[int] = []
         t_starts, t_ends = tokens.starts, tokens.ends
         t_lines, t_columns = tokens.lines, tokens.columns
         pos, line, line_start, size = 0, 1, 0, len(text)
@@ -160,8 +159,7 @@ class Automaton:
             if found is None:
                 return REJECTED
             kind = found.lastgroup
-            end = found.end()
-            begin = found.start(kind)
+            begin, end = found.span(kind)
             if begin != pos:  # white space skipped before the token: count its line breaks
                 breaks = text.count("\n", pos, begin)
                 if breaks:
@@ -198,16 +196,14 @@ class Automaton:
                     states.append(action)
                     values.append(index)
                     firsts.append(index)
-                    lasts.append(index)
                     break
                 width = widths[~action]
                 if width:
                     base = len(values) - width
-                    last = lasts[-1]
-                    value = callbacks[~action](builder, values, firsts, base, last)  # type: ignore[misc]
-                    del values[base:], firsts[base + 1 :], lasts[base:], states[-width:]
+                    # The rule ends with the last token shifted, the one before the lookahead.
+                    value = callbacks[~action](builder, values, firsts, base, index - 1)  # type: ignore[misc]
+                    del values[base:], firsts[base + 1 :], states[-width:]
                     values.append(value)
-                    lasts.append(last)
                     states.append(rows[states[-1]][origins[~action]])
                 else:  # chain rules: the child is the value, only the top state changes
                     key = (states[-2], states[-1], kind)
@@ -222,11 +218,9 @@ class Automaton:
             width = widths[~action]
             if width:
                 base = len(values) - width
-                last = lasts[-1]
-                value = callbacks[~action](builder, values, firsts, base, last)  # type: ignore[misc]
-                del values[base:], firsts[base + 1 :], lasts[base:], states[-width:]
+                value = callbacks[~action](builder, values, firsts, base, index)  # type: ignore[misc]
+                del values[base:], firsts[base + 1 :], states[-width:]
                 values.append(value)
-                lasts.append(last)
                 states.append(rows[states[-1]][origins[~action]])
             else:
                 states[-1] = rows[states[-2]][origins[~action]]
