@@ -22,9 +22,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kinerja_engine import KinerjaError, rulebooks
-from kinerja_engine.errors import LimitError
+from kinerja_engine.errors import LimitError, Span
 from kinerja_engine.language import parser
-from kinerja_engine.language.convert import Builder, callbacks
+from kinerja_engine.language.convert import SPAN_FIELDS, Builder, callbacks
 from kinerja_engine.language.lalr import REJECTED, Tokens, read_automaton
 from kinerja_engine.language.limits import MAX_DEPTH
 from kinerja_engine.language.parser import parse_formula, parse_rulebook
@@ -223,6 +223,19 @@ def test_a_good_text_builds_no_tree_and_asks_lark_nothing(monkeypatch: pytest.Mo
     with pytest.raises(KinerjaError):
         parse_formula("cap(realisasi / , 120%)")  # Lark words the syntax error
     assert made["parses"] == 1
+
+
+def test_spans_made_slot_by_slot_equal_spans_made_by_their_constructor() -> None:
+    assert tuple(f.name for f in dataclasses.fields(Span)) == SPAN_FIELDS
+    text = "ab + c\n  * d"
+    tokens = Tokens(text, [0, 3, 5, 9, 11], [2, 4, 6, 10, 12], [1, 1, 1, 2, 2], [1, 4, 6, 3, 5])
+    made = Builder(tokens, 10).span(1, 4)
+    assert made == Span(3, 12, 1, 4, 2, 6)
+    assert _deep(made) == _deep(Span(3, 12, 1, 4, 2, 6)) and hash(made) == hash(
+        Span(3, 12, 1, 4, 2, 6)
+    )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.start = 0  # type: ignore[misc]
 
 
 def test_the_automaton_is_read_from_the_shipped_tables() -> None:
