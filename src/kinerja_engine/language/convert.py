@@ -245,13 +245,10 @@ _SPANLESS = frozenset({
     "formula", "bound", "pos_inf", "neg_inf", "arguments", "kwarg", "let_binding", "in_force",
     "version", "cites", "extends", "aliases", "domain", "lo_bracket", "hi_bracket", "matrix_key",
 })
-# fmt: on
-
 
 #: The rules whose value may be an expression, counted towards the node and depth bounds
 #: (``formula`` and ``bound`` hand their expression on, and count it once more, as the tree
 #: converter this module replaces did: the bounds stay where they were).
-# fmt: off
 _EXPRESSION_RULES = frozenset({
     "number", "percent", "true", "false", "name", "label", "binary", "compare", "if_expr",
     "let_expr", "call", "list", "formula", "bound", *BY_RULE,
