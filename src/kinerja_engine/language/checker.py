@@ -175,9 +175,11 @@ def check_rulebook(
         if isinstance(definition, EnumDef):
             checker.enums[definition.name] = _check_enum(checker, definition)
     checker.defined = {n for n, d in definitions.items() if not isinstance(d, EnumDef)}
-    order, cyclic = _order(checker, definitions)
-    _call_depth(checker, definitions, order, cyclic)
-    work = _work(checker, definitions, order, cyclic)
+    # Each definition's references, gathered once for the three passes that follow them.
+    refs = {n: _references(d) for n, d in definitions.items() if not isinstance(d, EnumDef)}
+    order, cyclic = _order(checker, definitions, refs)
+    _call_depth(checker, definitions, order, cyclic, refs)
+    work = _work(checker, definitions, order, cyclic, refs)
     for name in order:
         if name in cyclic or name not in work:
             continue
@@ -268,36 +270,38 @@ def _check_enum(checker: Inferrer, node: EnumDef) -> EnumInfo:
 def _references(definition: Definition) -> set[str]:
     """Names a definition refers to, outside its own parameters and let-locals."""
     found: set[str] = set()
-
-    def visit(node: Node, bound: frozenset[str]) -> None:
-        if isinstance(node, Name) and node.id not in bound:
-            found.add(node.id)
-        elif isinstance(node, Call):
-            found.add(node.func)
-        if isinstance(node, Let):
-            inner = bound
-            for name, value in node.bindings:
-                visit(value, inner)
-                inner = inner | {name}
-            visit(node.body, inner)
-            return
-        for child in node.children():
-            visit(child, bound)
-
     params: frozenset[str] = frozenset()
     if isinstance(definition, FuncDef | MatrixDef):
         params = frozenset(p.name for p in definition.params)
     elif isinstance(definition, BandDef):
         params = frozenset({definition.param.name})
-    for child in definition.children():
-        visit(child, params)
+    # An explicit stack (each node with the names bound where it stands): no recursion.
+    stack: list[tuple[Node, frozenset[str]]] = [(c, params) for c in definition.children()]
+    while stack:
+        node, bound = stack.pop()
+        if isinstance(node, Name):
+            if node.id not in bound:
+                found.add(node.id)
+            continue
+        if isinstance(node, Call):
+            found.add(node.func)
+        elif isinstance(node, Let):
+            inner = bound
+            for name, value in node.bindings:
+                stack.append((value, inner))
+                inner = inner | {name}
+            stack.append((node.body, inner))
+            continue
+        stack.extend([(child, bound) for child in node.children()])
     return found
 
 
-def _order(checker: Inferrer, definitions: dict[str, Definition]) -> tuple[list[str], set[str]]:
+def _order(
+    checker: Inferrer, definitions: dict[str, Definition], references: dict[str, set[str]]
+) -> tuple[list[str], set[str]]:
     """Callees before callers (Tarjan's algorithm, iterative); report every cycle."""
     graph = {
-        name: sorted(r for r in _references(d) if r in definitions and r != "")
+        name: sorted(r for r in references[name] if r in definitions and r != "")
         for name, d in definitions.items()
         if not isinstance(d, EnumDef)
     }
@@ -357,13 +361,17 @@ MAX_CALL_DEPTH: Final = 200
 
 
 def _call_depth(
-    checker: Inferrer, definitions: dict[str, Definition], order: list[str], cyclic: set[str]
+    checker: Inferrer,
+    definitions: dict[str, Definition],
+    order: list[str],
+    cyclic: set[str],
+    references: dict[str, set[str]],
 ) -> None:
     depth: dict[str, int] = {}
     for name in order:  # callees come first
         if name in cyclic:
             continue
-        refs = [r for r in _references(definitions[name]) if r in depth]
+        refs = [r for r in references[name] if r in depth]
         deepest = max((depth[r] for r in refs), default=0)
         # Constants are computed once, when the rulebook is compiled: a chain of constants
         # adds no calls at evaluation; only functions, bands and matrices do.
@@ -378,7 +386,11 @@ def _call_depth(
 
 
 def _work(
-    checker: Inferrer, definitions: dict[str, Definition], order: list[str], cyclic: set[str]
+    checker: Inferrer,
+    definitions: dict[str, Definition],
+    order: list[str],
+    cyclic: set[str],
+    references: dict[str, set[str]],
 ) -> dict[str, int]:
     """Each definition's bound (callees first); over-limit ones are reported and left out.
 
@@ -392,7 +404,7 @@ def _work(
         if name in cyclic:
             continue
         definition = definitions[name]
-        if _references(definition) & over:
+        if references[name] & over:
             over.add(name)
             continue
         bound = definition_work(definition, bounds)

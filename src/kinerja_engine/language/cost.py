@@ -67,12 +67,6 @@ def _nodes(definition: Node) -> Iterator[Node]:
         stack.extend(node.children())
 
 
-def _calls(root: Node, bounds: Mapping[str, int]) -> Iterator[tuple[Node, int]]:
-    for node in _nodes(root):
-        extra = bounds.get(node.func, 0) if isinstance(node, Call) else 0
-        yield node, extra
-
-
 def definition_work(definition: Definition, bounds: Mapping[str, int]) -> int:
     """Upper bound of the steps one evaluation of ``definition`` takes.
 
@@ -88,21 +82,24 @@ def definition_work(definition: Definition, bounds: Mapping[str, int]) -> int:
     """
     if isinstance(definition, EnumDef):
         return 0
-    total = 1
-    for _node, extra in _calls(definition, bounds):
-        total += 1 + extra
-        if total > MAX_WORK:
-            return MAX_WORK + 1
-    return total
+    return _work(definition, bounds)
 
 
 def formula_work(expr: Expr, bounds: Mapping[str, int]) -> int:
     """Upper bound of the steps one evaluation of formula ``expr`` takes (see above)."""
+    return _work(expr, bounds)
+
+
+def _work(root: Node, bounds: Mapping[str, int]) -> int:
+    # One step per node under ``root``, plus a call's callee bound; one loop, no generators.
     total = 1
-    for _node, extra in _calls(expr, bounds):
-        total += 1 + extra
+    stack = list(root.children())
+    while stack:
+        node = stack.pop()
+        total += 1 + bounds.get(node.func, 0) if isinstance(node, Call) else 1
         if total > MAX_WORK:
             return MAX_WORK + 1
+        stack.extend(node.children())
     return total
 
 

@@ -148,14 +148,14 @@ def _coverage(
     covered exactly once iff every row starts where the covered part ends.
     """
     d_start, d_end = _start_cut(domain[0], domain[1]), _end_cut(domain[2], domain[3])
-    domain_text = _show_cuts(d_start, d_end)
     front = d_start
-    previous = None
+    # The texts of intervals are written only for a message (most tables have none).
+    previous: tuple[Interval, Fraction | None, Fraction | None] | None = None
     for lo, lo_closed, hi, hi_closed, index in rows:
         interval = node.rows[index].interval
         start, end = _start_cut(lo, lo_closed), _end_cut(hi, hi_closed)
-        text = _show(interval, lo, hi)
         if start < d_start or end > d_end:
+            text, domain_text = _show(interval, lo, hi), _show_cuts(d_start, d_end)
             checker.error(
                 f"row {text} of band table '{node.name}' reaches outside its domain {domain_text}",
                 interval.span,
@@ -169,14 +169,15 @@ def _coverage(
                 "make each row start exactly where the previous one ends",
             )
         elif start < front:
+            before = None if previous is None else _show(*previous)
             checker.error(
-                f"overlap in band table '{node.name}': rows {previous} and {text} "
-                "both contain some values",
+                f"overlap in band table '{node.name}': rows {before} and "
+                f"{_show(interval, lo, hi)} both contain some values",
                 interval.span,
                 "use half-open intervals such as [76, 91) and [91, inf)",
             )
         front = max(front, end)
-        previous = text
+        previous = (interval, lo, hi)
     if front < d_end:
         checker.error(
             f"gap in band table '{node.name}': values in {_show_cuts(front, d_end)} "
@@ -292,10 +293,13 @@ def _matrix_table(
     for combo_index in itertools.product(*(range(len(e.members)) for e in enums)):
         combo = tuple(e.members[i] for e, i in zip(enums, combo_index, strict=True))
         found = matches.get(combo_index, ())
-        names = ", ".join(label.name for label in combo)
+        if len(found) == 1:
+            table[combo] = found[0]
+            continue
+        names = ", ".join(label.name for label in combo)  # for a message only
         if not found:
             missing.append(f"({names})")
-        elif len(found) > 1:
+        else:
             lines = " and ".join(
                 "(" + ", ".join(k or "_" for k in node.rows[i].keys) + ")" for i in found
             )
@@ -304,8 +308,6 @@ def _matrix_table(
                 node.rows[found[1]].span,
                 "each combination must be matched by exactly one row",
             )
-        else:
-            table[combo] = found[0]
     if missing:
         shown = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
         checker.error(

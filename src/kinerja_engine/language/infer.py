@@ -17,7 +17,7 @@ policy (a division by zero in a constant is a diagnostic).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 from typing import Any, Final
 
@@ -83,6 +83,8 @@ def unify(a: Var, b: Var) -> bool:
     if rb.type is None:
         rb.parent = ra
         return True
+    if ra.type is rb.type:  # the same type object (most joins): equal without comparing
+        return True
     if ANY in (ra.type, rb.type):
         return True
     return ra.type == rb.type
@@ -93,6 +95,10 @@ def known(type_: Type) -> Var:
 
 
 # --------------------------------------------------------------------------- the checker
+
+
+#: The inference method of each node class, by class (filled as classes are met).
+_INFER: dict[type, Callable[..., Var]] = {}
 
 
 class Inferrer:
@@ -135,8 +141,11 @@ class Inferrer:
         return var
 
     def infer(self, expr: Expr, scope: dict[str, Var]) -> Var:
-        method = getattr(self, f"_infer_{type(expr).__name__}")
-        result: Var = method(expr, scope)
+        kind = type(expr)
+        method = _INFER.get(kind)
+        if method is None:  # each node class's method, found once per process
+            method = _INFER[kind] = getattr(Inferrer, f"_infer_{kind.__name__}")
+        result: Var = method(self, expr, scope)
         return result
 
     def _infer_Num(self, expr: Num, scope: dict[str, Var]) -> Var:

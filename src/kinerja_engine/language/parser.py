@@ -1,12 +1,16 @@
 """Phase 1, parse: text in, AST (:mod:`kinerja_engine.language.nodes`) out.
 
 Input: formula or rulebook text. Output: frozen AST nodes with source spans.
-Guarantees: no Lark object leaves the parse phase (this module builds the Lark tree and hands
-it only to its converter, :mod:`.convert`); every failure is a
+Guarantees: a good text is parsed without Lark and without a parse tree: the driver of
+:mod:`.lalr` runs Lark's LALR automaton and contextual lexer, read from the shipped tables
+(:mod:`.tables`), and the callbacks of :mod:`.convert` build the AST as rules are reduced.
+Lark itself is imported and asked only when a text is refused, so every syntax error keeps
+Lark's wording and position, and a syntax error anywhere is reported before a reserved word
+used as a name or a crossed limit. No Lark object leaves this module. Every failure is a
 :class:`~kinerja_engine.errors.KinerjaSyntaxError` (with line, column and a message in plain
-words) or a :class:`~kinerja_engine.errors.LimitError`; no input recurses out or runs long,
-because length is bounded before Lark sees the text and the tree is converted without recursion
-while depth and node count are bounded.
+words) or a :class:`~kinerja_engine.errors.LimitError`; no input recurses out or runs long:
+length and bracket depth are bounded before parsing, the driver keeps its stacks in lists, and
+depth and node count are bounded while the AST is built.
 
 >>> parse_formula("cap(realisasi / target, 120%) * 100")
 Binary(op='*', left=Call(func='cap', ...), right=Num(value=Decimal('100'), percent=False))
@@ -17,26 +21,16 @@ from __future__ import annotations
 import difflib
 import gc
 import hashlib
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from importlib.resources import files
-from typing import Any, Final
-
-from lark import Lark, Token, Tree
-from lark import __version__ as lark_version
-from lark.exceptions import (
-    LarkError,
-    UnexpectedCharacters,
-    UnexpectedEOF,
-    UnexpectedInput,
-    UnexpectedToken,
-)
-from lark.grammar import Rule
-from lark.lexer import TerminalDef
+from typing import TYPE_CHECKING, Any, Final
 
 from ..errors import KinerjaSyntaxError, LimitError, Span
-from .convert import Converter
+from .convert import Builder, callbacks
+from .lalr import REJECTED, Automaton, Callback, Tokens, read_automaton
 from .limits import (
     KEYWORDS,
     MAX_DEPTH,
@@ -48,6 +42,10 @@ from .limits import (
 )
 from .nodes import Expr, RulebookNode
 
+if TYPE_CHECKING:  # Lark is imported when a text has a syntax error, or to write the tables
+    from lark import Lark
+    from lark.exceptions import UnexpectedInput
+
 __all__ = [
     "KEYWORDS",
     "MAX_DEPTH",
@@ -56,6 +54,7 @@ __all__ = [
     "MAX_NODES",
     "MAX_RULEBOOK_LENGTH",
     "MAX_RULEBOOK_NODES",
+    "automaton",
     "parse_formula",
     "parse_rulebook",
     "strip_bom",
@@ -97,6 +96,8 @@ def _grammar() -> str:
 
 
 def _build(grammar: str) -> Lark:
+    from lark import Lark  # noqa: PLC0415 - a good text is parsed without Lark
+
     # No cache=True: it would write a pickle to a predictable temp path (I/O and a code risk).
     return Lark(
         grammar,
@@ -115,6 +116,9 @@ def _lark() -> Lark:
     Loading the tables skips reading the grammar and building the LALR automaton, which is
     most of the first parse in a fresh process.
     """
+    from lark import Lark  # noqa: PLC0415 - a good text is parsed without Lark
+    from lark import __version__ as lark_version  # noqa: PLC0415
+
     from . import tables  # noqa: PLC0415 - 100 KB of data, needed only by the first parse
 
     grammar = _grammar()
@@ -176,6 +180,10 @@ def tables_source() -> str:
         python -c "from kinerja_engine.language.parser import tables_source as t; \\
             open('src/kinerja_engine/language/tables.py', 'w').write(t())"
     """
+    from lark import __version__ as lark_version  # noqa: PLC0415 - a generator, not the parse
+    from lark.grammar import Rule  # noqa: PLC0415
+    from lark.lexer import TerminalDef  # noqa: PLC0415
+
     grammar = _grammar()
     data, memo = _build(grammar).memo_serialize([TerminalDef, Rule])
     data["parser"]["parser"] = _canonical(data["parser"]["parser"])
@@ -227,8 +235,7 @@ def parse_formula(text: str) -> Expr:
     """
     _check_text(text, MAX_FORMULA_LENGTH, "formula")
     text = strip_bom(text)
-    tree = _parse(text, "formula")
-    node = Converter(text, MAX_NODES).convert(tree)
+    node = _parse(text, "formula", MAX_NODES)
     assert isinstance(node, Expr)
     return node
 
@@ -243,8 +250,7 @@ def parse_rulebook(text: str) -> RulebookNode:
     _check_text(text, MAX_RULEBOOK_LENGTH, "rulebook")
     text = strip_bom(text)
     with without_gc_pauses():
-        tree = _parse(text, "rulebook")
-        node = Converter(text, MAX_RULEBOOK_NODES).convert(tree)
+        node = _parse(text, "rulebook", MAX_RULEBOOK_NODES)
     assert isinstance(node, RulebookNode)
     return node
 
@@ -284,28 +290,76 @@ def _check_text(text: object, limit: int, what: str) -> None:
         )
     # Bracket depth is bounded before parsing so that the error is immediate and points at the
     # bracket that went too deep.
+    # Only a text with more opening brackets than the bound can cross it: the others (all real
+    # ones) are not scanned, and the scan visits brackets only.
+    if text.count("(") + text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
     depth = 0
-    line, col = 1, 0
-    for index, char in enumerate(text):
-        col += 1
-        if char == "\n":
-            line, col = line + 1, 0
-        elif char in "([{":
+    for found in _BRACKETS.finditer(text):
+        if found.group() in "([{":
             depth += 1
             if depth > MAX_DEPTH:
+                index = found.start()
+                line = text.count("\n", 0, index) + 1
+                col = index - text.rfind("\n", 0, index)
                 raise LimitError(
                     f"brackets are nested more than {MAX_DEPTH} deep",
                     Span(index, index + 1, line, col, line, col + 1),
                     source=text,
                     hint="use let or a named definition for inner parts",
                 )
-        elif char in ")]}":
+        else:
             depth = max(0, depth - 1)
 
 
-def _parse(text: str, start: str) -> Tree[Token]:
+_BRACKETS: Final = re.compile(r"[()\[\]{}]")
+
+
+@cache
+def automaton() -> tuple[Automaton, list[Callback | None]]:
+    """The driver's automaton and the AST callbacks of its rules, once per process: read from
+    the shipped tables (:mod:`.tables`) when they were generated from this very grammar, else
+    from the tables Lark builds from it."""
+    from . import tables  # noqa: PLC0415 - 100 KB of data, needed only by the first parse
+
+    grammar = _grammar()
+    if _digest(grammar) == tables.GRAMMAR_SHA256:
+        driver = read_automaton(tables.DATA, tables.MEMO)
+    else:  # pragma: no cover - a grammar edited without regenerating the tables
+        from lark.grammar import Rule  # noqa: PLC0415
+        from lark.lexer import TerminalDef  # noqa: PLC0415
+
+        driver = read_automaton(*_build(grammar).memo_serialize([TerminalDef, Rule]))
+    return driver, callbacks(driver.rules)
+
+
+def _parse(text: str, start: str, max_nodes: int) -> Any:
+    """The AST of ``text``, built while the driver parses it (no parse tree).
+
+    Lark is asked only when something is wrong, so that errors keep their wording and their
+    precedence: a syntax error anywhere in the text is reported before a reserved word used as
+    a name or a crossed limit, as when the whole tree was parsed before it was converted.
+    """
+    driver, rule_callbacks = automaton()
+    tokens = Tokens(text, [], [], [], [])
+    builder = Builder(tokens, max_nodes)
     try:
-        return _lark().parse(text, start=start)
+        node = driver.run(tokens, start, rule_callbacks, builder)
+    except (KinerjaSyntaxError, LimitError):
+        _lark_verdict(text, start)
+        raise
+    if node is REJECTED:
+        _lark_verdict(text, start)
+        raise AssertionError("Lark accepts a text the parser rejects")  # pragma: no cover
+    return node
+
+
+def _lark_verdict(text: str, start: str) -> None:
+    """Raise Lark's syntax error for ``text``, if it has one."""
+    from lark.exceptions import LarkError, UnexpectedInput  # noqa: PLC0415 - errors only
+
+    try:
+        _lark().parse(text, start=start)
     except UnexpectedInput as exc:
         raise _syntax_error(exc, text, start) from None
     except LarkError as exc:  # pragma: no cover - defensive: Lark's other errors are bugs
@@ -316,6 +370,12 @@ def _parse(text: str, start: str) -> Tree[Token]:
 
 
 def _syntax_error(exc: UnexpectedInput, text: str, start: str) -> KinerjaSyntaxError:
+    from lark.exceptions import (  # noqa: PLC0415 - errors only
+        UnexpectedCharacters,
+        UnexpectedEOF,
+        UnexpectedToken,
+    )
+
     line, column = max(exc.line, 1), max(exc.column, 1)
     pos = max(exc.pos_in_stream or 0, 0)
     expected: set[str]
@@ -367,6 +427,8 @@ def _acceptable(exc: UnexpectedInput) -> set[str]:
     LALR merges states, so ``exc.expected`` over-approximates (it may list '}' inside a plain
     formula); the interactive parser tries each candidate and keeps what actually fits.
     """
+    from lark.exceptions import LarkError  # noqa: PLC0415 - errors only
+
     expected = set(getattr(exc, "expected", ()) or ())
     interactive = getattr(exc, "interactive_parser", None)
     if interactive is not None:
