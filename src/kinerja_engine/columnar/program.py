@@ -55,8 +55,9 @@ from ..language.nodes import (
     Unary,
 )
 from ..values import Label
-from . import arith
+from . import arith, exact64
 from .arith import Cond, Lab
+from .exact64 import Small
 from .ops import (
     Scope,
     Unsupported,
@@ -554,7 +555,17 @@ class ColumnarProgram:
                     num[at], den[at] = pn, pd
             return num, den
 
-        return arith.Num(v, e, bad, build), slow
+        def small(rows: Ints | None) -> Small:
+            wanted = np.arange(n) if rows is None else rows
+            num, den, ok = exact64.nothing(len(wanted))
+            codes = batch.definition[wanted]
+            for code, value in parts.items():
+                at = np.flatnonzero(codes == code)
+                if len(at):
+                    num[at], den[at], ok[at] = value.small_at(local[wanted[at]])
+            return num, den, ok
+
+        return arith.Num(v, e, bad, build, small=small), slow
 
     def run(self, batch: Batch) -> Outcome:
         """The pipeline over one batch (see :class:`Outcome`)."""

@@ -98,8 +98,8 @@ class Accepted:
     batch: Batch
     #: Index (within the table) of the first row of each accepted plan.
     first: Ints
-    #: Per accepted plan: plan_id, nip, name, unit and canonical period text.
-    texts: dict[str, list[Any]]
+    #: Per accepted plan: plan_id, nip, name, unit and canonical period text (Arrow arrays).
+    texts: dict[str, Any]
     #: Index of the first row of every plan of the table, accepted or not.
     starts: Ints
     accepted: Bools
@@ -171,7 +171,7 @@ def _nip_ok(column: Any, pns: Bools) -> Bools:
 def _bools(array: Any) -> Bools:
     """A boolean Arrow array as numpy, null as False."""
     pc = need("pyarrow.compute", "columnar")
-    filled = pc.fill_null(array, False)
+    filled = pc.fill_null(array, False) if array.null_count else array
     return np.asarray(filled.to_numpy(zero_copy_only=False), dtype=bool)
 
 
@@ -276,10 +276,11 @@ def _unique_in_plan(plan_of: Ints, codes: Ints, rows: Bools) -> Bools:
 
 def _combos(
     table: Any, program: ColumnarProgram, n: int
-) -> tuple[Bools, Ints, Ints, Ints, list[str], Bools]:
+) -> tuple[Bools, Ints, Ints, Ints, Any, Bools]:
     """Per row, from the model's verdict on each distinct combination of the
     low-cardinality cells: accepted, months, behaviour rating index, jenjang index, canonical
-    period text, and whether the model reads the employee as PNS."""
+    period text (an Arrow array), and whether the model reads the employee as PNS."""
+    pa = need("pyarrow", "columnar")
     columns = [table.column(c) if c in table.column_names else None for c in _COMBO]
     encoded = [_codes(c, n) for c in columns]
     first, inverse = _combined([codes for codes, _ in encoded])
@@ -312,7 +313,7 @@ def _combos(
                 jenjang[k] = jenjang_enum.members.index(jenjang_enum.resolve(level.value))
             except KinerjaError:
                 jenjang[k] = -1  # as the pipeline: an unknown jenjang is no jenjang
-    period_rows = [periods[i] for i in inverse.tolist()] if n else []
+    period_rows = pa.array(periods, pa.string()).take(pa.array(inverse, pa.int64()))
     return (good[inverse], months[inverse], perilaku[inverse], jenjang[inverse],
             period_rows, pns[inverse])  # fmt: skip
 
@@ -424,9 +425,9 @@ def accept(table: Any, program: ColumnarProgram) -> Accepted:
         months=months[plan_ok],
         jenjang=jenjang[plan_ok],
     )
-    texts = {name: pc.filter(heads.column(name), pa.array(plan_ok)).to_pylist()
-             for name in _PLAN_TEXT}  # fmt: skip
-    texts["period"] = [p for p, keep in zip(periods, plan_ok.tolist(), strict=True) if keep]
+    keep = pa.array(plan_ok)
+    texts = {name: pc.filter(heads.column(name), keep).combine_chunks() for name in _PLAN_TEXT}
+    texts["period"] = pc.filter(periods, keep)
     return Accepted(batch, first, texts, starts, plan_ok)
 
 
