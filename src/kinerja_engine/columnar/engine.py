@@ -40,7 +40,7 @@ from . import arith
 from .arith import Lab
 from .cells import Part, number_cells, number_columns, scatter
 from .program import ColumnarProgram, Outcome, Unsupported
-from .table import REQUIRED_COLUMNS, accept
+from .table import DICTIONARY_COLUMNS, REQUIRED_COLUMNS, accept, is_text
 
 __all__ = [
     "Stats",
@@ -310,7 +310,11 @@ def _batches(path: Path, batch_rows: int) -> Iterator[tuple[int, Any]]:
     """
     pa, pq = need("pyarrow", "columnar"), need("pyarrow.parquet", "columnar")
     try:
-        parquet = pq.ParquetFile(path)
+        schema = pq.read_schema(path)
+        # Low-cardinality text as dictionaries: Parquet stores them so, and decoding them to
+        # one string per row costs more than the rest of the reading.
+        texts = [f.name for f in schema if f.name in DICTIONARY_COLUMNS and is_text(f.type)]
+        parquet = pq.ParquetFile(path, read_dictionary=texts)
     except (OSError, pa.ArrowException) as exc:
         raise unreadable(path, exc) from None
 

@@ -38,7 +38,16 @@ from ..models import Plan
 from .arith import from_decimal
 from .program import Batch, ColumnarProgram
 
-__all__ = ["REQUIRED_COLUMNS", "SIMPLE_COLUMNS", "Accepted", "accept", "decimals"]
+__all__ = [
+    "DICTIONARY_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "SIMPLE_COLUMNS",
+    "Accepted",
+    "accept",
+    "decimals",
+    "is_text",
+    "plain",
+]
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
@@ -89,6 +98,9 @@ SIMPLE_COLUMNS = (
 _PLAN_LEVEL = ("period", "nip", "name", "employee_kind", "position", "category", "jenjang",
                "level", "unit", "is_unit_head", "behaviour_rating")  # fmt: skip
 _PROTOTYPE_NIP = "198609262015051001"
+#: Text columns with few distinct values: read from Parquet as dictionaries (no string per
+#: row is made, and their codes come for free); acceptance reads both forms alike.
+DICTIONARY_COLUMNS = (*_COMBO, *_ROW_TEXT, "rhk_kind", "direction", "indicator_kind")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +149,7 @@ def _nip_ok(column: Any, pns: Bools) -> Bools:
     says per row which rules apply (the employee kind as the model resolved it)."""
     pa, pc = need("pyarrow", "columnar"), need("pyarrow.compute", "columnar")
     n = len(pns)
+    column = plain(column)
     if column is None or not pa.types.is_string(column.type):
         return np.zeros(n, bool)
     valid = _bools(pc.match_substring_regex(column, "^[0-9]{18}$"))
@@ -179,53 +192,103 @@ def _texts_ok(column: Any, n: int) -> Bools:
     """Text cells the models keep as they are: strings, starting and ending with a visible
     ASCII character (so stripping whitespace, as the models do, changes nothing)."""
     pa, pc = need("pyarrow", "columnar"), need("pyarrow.compute", "columnar")
+    column = plain(column)
     if column is None or not pa.types.is_string(column.type):
         return np.zeros(n, bool)
-    return _bools(pc.match_substring_regex(column, "(?s)^[!-~](.*[!-~])?$"))
+    # The first and the last character (as one-character strings: a character beyond ASCII
+    # compares above "~", an empty cell gives "" below "!"), what "(?s)^[!-~](.*[!-~])?$"
+    # matches, without a regular expression.
+    first, last = pc.utf8_slice_codeunits(column, 0, 1), pc.utf8_slice_codeunits(column, -1)
+    visible = [pc.greater_equal(first, "!"), pc.less_equal(first, "~"),
+               pc.greater_equal(last, "!"), pc.less_equal(last, "~")]  # fmt: skip
+    return _bools(pc.and_(pc.and_(visible[0], visible[1]), pc.and_(visible[2], visible[3])))
 
 
-def _distinct_texts_ok(column: Any, n: int) -> Bools:
-    """:func:`_texts_ok` checked once per distinct value (ids and names repeat a lot)."""
+def _distinct_texts_ok(column: Any, n: int, encoded: tuple[Ints, list[Any]]) -> Bools:
+    """:func:`_texts_ok` checked once per distinct value (ids and names repeat a lot);
+    ``encoded``: the column's :func:`_codes`."""
+    if column is None or not is_text(column.type):
+        return np.zeros(n, bool)
     pa = need("pyarrow", "columnar")
-    if column is None or not pa.types.is_string(column.type):
-        return np.zeros(n, bool)
-    codes, values = _codes(column, n)
+    codes, values = encoded
     verdict = _texts_ok(pa.chunked_array([pa.array(values, pa.string())]), len(values))
     return np.append(verdict, False)[codes]  # code -1 (empty) picks the False at the end
 
 
 def _same_as_previous(column: Any, n: int) -> Bools:
     """Per row from the second: the cell equals the previous row's (both empty counts)."""
-    pc = need("pyarrow.compute", "columnar")
+    pa, pc = need("pyarrow", "columnar"), need("pyarrow.compute", "columnar")
     if column is None or n < 2:
         return np.ones(max(n - 1, 0), bool)
+    if pa.types.is_dictionary(column.type):
+        codes = _codes(column, n)[0]  # equal codes: equal cells (both empty: -1)
+        return codes[1:] == codes[:-1]
     head, tail = column.slice(1), column.slice(0, n - 1)
-    both_null = _bools(pc.and_(head.is_null(), tail.is_null()))
-    return _bools(pc.equal(head, tail)) | both_null
+    same = _bools(pc.equal(head, tail))
+    if column.null_count == 0:
+        return same
+    return same | _bools(pc.and_(head.is_null(), tail.is_null()))
 
 
 def _codes(column: Any, n: int) -> tuple[Ints, list[Any]]:
     """Dictionary codes of a column (-1 for empty cells) and the distinct values."""
-    pc = need("pyarrow.compute", "columnar")
+    pa, pc = need("pyarrow", "columnar"), need("pyarrow.compute", "columnar")
     if column is None:
         return np.full(n, -1, np.int64), []
     # One array first: the codes of every chunk then index one dictionary.
     whole = column.combine_chunks() if hasattr(column, "combine_chunks") else column
     encoded = pc.dictionary_encode(whole)
     codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    if pa.types.is_dictionary(whole.type):
+        # A dictionary read as such (its values may repeat, or be empty): its values
+        # encoded once more, and the codes mapped through them.
+        again = pc.dictionary_encode(encoded.dictionary)
+        remap = again.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        codes = np.append(remap, -1)[codes]  # code -1 (an empty cell) stays -1
+        encoded = again
     values: list[Any] = encoded.dictionary.to_pylist()
     return codes, values
+
+
+def is_text(kind: Any) -> bool:
+    """Whether an Arrow type holds text: strings, or a dictionary of strings."""
+    pa = need("pyarrow", "columnar")
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return bool(pa.types.is_string(kind))
+
+
+def plain(column: Any) -> Any:
+    """A dictionary column of text as plain strings (any other column as it is)."""
+    pa = need("pyarrow", "columnar")
+    if column is not None and pa.types.is_dictionary(column.type) and is_text(column.type):
+        return column.cast(pa.string())
+    return column
 
 
 def _combined(codes: list[Ints]) -> tuple[Ints, Ints]:
     """The distinct rows of several code columns: (first row of each, inverse per row)."""
     n = len(codes[0])
     key = np.zeros(n, np.int64)
+    size = 1
     for c in codes:
-        # Mixed radix over the codes (+1 for empty), renumbered after each column so that
-        # the key stays below n² whatever the number of distinct values.
-        key = key * (int(c.max(initial=-1)) + 2) + (c + 1)
-        key = np.unique(key, return_inverse=True)[1].reshape(-1).astype(np.int64)
+        # Mixed radix over the codes (+1 for empty), renumbered when the key would pass
+        # 2²⁰ values, so that it stays below 2⁴⁰ whatever the number of distinct values.
+        radix = int(c.max(initial=-1)) + 2
+        if size * radix >= 2**20:
+            key = np.unique(key, return_inverse=True)[1].reshape(-1).astype(np.int64)
+            size = int(key.max(initial=-1)) + 1
+        key = key * radix + (c + 1)
+        size *= radix
+    if size < 2**20:
+        # Few possible keys: by counting, in key order as np.unique gives them (no sort).
+        present = np.flatnonzero(np.bincount(key, minlength=size))
+        lookup = np.zeros(size, np.int64)
+        lookup[present] = np.arange(len(present))
+        inverse = lookup[key]
+        first = np.full(len(present), n, np.int64)
+        np.minimum.at(first, inverse, np.arange(n))
+        return first, inverse
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     return first, inverse.reshape(-1)
 
@@ -267,10 +330,12 @@ def _numbers(table: Any, name: str) -> tuple[npt.NDArray[np.float64], Bools, Boo
 def _unique_in_plan(plan_of: Ints, codes: Ints, rows: Bools) -> Bools:
     """False on the rows (among ``rows``) whose (plan, code) pair occurs more than once."""
     key = plan_of * (int(codes.max(initial=-1)) + 2) + (codes + 1)
-    chosen = np.flatnonzero(rows)
-    _, inverse, counts = np.unique(key[chosen], return_inverse=True, return_counts=True)
+    chosen = key[rows]
+    ordered = np.sort(chosen)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
     ok = np.ones(len(rows), bool)
-    ok[chosen] = counts[inverse.reshape(-1)] == 1
+    if len(repeated):
+        ok[rows] = ~np.isin(chosen, repeated)
     return ok
 
 
@@ -368,7 +433,8 @@ def accept(table: Any, program: ColumnarProgram) -> Accepted:
     # their checks run on the first rows only.
     for name in _PLAN_LEVEL:
         ok[1:] &= _same_as_previous(col(name), n) | starts_mask[1:]
-    heads = table.take(pa.array(starts))
+    wanted = [c for c in (*_PLAN_TEXT, "position", *_COMBO) if c in present]
+    heads = table.select(list(dict.fromkeys(wanted))).take(pa.array(starts))
     m = len(starts)
     head_ok = np.ones(m, bool)
     for name in _PLAN_TEXT:
@@ -379,8 +445,9 @@ def accept(table: Any, program: ColumnarProgram) -> Accepted:
     good, months, perilaku, jenjang, periods, pns = _combos(heads, program, m)
     head_ok &= good & _nip_ok(heads.column("nip") if "nip" in present else None, pns)
     ok &= head_ok[plan_of]
+    encoded = {name: _codes(col(name), n) for name in _ROW_TEXT}
     for name in _ROW_TEXT:
-        ok &= _distinct_texts_ok(col(name), n)
+        ok &= _distinct_texts_ok(col(name), n, encoded[name])
     definition, definition_names = _definitions(table, program, n)
     ok &= definition >= 0
     real, real_ok, _ = _numbers(table, "realisasi")
@@ -397,8 +464,8 @@ def accept(table: Any, program: ColumnarProgram) -> Accepted:
         rhk_start[1:] |= ~_same_as_previous(col("rhk_id"), n)
     for name in _RHK_LEVEL:
         ok[1:] &= _same_as_previous(col(name), n) | rhk_start[1:]
-    ok &= _unique_in_plan(plan_of, _codes(col("rhk_id"), n)[0], rhk_start)
-    ok &= _unique_in_plan(plan_of, _codes(col("indicator_id"), n)[0], np.ones(n, bool))
+    ok &= _unique_in_plan(plan_of, encoded["rhk_id"][0], rhk_start)
+    ok &= _unique_in_plan(plan_of, encoded["indicator_id"][0], np.ones(n, bool))
     rhk_of = np.cumsum(rhk_start) - 1
     w_num, w_den, w_ok = _weights(table, "indicator_weight", rhk_of, n)
     rw_num, rw_den, rw_ok_rows = _weights(table, "rhk_weight", plan_of, n, rhk_start)
@@ -426,7 +493,8 @@ def accept(table: Any, program: ColumnarProgram) -> Accepted:
         jenjang=jenjang[plan_ok],
     )
     keep = pa.array(plan_ok)
-    texts = {name: pc.filter(heads.column(name), keep).combine_chunks() for name in _PLAN_TEXT}
+    texts = {name: plain(pc.filter(heads.column(name), keep)).combine_chunks()
+             for name in _PLAN_TEXT}  # fmt: skip
     texts["period"] = pc.filter(periods, keep)
     return Accepted(batch, first, texts, starts, plan_ok)
 
