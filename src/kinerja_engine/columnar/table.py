@@ -222,7 +222,8 @@ def _same_as_previous(column: Any, n: int) -> Bools:
         return np.ones(max(n - 1, 0), bool)
     if pa.types.is_dictionary(column.type):
         codes = _codes(column, n)[0]  # equal codes: equal cells (both empty: -1)
-        return codes[1:] == codes[:-1]
+        equal: Bools = codes[1:] == codes[:-1]
+        return equal
     head, tail = column.slice(1), column.slice(0, n - 1)
     same = _bools(pc.equal(head, tail))
     if column.null_count == 0:
