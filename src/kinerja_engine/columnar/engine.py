@@ -36,7 +36,7 @@ from ..io.table import numbered_plans
 from ..language.formula import Rulebook
 from ..scoring import appraise_many
 from ..scoring.contract import KindIndex
-from . import arith
+from . import arith, exact64
 from .arith import Lab
 from .cells import Part, number_cells, number_columns, scatter
 from .program import ColumnarProgram, Outcome, Unsupported
@@ -125,7 +125,7 @@ def _number_texts(value: arith.Num, rows: Any) -> tuple[Any, Any]:
     the int64 tier written by :func:`number_columns`, the other rows by
     :func:`number_cells` from Python integers."""
     pa = need("pyarrow", "columnar")
-    shown, exact, done = number_columns(*value.small_at(rows))
+    shown, exact, done = number_columns(*exact64.reduced(value.small_at(rows)))
     rest = np.flatnonzero(~done)
     if len(rest):
         num, den = value.exact_at(rows[rest])

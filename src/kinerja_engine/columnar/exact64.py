@@ -2,11 +2,13 @@
 
 Input: exact rationals as ``Small`` triples of numpy columns: numerators (int64),
 denominators (int64, positive) and ``ok`` (bool). Output: the exact stage's operations
-(``+ − × ÷``, ``|x|``, rowwise choice, row selection) on such triples, each result reduced
-(``gcd(num, den) = 1``) with a positive denominator.
+(``+ − × ÷``, ``|x|``, rowwise choice, row selection) on such triples, with a positive
+denominator: products and quotients cross-cancelled (in lowest terms when their operands
+are), sums over the lcm of the denominators and not reduced (most would not shrink, and a
+gcd is the costliest step); :func:`reduced` gives lowest terms.
 
 Guarantees: on every row where ``ok`` holds, ``num/den`` is exactly the rational the
-Python-integer path (:mod:`.arith`'s builders) gives, reduced; where ``ok`` is False the
+Python-integer path (:mod:`.arith`'s builders) gives (as a rational); where ``ok`` is False the
 row's integers mean nothing and the caller takes the Python-integer path for that row. The
 overflow certificate is per row and static in form: a product ``x·y`` is formed only where
 ``fl(|x|)·fl(|y|) < 2⁶¹``; the three roundings (two conversions, one product) are each
@@ -45,6 +47,7 @@ __all__ = [
     "negate",
     "nothing",
     "python_ints",
+    "reduced",
     "where",
 ]
 
@@ -70,6 +73,11 @@ def _reduce(num: Ints, den: Ints, ok: Bools) -> Small:
     den = np.where(ok, den, 1)
     g = np.gcd(num, den)  # ≥ 1: den ≥ 1 on every row now
     return num // g, den // g, ok
+
+
+def reduced(a: Small) -> Small:
+    """``a`` in lowest terms (sums are left unreduced: most of them would not shrink)."""
+    return _reduce(*a)
 
 
 def nothing(n: int) -> Small:
@@ -131,11 +139,12 @@ def add(a: Small, b: Small) -> Small:
     ad_g, bd_g = ad // g, bd // g
     ok = aok & bok & _fits(an, bd_g) & _fits(bn, ad_g) & _fits(ad_g, bd)
     with np.errstate(over="ignore"):
-        return _reduce(an * bd_g + bn * ad_g, ad_g * bd, ok)
+        num, den = an * bd_g + bn * ad_g, ad_g * bd
+    return np.where(ok, num, 0), np.where(ok, den, 1), ok
 
 
 def multiply(a: Small, b: Small) -> Small:
-    """``a × b`` with cross-cancellation (the result is reduced without a further gcd)."""
+    """``a × b`` with cross-cancellation (in lowest terms when ``a`` and ``b`` are)."""
     an, ad, aok = a
     bn, bd, bok = b
     # Whole-number sides (weights, constants) have nothing to cancel against.
