@@ -102,11 +102,16 @@ def scatter(n: int, parts: Sequence[Part], kind: Any = None) -> Any:
     rows no part names are null. ``kind``: the Arrow type (strings when None)."""
     pa = need("pyarrow", "columnar")
     kind = pa.string() if kind is None else kind
-    arrays = [array for _, array in parts if len(array)]
+    filled = [(rows, array) for rows, array in parts if len(array)]
+    if not filled:
+        return pa.nulls(n, kind)
+    if len(filled) == 1 and len(filled[0][0]) == n and (filled[0][0] == np.arange(n)).all():
+        return filled[0][1].cast(kind)  # one part, every row in order: as it is
+    arrays = [array for _, array in filled]
     arrays.append(pa.nulls(1, kind))
     index = np.full(n, sum(len(a) for a in arrays) - 1, np.int64)
     offset = 0
-    for rows, array in parts:
+    for rows, array in filled:
         index[rows] = np.arange(offset, offset + len(array))
         offset += len(array)
     whole = pa.concat_arrays([a.cast(kind) for a in arrays])

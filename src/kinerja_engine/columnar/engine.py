@@ -55,6 +55,11 @@ __all__ = [
 
 Cells = dict[str, Any]
 _NOTE_NO_RATING = "rating hasil kerja menunggu keputusan pejabat penilai"
+#: Record columns with (nearly) one value per plan.
+_DISTINCT = frozenset(
+    {"plan_id", "employee", "employee_name"}
+    | {f"nilai_{x}{e}" for x in ("hasil_kerja", "perilaku", "kinerja") for e in ("", "_exact")}
+)
 
 
 @dataclass(slots=True)
@@ -153,10 +158,11 @@ def _columnar_cells(program: ColumnarProgram, outcome: Outcome, texts: dict[str,
     label = f"{program.book.name} {program.book.version}".strip() or None
     enums = program.labels
     picked = pa.array(rows, pa.int64())
+    everyone = count == len(texts["plan_id"])  # rows: every accepted plan, in order
     out: dict[str, Any] = {}
     for name, key in (("plan_id", "plan_id"), ("employee", "nip"), ("employee_name", "name"),
                       ("unit", "unit"), ("period", "period")):  # fmt: skip
-        out[name] = texts[key].take(picked)
+        out[name] = texts[key] if everyone else texts[key].take(picked)
     out["rulebook"] = pa.repeat(pa.scalar(label, pa.string()), count)
     out["nilai_hasil_kerja"], out["nilai_hasil_kerja_exact"] = _number_texts(outcome.nilai, rows)
     rating = enums["rating"]
@@ -425,7 +431,10 @@ def score_parquet(source: str | Path, book: Rulebook, out: str | Path, *,
     kinds = KindIndex(book)
     batches = _batches(path, batch_rows)
     try:
-        writer = pq.ParquetWriter(out, schema)
+        # Dictionary pages only for the columns whose values repeat (ratings, units …): for
+        # ids, names and exact numbers they cost time and save nothing.
+        repeating = [n for n in names if n not in _DISTINCT]
+        writer = pq.ParquetWriter(out, schema, use_dictionary=repeating)
     except (OSError, pa.ArrowException) as exc:
         raise unreadable(out, exc, "write") from None
     # The records of a batch are written on a thread while the next batch is scored (Arrow

@@ -215,13 +215,14 @@ def _distinct_texts_ok(column: Any, n: int, encoded: tuple[Ints, list[Any]]) -> 
     return np.append(verdict, False)[codes]  # code -1 (empty) picks the False at the end
 
 
-def _same_as_previous(column: Any, n: int) -> Bools:
+def _same_as_previous(column: Any, n: int, codes: Ints | None = None) -> Bools:
     """Per row from the second: the cell equals the previous row's (both empty counts)."""
     pa, pc = need("pyarrow", "columnar"), need("pyarrow.compute", "columnar")
     if column is None or n < 2:
         return np.ones(max(n - 1, 0), bool)
     if pa.types.is_dictionary(column.type):
-        codes = _codes(column, n)[0]  # equal codes: equal cells (both empty: -1)
+        # Equal codes: equal cells (both empty: -1). ``codes``: the column's, if known.
+        codes = _codes(column, n)[0] if codes is None else codes
         equal: Bools = codes[1:] == codes[:-1]
         return equal
     head, tail = column.slice(1), column.slice(0, n - 1)
@@ -422,9 +423,23 @@ def accept(table: Any, program: ColumnarProgram) -> Accepted:
     def col(name: str) -> Any:
         return table.column(name) if name in present else None
 
+    known: dict[str, tuple[Ints, list[Any]]] = {}
+
+    def codes(name: str) -> tuple[Ints, list[Any]]:
+        """The column's :func:`_codes`, computed once per batch."""
+        if name not in known:
+            known[name] = _codes(col(name), n)
+        return known[name]
+
+    def same(name: str) -> Bools:
+        column = col(name)
+        if column is not None and pa.types.is_dictionary(column.type):
+            return _same_as_previous(column, n, codes(name)[0])
+        return _same_as_previous(column, n)
+
     starts_mask = np.ones(n, bool)
     if n > 1:
-        starts_mask[1:] = ~_same_as_previous(col("plan_id"), n)
+        starts_mask[1:] = ~same("plan_id")
         # A row without a plan_id is a plan (an error) of its own, as the readers take it.
         if "plan_id" in present:
             starts_mask |= _bools(table.column("plan_id").is_null())
@@ -433,7 +448,7 @@ def accept(table: Any, program: ColumnarProgram) -> Accepted:
     # Plan-level cells equal on every row of the plan (a reader takes the first row's), so
     # their checks run on the first rows only.
     for name in _PLAN_LEVEL:
-        ok[1:] &= _same_as_previous(col(name), n) | starts_mask[1:]
+        ok[1:] &= same(name) | starts_mask[1:]
     wanted = [c for c in (*_PLAN_TEXT, "position", *_COMBO) if c in present]
     heads = table.select(list(dict.fromkeys(wanted))).take(pa.array(starts))
     m = len(starts)
@@ -446,7 +461,7 @@ def accept(table: Any, program: ColumnarProgram) -> Accepted:
     good, months, perilaku, jenjang, periods, pns = _combos(heads, program, m)
     head_ok &= good & _nip_ok(heads.column("nip") if "nip" in present else None, pns)
     ok &= head_ok[plan_of]
-    encoded = {name: _codes(col(name), n) for name in _ROW_TEXT}
+    encoded = {name: codes(name) for name in _ROW_TEXT}
     for name in _ROW_TEXT:
         ok &= _distinct_texts_ok(col(name), n, encoded[name])
     definition, definition_names = _definitions(table, program, n)
@@ -462,9 +477,9 @@ def accept(table: Any, program: ColumnarProgram) -> Accepted:
     # RHK runs: contiguous, ids unique in the plan, RHK-level cells equal within the run.
     rhk_start = starts_mask.copy()
     if n > 1:
-        rhk_start[1:] |= ~_same_as_previous(col("rhk_id"), n)
+        rhk_start[1:] |= ~same("rhk_id")
     for name in _RHK_LEVEL:
-        ok[1:] &= _same_as_previous(col(name), n) | rhk_start[1:]
+        ok[1:] &= same(name) | rhk_start[1:]
     ok &= _unique_in_plan(plan_of, encoded["rhk_id"][0], rhk_start)
     ok &= _unique_in_plan(plan_of, encoded["indicator_id"][0], np.ones(n, bool))
     rhk_of = np.cumsum(rhk_start) - 1
