@@ -4,8 +4,9 @@ Input: a plan table (a ``pyarrow.Table`` of whole plans, or a Parquet file read 
 batch) and a rulebook. Output: the cells of appraisal records (the columns of
 :func:`record_columns`: :data:`~kinerja_engine.io.APPRAISAL_COLUMNS`, then a value and an
 ``_exact`` column per conversion), one row per plan in input order, as Parquet holds them:
-text (numbers as exact decimal text), ``error_row`` an int. :func:`score_table` gives them
-as columns (lists), :func:`score_parquet` writes them batch by batch.
+text (numbers as exact decimal text), ``error_row`` an int. :func:`score_arrow` gives them
+as an Arrow table, :func:`score_table` as lists, :func:`score_parquet` writes them batch by
+batch (the next batch read, and the last one written, on threads while one is scored).
 
 Guarantees: every row equals, cell for cell, what the per-object path
 (``read_plans`` → ``appraise_many`` → ``appraisal_records`` → ``write_rows``) writes for that
