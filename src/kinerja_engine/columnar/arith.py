@@ -197,7 +197,10 @@ def from_decimal(digits: Ints, scale: Ints) -> Num:
         d = digits if rows is None else digits[rows]
         k = scale if rows is None else scale[rows]
         fit = k <= 18
-        return exact64.ints(np.where(fit, d, 0), np.where(fit, _POWERS64[np.minimum(k, 18)], 0))
+        # Not reduced: a decimal shares at most powers of 2 and 5 with 10ᵏ, and the products
+        # it enters cancel them anyway (a gcd per input would cost more than it saves).
+        power = np.where(fit, _POWERS64[np.minimum(k, 18)], 0)
+        return exact64.ints(np.where(fit, d, 0), power, reduce=False)
 
     return Num(v, e, np.zeros(len(v), bool), build, small=small)
 

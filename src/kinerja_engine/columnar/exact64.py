@@ -95,9 +95,9 @@ def full(num: int, den: int, n: int) -> Small:
     return np.full(n, num // g, np.int64), np.full(n, den // g, np.int64), np.ones(n, bool)
 
 
-def ints(num: npt.NDArray[Any], den: npt.NDArray[Any]) -> Small:
-    """int64 columns ``num/den`` (any signs; rows with ``den == 0`` or a magnitude from 2⁶²
-    on are not ok)."""
+def ints(num: npt.NDArray[Any], den: npt.NDArray[Any], reduce: bool = True) -> Small:
+    """int64 columns ``num/den`` (any signs; rows with ``den == 0`` or a magnitude from 2⁶¹
+    on are not ok), in lowest terms unless ``reduce`` is False."""
     num = np.asarray(num, dtype=np.int64)
     den = np.asarray(den, dtype=np.int64)
     ok = (den != 0) & (np.abs(num.astype(np.float64)) < 2.0**61)
@@ -105,7 +105,10 @@ def ints(num: npt.NDArray[Any], den: npt.NDArray[Any]) -> Small:
     if (den == 1).all():  # whole numbers: reduced already
         return np.where(ok, num, 0), den, ok
     flip = den < 0
-    return _reduce(np.where(flip, -num, num), np.where(flip, -den, den), ok)
+    num, den = np.where(flip, -num, num), np.where(flip, -den, den)
+    if reduce:
+        return _reduce(num, den, ok)
+    return np.where(ok, num, 0), np.where(ok, den, 1), ok
 
 
 def python_ints(nums: list[int], dens: list[int]) -> Small:
