@@ -129,19 +129,24 @@ def decimals(values: npt.NDArray[np.float64]) -> tuple[Ints, Ints, Bools]:
     n = len(values)
     digits = np.zeros(n, np.int64)
     scale = np.zeros(n, np.int64)
-    found = ~np.isfinite(values)
+    found = np.zeros(n, bool)
+    todo = np.flatnonzero(np.isfinite(values))  # the rows not found yet
     for k in range(16):
-        power = 10.0**k
-        with np.errstate(over="ignore", invalid="ignore"):
-            candidate = np.rint(values * power)
-            fits = np.abs(candidate) < 1e15
-            hit = ~found & fits & (np.where(fits, candidate, 0.0) / power == values)
-        digits = np.where(hit, np.where(fits, candidate, 0.0).astype(np.int64), digits)
-        scale = np.where(hit, k, scale)
-        found |= hit
-        if found.all():
+        if not len(todo):
             break
-    return digits, scale, found & np.isfinite(values)
+        power = 10.0**k
+        x = values[todo]
+        with np.errstate(over="ignore", invalid="ignore"):
+            candidate = np.rint(x * power)
+            fits = np.abs(candidate) < 1e15
+            candidate = np.where(fits, candidate, 0.0)
+            hit = fits & (candidate / power == x)
+        rows = todo[hit]
+        digits[rows] = candidate[hit].astype(np.int64)
+        scale[rows] = k
+        found[rows] = True
+        todo = todo[~hit]
+    return digits, scale, found
 
 
 def _nip_ok(column: Any, pns: Bools) -> Bools:
