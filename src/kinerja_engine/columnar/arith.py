@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -160,11 +161,17 @@ def objects(values: list[int]) -> Objects:
     return out
 
 
-def constant(value: Fraction, n: int) -> Num:
-    """An exact rational constant broadcast to ``n`` rows (bound 0 if the float is exact)."""
+@lru_cache(maxsize=4096)
+def _constant(value: Fraction) -> tuple[float, float, int, int]:
+    """A constant's float, bound, numerator and denominator (rulebooks reuse a few)."""
     v = float(value)
     err = 0.0 if Fraction(v) == value else (U * abs(v) + ETA) * UP
-    num, den = value.numerator, value.denominator
+    return v, err, value.numerator, value.denominator
+
+
+def constant(value: Fraction, n: int) -> Num:
+    """An exact rational constant broadcast to ``n`` rows (bound 0 if the float is exact)."""
+    v, err, num, den = _constant(value)
 
     def small(rows: Ints | None) -> Small:
         return exact64.full(num, den, n if rows is None else len(rows))

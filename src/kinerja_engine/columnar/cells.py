@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..io.optional import need
 from ..io.records import RECORD_PLACES, record_number
+from .lazy import arrow, compute
 
 __all__ = ["number_cells", "number_columns", "scatter"]
 
@@ -100,7 +100,7 @@ def number_cells(num: int, den: int) -> tuple[str, str | None]:
 def scatter(n: int, parts: Sequence[Part], kind: Any = None) -> Any:
     """An Arrow column of ``n`` rows made of ``parts`` (positions, Arrow array of cells);
     rows no part names are null. ``kind``: the Arrow type (strings when None)."""
-    pa = need("pyarrow", "columnar")
+    pa = arrow()
     kind = pa.string() if kind is None else kind
     filled = [(rows, array) for rows, array in parts if len(array)]
     if not filled:
@@ -119,13 +119,13 @@ def scatter(n: int, parts: Sequence[Part], kind: Any = None) -> Any:
 
 
 def _texts(values: Ints) -> Any:
-    pa, pc = need("pyarrow", "columnar"), need("pyarrow.compute", "columnar")
+    pa, pc = arrow(), compute()
     return pc.cast(pa.array(values), pa.string())
 
 
 def _points(digits: Ints, places: int, negative: Bools) -> Any:
     """``digits / 10^places`` written out (``digits`` ≥ 0), ``-`` before the ``negative``."""
-    pc = need("pyarrow.compute", "columnar")
+    pc = compute()
     if places == 0:
         text = _texts(digits)
     else:
@@ -160,7 +160,7 @@ def number_columns(num: Ints, den: Ints, ok: Bools) -> tuple[list[Part], list[Pa
     >>> scatter(3, shown).to_pylist(), scatter(3, exact).to_pylist(), done.tolist()
     (['83.3', '-0.333333', '0'], [None, '-1/3', None], [True, True, True])
     """
-    pc = need("pyarrow.compute", "columnar")
+    pc = compute()
     num, den = np.where(ok, num, 0), np.where(ok, den, 1)
     magnitude = np.abs(num)
     negative = num < 0

@@ -40,6 +40,7 @@ from ..scoring.contract import KindIndex
 from . import arith, exact64
 from .arith import Lab
 from .cells import Part, number_cells, number_columns, scatter
+from .lazy import arrow, compute
 from .program import ColumnarProgram, Outcome, Unsupported
 from .table import DICTIONARY_COLUMNS, REQUIRED_COLUMNS, accept, is_text
 
@@ -121,7 +122,7 @@ def object_cells(rows: list[dict[str, Any]], first: int, source: str | None,
 
 def _label_texts(members: tuple[Any, ...], index: Any) -> Any:
     """Texts of enum members by index, -1 as null (an Arrow string array)."""
-    pa = need("pyarrow", "columnar")
+    pa = arrow()
     texts = pa.array([m.text or str(m) for m in members] + [None], pa.string())
     return texts.take(pa.array(np.where(index < 0, len(members), index)))
 
@@ -130,7 +131,7 @@ def _number_texts(value: arith.Num, rows: Any) -> tuple[Any, Any]:
     """Value and ``_exact`` cells of the exact numbers at ``rows`` (Arrow string arrays):
     the int64 tier written by :func:`number_columns`, the other rows by
     :func:`number_cells` from Python integers."""
-    pa = need("pyarrow", "columnar")
+    pa = arrow()
     shown, exact, done = number_columns(*exact64.reduced(value.small_at(rows)))
     rest = np.flatnonzero(~done)
     if len(rest):
@@ -154,7 +155,7 @@ def _columnar_cells(program: ColumnarProgram, outcome: Outcome, texts: dict[str,
                     perilaku: Any, rows: Any) -> dict[str, Any]:  # fmt: skip
     """Cells of the accepted plans ``rows`` (positions in the batch), column by column, as
     Arrow arrays (the columns left out are empty)."""
-    pa, pc = need("pyarrow", "columnar"), need("pyarrow.compute", "columnar")
+    pa, pc = arrow(), compute()
     count = len(rows)
     label = f"{program.book.name} {program.book.version}".strip() or None
     enums = program.labels
@@ -217,7 +218,7 @@ def score_arrow(table: Any, book: Rulebook, *, first_row: int = 1, source: str |
     :func:`record_columns`, the schema of
     :func:`~kinerja_engine.io.records.record_schema`), one row per plan in plan order: the
     cells of :func:`score_table` (same arguments) without a Python object per cell."""
-    pa = need("pyarrow", "columnar")
+    pa = arrow()
     func = "score_arrow"
     require(table, pa.Table, func, "table")
     require(book, Rulebook, func, "book")
@@ -315,7 +316,7 @@ def _batches(path: Path, batch_rows: int) -> Iterator[tuple[int, Any]]:
     The file is opened at once (a file that is missing or not Parquet raises here, before
     anything is written); a read error later (a corrupt row group) is a UsageError too.
     """
-    pa, pq = need("pyarrow", "columnar"), need("pyarrow.parquet", "columnar")
+    pa, pq = arrow(), need("pyarrow.parquet", "columnar")
     try:
         schema = pq.read_schema(path)
         # Low-cardinality text as dictionaries: Parquet stores them so, and decoding them to
@@ -356,7 +357,7 @@ def whole_plan_tables(tables: Iterable[Any], first: int) -> Iterator[tuple[int, 
     """Consecutive tables regrouped so that each holds whole plans (the rows of a plan that
     goes on in the next table are carried over), with the row number of each one's first row
     (the first table's first row is ``first``)."""
-    pa, pc = need("pyarrow", "columnar"), need("pyarrow.compute", "columnar")
+    pa, pc = arrow(), compute()
     carried = None
     for piece in tables:
         table = piece
@@ -413,7 +414,7 @@ def score_parquet(source: str | Path, book: Rulebook, out: str | Path, *,
         raise UsageError(
             f"{func}(): parameter 'engine' must be 'auto', 'columnar' or 'object', got {engine!r}"
         )
-    pa = need("pyarrow", "columnar")
+    pa = arrow()
     pq = need("pyarrow.parquet", "columnar")
     stats = Stats()
     program: ColumnarProgram | None = None

@@ -186,6 +186,9 @@ class ColumnarProgram:
 
     def __init__(self, book: Rulebook) -> None:
         self.book = require(book, Rulebook, "ColumnarProgram", "book")
+        #: The model's verdict per combination of a plan's low-cardinality cells, kept
+        #: across batches (``table.accept`` fills it; bounded there).
+        self.verdicts: dict[tuple[object, ...], tuple[bool, bool, int, int, int, str]] = {}
         checked = book.checked
         self.checked = checked
         funcs = checked.funcs

@@ -32,10 +32,10 @@ import numpy.typing as npt
 
 from ..errors import KinerjaError
 from ..io.cells import CellError, parse_direction
-from ..io.optional import need
 from ..io.table import plans_from_rows
 from ..models import Plan
 from .arith import from_decimal
+from .lazy import arrow, compute
 from .program import Batch, ColumnarProgram
 
 __all__ = [
@@ -152,7 +152,7 @@ def decimals(values: npt.NDArray[np.float64]) -> tuple[Ints, Ints, Bools]:
 def _nip_ok(column: Any, pns: Bools) -> Bools:
     """The NIP rules of :func:`~kinerja_engine.models.nip.read_nip`, vectorised; ``pns``
     says per row which rules apply (the employee kind as the model resolved it)."""
-    pa, pc = need("pyarrow", "columnar"), need("pyarrow.compute", "columnar")
+    pa, pc = arrow(), compute()
     n = len(pns)
     column = plain(column)
     if column is None or not pa.types.is_string(column.type):
@@ -188,7 +188,7 @@ def _nip_ok(column: Any, pns: Bools) -> Bools:
 
 def _bools(array: Any) -> Bools:
     """A boolean Arrow array as numpy, null as False."""
-    pc = need("pyarrow.compute", "columnar")
+    pc = compute()
     filled = pc.fill_null(array, False) if array.null_count else array
     return np.asarray(filled.to_numpy(zero_copy_only=False), dtype=bool)
 
@@ -196,7 +196,7 @@ def _bools(array: Any) -> Bools:
 def _texts_ok(column: Any, n: int) -> Bools:
     """Text cells the models keep as they are: strings, starting and ending with a visible
     ASCII character (so stripping whitespace, as the models do, changes nothing)."""
-    pa, pc = need("pyarrow", "columnar"), need("pyarrow.compute", "columnar")
+    pa, pc = arrow(), compute()
     column = plain(column)
     if column is None or not pa.types.is_string(column.type):
         return np.zeros(n, bool)
@@ -214,7 +214,7 @@ def _distinct_texts_ok(column: Any, n: int, encoded: tuple[Ints, list[Any]]) -> 
     ``encoded``: the column's :func:`_codes`."""
     if column is None or not is_text(column.type):
         return np.zeros(n, bool)
-    pa = need("pyarrow", "columnar")
+    pa = arrow()
     codes, values = encoded
     verdict = _texts_ok(pa.chunked_array([pa.array(values, pa.string())]), len(values))
     return np.append(verdict, False)[codes]  # code -1 (empty) picks the False at the end
@@ -222,7 +222,7 @@ def _distinct_texts_ok(column: Any, n: int, encoded: tuple[Ints, list[Any]]) -> 
 
 def _same_as_previous(column: Any, n: int, codes: Ints | None = None) -> Bools:
     """Per row from the second: the cell equals the previous row's (both empty counts)."""
-    pa, pc = need("pyarrow", "columnar"), need("pyarrow.compute", "columnar")
+    pa, pc = arrow(), compute()
     if column is None or n < 2:
         return np.ones(max(n - 1, 0), bool)
     if pa.types.is_dictionary(column.type):
@@ -239,7 +239,7 @@ def _same_as_previous(column: Any, n: int, codes: Ints | None = None) -> Bools:
 
 def _codes(column: Any, n: int) -> tuple[Ints, list[Any]]:
     """Dictionary codes of a column (-1 for empty cells) and the distinct values."""
-    pa, pc = need("pyarrow", "columnar"), need("pyarrow.compute", "columnar")
+    pa, pc = arrow(), compute()
     if column is None:
         return np.full(n, -1, np.int64), []
     # One array first: the codes of every chunk then index one dictionary.
@@ -259,7 +259,7 @@ def _codes(column: Any, n: int) -> tuple[Ints, list[Any]]:
 
 def is_text(kind: Any) -> bool:
     """Whether an Arrow type holds text: strings, or a dictionary of strings."""
-    pa = need("pyarrow", "columnar")
+    pa = arrow()
     if pa.types.is_dictionary(kind):
         kind = kind.value_type
     return bool(pa.types.is_string(kind))
@@ -267,7 +267,7 @@ def is_text(kind: Any) -> bool:
 
 def plain(column: Any) -> Any:
     """A dictionary column of text as plain strings (any other column as it is)."""
-    pa = need("pyarrow", "columnar")
+    pa = arrow()
     if column is not None and pa.types.is_dictionary(column.type) and is_text(column.type):
         return column.cast(pa.string())
     return column
@@ -317,7 +317,7 @@ def _prototype(combo: tuple[Any, ...]) -> Plan | None:
 def _numbers(table: Any, name: str) -> tuple[npt.NDArray[np.float64], Bools, Bools]:
     """A numeric column as floats, where it is a number the float holds exactly (typed
     numeric, not null), and where the cell is not empty at all."""
-    pa = need("pyarrow", "columnar")
+    pa = arrow()
     n = table.num_rows
     if name not in table.column_names:
         return np.zeros(n), np.zeros(n, bool), np.zeros(n, bool)
@@ -346,13 +346,37 @@ def _unique_in_plan(plan_of: Ints, codes: Ints, rows: Bools) -> Bools:
     return ok
 
 
+def _verdict(combo: tuple[Any, ...], rating: Any,
+             jenjang_enum: Any) -> tuple[bool, bool, int, int, int, str]:  # fmt: skip
+    """The model's verdict on one combination of the low-cardinality cells: accepted, PNS,
+    months, behaviour rating index, jenjang index, canonical period text."""
+    plan = _prototype(combo)
+    if plan is None:
+        return False, False, 0, -1, -1, ""
+    good = True
+    perilaku = jenjang = -1
+    if plan.behaviour is not None and plan.behaviour.rating is not None:
+        try:
+            perilaku = rating.members.index(rating.resolve(plan.behaviour.rating))
+        except KinerjaError:
+            good = False  # the pipeline refuses the rating: the exact path says so
+    level = plan.employee.position.jenjang
+    if level is not None and jenjang_enum is not None:
+        try:
+            jenjang = jenjang_enum.members.index(jenjang_enum.resolve(level.value))
+        except KinerjaError:
+            jenjang = -1  # as the pipeline: an unknown jenjang is no jenjang
+    pns = plan.employee.kind.value == "PNS"
+    return good, pns, len(plan.period.months), perilaku, jenjang, str(plan.period)
+
+
 def _combos(
     table: Any, program: ColumnarProgram, n: int
 ) -> tuple[Bools, Ints, Ints, Ints, Any, Bools]:
     """Per row, from the model's verdict on each distinct combination of the
     low-cardinality cells: accepted, months, behaviour rating index, jenjang index, canonical
     period text (an Arrow array), and whether the model reads the employee as PNS."""
-    pa = need("pyarrow", "columnar")
+    pa = arrow()
     columns = [table.column(c) if c in table.column_names else None for c in _COMBO]
     encoded = [_codes(c, n) for c in columns]
     first, inverse = _combined([codes for codes, _ in encoded])
@@ -367,24 +391,14 @@ def _combos(
     for k, row in enumerate(first.tolist()):
         combo = tuple(values[codes[row]] if codes[row] >= 0 else None
                       for codes, values in encoded)  # fmt: skip
-        plan = _prototype(combo)
-        periods.append("" if plan is None else str(plan.period))
-        if plan is None:
-            continue
-        good[k] = True
-        pns[k] = plan.employee.kind.value == "PNS"
-        months[k] = len(plan.period.months)
-        if plan.behaviour is not None and plan.behaviour.rating is not None:
-            try:
-                perilaku[k] = rating.members.index(rating.resolve(plan.behaviour.rating))
-            except KinerjaError:
-                good[k] = False  # the pipeline refuses the rating: the exact path says so
-        level = plan.employee.position.jenjang
-        if level is not None and jenjang_enum is not None:
-            try:
-                jenjang[k] = jenjang_enum.members.index(jenjang_enum.resolve(level.value))
-            except KinerjaError:
-                jenjang[k] = -1  # as the pipeline: an unknown jenjang is no jenjang
+        verdict = program.verdicts.get(combo)
+        if verdict is None:
+            verdict = _verdict(combo, rating, jenjang_enum)
+            if len(program.verdicts) >= 100_000:
+                program.verdicts.clear()  # bounded: a new batch refills what it needs
+            program.verdicts[combo] = verdict
+        good[k], pns[k], months[k], perilaku[k], jenjang[k], period = verdict
+        periods.append(period)
     period_rows = pa.array(periods, pa.string()).take(pa.array(inverse, pa.int64()))
     return (good[inverse], months[inverse], perilaku[inverse], jenjang[inverse],
             period_rows, pns[inverse])  # fmt: skip
@@ -417,7 +431,7 @@ def _definitions(table: Any, program: ColumnarProgram, n: int) -> tuple[Ints, tu
 
 def accept(table: Any, program: ColumnarProgram) -> Accepted:
     """Split ``table`` (whole plans) into the columnar batch and the per-object rest."""
-    pa, pc = need("pyarrow", "columnar"), need("pyarrow.compute", "columnar")
+    pa, pc = arrow(), compute()
     n = table.num_rows
     ok = np.ones(n, bool)
     present = set(table.column_names)
