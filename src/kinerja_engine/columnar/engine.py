@@ -229,8 +229,10 @@ def score_arrow(table: Any, book: Rulebook, *, first_row: int = 1, source: str |
     require_optional(kinds, KindIndex, func, "kinds")
     program = program or ColumnarProgram(book)
     stats = stats if stats is not None else Stats()
-    names = record_columns(book)
-    schema = record_schema(names)
+    if program.records is None or program.records[0] is not book:
+        names = record_columns(book)
+        program.records = (book, names, record_schema(names))
+    _, names, schema = program.records
     # A column of Arrow's null type (all cells empty, as pandas may write it) is read as the
     # empty cells it holds: acceptance sees it as absent (Arrow compares no null-typed values).
     is_null = pa.types.is_null

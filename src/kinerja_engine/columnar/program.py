@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -189,6 +190,9 @@ class ColumnarProgram:
         #: The model's verdict per combination of a plan's low-cardinality cells, kept
         #: across batches (``table.accept`` fills it; bounded there).
         self.verdicts: dict[tuple[object, ...], tuple[bool, bool, int, int, int, str]] = {}
+        #: The records' columns and Arrow schema for a rulebook (``engine.score_arrow``
+        #: fills it once: building them costs a millisecond per batch).
+        self.records: tuple[Rulebook, list[str], Any] | None = None
         checked = book.checked
         self.checked = checked
         funcs = checked.funcs
