@@ -2,7 +2,8 @@
 
 Input: column values of :mod:`.arith`. Output: rowwise choice between values (``if``,
 ``min``/``max``/``cap``), interval membership (bands), half-up ``round``, weighted means over
-ragged groups (segment sums), exact constants per row. Guarantees: each is built from the
+ragged groups (segment sums), exact constants per row, the distinct rows of a small-integer
+matrix. Guarantees: each is built from the
 certified comparisons and operations of :mod:`.arith` only, so every decision is the exact
 decision and every bad row is a row on which the exact path raises.
 """
@@ -25,6 +26,7 @@ __all__ = [
     "Unsupported",
     "Value",
     "choose",
+    "distinct_rows",
     "fraction_column",
     "group_weights",
     "interval",
@@ -251,3 +253,26 @@ def group_weights(num: Ints, den: Ints, group: Ints, groups: int) -> arith.Num:
     if groups and len(den) and (den == den[starts[group]]).all():
         return ratio(num, np.ones(len(num), np.int64))
     return ratio(num, den)
+
+
+def distinct_rows(matrix: Ints) -> tuple[Ints, Ints]:
+    """The distinct rows of a small-integer matrix and, per row, which one it is (what
+    ``np.unique(matrix, axis=0, return_inverse=True)`` gives, in another order): one
+    mixed-radix key per row, so a 1-D unique instead of a sort of whole rows.
+
+    >>> combos, inverse = distinct_rows(np.array([[1, -1], [0, 2], [1, -1]]))
+    >>> combos.tolist(), inverse.tolist()
+    ([[0, 2], [1, -1]], [1, 0, 1])
+    """
+    key = np.zeros(len(matrix), np.int64)
+    size = 1
+    for column in matrix.T:
+        low = int(column.min(initial=0))
+        radix = int(column.max(initial=0)) - low + 1
+        size *= radix
+        if size >= 2**62:
+            combos, inverse = np.unique(matrix, axis=0, return_inverse=True)
+            return combos, inverse.reshape(-1)
+        key = key * radix + (column - low)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return matrix[first], inverse.reshape(-1)

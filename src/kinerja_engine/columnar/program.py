@@ -64,6 +64,7 @@ from .ops import (
     Unsupported,
     Value,
     choose,
+    distinct_rows,
     fraction_column,
     group_weights,
     interval,
@@ -94,24 +95,6 @@ CONVERSION_INPUTS = frozenset(
 _BUILTINS = frozenset({"min", "max", "cap", "at_least", "clamp", "abs", "between", "round"})
 _COMPARE = frozenset({"<", "<=", ">", ">=", "==", "!="})
 _ARITH = frozenset({"+", "-", "*", "/"})
-
-
-def _distinct_rows(matrix: Ints) -> tuple[Ints, Ints]:
-    """The distinct rows of a small-integer matrix and, per row, which one it is (what
-    ``np.unique(matrix, axis=0, return_inverse=True)`` gives, in another order): one
-    mixed-radix key per row, so a 1-D unique instead of a sort of whole rows."""
-    key = np.zeros(len(matrix), np.int64)
-    size = 1
-    for column in matrix.T:
-        low = int(column.min(initial=0))
-        radix = int(column.max(initial=0)) - low + 1
-        size *= radix
-        if size >= 2**62:
-            combos, inverse = np.unique(matrix, axis=0, return_inverse=True)
-            return combos, inverse.reshape(-1)
-        key = key * radix + (column - low)
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    return matrix[first], inverse.reshape(-1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -506,7 +489,7 @@ class ColumnarProgram:
                 raise Unsupported(f"conversion '{name}': parameter '{p}' is not a label")
         n = len(given)
         matrix = np.stack(keys, axis=1) if keys else np.zeros((n, 0), np.int64)
-        combos, inverse = _distinct_rows(matrix)
+        combos, inverse = distinct_rows(matrix)
         function = self.book.program.exact(name)
         results: list[object] = []
         failed = np.zeros(len(combos), bool)
