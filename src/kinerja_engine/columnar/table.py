@@ -371,14 +371,13 @@ def _verdict(combo: tuple[Any, ...], rating: Any,
 
 
 def _combos(
-    table: Any, program: ColumnarProgram, n: int
+    encoded: list[tuple[Ints, list[Any]]], program: ColumnarProgram, n: int
 ) -> tuple[Bools, Ints, Ints, Ints, Any, Bools]:
     """Per row, from the model's verdict on each distinct combination of the
-    low-cardinality cells: accepted, months, behaviour rating index, jenjang index, canonical
-    period text (an Arrow array), and whether the model reads the employee as PNS."""
+    low-cardinality cells (``encoded``: the :func:`_codes` of each column of ``_COMBO``, for
+    ``n`` rows): accepted, months, behaviour rating index, jenjang index, canonical period
+    text (an Arrow array), and whether the model reads the employee as PNS."""
     pa = arrow()
-    columns = [table.column(c) if c in table.column_names else None for c in _COMBO]
-    encoded = [_codes(c, n) for c in columns]
     first, inverse = _combined([codes for codes, _ in encoded])
     rating = program.checked.enums["rating"]
     jenjang_enum = program.checked.enums.get("jenjang")
@@ -404,11 +403,12 @@ def _combos(
             period_rows, pns[inverse])  # fmt: skip
 
 
-def _definitions(table: Any, program: ColumnarProgram, n: int) -> tuple[Ints, tuple[str, ...]]:
-    """Per row, the code of its capaian definition (-1: not scorable by the columns)."""
-    columns = [table.column(c) if c in table.column_names else None
-               for c in ("direction", "indicator_kind")]  # fmt: skip
-    (dir_codes, dir_values), (kind_codes, kind_values) = (_codes(c, n) for c in columns)
+def _definitions(
+    encoded: list[tuple[Ints, list[Any]]], program: ColumnarProgram
+) -> tuple[Ints, tuple[str, ...]]:
+    """Per row, the code of its capaian definition (-1: not scorable by the columns), from
+    the :func:`_codes` of the direction and indicator_kind columns."""
+    (dir_codes, dir_values), (kind_codes, kind_values) = encoded
     first, inverse = _combined([dir_codes, kind_codes])
     names: dict[str, int] = {}
     per_combo = np.full(len(first), -1, np.int64)
@@ -477,13 +477,23 @@ def accept(table: Any, program: ColumnarProgram) -> Accepted:
     if "position" in present:
         position = heads.column("position")
         head_ok &= _bools(position.is_null()) | _texts_ok(position, m)
-    good, months, perilaku, jenjang, periods, pns = _combos(heads, program, m)
+    head_codes = []
+    for name in _COMBO:
+        column = col(name)
+        if column is not None and pa.types.is_dictionary(column.type):
+            whole, values = codes(name)  # known already (its rows were compared)
+            head_codes.append((whole[starts], values))
+        else:
+            head_codes.append(_codes(heads.column(name) if name in present else None, m))
+    good, months, perilaku, jenjang, periods, pns = _combos(head_codes, program, m)
     head_ok &= good & _nip_ok(heads.column("nip") if "nip" in present else None, pns)
     ok &= head_ok[plan_of]
     encoded = {name: codes(name) for name in _ROW_TEXT}
     for name in _ROW_TEXT:
         ok &= _distinct_texts_ok(col(name), n, encoded[name])
-    definition, definition_names = _definitions(table, program, n)
+    definition, definition_names = _definitions(
+        [codes("direction"), codes("indicator_kind")], program
+    )
     ok &= definition >= 0
     real, real_ok, _ = _numbers(table, "realisasi")
     target, target_ok, _ = _numbers(table, "target")
