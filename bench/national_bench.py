@@ -1,19 +1,30 @@
-"""The national batch, Parquet in → Parquet out: the columnar engine against the object path.
+"""The national batch, Parquet in → Parquet out: the columnar engine against the exact paths.
 
 Not run in CI. Generates a synthetic national plan table (``--employees N``, five indicators
 in two RHK each, all-distinct realisasi and targets, a mix of the gajahmungkur indicator kinds,
 equal weights (thirds) and whole-number weights, plus adversarial plans placed on every band
-edge, cap, zero target, incentive threshold and rounding tie of the rulebook), then:
+edge, cap, zero target, incentive threshold and rounding tie of the rulebook), then, side by
+side in one run:
 
-1. times ``kinerja_engine.columnar.score_parquet`` on the whole table (one process);
-2. times the per-object path (``read_plans`` → ``appraise_many`` → ``write_rows``, Parquet to
-   Parquet) on a sample of ``--sample`` plans plus every adversarial plan;
-3. compares every record of the sample, cell by cell, with the columnar output.
+1. times ``kinerja_engine.columnar.score_parquet`` on the whole table in a fresh process
+   (wall and CPU seconds, that process's peak RSS);
+2. times the hand-written exact per-object function of ``bench/appraisal_bench.py``
+   (``hand_appraise``: exact Fractions on validated ``Plan`` objects, no I/O) on
+   ``--hand`` plans of the table, CPU per employee, and prints columnar CPU / hand-written CPU
+   per employee (the issue's bar: at most 0.1);
+3. runs the exact per-object reference (``read_plans`` → ``appraise_many`` → ``write_rows``,
+   Parquet to Parquet) on ``--processes`` processes over a sample of the first plans of the
+   table up to ``--sample-rows`` indicator rows (plan-table rows), plus every adversarial plan;
+4. compares every cell of every sampled plan's record with the columnar output (Arrow
+   columns, so a sample of a million rows fits in memory).
 
-    PYTHONPATH=src python bench/national_bench.py --employees 200000 [--sample 20000]
+    PYTHONPATH=src python bench/national_bench.py --employees 200000 [--sample-rows 1000000]
 
 The last line reads ``employees N, columnar X/s, object Y/s, ratio R, differences D, exact
-fallback F %`` (R: the object path's time per employee over the columnar one's).
+fallback F %``: X employees per second of the one columnar process (wall), Y plans per
+second of one reference process (its wall time), R = X / Y, D the sampled plans whose record
+differs in any cell, F the share of plans the columnar engine sent to the per-object path.
+``--data DIR`` keeps the generated table there and reuses it on the next run.
 """
 
 from __future__ import annotations
@@ -22,6 +33,7 @@ import argparse
 import multiprocessing
 import os
 import resource
+import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -32,6 +44,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # appraisal_bench, beside this file
 
 from kinerja_engine import rulebooks
 from kinerja_engine.columnar import score_parquet
@@ -49,7 +63,7 @@ SLOTS = (
     (None, "lower"),
 )
 RHK_OF_SLOT = (0, 0, 0, 1, 1)
-RATINGS = ("sesuai", "di atas", "di bawah")
+RATINGS = ("Sesuai Ekspektasi", "Di Atas Ekspektasi", "Di Bawah Ekspektasi")
 JENJANG = ("ahli_pertama", "ahli_muda", "terampil", "mahir")
 
 
@@ -145,17 +159,29 @@ def _chunk(rng: np.random.Generator, first: int, n: int, special: Any) -> Any:
     )
 
 
+def _special(employees: int, rng: np.random.Generator) -> Any:
+    """Per employee, the adversarial case it is built on (-1: none): about 0.1 % of the
+    employees (4,300 of 4.3 million), at least one plan per case."""
+    cases = len(_adversarial())
+    reps = max(1, employees // 10_000)
+    special = np.zeros(employees, dtype=np.int64) - 1
+    chosen = rng.choice(employees, size=min(employees, reps * cases), replace=False)
+    special[chosen] = np.arange(len(chosen)) % cases
+    return special
+
+
+def adversarial_ids(employees: int, seed: int = 17) -> list[str]:
+    """The plan ids of the adversarial plans :func:`generate` writes for that size."""
+    special = _special(employees, np.random.default_rng(seed))
+    return [f"p{i:07d}" for i in np.flatnonzero(special >= 0).tolist()]
+
+
 def generate(path: Path, employees: int, seed: int = 17, chunk: int = 65_536) -> list[str]:
     """Write the table, ``chunk`` employees per row group (memory bounded by the chunk);
     returns the plan ids of the adversarial plans."""
     rng = np.random.default_rng(seed)
     n = employees
-    cases = len(_adversarial())
-    # About 0.1 % of the employees (4,300 of 4.3 million), at least one plan per case.
-    reps = max(1, n // 10_000)
-    special = np.zeros(n, dtype=np.int64) - 1
-    chosen = rng.choice(n, size=min(n, reps * cases), replace=False)
-    special[chosen] = np.arange(len(chosen)) % cases
+    special = _special(n, rng)
     writer = None
     for first in range(0, n, chunk):
         size = min(chunk, n - first)
@@ -170,8 +196,19 @@ def generate(path: Path, employees: int, seed: int = 17, chunk: int = 65_536) ->
 
 def _score_in_child(plans: Path, out: Path, batch_rows: int) -> tuple[float, Any, float, float]:
     """The columnar run in a fresh process: (seconds, stats, that process's peak RSS MB, its
-    CPU seconds)."""
+    CPU seconds, every thread)."""
+    import pyarrow.parquet  # noqa: F401, PLC0415 - the hand-written function is timed
+
+    import kinerja_engine.columnar.engine  # noqa: F401, PLC0415 - imports off the clock, as
+
     book = rulebooks.load(RULEBOOK)
+    # A warm-up on the first plans: the first calls of some Arrow and numpy functions cost
+    # tenths of a second once per process (lazy imports), as the hand-written function is
+    # timed warm too.
+    warm = out.with_suffix(".warm.parquet")
+    first = next(pq.ParquetFile(plans).iter_batches(batch_size=1_000))
+    pq.write_table(pa.Table.from_batches([first]), warm)
+    score_parquet(warm, book, out, batch_rows=batch_rows)
     start, cpu = time.perf_counter(), time.process_time()
     stats = score_parquet(plans, book, out, batch_rows=batch_rows)
     return time.perf_counter() - start, stats, _peak_mb(), time.process_time() - cpu
@@ -181,13 +218,74 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _records_by_plan(path: Path, ids: list[str]) -> dict[str, dict[str, Any]]:
-    table = pq.read_table(path)
-    table = table.filter(pc.is_in(table.column("plan_id"), pa.array(ids)))
-    out = {}
-    for row in table.to_pylist():
-        out[row["plan_id"]] = {k: (None if v in (None, "") else str(v)) for k, v in row.items()}
-    return out
+def _reference_part(sample: Path, out: Path) -> tuple[float, float]:
+    """The exact per-object path, Parquet to Parquet, on one sample file: (seconds, CPU)."""
+    book = rulebooks.load(RULEBOOK)
+    start, cpu = time.perf_counter(), time.process_time()
+    scored = appraise_many(
+        (p for p in read_plans(sample) if isinstance(p, Plan)), book, trace=False
+    )
+    write_rows(iter_appraisal_records(scored), out)
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+def _hand_cost(sample: Path, count: int) -> tuple[float, int]:
+    """CPU µs per employee of the hand-written exact function on the first ``count`` plans
+    of ``sample`` (validated ``Plan`` objects, as appraisal_bench times it), best of 3."""
+    from appraisal_bench import hand_appraise  # noqa: PLC0415 - a script beside this one
+
+    table = pq.read_table(sample)
+    ids = table.column("plan_id")
+    keep = pc.is_in(ids, pc.unique(ids).slice(0, count))
+    part = Path(str(sample) + ".hand.parquet")
+    pq.write_table(table.filter(keep), part)
+    del table
+    plans = [p for p in read_plans(part) if isinstance(p, Plan)]
+    best = float("inf")
+    for _ in range(3):
+        cpu = time.process_time()
+        for plan in plans:
+            hand_appraise(plan)
+        best = min(best, time.process_time() - cpu)
+    return 1e6 * best / len(plans), len(plans)
+
+
+def _normalised(path: Path, ids: Any, names: list[str]) -> Any:
+    """The records of the plans ``ids`` as text columns (empty text as null), by plan id."""
+    table = pq.read_table(path, columns=names)
+    table = table.filter(pc.is_in(table.column("plan_id"), ids)).sort_by("plan_id")
+    columns = []
+    for name in names:
+        column = pc.cast(table.column(name), pa.string())
+        columns.append(pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column))
+    return pa.table(columns, names=names)
+
+
+def _differences(reference: list[Path], out: Path, ids: list[str]) -> int:
+    """Sampled plans whose record differs in any cell (``error_row`` aside), or is missing
+    on either side; the first three are printed."""
+    names = [n for n in pq.read_schema(out).names if n != "error_row"]
+    wanted = pa.array(ids)
+    ref = pa.concat_tables([_normalised(p, wanted, names) for p in reference]).sort_by("plan_id")
+    got = _normalised(out, wanted, names)
+    if ref.column("plan_id").to_pylist() != got.column("plan_id").to_pylist():
+        found = set(ref.column("plan_id").to_pylist()) & set(got.column("plan_id").to_pylist())
+        print(f"plans missing: {len(ids) - len(found):,}")
+        keep = pa.array(sorted(found))
+        ref = ref.filter(pc.is_in(ref.column("plan_id"), keep))
+        got = got.filter(pc.is_in(got.column("plan_id"), keep))
+        missing = len(ids) - len(found)
+    else:
+        missing = 0
+    differs = np.zeros(ref.num_rows, bool)
+    for name in names:
+        a, b = ref.column(name), got.column(name)
+        same = pc.or_kleene(pc.equal(a, b), pc.and_(a.is_null(), b.is_null()))
+        differs |= ~np.asarray(pc.fill_null(same, False).to_numpy(zero_copy_only=False), bool)
+    for row in np.flatnonzero(differs)[:3].tolist():
+        cells = {n: (ref.column(n)[row].as_py(), got.column(n)[row].as_py()) for n in names}
+        print("difference:", {n: pair for n, pair in cells.items() if pair[0] != pair[1]})
+    return int(differs.sum()) + missing
 
 
 def _dask_run(plans: Path, out: Path, workers: int) -> float:
@@ -212,11 +310,41 @@ def _dask_run(plans: Path, out: Path, workers: int) -> float:
     return seconds
 
 
+def _sample(plans: Path, rows: int, adversarial: list[str], parts: int,
+            folder: Path) -> tuple[list[str], list[Path], int]:  # fmt: skip
+    """The sampled plan ids (the first plans up to ``rows`` indicator rows, and every
+    adversarial plan), written as ``parts`` Parquet files of consecutive plans; the sample's
+    indicator rows."""
+    ids = pq.read_table(plans, columns=["plan_id"]).column("plan_id").combine_chunks()
+    head = pc.unique(ids.slice(0, min(rows, len(ids)))).to_pylist()
+    sample_ids = sorted(set(head) | set(adversarial))
+    source = pq.read_table(plans, filters=[("plan_id", "in", sample_ids)])
+    count = source.num_rows
+    plan_ids = source.column("plan_id").combine_chunks()
+    cuts = np.linspace(0, len(sample_ids), parts + 1).astype(int).tolist()
+    files = []
+    for k in range(parts):
+        chunk = pa.array(sample_ids[cuts[k] : cuts[k + 1]])
+        path = folder / f"sample-{k}.parquet"
+        pq.write_table(source.filter(pc.is_in(plan_ids, chunk)), path)
+        files.append(path)
+    return sample_ids, files, count
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--employees", type=int, default=200_000)
-    parser.add_argument("--sample", type=int, default=20_000, help="0: no comparison")
-    parser.add_argument("--batch-rows", type=int, default=65_536 * 5)
+    parser.add_argument(
+        "--sample-rows",
+        type=int,
+        default=1_000_000,
+        help="indicator rows of the reference sample (the first plans; every adversarial "
+        "plan is added); 0: no comparison",
+    )
+    parser.add_argument("--processes", type=int, default=2, help="reference processes")
+    parser.add_argument("--hand", type=int, default=3_000, help="plans for hand_appraise")
+    parser.add_argument("--batch-rows", type=int, default=65_536)
+    parser.add_argument("--data", type=Path, help="keep (and reuse) the generated table here")
     parser.add_argument(
         "--dask",
         type=int,
@@ -225,12 +353,15 @@ def main() -> int:
         help="also time the parts on a LocalCluster of WORKERS processes",
     )
     args = parser.parse_args()
-    book = rulebooks.load(RULEBOOK)
+    n = args.employees
     with tempfile.TemporaryDirectory() as tmp:
-        plans = Path(tmp) / "plans.parquet"
-        adversarial = generate(plans, args.employees)
-        print(f"generated {args.employees:,} employees ({len(adversarial):,} adversarial), "
-              f"{plans.stat().st_size / 1e6:.0f} MB")  # fmt: skip
+        folder = args.data or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        plans = folder / f"plans-{n}.parquet"
+        adversarial = adversarial_ids(n) if plans.exists() else generate(plans, n)
+        size = plans.stat().st_size / 1e6
+        print(f"{n:,} employees ({len(adversarial):,} adversarial), {size:.0f} MB; "
+              f"load average {os.getloadavg()[0]:.2f}")  # fmt: skip
         out = Path(tmp) / "results.parquet"
         # A fresh process, so that its peak RSS is the scoring's alone (not the generator's).
         context = multiprocessing.get_context("spawn")
@@ -238,53 +369,40 @@ def main() -> int:
             columnar_s, stats, peak, cpu_s = pool.submit(
                 _score_in_child, plans, out, args.batch_rows
             ).result()
-        print(f"columnar: {columnar_s:.1f} s ({cpu_s:.1f} s CPU, "
-              f"{1e6 * cpu_s / args.employees:.1f} µs CPU per employee), {stats}, "
-              f"peak RSS {peak:.0f} MB")  # fmt: skip
+        columnar_us = 1e6 * cpu_s / n
+        print(f"columnar: {columnar_s:.1f} s ({cpu_s:.1f} s CPU, {columnar_us:.2f} µs CPU per "
+              f"employee), {stats}, peak RSS {peak:.0f} MB; "
+              f"load average {os.getloadavg()[0]:.2f}")  # fmt: skip
         dask_line = ""
         if args.dask:
             dask_s = _dask_run(plans, Path(tmp) / "parts", args.dask)
-            dask_line = f", dask {args.dask} workers {args.employees / dask_s:,.0f}/s"
+            dask_line = f", dask {args.dask} workers {n / dask_s:,.0f}/s"
             print(f"dask, {args.dask} workers: {dask_s:.1f} s, "
                   f"{columnar_s / dask_s:.2f}x one process")  # fmt: skip
-        if args.sample == 0:  # timing and memory only
-            print(f"employees {args.employees}, columnar {args.employees / columnar_s:,.0f}/s"
+        if args.sample_rows == 0:  # timing and memory only
+            print(f"employees {n}, columnar {n / columnar_s:,.0f}/s"
                   f"{dask_line}; load average {os.getloadavg()[0]:.2f}")  # fmt: skip
             return 0
-        # The sample: every adversarial plan and the first plans of the table.
-        first = [f"p{i:07d}" for i in range(min(args.sample, args.employees))]
-        sample_ids = sorted(set(first) | set(adversarial))
-        source = pq.read_table(plans, filters=[("plan_id", "in", sample_ids)])
-        sample_path = Path(tmp) / "sample.parquet"
-        pq.write_table(source, sample_path)
-        del source
-        reference = Path(tmp) / "reference.parquet"
-        start = time.perf_counter()
-        scored = appraise_many(
-            (p for p in read_plans(sample_path) if isinstance(p, Plan)), book, trace=False
+        sample_ids, files, sample_rows = _sample(
+            plans, args.sample_rows, adversarial, args.processes, Path(tmp)
         )
-        write_rows(iter_appraisal_records(scored), reference)
-        object_s = time.perf_counter() - start
-        ref = _records_by_plan(reference, sample_ids)
-        got = _records_by_plan(out, sample_ids)
-        differences = 0
-        for plan_id in sample_ids:
-            a, b = ref.get(plan_id), got.get(plan_id)
-            if a is None or b is None:
-                differences += 1
-                continue
-            keys = (set(a) | set(b)) - {"error_row"}
-            if any(a.get(k) != b.get(k) for k in keys):
-                differences += 1
-                if differences <= 3:
-                    print("difference:", plan_id, {k: (a.get(k), b.get(k)) for k in keys
-                                                   if a.get(k) != b.get(k)})  # fmt: skip
-        load = os.getloadavg()
-        columnar_rate = args.employees / columnar_s
+        hand_us, hand_plans = _hand_cost(files[0], args.hand)
+        print(f"hand-written exact function: {hand_us:.1f} µs CPU per employee "
+              f"({hand_plans:,} plans); columnar / hand-written = "
+              f"{columnar_us / hand_us:.3f}")  # fmt: skip
+        references = [Path(tmp) / f"reference-{k}.parquet" for k in range(len(files))]
+        with ProcessPoolExecutor(max_workers=args.processes, mp_context=context) as pool:
+            timings = list(pool.map(_reference_part, files, references))
+        object_s = sum(t for t, _ in timings)  # one process's seconds for the whole sample
+        differences = _differences(references, out, sample_ids)
+        columnar_rate = n / columnar_s
         object_rate = len(sample_ids) / object_s
-        print(f"sample {len(sample_ids):,} plans compared; load average {load[0]:.2f}")
+        print(f"sample: {len(sample_ids):,} plans, {sample_rows:,} indicator rows "
+              f"({len(adversarial):,} adversarial plans among them), compared cell by cell "
+              f"on {len(files)} reference processes ({sum(c for _, c in timings):.0f} s CPU); "
+              f"load average {os.getloadavg()[0]:.2f}")  # fmt: skip
         print(
-            f"employees {args.employees}, columnar {columnar_rate:,.0f}/s, "
+            f"employees {n}, columnar {columnar_rate:,.0f}/s, "
             f"object {object_rate:,.0f}/s, ratio {columnar_rate / object_rate:.1f}, "
             f"differences {differences}, exact fallback {100 * stats.fallback / stats.plans:.2f} %"
             f"{dask_line}"

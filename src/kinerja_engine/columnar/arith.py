@@ -33,10 +33,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from . import exact64
+from .exact64 import Small
 
 __all__ = [
     "ETA",
@@ -70,6 +74,8 @@ Objects = npt.NDArray[np.object_]
 Exact = tuple[Any, Any]
 #: Builds the exact column of the rows given (all rows for None).
 Builder = Callable[[Ints | None], Exact]
+#: Builds the int64 tier of the exact column of the rows given (:mod:`.exact64`).
+SmallBuilder = Callable[[Ints | None], Small]
 
 #: Unit roundoff of binary64 (round to nearest).
 U = 2.0**-53
@@ -90,6 +96,11 @@ class Num:
     bad: Bools
     build: Builder
     cache: list[Exact] = field(default_factory=list)
+    #: The int64 tier (None: every row takes the Python-integer builder).
+    small: SmallBuilder | None = None
+    #: The last int64 answer with the rows it was for (a value feeding two operations of
+    #: one expression is asked twice for the same rows).
+    memo: list[tuple[Ints | None, Small]] = field(default_factory=list)
 
     def exact(self) -> Exact:
         """The exact column of every row, computed once."""
@@ -105,6 +116,18 @@ class Num:
             n, d = self.cache[0]
             return _at(n, rows), _at(d, rows)
         return self.build(rows)
+
+    def small_at(self, rows: Ints | None) -> Small:
+        """The int64 tier of the exact column at ``rows`` (:mod:`.exact64`): reduced
+        fractions, ``ok`` False on the rows that need the Python-integer builder."""
+        if self.memo and self.memo[0][0] is rows:
+            return self.memo[0][1]
+        if self.small is None:
+            result = exact64.nothing(len(self.v) if rows is None else len(rows))
+        else:
+            result = self.small(rows)
+        self.memo[:] = [(rows, result)]
+        return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,15 +161,27 @@ def objects(values: list[int]) -> Objects:
     return out
 
 
-def constant(value: Fraction, n: int) -> Num:
-    """An exact rational constant broadcast to ``n`` rows (bound 0 if the float is exact)."""
+@lru_cache(maxsize=4096)
+def _constant(value: Fraction) -> tuple[float, float, int, int]:
+    """A constant's float, bound, numerator and denominator (rulebooks reuse a few)."""
     v = float(value)
     err = 0.0 if Fraction(v) == value else (U * abs(v) + ETA) * UP
-    num, den = value.numerator, value.denominator
-    return Num(np.full(n, v), np.full(n, err), np.zeros(n, bool), lambda rows: (num, den))
+    return v, err, value.numerator, value.denominator
+
+
+def constant(value: Fraction, n: int) -> Num:
+    """An exact rational constant broadcast to ``n`` rows (bound 0 if the float is exact)."""
+    v, err, num, den = _constant(value)
+
+    def small(rows: Ints | None) -> Small:
+        return exact64.full(num, den, n if rows is None else len(rows))
+
+    return Num(np.full(n, v), np.full(n, err), np.zeros(n, bool), lambda rows: (num, den),
+               small=small)  # fmt: skip
 
 
 _POWERS = np.array([10**k for k in range(23)], dtype=object)
+_POWERS64 = np.array([10**k for k in range(19)], dtype=np.int64)
 
 
 def from_decimal(digits: Ints, scale: Ints) -> Num:
@@ -165,7 +200,16 @@ def from_decimal(digits: Ints, scale: Ints) -> Num:
         # astype(object) makes Python ints in C; the powers come from a table.
         return d.astype(object), _POWERS[k]
 
-    return Num(v, e, np.zeros(len(v), bool), build)
+    def small(rows: Ints | None) -> Small:
+        d = digits if rows is None else digits[rows]
+        k = scale if rows is None else scale[rows]
+        fit = k <= 18
+        # Not reduced: a decimal shares at most powers of 2 and 5 with 10ᵏ, and the products
+        # it enters cancel them anyway (a gcd per input would cost more than it saves).
+        power = np.where(fit, _POWERS64[np.minimum(k, 18)], 0)
+        return exact64.ints(np.where(fit, d, 0), power, reduce=False)
+
+    return Num(v, e, np.zeros(len(v), bool), build, small=small)
 
 
 def add(a: Num, b: Num) -> Num:
@@ -179,7 +223,10 @@ def add(a: Num, b: Num) -> Num:
             return an + bn, ad
         return _mul(an, bd) + _mul(bn, ad), _mul(ad, bd)
 
-    return Num(v, e, a.bad | b.bad, build)
+    def small(rows: Ints | None) -> Small:
+        return exact64.add(a.small_at(rows), b.small_at(rows))
+
+    return Num(v, e, a.bad | b.bad, build, small=small)
 
 
 def negate(a: Num) -> Num:
@@ -189,7 +236,10 @@ def negate(a: Num) -> Num:
         n, d = a.exact_at(rows)
         return -n, d
 
-    return Num(-a.v, a.e, a.bad, build)
+    def small(rows: Ints | None) -> Small:
+        return exact64.negate(a.small_at(rows))
+
+    return Num(-a.v, a.e, a.bad, build, small=small)
 
 
 def subtract(a: Num, b: Num) -> Num:
@@ -206,7 +256,10 @@ def multiply(a: Num, b: Num) -> Num:
         (an, ad), (bn, bd) = a.exact_at(rows), b.exact_at(rows)
         return _mul(an, bn), _mul(ad, bd)
 
-    return Num(v, e, a.bad | b.bad, build)
+    def small(rows: Ints | None) -> Small:
+        return exact64.multiply(a.small_at(rows), b.small_at(rows))
+
+    return Num(v, e, a.bad | b.bad, build, small=small)
 
 
 def divide(a: Num, b: Num) -> Num:
@@ -235,7 +288,10 @@ def divide(a: Num, b: Num) -> Num:
         (an, ad), (bn, bd) = a.exact_at(rows), b.exact_at(rows)
         return _mul(an, bd), _mul(ad, bn)
 
-    return Num(v, e, bad, build)
+    def small(rows: Ints | None) -> Small:
+        return exact64.divide(a.small_at(rows), b.small_at(rows))
+
+    return Num(v, e, bad, build, small=small)
 
 
 def _mul(x: Any, y: Any) -> Any:
@@ -260,8 +316,11 @@ def abs_(a: Num) -> tuple[Num, Bools]:
         n, d = a.exact_at(rows)
         return select(negative if rows is None else negative[rows], -n, n), d
 
+    def small(rows: Ints | None) -> Small:
+        return exact64.absolute(a.small_at(rows))
+
     slow = np.zeros(len(a.v), bool) if sign.slow is None else sign.slow
-    return Num(np.abs(a.v), a.e, a.bad | sign.bad, build), slow
+    return Num(np.abs(a.v), a.e, a.bad | sign.bad, build, small=small), slow
 
 
 def select(mask: Bools, yes: Any, no: Any) -> Any:
@@ -324,7 +383,10 @@ def take(a: Num, index: Ints) -> Num:
     def build(rows: Ints | None) -> Exact:
         return a.exact_at(index if rows is None else index[rows])
 
-    return Num(a.v[index], a.e[index], a.bad[index], build)
+    def small(rows: Ints | None) -> Small:
+        return a.small_at(index if rows is None else index[rows])
+
+    return Num(a.v[index], a.e[index], a.bad[index], build, small=small)
 
 
 def choose(mask: Bools, yes: Num, no: Num) -> Num:
@@ -339,9 +401,18 @@ def choose(mask: Bools, yes: Num, no: Num) -> Num:
         (yn, yd), (nn, nd) = yes.exact_at(rows), no.exact_at(rows)
         return select(m, yn, nn), select(m, yd, nd)
 
+    def small(rows: Ints | None) -> Small:
+        m = mask if rows is None else mask[rows]
+        if m.all():
+            return yes.small_at(rows)
+        if not m.any():
+            return no.small_at(rows)
+        return exact64.where(m, yes.small_at(rows), no.small_at(rows))
+
     return Num(
         np.where(mask, yes.v, no.v),
         np.where(mask, yes.e, no.e),
         np.where(mask, yes.bad, no.bad),
         build,
+        small=small,
     )

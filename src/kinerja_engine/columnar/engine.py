@@ -4,8 +4,9 @@ Input: a plan table (a ``pyarrow.Table`` of whole plans, or a Parquet file read 
 batch) and a rulebook. Output: the cells of appraisal records (the columns of
 :func:`record_columns`: :data:`~kinerja_engine.io.APPRAISAL_COLUMNS`, then a value and an
 ``_exact`` column per conversion), one row per plan in input order, as Parquet holds them:
-text (numbers as exact decimal text), ``error_row`` an int. :func:`score_table` gives them
-as columns (lists), :func:`score_parquet` writes them batch by batch.
+text (numbers as exact decimal text), ``error_row`` an int. :func:`score_arrow` gives them
+as an Arrow table, :func:`score_table` as lists, :func:`score_parquet` writes them batch by
+batch (the next batch read, and the last one written, on threads while one is scored).
 
 Guarantees: every row equals, cell for cell, what the per-object path
 (``read_plans`` → ``appraise_many`` → ``appraisal_records`` → ``write_rows``) writes for that
@@ -18,6 +19,7 @@ batch (plus the rows of one plan carried across a batch boundary).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -27,7 +29,7 @@ import numpy as np
 
 from ..arguments import require, require_optional
 from ..errors import UsageError
-from ..io import APPRAISAL_COLUMNS, appraisal_records
+from ..io import appraisal_records
 from ..io.errors import TableError
 from ..io.optional import need
 from ..io.records import appraisal_columns, record_schema
@@ -35,16 +37,18 @@ from ..io.table import numbered_plans
 from ..language.formula import Rulebook
 from ..scoring import appraise_many
 from ..scoring.contract import KindIndex
-from . import arith
+from . import arith, exact64
 from .arith import Lab
-from .cells import number_cells
+from .cells import Part, number_cells, number_columns, scatter
+from .lazy import arrow, compute
 from .program import ColumnarProgram, Outcome, Unsupported
-from .table import REQUIRED_COLUMNS, accept
+from .table import DICTIONARY_COLUMNS, REQUIRED_COLUMNS, accept, is_text
 
 __all__ = [
     "Stats",
     "object_cells",
     "record_columns",
+    "score_arrow",
     "score_parquet",
     "score_table",
     "unreadable",
@@ -53,6 +57,11 @@ __all__ = [
 
 Cells = dict[str, Any]
 _NOTE_NO_RATING = "rating hasil kerja menunggu keputusan pejabat penilai"
+#: Record columns with (nearly) one value per plan.
+_DISTINCT = frozenset(
+    {"plan_id", "employee", "employee_name"}
+    | {f"nilai_{x}{e}" for x in ("hasil_kerja", "perilaku", "kinerja") for e in ("", "_exact")}
+)
 
 
 @dataclass(slots=True)
@@ -112,63 +121,76 @@ def object_cells(rows: list[dict[str, Any]], first: int, source: str | None,
 
 
 def _label_texts(members: tuple[Any, ...], index: Any) -> Any:
-    """Texts of enum members by index, -1 as None (as an object array)."""
-    texts = np.array([m.text or str(m) for m in members] + [None], dtype=object)
-    return texts[np.where(index < 0, len(members), index)]
+    """Texts of enum members by index, -1 as null (an Arrow string array)."""
+    pa = arrow()
+    texts = pa.array([m.text or str(m) for m in members] + [None], pa.string())
+    return texts.take(pa.array(np.where(index < 0, len(members), index)))
 
 
 def _number_texts(value: arith.Num, rows: Any) -> tuple[Any, Any]:
-    """Value and ``_exact`` cells of the exact numbers at ``rows``."""
-    num, den = value.exact_at(rows)
-    count = len(rows)
-    nums = num.tolist() if isinstance(num, np.ndarray) else [num] * count
-    dens = den.tolist() if isinstance(den, np.ndarray) else [den] * count
-    shown = np.empty(count, dtype=object)
-    exact = np.empty(count, dtype=object)
-    cache: dict[tuple[int, int], tuple[str, str | None]] = {}
-    for k, (n, d) in enumerate(zip(nums, dens, strict=True)):
-        pair = cache.get((n, d))
-        if pair is None:
-            pair = cache[n, d] = number_cells(n, d)
-        shown[k], exact[k] = pair
-    return shown, exact
+    """Value and ``_exact`` cells of the exact numbers at ``rows`` (Arrow string arrays):
+    the int64 tier written by :func:`number_columns`, the other rows by
+    :func:`number_cells` from Python integers."""
+    pa = arrow()
+    shown, exact, done = number_columns(*exact64.reduced(value.small_at(rows)))
+    rest = np.flatnonzero(~done)
+    if len(rest):
+        num, den = value.exact_at(rows[rest])
+        count = len(rest)
+        nums = num.tolist() if isinstance(num, np.ndarray) else [num] * count
+        dens = den.tolist() if isinstance(den, np.ndarray) else [den] * count
+        cache: dict[tuple[int, int], tuple[str, str | None]] = {}
+        pairs = []
+        for n, d in zip(nums, dens, strict=True):
+            pair = cache.get((n, d))
+            if pair is None:
+                pair = cache[n, d] = number_cells(n, d)
+            pairs.append(pair)
+        shown.append((rest, pa.array([a for a, _ in pairs], pa.string())))
+        exact.append((rest, pa.array([b for _, b in pairs], pa.string())))
+    return scatter(len(rows), shown), scatter(len(rows), exact)
 
 
-def _columnar_cells(program: ColumnarProgram, outcome: Outcome, texts: dict[str, list[Any]],
+def _columnar_cells(program: ColumnarProgram, outcome: Outcome, texts: dict[str, Any],
                     perilaku: Any, rows: Any) -> dict[str, Any]:  # fmt: skip
-    """Cells of the accepted plans ``rows`` (positions in the batch), column by column."""
+    """Cells of the accepted plans ``rows`` (positions in the batch), column by column, as
+    Arrow arrays (the columns left out are empty)."""
+    pa, pc = arrow(), compute()
     count = len(rows)
     label = f"{program.book.name} {program.book.version}".strip() or None
     enums = program.labels
-    none = np.full(count, None, dtype=object)
-    out: dict[str, Any] = dict.fromkeys(APPRAISAL_COLUMNS, none)
+    picked = pa.array(rows, pa.int64())
+    everyone = count == len(texts["plan_id"])  # rows: every accepted plan, in order
+    out: dict[str, Any] = {}
     for name, key in (("plan_id", "plan_id"), ("employee", "nip"), ("employee_name", "name"),
                       ("unit", "unit"), ("period", "period")):  # fmt: skip
-        out[name] = np.array(texts[key], dtype=object)[rows]
-    out["rulebook"] = np.full(count, label, dtype=object)
+        out[name] = texts[key] if everyone else texts[key].take(picked)
+    out["rulebook"] = pa.repeat(pa.scalar(label, pa.string()), count)
     out["nilai_hasil_kerja"], out["nilai_hasil_kerja_exact"] = _number_texts(outcome.nilai, rows)
     rating = enums["rating"]
     hasil = np.full(count, -1) if outcome.rating is None else outcome.rating.index[rows]
     predikat = np.full(count, -1) if outcome.predikat is None else outcome.predikat.index[rows]
-    out["status"] = np.where(predikat >= 0, "complete", "incomplete").astype(object)
+    status = pa.array(["incomplete", "complete"], pa.string())
+    out["status"] = status.take(pa.array((predikat >= 0).astype(np.int64)))
     out["rating_hasil_kerja_rekomendasi"] = out["rating_hasil_kerja"] = _label_texts(rating, hasil)
     out["rating_perilaku"] = _label_texts(rating, perilaku[rows])
     predikat_texts = _label_texts(enums.get("predikat", ()), predikat)
     out["predikat_rekomendasi"] = out["predikat"] = predikat_texts
-    notes = np.full(count, None, dtype=object)
-    notes[hasil < 0] = _NOTE_NO_RATING
-    out["notes"] = notes
+    notes = pa.array([None, _NOTE_NO_RATING], pa.string())
+    out["notes"] = notes.take(pa.array((hasil < 0).astype(np.int64)))
+    empty = pa.scalar(None, pa.string())
     for name, (value, given) in outcome.conversions.items():
         key = f"conversion_{name.removeprefix('konversi_')}"
-        present = given[rows]
+        present = pa.array(given[rows])
         if isinstance(value, arith.Num):
             shown, exact = _number_texts(value, rows)
-            out[f"{key}_exact"] = np.where(present, exact, None)
+            out[f"{key}_exact"] = pc.if_else(present, exact, empty)
         elif isinstance(value, Lab):
             shown = _label_texts(enums[value.enum], value.index[rows])
         else:
-            shown = np.array([str(bool(v)) for v in value.value[rows]], dtype=object)
-        out[key] = np.where(present, shown, None)
+            flags = pa.array(["False", "True"], pa.string())
+            shown = flags.take(pa.array(value.value[rows].astype(np.int64)))
+        out[key] = pc.if_else(present, shown, empty)
     return out
 
 
@@ -182,9 +204,22 @@ def score_table(table: Any, book: Rulebook, *, first_row: int = 1, source: str |
     :class:`~.program.Unsupported` (:func:`score_parquet` falls back instead). ``kinds``
     (the rulebook's :class:`~kinerja_engine.scoring.contract.KindIndex`, built when a plan
     needs the per-object path and it is None) checks the kinds of the plans read that way.
+    The same cells as :func:`score_arrow`, as Python lists.
     """
-    pa = need("pyarrow", "columnar")
-    func = "score_table"
+    records = score_arrow(table, book, first_row=first_row, source=source, program=program,
+                          stats=stats, kinds=kinds)  # fmt: skip
+    return {name: records.column(name).to_pylist() for name in records.column_names}
+
+
+def score_arrow(table: Any, book: Rulebook, *, first_row: int = 1, source: str | None = None,
+                program: ColumnarProgram | None = None, stats: Stats | None = None,
+                kinds: KindIndex | None = None) -> Any:  # fmt: skip
+    """The records of the whole plans in ``table`` as a ``pyarrow.Table`` (the columns of
+    :func:`record_columns`, the schema of
+    :func:`~kinerja_engine.io.records.record_schema`), one row per plan in plan order: the
+    cells of :func:`score_table` (same arguments) without a Python object per cell."""
+    pa = arrow()
+    func = "score_arrow"
     require(table, pa.Table, func, "table")
     require(book, Rulebook, func, "book")
     require(first_row, int, func, "first_row")
@@ -194,7 +229,10 @@ def score_table(table: Any, book: Rulebook, *, first_row: int = 1, source: str |
     require_optional(kinds, KindIndex, func, "kinds")
     program = program or ColumnarProgram(book)
     stats = stats if stats is not None else Stats()
-    names = record_columns(book)
+    if program.records is None or program.records[0] is not book:
+        names = record_columns(book)
+        program.records = (book, names, record_schema(names))
+    _, names, schema = program.records
     # A column of Arrow's null type (all cells empty, as pandas may write it) is read as the
     # empty cells it holds: acceptance sees it as absent (Arrow compares no null-typed values).
     is_null = pa.types.is_null
@@ -204,7 +242,8 @@ def score_table(table: Any, book: Rulebook, *, first_row: int = 1, source: str |
         # No plan of such a table can be accepted (a required column missing, or cells of
         # lists or structs, which no plan column holds): the per-object path reports it.
         kinds = kinds if kinds is not None else KindIndex(book)
-        return _object_columns(table, first_row, source, book, kinds, names, stats)
+        columns = _object_columns(table, first_row, source, book, kinds, names, stats)
+        return pa.table(columns, schema=schema)
     found = accept(view, program)
     # Rows whose floats overflow or divide by a near-zero are decided by the exact stage:
     # the warnings of their float values say nothing.
@@ -213,10 +252,10 @@ def score_table(table: Any, book: Rulebook, *, first_row: int = 1, source: str |
     good = np.flatnonzero(~outcome.bad)
     plans = len(found.starts)
     position = np.flatnonzero(found.accepted)  # plan position of each accepted plan
-    columns: dict[str, Any] = {name: np.full(plans, None, dtype=object) for name in names}
     computed = _columnar_cells(program, outcome, found.texts, found.batch.perilaku, good)
+    parts: dict[str, list[Part]] = {name: [] for name in names}
     for name, values in computed.items():
-        columns[name][position[good]] = values
+        parts[name].append((position[good], values))
     from_columns = np.zeros(plans, bool)
     from_columns[position[good]] = True
     stats.plans += plans
@@ -228,6 +267,8 @@ def score_table(table: Any, book: Rulebook, *, first_row: int = 1, source: str |
     ends = [*found.starts.tolist()[1:], table.num_rows]
     # Consecutive plans for the per-object path go to it together (one slice of rows).
     todo = np.flatnonzero(~from_columns).tolist()
+    at: list[int] = []
+    records: list[Cells] = []
     k = 0
     while k < len(todo):
         j = k
@@ -236,12 +277,20 @@ def score_table(table: Any, book: Rulebook, *, first_row: int = 1, source: str |
         lo, hi = int(found.starts[todo[k]]), ends[todo[j]]
         rows = table.slice(lo, hi - lo).to_pylist()
         kinds = kinds if kinds is not None else KindIndex(book)
-        records = object_cells(rows, first_row + lo, source, book, kinds)
-        for at, record in zip(range(todo[k], todo[j] + 1), records, strict=True):
-            for name in names:
-                columns[name][at] = record.get(name)
+        done = object_cells(rows, first_row + lo, source, book, kinds)
+        if len(done) != j - k + 1:
+            raise AssertionError("the per-object path gave one record per plan")
+        at.extend(range(todo[k], todo[j] + 1))
+        records.extend(done)
         k = j + 1
-    return {name: values.tolist() for name, values in columns.items()}
+    if records:
+        where = np.array(at, np.int64)
+        for name, field in zip(names, schema, strict=True):
+            parts[name].append((where, pa.array([r.get(name) for r in records], field.type)))
+    arrays = [
+        scatter(plans, parts[name], field.type) for name, field in zip(names, schema, strict=True)
+    ]
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def _object_columns(table: Any, first: int, source: str | None, book: Rulebook,
@@ -269,9 +318,13 @@ def _batches(path: Path, batch_rows: int) -> Iterator[tuple[int, Any]]:
     The file is opened at once (a file that is missing or not Parquet raises here, before
     anything is written); a read error later (a corrupt row group) is a UsageError too.
     """
-    pa, pq = need("pyarrow", "columnar"), need("pyarrow.parquet", "columnar")
+    pa, pq = arrow(), need("pyarrow.parquet", "columnar")
     try:
-        parquet = pq.ParquetFile(path)
+        schema = pq.read_schema(path)
+        # Low-cardinality text as dictionaries: Parquet stores them so, and decoding them to
+        # one string per row costs more than the rest of the reading.
+        texts = [f.name for f in schema if f.name in DICTIONARY_COLUMNS and is_text(f.type)]
+        parquet = pq.ParquetFile(path, read_dictionary=texts)
     except (OSError, pa.ArrowException) as exc:
         raise unreadable(path, exc) from None
 
@@ -282,14 +335,31 @@ def _batches(path: Path, batch_rows: int) -> Iterator[tuple[int, Any]]:
         except (OSError, pa.ArrowException) as exc:
             raise unreadable(path, exc) from None
 
-    return whole_plan_tables(tables(), 1)
+    return whole_plan_tables(_read_ahead(tables()), 1)
+
+
+_END = object()
+
+
+def _read_ahead(items: Iterator[Any]) -> Iterator[Any]:
+    """``items``, the next one read on a thread while the caller works on this one (Arrow
+    decodes Parquet without the GIL, so reading overlaps scoring); errors are raised here,
+    in order. At most one item is read ahead."""
+    with ThreadPoolExecutor(1, thread_name_prefix="kinerja-read") as pool:
+        future = pool.submit(next, items, _END)
+        while True:
+            item = future.result()
+            if item is _END:
+                return
+            future = pool.submit(next, items, _END)
+            yield item
 
 
 def whole_plan_tables(tables: Iterable[Any], first: int) -> Iterator[tuple[int, Any]]:
     """Consecutive tables regrouped so that each holds whole plans (the rows of a plan that
     goes on in the next table are carried over), with the row number of each one's first row
     (the first table's first row is ``first``)."""
-    pa, pc = need("pyarrow", "columnar"), need("pyarrow.compute", "columnar")
+    pa, pc = arrow(), compute()
     carried = None
     for piece in tables:
         table = piece
@@ -346,7 +416,7 @@ def score_parquet(source: str | Path, book: Rulebook, out: str | Path, *,
         raise UsageError(
             f"{func}(): parameter 'engine' must be 'auto', 'columnar' or 'object', got {engine!r}"
         )
-    pa = need("pyarrow", "columnar")
+    pa = arrow()
     pq = need("pyarrow.parquet", "columnar")
     stats = Stats()
     program: ColumnarProgram | None = None
@@ -365,15 +435,26 @@ def score_parquet(source: str | Path, book: Rulebook, out: str | Path, *,
     kinds = KindIndex(book)
     batches = _batches(path, batch_rows)
     try:
-        writer = pq.ParquetWriter(out, schema)
+        # Dictionary pages only for the columns whose values repeat (ratings, units …): for
+        # ids, names and exact numbers they cost time and save nothing.
+        repeating = [n for n in names if n not in _DISTINCT]
+        writer = pq.ParquetWriter(out, schema, use_dictionary=repeating)
     except (OSError, pa.ArrowException) as exc:
         raise unreadable(out, exc, "write") from None
-    with writer:
+    # The records of a batch are written on a thread while the next batch is scored (Arrow
+    # encodes without the GIL); one write at a time, in order, its error raised here.
+    with writer, ThreadPoolExecutor(1, thread_name_prefix="kinerja-write") as pool:
+        pending: Future[None] | None = None
         for first, table in batches:
             if program is None:
                 columns = _object_columns(table, first, str(path), book, kinds, names, stats)
+                records = pa.table(columns, schema=schema)
             else:
-                columns = score_table(table, book, first_row=first, source=str(path),
+                records = score_arrow(table, book, first_row=first, source=str(path),
                                       program=program, stats=stats, kinds=kinds)  # fmt: skip
-            writer.write_table(pa.table(columns, schema=schema))
+            if pending is not None:
+                pending.result()
+            pending = pool.submit(writer.write_table, records)
+        if pending is not None:
+            pending.result()
     return stats

@@ -2,7 +2,8 @@
 
 Input: column values of :mod:`.arith`. Output: rowwise choice between values (``if``,
 ``min``/``max``/``cap``), interval membership (bands), half-up ``round``, weighted means over
-ragged groups (segment sums), exact constants per row. Guarantees: each is built from the
+ragged groups (segment sums), exact constants per row, the distinct rows of a small-integer
+matrix. Guarantees: each is built from the
 certified comparisons and operations of :mod:`.arith` only, so every decision is the exact
 decision and every bad row is a row on which the exact path raises.
 """
@@ -16,14 +17,16 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import UsageError
-from . import arith
+from . import arith, exact64
 from .arith import Cond, Lab
+from .exact64 import Small
 
 __all__ = [
     "Scope",
     "Unsupported",
     "Value",
     "choose",
+    "distinct_rows",
     "fraction_column",
     "group_weights",
     "interval",
@@ -80,7 +83,11 @@ def ratio(num: Ints, den: Ints) -> arith.Num:
         # Whole numbers keep the plain int 1 as denominator: products and sums skip it.
         return n.astype(object), (1 if whole else d.astype(object))
 
-    return arith.Num(v, e, np.zeros(len(v), bool), build)
+    def small(rows: Ints | None) -> Small:
+        n, d = (num, den) if rows is None else (num[rows], den[rows])
+        return exact64.ints(n, d)
+
+    return arith.Num(v, e, np.zeros(len(v), bool), build, small=small)
 
 
 def fraction_column(values: list[Fraction], bad: Bools) -> arith.Num:
@@ -90,16 +97,21 @@ def fraction_column(values: list[Fraction], bad: Bools) -> arith.Num:
     e = np.where(exact, 0.0, (arith.U * np.abs(v) + arith.ETA) * arith.UP)
     nums = arith.objects([x.numerator for x in values])
     dens = arith.objects([x.denominator for x in values])
+    fast = exact64.python_ints(nums.tolist(), dens.tolist())
 
     def build(rows: Ints | None) -> arith.Exact:
         return (nums, dens) if rows is None else (nums[rows], dens[rows])
 
-    return arith.Num(v, e, bad, build)
+    def small(rows: Ints | None) -> Small:
+        return fast if rows is None else (fast[0][rows], fast[1][rows], fast[2][rows])
+
+    return arith.Num(v, e, bad, build, small=small)
 
 
 def mark(value: Value, bad: Bools) -> Value:
     if isinstance(value, arith.Num):
-        return arith.Num(value.v, value.e, value.bad | bad, value.build, value.cache)
+        return arith.Num(value.v, value.e, value.bad | bad, value.build, value.cache,
+                         value.small, value.memo)  # fmt: skip
     if isinstance(value, Cond):
         return Cond(value.value, value.bad | bad)
     return Lab(value.enum, value.index, value.bad | bad)
@@ -158,7 +170,12 @@ def round_half_up(scope: Scope, x: arith.Num, places: arith.Num) -> arith.Num:
     def build(rows: Ints | None) -> arith.Exact:
         return (signed if rows is None else signed[rows]), 10**k
 
-    return arith.Num(shown, e, y.bad | x.bad, build)
+    fast = exact64.python_ints(signed.tolist(), [10**k] * scope.n)
+
+    def small(rows: Ints | None) -> Small:
+        return fast if rows is None else (fast[0][rows], fast[1][rows], fast[2][rows])
+
+    return arith.Num(shown, e, y.bad | x.bad, build, small=small)
 
 
 def _as_list(part: Any, n: int) -> list[Any]:
@@ -174,14 +191,21 @@ def _floats(values: npt.NDArray[np.float64]) -> arith.Num:
         fr = [Fraction(v) for v in chosen.tolist()]
         return arith.objects([q.numerator for q in fr]), arith.objects([q.denominator for q in fr])
 
-    return arith.Num(values, zero, np.zeros(len(values), bool), build)
+    def small(rows: Ints | None) -> Small:
+        chosen = values if rows is None else values[rows]
+        # f ± ½ with |f| < 2⁵²: 2·value is an integer below 2⁵³, exact in int64.
+        fit = np.isfinite(chosen) & (np.abs(chosen) < 2.0**52)
+        twice = np.where(fit, 2.0 * chosen, 0.0).astype(np.int64)
+        return exact64.ints(twice, np.where(fit, 2, 0))
+
+    return arith.Num(values, zero, np.zeros(len(values), bool), build, small=small)
 
 
 def pick(scope: Scope, a: arith.Num, b: arith.Num, keep_a: str) -> arith.Num:
     """``a if a keep_a b else b`` (min, max, cap, at_least: ties give equal values)."""
     cond = scope.cmp(a, b, keep_a)
     out = arith.choose(cond.value, a, b)
-    return arith.Num(out.v, out.e, out.bad | cond.bad, out.build, out.cache)
+    return arith.Num(out.v, out.e, out.bad | cond.bad, out.build, out.cache, out.small, out.memo)
 
 
 def interval(
@@ -229,3 +253,26 @@ def group_weights(num: Ints, den: Ints, group: Ints, groups: int) -> arith.Num:
     if groups and len(den) and (den == den[starts[group]]).all():
         return ratio(num, np.ones(len(num), np.int64))
     return ratio(num, den)
+
+
+def distinct_rows(matrix: Ints) -> tuple[Ints, Ints]:
+    """The distinct rows of a small-integer matrix and, per row, which one it is (what
+    ``np.unique(matrix, axis=0, return_inverse=True)`` gives, in another order): one
+    mixed-radix key per row, so a 1-D unique instead of a sort of whole rows.
+
+    >>> combos, inverse = distinct_rows(np.array([[1, -1], [0, 2], [1, -1]]))
+    >>> combos.tolist(), inverse.tolist()
+    ([[0, 2], [1, -1]], [1, 0, 1])
+    """
+    key = np.zeros(len(matrix), np.int64)
+    size = 1
+    for column in matrix.T:
+        low = int(column.min(initial=0))
+        radix = int(column.max(initial=0)) - low + 1
+        size *= radix
+        if size >= 2**62:
+            combos, inverse = np.unique(matrix, axis=0, return_inverse=True)
+            return combos, inverse.reshape(-1)
+        key = key * radix + (column - low)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return matrix[first], inverse.reshape(-1)

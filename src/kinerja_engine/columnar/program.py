@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -55,13 +56,15 @@ from ..language.nodes import (
     Unary,
 )
 from ..values import Label
-from . import arith
+from . import arith, exact64
 from .arith import Cond, Lab
+from .exact64 import Small
 from .ops import (
     Scope,
     Unsupported,
     Value,
     choose,
+    distinct_rows,
     fraction_column,
     group_weights,
     interval,
@@ -167,6 +170,12 @@ class ColumnarProgram:
 
     def __init__(self, book: Rulebook) -> None:
         self.book = require(book, Rulebook, "ColumnarProgram", "book")
+        #: The model's verdict per combination of a plan's low-cardinality cells, kept
+        #: across batches (``table.accept`` fills it; bounded there).
+        self.verdicts: dict[tuple[object, ...], tuple[bool, bool, int, int, int, str]] = {}
+        #: The records' columns and Arrow schema for a rulebook (``engine.score_arrow``
+        #: fills it once: building them costs a millisecond per batch).
+        self.records: tuple[Rulebook, list[str], Any] | None = None
         checked = book.checked
         self.checked = checked
         funcs = checked.funcs
@@ -480,8 +489,7 @@ class ColumnarProgram:
                 raise Unsupported(f"conversion '{name}': parameter '{p}' is not a label")
         n = len(given)
         matrix = np.stack(keys, axis=1) if keys else np.zeros((n, 0), np.int64)
-        combos, inverse = np.unique(matrix, axis=0, return_inverse=True)
-        inverse = inverse.reshape(-1)
+        combos, inverse = distinct_rows(matrix)
         function = self.book.program.exact(name)
         results: list[object] = []
         failed = np.zeros(len(combos), bool)
@@ -554,7 +562,17 @@ class ColumnarProgram:
                     num[at], den[at] = pn, pd
             return num, den
 
-        return arith.Num(v, e, bad, build), slow
+        def small(rows: Ints | None) -> Small:
+            wanted = np.arange(n) if rows is None else rows
+            num, den, ok = exact64.nothing(len(wanted))
+            codes = batch.definition[wanted]
+            for code, value in parts.items():
+                at = np.flatnonzero(codes == code)
+                if len(at):
+                    num[at], den[at], ok[at] = value.small_at(local[wanted[at]])
+            return num, den, ok
+
+        return arith.Num(v, e, bad, build, small=small), slow
 
     def run(self, batch: Batch) -> Outcome:
         """The pipeline over one batch (see :class:`Outcome`)."""

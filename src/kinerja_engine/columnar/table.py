@@ -32,13 +32,22 @@ import numpy.typing as npt
 
 from ..errors import KinerjaError
 from ..io.cells import CellError, parse_direction
-from ..io.optional import need
 from ..io.table import plans_from_rows
 from ..models import Plan
 from .arith import from_decimal
+from .lazy import arrow, compute
 from .program import Batch, ColumnarProgram
 
-__all__ = ["REQUIRED_COLUMNS", "SIMPLE_COLUMNS", "Accepted", "accept", "decimals"]
+__all__ = [
+    "DICTIONARY_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "SIMPLE_COLUMNS",
+    "Accepted",
+    "accept",
+    "decimals",
+    "is_text",
+    "plain",
+]
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
@@ -89,6 +98,9 @@ SIMPLE_COLUMNS = (
 _PLAN_LEVEL = ("period", "nip", "name", "employee_kind", "position", "category", "jenjang",
                "level", "unit", "is_unit_head", "behaviour_rating")  # fmt: skip
 _PROTOTYPE_NIP = "198609262015051001"
+#: Text columns with few distinct values: read from Parquet as dictionaries (no string per
+#: row is made, and their codes come for free); acceptance reads both forms alike.
+DICTIONARY_COLUMNS = (*_COMBO, *_ROW_TEXT, "rhk_kind", "direction", "indicator_kind")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +110,8 @@ class Accepted:
     batch: Batch
     #: Index (within the table) of the first row of each accepted plan.
     first: Ints
-    #: Per accepted plan: plan_id, nip, name, unit and canonical period text.
-    texts: dict[str, list[Any]]
+    #: Per accepted plan: plan_id, nip, name, unit and canonical period text (Arrow arrays).
+    texts: dict[str, Any]
     #: Index of the first row of every plan of the table, accepted or not.
     starts: Ints
     accepted: Bools
@@ -117,26 +129,32 @@ def decimals(values: npt.NDArray[np.float64]) -> tuple[Ints, Ints, Bools]:
     n = len(values)
     digits = np.zeros(n, np.int64)
     scale = np.zeros(n, np.int64)
-    found = ~np.isfinite(values)
+    found = np.zeros(n, bool)
+    todo = np.flatnonzero(np.isfinite(values))  # the rows not found yet
     for k in range(16):
-        power = 10.0**k
-        with np.errstate(over="ignore", invalid="ignore"):
-            candidate = np.rint(values * power)
-            fits = np.abs(candidate) < 1e15
-            hit = ~found & fits & (np.where(fits, candidate, 0.0) / power == values)
-        digits = np.where(hit, np.where(fits, candidate, 0.0).astype(np.int64), digits)
-        scale = np.where(hit, k, scale)
-        found |= hit
-        if found.all():
+        if not len(todo):
             break
-    return digits, scale, found & np.isfinite(values)
+        power = 10.0**k
+        x = values[todo]
+        with np.errstate(over="ignore", invalid="ignore"):
+            candidate = np.rint(x * power)
+            fits = np.abs(candidate) < 1e15
+            candidate = np.where(fits, candidate, 0.0)
+            hit = fits & (candidate / power == x)
+        rows = todo[hit]
+        digits[rows] = candidate[hit].astype(np.int64)
+        scale[rows] = k
+        found[rows] = True
+        todo = todo[~hit]
+    return digits, scale, found
 
 
 def _nip_ok(column: Any, pns: Bools) -> Bools:
     """The NIP rules of :func:`~kinerja_engine.models.nip.read_nip`, vectorised; ``pns``
     says per row which rules apply (the employee kind as the model resolved it)."""
-    pa, pc = need("pyarrow", "columnar"), need("pyarrow.compute", "columnar")
+    pa, pc = arrow(), compute()
     n = len(pns)
+    column = plain(column)
     if column is None or not pa.types.is_string(column.type):
         return np.zeros(n, bool)
     valid = _bools(pc.match_substring_regex(column, "^[0-9]{18}$"))
@@ -170,62 +188,114 @@ def _nip_ok(column: Any, pns: Bools) -> Bools:
 
 def _bools(array: Any) -> Bools:
     """A boolean Arrow array as numpy, null as False."""
-    pc = need("pyarrow.compute", "columnar")
-    filled = pc.fill_null(array, False)
+    pc = compute()
+    filled = pc.fill_null(array, False) if array.null_count else array
     return np.asarray(filled.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _texts_ok(column: Any, n: int) -> Bools:
     """Text cells the models keep as they are: strings, starting and ending with a visible
     ASCII character (so stripping whitespace, as the models do, changes nothing)."""
-    pa, pc = need("pyarrow", "columnar"), need("pyarrow.compute", "columnar")
+    pa, pc = arrow(), compute()
+    column = plain(column)
     if column is None or not pa.types.is_string(column.type):
         return np.zeros(n, bool)
-    return _bools(pc.match_substring_regex(column, "(?s)^[!-~](.*[!-~])?$"))
+    # The first and the last character (as one-character strings: a character beyond ASCII
+    # compares above "~", an empty cell gives "" below "!"), what "(?s)^[!-~](.*[!-~])?$"
+    # matches, without a regular expression.
+    first, last = pc.utf8_slice_codeunits(column, 0, 1), pc.utf8_slice_codeunits(column, -1)
+    visible = [pc.greater_equal(first, "!"), pc.less_equal(first, "~"),
+               pc.greater_equal(last, "!"), pc.less_equal(last, "~")]  # fmt: skip
+    return _bools(pc.and_(pc.and_(visible[0], visible[1]), pc.and_(visible[2], visible[3])))
 
 
-def _distinct_texts_ok(column: Any, n: int) -> Bools:
-    """:func:`_texts_ok` checked once per distinct value (ids and names repeat a lot)."""
-    pa = need("pyarrow", "columnar")
-    if column is None or not pa.types.is_string(column.type):
+def _distinct_texts_ok(column: Any, n: int, encoded: tuple[Ints, list[Any]]) -> Bools:
+    """:func:`_texts_ok` checked once per distinct value (ids and names repeat a lot);
+    ``encoded``: the column's :func:`_codes`."""
+    if column is None or not is_text(column.type):
         return np.zeros(n, bool)
-    codes, values = _codes(column, n)
+    pa = arrow()
+    codes, values = encoded
     verdict = _texts_ok(pa.chunked_array([pa.array(values, pa.string())]), len(values))
     return np.append(verdict, False)[codes]  # code -1 (empty) picks the False at the end
 
 
-def _same_as_previous(column: Any, n: int) -> Bools:
+def _same_as_previous(column: Any, n: int, codes: Ints | None = None) -> Bools:
     """Per row from the second: the cell equals the previous row's (both empty counts)."""
-    pc = need("pyarrow.compute", "columnar")
+    pa, pc = arrow(), compute()
     if column is None or n < 2:
         return np.ones(max(n - 1, 0), bool)
+    if pa.types.is_dictionary(column.type):
+        # Equal codes: equal cells (both empty: -1). ``codes``: the column's, if known.
+        codes = _codes(column, n)[0] if codes is None else codes
+        equal: Bools = codes[1:] == codes[:-1]
+        return equal
     head, tail = column.slice(1), column.slice(0, n - 1)
-    both_null = _bools(pc.and_(head.is_null(), tail.is_null()))
-    return _bools(pc.equal(head, tail)) | both_null
+    same = _bools(pc.equal(head, tail))
+    if column.null_count == 0:
+        return same
+    return same | _bools(pc.and_(head.is_null(), tail.is_null()))
 
 
 def _codes(column: Any, n: int) -> tuple[Ints, list[Any]]:
     """Dictionary codes of a column (-1 for empty cells) and the distinct values."""
-    pc = need("pyarrow.compute", "columnar")
+    pa, pc = arrow(), compute()
     if column is None:
         return np.full(n, -1, np.int64), []
     # One array first: the codes of every chunk then index one dictionary.
     whole = column.combine_chunks() if hasattr(column, "combine_chunks") else column
     encoded = pc.dictionary_encode(whole)
     codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    if pa.types.is_dictionary(whole.type):
+        # A dictionary read as such (its values may repeat, or be empty): its values
+        # encoded once more, and the codes mapped through them.
+        again = pc.dictionary_encode(encoded.dictionary)
+        remap = again.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        codes = np.append(remap, -1)[codes]  # code -1 (an empty cell) stays -1
+        encoded = again
     values: list[Any] = encoded.dictionary.to_pylist()
     return codes, values
+
+
+def is_text(kind: Any) -> bool:
+    """Whether an Arrow type holds text: strings, or a dictionary of strings."""
+    pa = arrow()
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return bool(pa.types.is_string(kind))
+
+
+def plain(column: Any) -> Any:
+    """A dictionary column of text as plain strings (any other column as it is)."""
+    pa = arrow()
+    if column is not None and pa.types.is_dictionary(column.type) and is_text(column.type):
+        return column.cast(pa.string())
+    return column
 
 
 def _combined(codes: list[Ints]) -> tuple[Ints, Ints]:
     """The distinct rows of several code columns: (first row of each, inverse per row)."""
     n = len(codes[0])
     key = np.zeros(n, np.int64)
+    size = 1
     for c in codes:
-        # Mixed radix over the codes (+1 for empty), renumbered after each column so that
-        # the key stays below n² whatever the number of distinct values.
-        key = key * (int(c.max(initial=-1)) + 2) + (c + 1)
-        key = np.unique(key, return_inverse=True)[1].reshape(-1).astype(np.int64)
+        # Mixed radix over the codes (+1 for empty), renumbered when the key would pass
+        # 2²⁰ values, so that it stays below 2⁴⁰ whatever the number of distinct values.
+        radix = int(c.max(initial=-1)) + 2
+        if size * radix >= 2**20:
+            key = np.unique(key, return_inverse=True)[1].reshape(-1).astype(np.int64)
+            size = int(key.max(initial=-1)) + 1
+        key = key * radix + (c + 1)
+        size *= radix
+    if size < 2**20:
+        # Few possible keys: by counting, in key order as np.unique gives them (no sort).
+        present = np.flatnonzero(np.bincount(key, minlength=size))
+        lookup = np.zeros(size, np.int64)
+        lookup[present] = np.arange(len(present))
+        inverse = lookup[key]
+        first = np.full(len(present), n, np.int64)
+        np.minimum.at(first, inverse, np.arange(n))
+        return first, inverse
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     return first, inverse.reshape(-1)
 
@@ -247,7 +317,7 @@ def _prototype(combo: tuple[Any, ...]) -> Plan | None:
 def _numbers(table: Any, name: str) -> tuple[npt.NDArray[np.float64], Bools, Bools]:
     """A numeric column as floats, where it is a number the float holds exactly (typed
     numeric, not null), and where the cell is not empty at all."""
-    pa = need("pyarrow", "columnar")
+    pa = arrow()
     n = table.num_rows
     if name not in table.column_names:
         return np.zeros(n), np.zeros(n, bool), np.zeros(n, bool)
@@ -267,21 +337,47 @@ def _numbers(table: Any, name: str) -> tuple[npt.NDArray[np.float64], Bools, Boo
 def _unique_in_plan(plan_of: Ints, codes: Ints, rows: Bools) -> Bools:
     """False on the rows (among ``rows``) whose (plan, code) pair occurs more than once."""
     key = plan_of * (int(codes.max(initial=-1)) + 2) + (codes + 1)
-    chosen = np.flatnonzero(rows)
-    _, inverse, counts = np.unique(key[chosen], return_inverse=True, return_counts=True)
+    chosen = key[rows]
+    ordered = np.sort(chosen)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
     ok = np.ones(len(rows), bool)
-    ok[chosen] = counts[inverse.reshape(-1)] == 1
+    if len(repeated):
+        ok[rows] = ~np.isin(chosen, repeated)
     return ok
 
 
+def _verdict(combo: tuple[Any, ...], rating: Any,
+             jenjang_enum: Any) -> tuple[bool, bool, int, int, int, str]:  # fmt: skip
+    """The model's verdict on one combination of the low-cardinality cells: accepted, PNS,
+    months, behaviour rating index, jenjang index, canonical period text."""
+    plan = _prototype(combo)
+    if plan is None:
+        return False, False, 0, -1, -1, ""
+    good = True
+    perilaku = jenjang = -1
+    if plan.behaviour is not None and plan.behaviour.rating is not None:
+        try:
+            perilaku = rating.members.index(rating.resolve(plan.behaviour.rating))
+        except KinerjaError:
+            good = False  # the pipeline refuses the rating: the exact path says so
+    level = plan.employee.position.jenjang
+    if level is not None and jenjang_enum is not None:
+        try:
+            jenjang = jenjang_enum.members.index(jenjang_enum.resolve(level.value))
+        except KinerjaError:
+            jenjang = -1  # as the pipeline: an unknown jenjang is no jenjang
+    pns = plan.employee.kind.value == "PNS"
+    return good, pns, len(plan.period.months), perilaku, jenjang, str(plan.period)
+
+
 def _combos(
-    table: Any, program: ColumnarProgram, n: int
-) -> tuple[Bools, Ints, Ints, Ints, list[str], Bools]:
+    encoded: list[tuple[Ints, list[Any]]], program: ColumnarProgram, n: int
+) -> tuple[Bools, Ints, Ints, Ints, Any, Bools]:
     """Per row, from the model's verdict on each distinct combination of the
-    low-cardinality cells: accepted, months, behaviour rating index, jenjang index, canonical
-    period text, and whether the model reads the employee as PNS."""
-    columns = [table.column(c) if c in table.column_names else None for c in _COMBO]
-    encoded = [_codes(c, n) for c in columns]
+    low-cardinality cells (``encoded``: the :func:`_codes` of each column of ``_COMBO``, for
+    ``n`` rows): accepted, months, behaviour rating index, jenjang index, canonical period
+    text (an Arrow array), and whether the model reads the employee as PNS."""
+    pa = arrow()
     first, inverse = _combined([codes for codes, _ in encoded])
     rating = program.checked.enums["rating"]
     jenjang_enum = program.checked.enums.get("jenjang")
@@ -294,34 +390,25 @@ def _combos(
     for k, row in enumerate(first.tolist()):
         combo = tuple(values[codes[row]] if codes[row] >= 0 else None
                       for codes, values in encoded)  # fmt: skip
-        plan = _prototype(combo)
-        periods.append("" if plan is None else str(plan.period))
-        if plan is None:
-            continue
-        good[k] = True
-        pns[k] = plan.employee.kind.value == "PNS"
-        months[k] = len(plan.period.months)
-        if plan.behaviour is not None and plan.behaviour.rating is not None:
-            try:
-                perilaku[k] = rating.members.index(rating.resolve(plan.behaviour.rating))
-            except KinerjaError:
-                good[k] = False  # the pipeline refuses the rating: the exact path says so
-        level = plan.employee.position.jenjang
-        if level is not None and jenjang_enum is not None:
-            try:
-                jenjang[k] = jenjang_enum.members.index(jenjang_enum.resolve(level.value))
-            except KinerjaError:
-                jenjang[k] = -1  # as the pipeline: an unknown jenjang is no jenjang
-    period_rows = [periods[i] for i in inverse.tolist()] if n else []
+        verdict = program.verdicts.get(combo)
+        if verdict is None:
+            verdict = _verdict(combo, rating, jenjang_enum)
+            if len(program.verdicts) >= 100_000:
+                program.verdicts.clear()  # bounded: a new batch refills what it needs
+            program.verdicts[combo] = verdict
+        good[k], pns[k], months[k], perilaku[k], jenjang[k], period = verdict
+        periods.append(period)
+    period_rows = pa.array(periods, pa.string()).take(pa.array(inverse, pa.int64()))
     return (good[inverse], months[inverse], perilaku[inverse], jenjang[inverse],
             period_rows, pns[inverse])  # fmt: skip
 
 
-def _definitions(table: Any, program: ColumnarProgram, n: int) -> tuple[Ints, tuple[str, ...]]:
-    """Per row, the code of its capaian definition (-1: not scorable by the columns)."""
-    columns = [table.column(c) if c in table.column_names else None
-               for c in ("direction", "indicator_kind")]  # fmt: skip
-    (dir_codes, dir_values), (kind_codes, kind_values) = (_codes(c, n) for c in columns)
+def _definitions(
+    encoded: list[tuple[Ints, list[Any]]], program: ColumnarProgram
+) -> tuple[Ints, tuple[str, ...]]:
+    """Per row, the code of its capaian definition (-1: not scorable by the columns), from
+    the :func:`_codes` of the direction and indicator_kind columns."""
+    (dir_codes, dir_values), (kind_codes, kind_values) = encoded
     first, inverse = _combined([dir_codes, kind_codes])
     names: dict[str, int] = {}
     per_combo = np.full(len(first), -1, np.int64)
@@ -344,7 +431,7 @@ def _definitions(table: Any, program: ColumnarProgram, n: int) -> tuple[Ints, tu
 
 def accept(table: Any, program: ColumnarProgram) -> Accepted:
     """Split ``table`` (whole plans) into the columnar batch and the per-object rest."""
-    pa, pc = need("pyarrow", "columnar"), need("pyarrow.compute", "columnar")
+    pa, pc = arrow(), compute()
     n = table.num_rows
     ok = np.ones(n, bool)
     present = set(table.column_names)
@@ -355,9 +442,23 @@ def accept(table: Any, program: ColumnarProgram) -> Accepted:
     def col(name: str) -> Any:
         return table.column(name) if name in present else None
 
+    known: dict[str, tuple[Ints, list[Any]]] = {}
+
+    def codes(name: str) -> tuple[Ints, list[Any]]:
+        """The column's :func:`_codes`, computed once per batch."""
+        if name not in known:
+            known[name] = _codes(col(name), n)
+        return known[name]
+
+    def same(name: str) -> Bools:
+        column = col(name)
+        if column is not None and pa.types.is_dictionary(column.type):
+            return _same_as_previous(column, n, codes(name)[0])
+        return _same_as_previous(column, n)
+
     starts_mask = np.ones(n, bool)
     if n > 1:
-        starts_mask[1:] = ~_same_as_previous(col("plan_id"), n)
+        starts_mask[1:] = ~same("plan_id")
         # A row without a plan_id is a plan (an error) of its own, as the readers take it.
         if "plan_id" in present:
             starts_mask |= _bools(table.column("plan_id").is_null())
@@ -366,21 +467,34 @@ def accept(table: Any, program: ColumnarProgram) -> Accepted:
     # Plan-level cells equal on every row of the plan (a reader takes the first row's), so
     # their checks run on the first rows only.
     for name in _PLAN_LEVEL:
-        ok[1:] &= _same_as_previous(col(name), n) | starts_mask[1:]
-    heads = table.take(pa.array(starts))
+        ok[1:] &= same(name) | starts_mask[1:]
+    wanted = [c for c in (*_PLAN_TEXT, "position", *_COMBO) if c in present]
+    heads = table.select(list(dict.fromkeys(wanted))).take(pa.array(starts))
     m = len(starts)
     head_ok = np.ones(m, bool)
     for name in _PLAN_TEXT:
-        head_ok &= _texts_ok(heads.column(name) if name in present else None, m)
+        if name != "nip":  # eighteen digits (_nip_ok, below) are visible ASCII already
+            head_ok &= _texts_ok(heads.column(name) if name in present else None, m)
     if "position" in present:
         position = heads.column("position")
         head_ok &= _bools(position.is_null()) | _texts_ok(position, m)
-    good, months, perilaku, jenjang, periods, pns = _combos(heads, program, m)
+    head_codes = []
+    for name in _COMBO:
+        column = col(name)
+        if column is not None and pa.types.is_dictionary(column.type):
+            whole, values = codes(name)  # known already (its rows were compared)
+            head_codes.append((whole[starts], values))
+        else:
+            head_codes.append(_codes(heads.column(name) if name in present else None, m))
+    good, months, perilaku, jenjang, periods, pns = _combos(head_codes, program, m)
     head_ok &= good & _nip_ok(heads.column("nip") if "nip" in present else None, pns)
     ok &= head_ok[plan_of]
+    encoded = {name: codes(name) for name in _ROW_TEXT}
     for name in _ROW_TEXT:
-        ok &= _distinct_texts_ok(col(name), n)
-    definition, definition_names = _definitions(table, program, n)
+        ok &= _distinct_texts_ok(col(name), n, encoded[name])
+    definition, definition_names = _definitions(
+        [codes("direction"), codes("indicator_kind")], program
+    )
     ok &= definition >= 0
     real, real_ok, _ = _numbers(table, "realisasi")
     target, target_ok, _ = _numbers(table, "target")
@@ -393,11 +507,11 @@ def accept(table: Any, program: ColumnarProgram) -> Accepted:
     # RHK runs: contiguous, ids unique in the plan, RHK-level cells equal within the run.
     rhk_start = starts_mask.copy()
     if n > 1:
-        rhk_start[1:] |= ~_same_as_previous(col("rhk_id"), n)
+        rhk_start[1:] |= ~same("rhk_id")
     for name in _RHK_LEVEL:
-        ok[1:] &= _same_as_previous(col(name), n) | rhk_start[1:]
-    ok &= _unique_in_plan(plan_of, _codes(col("rhk_id"), n)[0], rhk_start)
-    ok &= _unique_in_plan(plan_of, _codes(col("indicator_id"), n)[0], np.ones(n, bool))
+        ok[1:] &= same(name) | rhk_start[1:]
+    ok &= _unique_in_plan(plan_of, encoded["rhk_id"][0], rhk_start)
+    ok &= _unique_in_plan(plan_of, encoded["indicator_id"][0], np.ones(n, bool))
     rhk_of = np.cumsum(rhk_start) - 1
     w_num, w_den, w_ok = _weights(table, "indicator_weight", rhk_of, n)
     rw_num, rw_den, rw_ok_rows = _weights(table, "rhk_weight", plan_of, n, rhk_start)
@@ -424,9 +538,10 @@ def accept(table: Any, program: ColumnarProgram) -> Accepted:
         months=months[plan_ok],
         jenjang=jenjang[plan_ok],
     )
-    texts = {name: pc.filter(heads.column(name), pa.array(plan_ok)).to_pylist()
+    keep = pa.array(plan_ok)
+    texts = {name: plain(pc.filter(heads.column(name), keep)).combine_chunks()
              for name in _PLAN_TEXT}  # fmt: skip
-    texts["period"] = [p for p, keep in zip(periods, plan_ok.tolist(), strict=True) if keep]
+    texts["period"] = pc.filter(periods, keep)
     return Accepted(batch, first, texts, starts, plan_ok)
 
 
