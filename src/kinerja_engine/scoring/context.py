@@ -36,6 +36,7 @@ from ..models import Override, Plan
 from ..values import Label
 from .carry import decimal_of, fast_args, to_exact
 from .contract import CONVERSION_PREFIX, KindIndex, check_plan_kinds
+from .number import decimal_number
 from .results import BandMatch, Step
 
 __all__ = [
@@ -273,7 +274,8 @@ class Run:
         """
         fast = None if self.exact_only else fast_args(args)
         if fast is None:  # a non-terminating fraction: only the exact path can take it
-            return to_exact(self.info.exact_entry(name)(*args))
+            # A record's Number goes in as its exact value (Fraction), never as its Decimal.
+            return to_exact(self.info.exact_entry(name)(*to_exact(args)))
         return to_exact(self.info.entry(name)(*fast))
 
     def call_fast(self, name: str, *args: Any) -> Any:
@@ -293,6 +295,22 @@ class Run:
             return result, decimal_of(result)
         raw = self.info.entry(name)(*fast)
         return to_exact(raw), (raw if type(raw) is Decimal else decimal_of(raw))
+
+    def call_number(self, name: str, args: Sequence[Any], fast: Sequence[Any] | None) -> Any:
+        """:meth:`call_carry` for a value that goes into a result record: ``(value, raw)``
+        where a number computed on the fast path is already its record's
+        :class:`~.number.Number` (made from the Decimal, no Fraction built); ``args`` may
+        hold Numbers (only the exact path reads them, as their exact values)."""
+        if fast is None or self.exact_only:
+            # Arguments not known as Decimals: call() finds them from the denominators (no
+            # division tried) and takes the exact path only for one that does not terminate.
+            result = self.call(name, *args)
+            return result, decimal_of(result)
+        raw = self.info.entry(name)(*fast)
+        if type(raw) is Decimal:
+            return decimal_number(raw), raw
+        result = to_exact(raw)
+        return result, decimal_of(result)
 
     def param(self, name: str, default: Any) -> Any:
         """The value of constant parameter ``name`` (computed once per view), or ``default``."""

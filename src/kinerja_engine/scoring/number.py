@@ -47,11 +47,13 @@ __all__ = [
     "EXACT_TEXT",
     "Number",
     "clear_number_cache",
+    "decimal_number",
     "decimal_view",
     "exact_text",
     "number_text",
     "parse_exact",
     "parse_number",
+    "terminating_decimal",
     "to_number",
 ]
 
@@ -61,6 +63,7 @@ DECIMAL_PLACES: Final = 10
 EXACT_TEXT: Final = re.compile(r"-?[0-9]+(\.[0-9]+)?|-?[0-9]+/[0-9]+")  # ASCII digits only
 
 _new = Decimal.__new__
+_ratio = Decimal.as_integer_ratio
 _decimal_eq = Decimal.__eq__
 _decimal_hash = Decimal.__hash__
 _decimal_lt, _decimal_le = Decimal.__lt__, Decimal.__le__
@@ -248,6 +251,22 @@ _SCALE: Final = Context(prec=999_999, Emax=999_999, Emin=-999_999)
 _TEN_PLACES: Final = 10**DECIMAL_PLACES
 
 
+def terminating_decimal(value: Fraction) -> Decimal | None:
+    """The exact Decimal of ``value`` when it terminates, else None: integer arithmetic and
+    one exact scaling, no division tried and caught (the cost is the same for any value).
+
+    >>> terminating_decimal(Fraction(3, 8)), terminating_decimal(Fraction(1, 3))
+    (Decimal('0.375'), None)
+    """
+    num, den = value.numerator, value.denominator
+    if den == 1:
+        return Decimal(num)
+    places = _places(den)
+    if places < 0:
+        return None
+    return Decimal(num * (10**places // den)).scaleb(-places, _SCALE)
+
+
 def _places(den: int) -> int:
     """The k for which ``den`` divides 10**k, or -1 when no power of ten is a multiple."""
     found = _PLACES_OF.get(den)
@@ -331,6 +350,39 @@ def _of_decimal(value: Decimal) -> Number:
     if len(_BY_DECIMAL) >= _MAX_CACHED:
         _BY_DECIMAL.clear()
     _BY_DECIMAL[value] = made
+    return made
+
+
+#: The adjusted exponents :func:`decimal_number` takes on its fast path: beyond them a value
+#: could be a size bomb (``1E+999999``), which the checked path refuses before expanding it.
+_FAST_ADJUSTED: Final = 1_000
+
+
+def decimal_number(value: Decimal) -> Number:
+    """The Number of a finite Decimal the pipeline computed or validated, made without a
+    ``Fraction`` (the exact value is made only if ``.exact`` is asked for) and without a
+    cache: the cost is the same whether values recur or not.
+
+    Same Number as :func:`to_number` gives (the Decimal written without trailing zeros, an
+    integer without exponent, zero without sign); a value of more than about 4,000 digits is
+    refused as there.
+
+    >>> decimal_number(Decimal("94.7500")), decimal_number(Decimal("1E+2")), decimal_number(Decimal("-0.0"))
+    (Number('94.75'), Number('100'), Number('0'))
+    >>> decimal_number(Decimal("1.5")) == to_number(Fraction(3, 2)), decimal_number(Decimal("0.125")).exact
+    (True, Fraction(1, 8))
+    """  # noqa: E501
+    adjusted = value.adjusted()
+    if not (-_FAST_ADJUSTED < adjusted < _FAST_ADJUSTED) or not value.is_finite():
+        return to_number(value)  # the checked path: refuses NaN, infinities and size bombs
+    num, den = _ratio(value)
+    if den == 1:
+        found = _BY_INT.get(num)
+        return _of_int(num) if found is None else found
+    _refuse_size(max(num.bit_length(), den.bit_length()))
+    made: Number = _new(Number, value.normalize(_SCALE))
+    made._exact = None
+    made._rounded = False
     return made
 
 

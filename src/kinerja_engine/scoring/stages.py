@@ -36,6 +36,7 @@ from .behaviour import panduan_perilaku
 from .capaian import capaian_definition
 from .carry import decimals_of, equal_weights, fraction_of, to_exact
 from .context import MAX_FORMULAS, Run
+from .number import Number, decimal_number, to_number
 from .results import Appraisal, IndicatorResult, OverrideRecord, RhkResult
 from .typed import AppraisalStatus, IndicatorStatus
 
@@ -71,13 +72,15 @@ def _indicator_formula(run: Run, text: str) -> Formula:
 def _capaian(
     run: Run, ind: Indicator, realisasi: Any, target: Any, value: Any,
     labels: Mapping[str, Label] | None = None,
-) -> tuple[Fraction, str, Decimal | None]:  # fmt: skip
+) -> tuple[Any, str, Decimal | None]:  # fmt: skip
     """Capaian of one indicator from its kind, its own formula, or its direction (and
     whether its target is a range: :func:`~.capaian.capaian_definition`).
 
-    ``value`` is the realisation as given (the Decimal that ``realisasi`` is exactly).
-    ``labels`` holds the inputs a qualitative kind takes as labels (:func:`_label_inputs`).
-    Also returns the capaian as a Decimal when the fast path computed it (None otherwise).
+    ``value`` is the realisation as given (the Decimal that ``realisasi``, the record's
+    Number, is exactly). ``labels`` holds the inputs a qualitative kind takes as labels
+    (:func:`_label_inputs`). Returns the capaian as its record's Number (anything else the
+    rule gave, as it is: the caller refuses it), the rule, and the capaian as a Decimal when
+    the fast path computed it (None otherwise).
     """
     if isinstance(target, TargetRange):
         lo_d, hi_d = target.lo, target.hi
@@ -90,7 +93,7 @@ def _capaian(
         if run.tracing:
             run.step("capaian", ind.id, ind.formula,
                      {k: fraction_of(given[k]) for k in formula.inputs}, result)  # fmt: skip
-        return result, ind.formula, None
+        return _numbered(result), ind.formula, None
     name = capaian_definition(ind)
     if not run.has(name):
         raise run.fail(
@@ -105,16 +108,23 @@ def _capaian(
         by_name.update(labels)
         hi_d = labels.get("target", hi_d)  # type: ignore[assignment]
     raw = run.call_fast(name, *[by_name.get(p, hi_d) for p in params])
-    result = to_exact(raw)
+    # A Decimal from the fast path becomes the record's Number directly (no Fraction built:
+    # the batch path's cost must not depend on values recurring in a cache).
+    result = decimal_number(raw) if type(raw) is Decimal else _numbered(to_exact(raw))
     if run.tracing:
         if labels:
             shown: dict[str, Any] = {p: by_name.get(p, hi_d) for p in params}
         else:
-            shown = {"realisasi": realisasi, "lo": fraction_of(lo_d)}
+            shown = {"realisasi": to_exact(realisasi), "lo": fraction_of(lo_d)}
             hi = fraction_of(hi_d)
             shown = {p: shown.get(p, hi) for p in params}
-        run.step("capaian", ind.id, name, shown, result)
+        run.step("capaian", ind.id, name, shown, to_exact(result))
     return result, name, raw if type(raw) is Decimal else None
+
+
+def _numbered(value: Any) -> Any:
+    """A rule's exact number as its record's Number; anything else (a label) as it is."""
+    return to_number(value) if type(value) is Fraction else value
 
 
 def _label_inputs(run: Run, ind: Indicator, value: Decimal | str,
@@ -246,7 +256,9 @@ def _indicator_stage(
         for ind, weight in zip(rhk.indicators, weights, strict=True):
             real = reported.get(ind.id)
             target = ind.target
-            shown_target = target if isinstance(target, TargetRange | str) else fraction_of(target)
+            shown_target = (
+                target if isinstance(target, TargetRange | str) else decimal_number(target)
+            )
             head: tuple[Any, ...] = (
                 ind.id, ind.name, ind.unit_of_measure, _VALUE[ind.direction], shown_target
             )  # fmt: skip
@@ -294,27 +306,28 @@ def _indicator_stage(
             ) else None  # fmt: skip
             shown_real: Label | None = None
             if labels is not None:  # a qualitative kind: realisasi and target are labels
-                realisasi = None if isinstance(real.value, str) else fraction_of(real.value)
+                realisasi = None if isinstance(real.value, str) else decimal_number(real.value)
                 shown_real = labels.get("realisasi")
                 if "target" in labels:
                     head = (*head[:4], labels["target"])
             else:
                 assert not isinstance(real.value, str)
-                realisasi = fraction_of(real.value)
+                realisasi = decimal_number(real.value)
             try:
                 capaian, rule, raw = _capaian(run, ind, realisasi, target, real.value, labels)
             except KinerjaError as exc:
                 if exc.message.startswith(f"employee {run.who}"):
                     raise
                 raise run.fail(f"indicator '{ind.id}' ({ind.name}): {exc.message}") from exc
-            capped_from = None
-            if not isinstance(capaian, Fraction):
+            capped_from: Number | None = None
+            if type(capaian) is not Number:
                 raise run.fail(f"indicator '{ind.id}': capaian must be a number, got {capaian}")
-            if ind.cap is not None and capaian > Fraction(ind.cap):
-                capped_from, capaian, raw = capaian, Fraction(ind.cap), ind.cap
+            if ind.cap is not None and capaian > ind.cap:
+                capped_from, capaian, raw = capaian, decimal_number(ind.cap), ind.cap
                 if run.tracing:
                     run.step("cap", ind.id, f"cap {format_number(capaian)} %",
-                             {"capaian": capped_from}, capaian, "cap applied")  # fmt: skip
+                             {"capaian": capped_from.exact}, capaian.exact,
+                             "cap applied")  # fmt: skip
             results.append(
                 _INDICATOR(
                     IndicatorResult,
@@ -372,20 +385,22 @@ def score_run(run: Run, given: Mapping[str, Fraction | None] | None = None,
         counted = [r for r in results if r.counted]
         nilai = nilai_raw = None
         if counted and not incomplete:
-            # The records hold Numbers: the rulebook gets their exact values (Fractions).
-            bobot = tuple(r.weight.exact for r in counted)
+            # The records hold Numbers: the rulebook gets their exact values (Fractions) on
+            # the exact path (Run.call converts them), their Decimals on the fast one.
+            bobot = tuple(r.weight for r in counted)
             if per_indicator:  # the rulebook's scale per indicator: nilai_rhk weighs those
                 results = legacy.indicator_values(run, results)
-                capaian = tuple(r.nilai.exact for r in results if r.nilai is not None)
+                capaian = tuple(r.nilai for r in results if r.nilai is not None)
                 fast = None
             else:
-                capaian = tuple(r.capaian.exact for r in counted if r.capaian is not None)
+                capaian = tuple(r.capaian for r in counted if r.capaian is not None)
                 fast = _carried([raw for r, raw in zip(results, raws, strict=True) if r.counted],
                                 bobot)  # fmt: skip
-            nilai, nilai_raw = run.call_carry("nilai_rhk", (capaian, bobot), fast)
+            nilai, nilai_raw = run.call_number("nilai_rhk", (capaian, bobot), fast)
             if run.tracing:  # the batch path builds no step inputs
-                run.step("nilai_rhk", rhk.id, "nilai_rhk", {"capaian": capaian, "bobot": bobot},
-                         nilai)  # fmt: skip
+                run.step("nilai_rhk", rhk.id, "nilai_rhk",
+                         {"capaian": to_exact(capaian), "bobot": to_exact(bobot)},
+                         to_exact(nilai))  # fmt: skip
         rhk_result = _RHK(RhkResult, rhk.id, rhk.description, _VALUE[rhk.kind], weight, nilai,
                                tuple(results))  # fmt: skip
         if apart and rhk.kind is RhkKind.TAMBAHAN and nilai is not None:
@@ -398,9 +413,10 @@ def score_run(run: Run, given: Mapping[str, Fraction | None] | None = None,
     if apart:
         scored = [r for r in scored if r.kind == RhkKind.UTAMA.value]
     if scored and not incomplete:
-        values = tuple(r.nilai.exact for r in scored if r.nilai is not None)
-        weights = tuple(r.weight.exact for r in scored)
+        values = tuple(r.nilai for r in scored if r.nilai is not None)
+        weights = tuple(r.weight for r in scored)
         if apart:
+            values, weights = to_exact(values), to_exact(weights)
             tambahan = tuple(
                 r.nilai_tambahan.exact for r in rhk_results if r.nilai_tambahan is not None
             )
@@ -411,18 +427,20 @@ def score_run(run: Run, given: Mapping[str, Fraction | None] | None = None,
                 [raw for r, raw in zip(rhk_results, rhk_raws, strict=True) if r.nilai is not None],
                 weights,
             )
-            nilai_hk, nilai_hk_raw = run.call_carry("nilai_hasil_kerja", (values, weights), fast)
+            nilai_hk, nilai_hk_raw = run.call_number("nilai_hasil_kerja", (values, weights), fast)
             inputs = {"nilai": values, "bobot": weights}
-        run.step("nilai_hasil_kerja", "", "nilai_hasil_kerja", inputs, nilai_hk)
+        if run.tracing:
+            run.step("nilai_hasil_kerja", "", "nilai_hasil_kerja",
+                     {k: to_exact(v) for k, v in inputs.items()}, to_exact(nilai_hk))  # fmt: skip
     elif not incomplete:
         incomplete = True
         run.notes.append("tidak ada indikator yang dapat dihitung")
     if legacy.is_numeric(run):
-        return legacy.finish(run, rhk_results, nilai_hk, incomplete)
+        return legacy.finish(run, rhk_results, to_exact(nilai_hk), incomplete)
     return _ratings(run, rhk_results, nilai_hk, incomplete, unit_rating, nilai_hk_raw)
 
 
-def _carried(raws: Sequence[Decimal | None], weights: Sequence[Fraction]) -> Any:
+def _carried(raws: Sequence[Decimal | None], weights: Sequence[Fraction | Number]) -> Any:
     """Fast-path arguments (values, weights) as Decimals, or None if any is not known."""
     if None in raws:
         return None
@@ -432,7 +450,7 @@ def _carried(raws: Sequence[Decimal | None], weights: Sequence[Fraction]) -> Any
     return (tuple(raws), decimals)
 
 
-def _ratings(run: Run, rhk_results: list[RhkResult], nilai_hk: Fraction | None,
+def _ratings(run: Run, rhk_results: list[RhkResult], nilai_hk: Any,
              incomplete: bool, unit_rating: str | None,
              nilai_raw: Decimal | None = None) -> Appraisal:  # fmt: skip
     plan = run.plan
@@ -453,8 +471,9 @@ def _ratings(run: Run, rhk_results: list[RhkResult], nilai_hk: Fraction | None,
         fast = None if nilai_raw is None else (nilai_raw,)
         recommended = run.call_carry("rating_hasil_kerja", (nilai_hk,), fast)[0]
         if run.tracing:
-            band = run.info.band_match("rating_hasil_kerja", nilai_hk)
-            run.step("rating_hasil_kerja", "", "rating_hasil_kerja", {"nilai": nilai_hk},
+            exact = to_exact(nilai_hk)
+            band = run.info.band_match("rating_hasil_kerja", exact)
+            run.step("rating_hasil_kerja", "", "rating_hasil_kerja", {"nilai": exact},
                      recommended, band=band)  # fmt: skip
     hasil = recommended
     if plan.employee.is_unit_head and unit_rating is not None:
@@ -542,7 +561,7 @@ def _guide_steps(run: Run) -> None:
         run.step("perilaku", value.text, "panduan_perilaku", inputs, assessed)
 
 
-def _conversions(run: Run, nilai: Fraction | None, hasil: Label | None,
+def _conversions(run: Run, nilai: Any, hasil: Label | None,
                  perilaku: Label | None, predikat: Label | None,
                  nilai_raw: Decimal | None = None) -> dict[str, Any]:  # fmt: skip
     plan = run.plan
@@ -574,8 +593,10 @@ def _conversions(run: Run, nilai: Fraction | None, hasil: Label | None,
         fast = [fast_context.get(p) for p in params]
         # Identity tests: ``None in fast`` would call Label.__eq__ on every label.
         known = all(v is not None for v in fast)
-        value = run.call_carry(name, args, fast if known else None)[0]
+        value = run.call_number(name, args, fast if known else None)[0]
         results[name.removeprefix("konversi_")] = value
         if run.tracing:
-            run.step("konversi", name, name, dict(zip(params, args, strict=True)), value)
+            run.step("konversi", name, name,
+                     {p: to_exact(a) for p, a in zip(params, args, strict=True)},
+                     to_exact(value))  # fmt: skip
     return results
