@@ -263,14 +263,14 @@ def _indicator_stage(
                 ind.id, ind.name, ind.unit_of_measure, _VALUE[ind.direction], shown_target
             )  # fmt: skip
             if given is not None and ind.id in given:
-                capaian = given[ind.id]
-                if capaian is None:  # not applicable in the period(s) aggregated
+                aggregated = given[ind.id]
+                if aggregated is None:  # not applicable in the period(s) aggregated
                     run.step("capaian", ind.id, given_rule, {}, None, "not applicable")
                     status = IndicatorStatus.NOT_APPLICABLE
                 else:
                     status = IndicatorStatus.REPORTED
                 results.append(
-                    _INDICATOR(IndicatorResult, *head, None, status, capaian, weight, given_rule)
+                    _INDICATOR(IndicatorResult, *head, None, status, aggregated, weight, given_rule)
                 )
                 raws.append(None)
                 continue
