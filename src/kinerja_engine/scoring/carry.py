@@ -25,7 +25,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..values import Label, fraction_to_decimal, normalize
-from .number import Number, clear_number_cache, terminating_decimal
+from .number import Number, clear_number_cache, terminating_decimal, to_number
 
 __all__ = [
     "clear_number_caches",
@@ -123,19 +123,22 @@ def decimals_of(values: Sequence[Any]) -> tuple[Decimal, ...] | None:
     return tuple(out)
 
 
-# Equal weights by count (100, 50, 100/3, …): the same few lists in every plan.
-_EQUAL_WEIGHTS: dict[int, tuple[Fraction, ...]] = {}
+# Equal weights by count (100, 50, 100/3, …): the same few in every plan, made once as the
+# Numbers the result records hold.
+_EQUAL_WEIGHTS: dict[int, tuple[Number, ...]] = {}
 
 
-def equal_weights(count: int) -> tuple[Fraction, ...]:
-    """``count`` equal weights adding up to exactly 100.
+def equal_weights(count: int) -> tuple[Number, ...]:
+    """``count`` equal weights adding up to exactly 100, as result Numbers.
 
     >>> equal_weights(3)
-    (Fraction(100, 3), Fraction(100, 3), Fraction(100, 3))
-    """
+    (Number('33.3333333333', exact='100/3'), Number('33.3333333333', exact='100/3'), Number('33.3333333333', exact='100/3'))
+    >>> sum(w.exact for w in equal_weights(3))
+    Fraction(100, 1)
+    """  # noqa: E501
     equal = _EQUAL_WEIGHTS.get(count)
     if equal is None:
-        equal = (Fraction(100, count),) * count if count else ()
+        equal = (to_number(Fraction(100, count)),) * count if count else ()
         if count <= 100:  # bounded: plans have a handful of indicators
             _EQUAL_WEIGHTS[count] = equal
     return equal

@@ -236,14 +236,9 @@ def _make(value: Decimal | int, exact: Fraction | None, rounded: bool) -> Number
     return number
 
 
-# The pipeline hands the same Fraction objects over and over (weights, targets, the capaian of
-# a recurring realisasi come from bounded caches): remembered by identity, a look-up costs a
-# fraction of hashing the value. Each Number keeps its Fraction alive (``_exact``), so an id
-# is not reused while it is remembered. Kept small: every entry is an object the garbage
-# collector scans, values that do not recur gain nothing from it, and a batch's peak memory
-# must stop growing after its first few hundred plans (tests/test_batch.py measures it).
-_BY_ID: dict[int, Number] = {}
-_MAX_BY_ID: Final = 1024
+# Whole numbers (100, 0, 120) recur as new objects: shared by value. Fractions are not
+# remembered: the pipeline makes the Numbers it reuses (equal weights) once, and any other
+# Fraction is a value of one plan (a cache of them would only churn on distinct data).
 _BY_INT: dict[int, Number] = {}
 _BY_DECIMAL: dict[Decimal, Number] = {}
 #: Exact scaling by a power of ten (``scaleb`` never rounds under it).
@@ -304,7 +299,6 @@ def _refuse_size(bits: int) -> None:
 
 
 def _of_fraction(value: Fraction) -> Number:
-    _refuse_size(max(value.numerator.bit_length(), value.denominator.bit_length()))
     # Integer arithmetic, then one exact scaling: faster than Decimal division and exact for
     # any size. A terminating num/den in lowest terms is num * (10**k / den) / 10**k, whose
     # digits never end in 0 (den does not divide 10**(k-1)): the Decimal needs no normalising.
@@ -312,6 +306,9 @@ def _of_fraction(value: Fraction) -> Number:
     if den == 1:  # whole numbers (100, 0, 120) recur as new objects: shared by value
         found = _BY_INT.get(num)
         return _of_int(num) if found is None else found
+    bits = num.bit_length()
+    if bits > MAX_NUMBER_BITS or den.bit_length() > MAX_NUMBER_BITS:
+        _refuse_size(max(bits, den.bit_length()))
     places = _places(den)
     if places > 0:
         made = _new(Number, Decimal(num * (10**places // den)).scaleb(-places, _SCALE))
@@ -325,9 +322,6 @@ def _of_fraction(value: Fraction) -> Number:
         made = _new(Number, shown)
         made._rounded = True
     made._exact = value
-    if len(_BY_ID) >= _MAX_BY_ID:  # bounded: memory stays flat over any number of plans
-        _BY_ID.clear()
-    _BY_ID[id(value)] = made
     return made
 
 
@@ -401,9 +395,6 @@ def to_number(value: Fraction | Decimal | int) -> Number:
     if kind is Number:
         return value  # type: ignore[return-value]
     if kind is Fraction:
-        found = _BY_ID.get(id(value))
-        if found is not None and found._exact is value:
-            return found
         return _of_fraction(value)  # type: ignore[arg-type]
     if kind is Decimal:
         try:
@@ -498,7 +489,6 @@ def parse_number(value: object) -> Number:
 
 def clear_number_cache() -> None:
     """Forget every remembered Number (a cold start)."""
-    _BY_ID.clear()
     _BY_INT.clear()
     _BY_DECIMAL.clear()
     _PLACES_OF.clear()

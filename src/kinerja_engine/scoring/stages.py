@@ -213,12 +213,17 @@ class _Paths:
         return real, target
 
 
-def _weights(run: Run, given: list[Fraction | None], what: str) -> Sequence[Fraction]:
-    """Explicit weights must sum to exactly 100 %; no weights at all means equal weights."""
+def _weights(
+    run: Run, given: list[Fraction | None], rhk: str | None = None
+) -> Sequence[Fraction | Number]:
+    """Explicit weights must sum to exactly 100 %; no weights at all means equal weights
+    (shared Numbers). ``rhk`` names the RHK whose indicators these weigh (None: the RHKs'
+    weights); the text is made only for an error."""
     # Identity tests only: list.count(None) would call Fraction.__eq__ on every weight.
     weights = [w for w in given if w is not None]
     if not weights:
         return equal_weights(len(given))
+    what = "RHK weights" if rhk is None else f"RHK '{rhk}'"
     if len(weights) != len(given):
         raise run.fail(f"{what}: either every weight is given or none is")
     if all(w.denominator == 1 for w in weights):  # whole percentages: add integers
@@ -250,7 +255,7 @@ def _indicator_stage(
         reported.setdefault(r.indicator, r)
     where = _Paths(plan)
     for rhk in plan.rhk:
-        weights = _weights(run, [i.weight for i in rhk.indicators], f"RHK '{rhk.id}'")
+        weights = _weights(run, [i.weight for i in rhk.indicators], rhk.id)
         results = []
         raws: list[Decimal | None] = []
         for ind, weight in zip(rhk.indicators, weights, strict=True):
@@ -359,13 +364,12 @@ def score_run(run: Run, given: Mapping[str, Fraction | None] | None = None,
     # utama share the 100 %; an RHK tambahan keeps its own weight (0 when not given).
     apart = legacy.adds_tambahan(run)
     if apart:
-        main = iter(_weights(run, [r.weight for r in plan.rhk if r.kind is RhkKind.UTAMA],
-                             "RHK weights"))  # fmt: skip
-        rhk_weights: Sequence[Fraction] = [
+        main = iter(_weights(run, [r.weight for r in plan.rhk if r.kind is RhkKind.UTAMA]))
+        rhk_weights: Sequence[Fraction | Number] = [
             next(main) if r.kind is RhkKind.UTAMA else (r.weight or Fraction(0)) for r in plan.rhk
         ]
     else:
-        rhk_weights = _weights(run, [r.weight for r in plan.rhk], "RHK weights")
+        rhk_weights = _weights(run, [r.weight for r in plan.rhk])
     # nilai_rhk(nilai: list, bobot) weighs each indicator's nilai on the rulebook's scale
     # (nilai_iki, PermenPANRB 8/2021); nilai_rhk(capaian: list, bobot) weighs the capaian.
     per_indicator = legacy.weighs_nilai(run)
