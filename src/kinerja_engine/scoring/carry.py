@@ -56,12 +56,14 @@ def fraction_of(value: Decimal) -> Fraction:
 def to_exact(value: Any) -> Any:
     """Internal carry: numbers as Fractions (exact), everything else unchanged."""
     kind = type(value)
-    if kind is Decimal:
-        return fraction_of(value)
-    if kind is Label or kind is bool or kind is Fraction:
-        return value
     if kind is Number:  # a result's number: its exact value, not its rounded Decimal
         return value.exact
+    if kind is Fraction or kind is Label or kind is bool:
+        return value
+    if kind is Decimal:
+        return fraction_of(value)
+    if kind is tuple:  # the arguments of a call, a list of capaian or weights
+        return tuple([to_exact(v) for v in value])
     if isinstance(value, Decimal):
         return Fraction(value)
     if isinstance(value, tuple):

@@ -587,17 +587,18 @@ def _conversions(run: Run, nilai: Any, hasil: Label | None,
     fast_context = {**context, "nilai_hasil_kerja": nilai_raw, "bulan": Decimal(months)}
     results: dict[str, Any] = {}
     for name, params in run.info.conversions:
-        missing = [p for p in params if context.get(p) is None]
-        if missing:
+        args = [context.get(p) for p in params]
+        # Identity tests: ``None in args`` would call Label.__eq__ on every label.
+        if any(a is None for a in args):
             if run.tracing:
+                missing = [p for p, a in zip(params, args, strict=True) if a is None]
                 run.step("konversi", name, name, {}, None,
                          f"not applicable: no {', '.join(missing)}")  # fmt: skip
             continue
-        args = [context[p] for p in params]
-        fast = [fast_context.get(p) for p in params]
-        # Identity tests: ``None in fast`` would call Label.__eq__ on every label.
-        known = all(v is not None for v in fast)
-        value = run.call_number(name, args, fast if known else None)[0]
+        fast: list[Any] | None = [fast_context.get(p) for p in params]
+        if any(v is None for v in fast):  # type: ignore[union-attr]
+            fast = None
+        value = run.call_number(name, args, fast)[0]
         results[name.removeprefix("konversi_")] = value
         if run.tracing:
             run.step("konversi", name, name,
