@@ -34,7 +34,7 @@ from ..language.checker import BandInfo
 from ..language.formula import Formula, Rulebook
 from ..models import Override, Plan
 from ..values import Label
-from .carry import decimal_of, fast_args, to_exact
+from .carry import fast_args, to_exact
 from .contract import CONVERSION_PREFIX, KindIndex, check_plan_kinds
 from .number import decimal_number
 from .results import BandMatch, Step
@@ -284,33 +284,18 @@ class Run:
             return self.info.exact_entry(name)(*to_exact(args))
         return self.info.entry(name)(*args)
 
-    def call_carry(self, name: str, args: Sequence[Any], fast: Sequence[Any] | None) -> Any:
-        """:meth:`call` where ``fast`` are the same arguments as Decimals, when all are known.
-
-        Returns ``(exact, raw)``: the Fraction result and the raw one (a Decimal to carry into
-        the next call, or None when the exact path was taken).
-        """
-        if fast is None or self.exact_only:
-            result = self.call(name, *args)
-            return result, decimal_of(result)
-        raw = self.info.entry(name)(*fast)
-        return to_exact(raw), (raw if type(raw) is Decimal else decimal_of(raw))
-
     def call_number(self, name: str, args: Sequence[Any], fast: Sequence[Any] | None) -> Any:
-        """:meth:`call_carry` for a value that goes into a result record: ``(value, raw)``
-        where a number computed on the fast path is already its record's
-        :class:`~.number.Number` (made from the Decimal, no Fraction built); ``args`` may
-        hold Numbers (only the exact path reads them, as their exact values)."""
+        """Call ``name`` for a value that goes into a result record: ``args`` as internal
+        values (a record's Number goes in as its exact value), ``fast`` the same arguments
+        as Decimals, or None when one of them does not terminate (the caller knows it from
+        the Numbers: the exact implementation is then called directly, nothing tried
+        first). A number the fast path gives is returned as its record's
+        :class:`~.number.Number`, made from the Decimal (no Fraction built); the exact
+        path's as a Fraction; a label as it is."""
         if fast is None or self.exact_only:
-            # Arguments not known as Decimals: call() finds them from the denominators (no
-            # division tried) and takes the exact path only for one that does not terminate.
-            result = self.call(name, *args)
-            return result, decimal_of(result)
+            return to_exact(self.info.exact_entry(name)(*to_exact(args)))
         raw = self.info.entry(name)(*fast)
-        if type(raw) is Decimal:
-            return decimal_number(raw), raw
-        result = to_exact(raw)
-        return result, decimal_of(result)
+        return decimal_number(raw) if type(raw) is Decimal else to_exact(raw)
 
     def param(self, name: str, default: Any) -> Any:
         """The value of constant parameter ``name`` (computed once per view), or ``default``."""

@@ -34,7 +34,7 @@ from ..values import Label
 from . import legacy
 from .behaviour import panduan_perilaku
 from .capaian import capaian_definition
-from .carry import decimals_of, equal_weights, fraction_of, to_exact
+from .carry import decimal_of, decimals_of, equal_weights, fraction_of, to_exact
 from .context import MAX_FORMULAS, Run
 from .number import Number, decimal_number, to_number
 from .results import Appraisal, IndicatorResult, OverrideRecord, RhkResult
@@ -72,15 +72,14 @@ def _indicator_formula(run: Run, text: str) -> Formula:
 def _capaian(
     run: Run, ind: Indicator, realisasi: Any, target: Any, value: Any,
     labels: Mapping[str, Label] | None = None,
-) -> tuple[Any, str, Decimal | None]:  # fmt: skip
+) -> tuple[Any, str]:  # fmt: skip
     """Capaian of one indicator from its kind, its own formula, or its direction (and
     whether its target is a range: :func:`~.capaian.capaian_definition`).
 
     ``value`` is the realisation as given (the Decimal that ``realisasi``, the record's
     Number, is exactly). ``labels`` holds the inputs a qualitative kind takes as labels
     (:func:`_label_inputs`). Returns the capaian as its record's Number (anything else the
-    rule gave, as it is: the caller refuses it), the rule, and the capaian as a Decimal when
-    the fast path computed it (None otherwise).
+    rule gave, as it is: the caller refuses it) and the rule.
     """
     if isinstance(target, TargetRange):
         lo_d, hi_d = target.lo, target.hi
@@ -93,7 +92,7 @@ def _capaian(
         if run.tracing:
             run.step("capaian", ind.id, ind.formula,
                      {k: fraction_of(given[k]) for k in formula.inputs}, result)  # fmt: skip
-        return _numbered(result), ind.formula, None
+        return _numbered(result), ind.formula
     name = capaian_definition(ind)
     if not run.has(name):
         raise run.fail(
@@ -119,7 +118,7 @@ def _capaian(
             hi = fraction_of(hi_d)
             shown = {p: shown.get(p, hi) for p in params}
         run.step("capaian", ind.id, name, shown, to_exact(result))
-    return result, name, raw if type(raw) is Decimal else None
+    return result, name
 
 
 def _numbered(value: Any) -> Any:
@@ -240,15 +239,15 @@ def _weights(
 
 def _indicator_stage(
     run: Run, given: Mapping[str, Fraction | None] | None, given_rule: str
-) -> tuple[list[tuple[Any, list[IndicatorResult], list[Decimal | None]]], bool]:
+) -> tuple[list[tuple[Any, list[IndicatorResult]]], bool]:
     """Capaian of every indicator; ``given`` supplies capaian directly (annual aggregation).
 
-    Per RHK: the RHK, its indicator results, and each counted capaian as a Decimal when the
-    fast path computed it (None otherwise), to carry into the next call without conversion.
+    Per RHK: the RHK and its indicator results (whose Numbers carry each capaian into the
+    next call: as its Decimal when it terminates, see :func:`_carried`).
     """
     plan = run.plan
     missing = False
-    out: list[tuple[Any, list[IndicatorResult], list[Decimal | None]]] = []
+    out: list[tuple[Any, list[IndicatorResult]]] = []
     # First realisation per indicator, as Plan.realisation_for finds it.
     reported: dict[str, Any] = {}
     for r in plan.realisations:
@@ -257,7 +256,6 @@ def _indicator_stage(
     for rhk in plan.rhk:
         weights = _weights(run, [i.weight for i in rhk.indicators], rhk.id)
         results = []
-        raws: list[Decimal | None] = []
         for ind, weight in zip(rhk.indicators, weights, strict=True):
             real = reported.get(ind.id)
             target = ind.target
@@ -277,7 +275,6 @@ def _indicator_stage(
                 results.append(
                     _INDICATOR(IndicatorResult, *head, None, status, aggregated, weight, given_rule)
                 )
-                raws.append(None)
                 continue
             if real is None or (given is not None and ind.id not in given):
                 missing = True
@@ -287,7 +284,6 @@ def _indicator_stage(
                         IndicatorResult, *head, None, IndicatorStatus.NOT_REPORTED, None, weight, ""
                     )
                 )
-                raws.append(None)
                 continue
             if real.not_applicable:
                 run.step("capaian", ind.id, "tidak berlaku", {}, None, "not applicable")
@@ -302,7 +298,6 @@ def _indicator_stage(
                         "",
                     )
                 )
-                raws.append(None)
                 continue
             assert real.value is not None
             labels = _label_inputs(run, ind, real.value, where[ind.id]) if (
@@ -319,7 +314,7 @@ def _indicator_stage(
                 assert not isinstance(real.value, str)
                 realisasi = decimal_number(real.value)
             try:
-                capaian, rule, raw = _capaian(run, ind, realisasi, target, real.value, labels)
+                capaian, rule = _capaian(run, ind, realisasi, target, real.value, labels)
             except KinerjaError as exc:
                 if exc.message.startswith(f"employee {run.who}"):
                     raise
@@ -328,7 +323,7 @@ def _indicator_stage(
             if type(capaian) is not Number:
                 raise run.fail(f"indicator '{ind.id}': capaian must be a number, got {capaian}")
             if ind.cap is not None and capaian > ind.cap:
-                capped_from, capaian, raw = capaian, decimal_number(ind.cap), ind.cap
+                capped_from, capaian = capaian, decimal_number(ind.cap)
                 if run.tracing:
                     run.step("cap", ind.id, f"cap {format_number(capaian)} %",
                              {"capaian": capped_from.exact}, capaian.exact,
@@ -347,8 +342,7 @@ def _indicator_stage(
                     shown_real,
                 )
             )
-            raws.append(raw)
-        out.append((rhk, results, raws))
+        out.append((rhk, results))
     return out, missing
 
 
@@ -383,24 +377,20 @@ def score_run(run: Run, given: Mapping[str, Fraction | None] | None = None,
         )
         run.step("kebijakan", "", "kebijakan_realisasi_kosong", {}, policy,
                  "excluded and renormalised" if exclude else "result incomplete")  # fmt: skip
-    rhk_raws: list[Decimal | None] = []
-    for (rhk, found, raws), weight in zip(stage, rhk_weights, strict=True):
+    for (rhk, found), weight in zip(stage, rhk_weights, strict=True):
         results = found
         counted = [r for r in results if r.counted]
-        nilai = nilai_raw = None
+        nilai = None
         if counted and not incomplete:
-            # The records hold Numbers: the rulebook gets their exact values (Fractions) on
-            # the exact path (Run.call converts them), their Decimals on the fast one.
+            # The records hold Numbers: the rulebook gets their Decimals on the fast path
+            # when all terminate, else their exact values (Fractions) on the exact one.
             bobot = tuple(r.weight for r in counted)
             if per_indicator:  # the rulebook's scale per indicator: nilai_rhk weighs those
                 results = legacy.indicator_values(run, results)
                 capaian = tuple(r.nilai for r in results if r.nilai is not None)
-                fast = None
             else:
                 capaian = tuple(r.capaian for r in counted if r.capaian is not None)
-                fast = _carried([raw for r, raw in zip(results, raws, strict=True) if r.counted],
-                                bobot)  # fmt: skip
-            nilai, nilai_raw = run.call_number("nilai_rhk", (capaian, bobot), fast)
+            nilai = run.call_number("nilai_rhk", (capaian, bobot), _carried(capaian, bobot))
             if run.tracing:  # the batch path builds no step inputs
                 run.step("nilai_rhk", rhk.id, "nilai_rhk",
                          {"capaian": to_exact(capaian), "bobot": to_exact(bobot)},
@@ -411,8 +401,7 @@ def score_run(run: Run, given: Mapping[str, Fraction | None] | None = None,
             added = legacy.tambahan_value(run, rhk_result)
             rhk_result = rhk_result.model_copy(update={"nilai_tambahan": added})
         rhk_results.append(rhk_result)
-        rhk_raws.append(nilai_raw)
-    nilai_hk = nilai_hk_raw = None
+    nilai_hk = None
     scored = [r for r in rhk_results if r.nilai is not None]
     if apart:
         scored = [r for r in scored if r.kind == RhkKind.UTAMA.value]
@@ -427,11 +416,8 @@ def score_run(run: Run, given: Mapping[str, Fraction | None] | None = None,
             inputs = {"nilai": values, "bobot": weights, "tambahan": tambahan}
             nilai_hk = legacy.call_named(run, "nilai_hasil_kerja", inputs)
         else:
-            fast = _carried(
-                [raw for r, raw in zip(rhk_results, rhk_raws, strict=True) if r.nilai is not None],
-                weights,
-            )
-            nilai_hk, nilai_hk_raw = run.call_number("nilai_hasil_kerja", (values, weights), fast)
+            fast = _carried(values, weights)
+            nilai_hk = run.call_number("nilai_hasil_kerja", (values, weights), fast)
             inputs = {"nilai": values, "bobot": weights}
         if run.tracing:
             run.step("nilai_hasil_kerja", "", "nilai_hasil_kerja",
@@ -441,22 +427,23 @@ def score_run(run: Run, given: Mapping[str, Fraction | None] | None = None,
         run.notes.append("tidak ada indikator yang dapat dihitung")
     if legacy.is_numeric(run):
         return legacy.finish(run, rhk_results, to_exact(nilai_hk), incomplete)
-    return _ratings(run, rhk_results, nilai_hk, incomplete, unit_rating, nilai_hk_raw)
+    return _ratings(run, rhk_results, nilai_hk, incomplete, unit_rating)
 
 
-def _carried(raws: Sequence[Decimal | None], weights: Sequence[Fraction | Number]) -> Any:
-    """Fast-path arguments (values, weights) as Decimals, or None if any is not known."""
-    if None in raws:
-        return None
-    decimals = decimals_of(weights)
+def _carried(values: Sequence[Number], weights: Sequence[Fraction | Number]) -> Any:
+    """Fast-path arguments (values, weights) as Decimals, or None when one does not
+    terminate (known from the Numbers themselves: None means the exact path is needed)."""
+    decimals = decimals_of(values)
     if decimals is None:
         return None
-    return (tuple(raws), decimals)
+    weights_d = decimals_of(weights)
+    if weights_d is None:
+        return None
+    return (decimals, weights_d)
 
 
 def _ratings(run: Run, rhk_results: list[RhkResult], nilai_hk: Any,
-             incomplete: bool, unit_rating: str | None,
-             nilai_raw: Decimal | None = None) -> Appraisal:  # fmt: skip
+             incomplete: bool, unit_rating: str | None) -> Appraisal:  # fmt: skip
     plan = run.plan
     overrides = {o.what.value: o for o in plan.overrides}
     applied: list[tuple[str, Any, Any, str]] = []
@@ -472,8 +459,9 @@ def _ratings(run: Run, rhk_results: list[RhkResult], nilai_hk: Any,
 
     recommended = None
     if nilai_hk is not None and run.has("rating_hasil_kerja"):
+        nilai_raw = decimal_of(nilai_hk)
         fast = None if nilai_raw is None else (nilai_raw,)
-        recommended = run.call_carry("rating_hasil_kerja", (nilai_hk,), fast)[0]
+        recommended = run.call_number("rating_hasil_kerja", (nilai_hk,), fast)
         if run.tracing:
             exact = to_exact(nilai_hk)
             band = run.info.band_match("rating_hasil_kerja", exact)
@@ -507,7 +495,7 @@ def _ratings(run: Run, rhk_results: list[RhkResult], nilai_hk: Any,
         run.notes.append("rating hasil kerja menunggu keputusan pejabat penilai")
     predikat_rec = None
     if hasil is not None and perilaku is not None and run.has("predikat_kinerja"):
-        predikat_rec = run.call_carry("predikat_kinerja", (hasil, perilaku), (hasil, perilaku))[0]
+        predikat_rec = run.call_number("predikat_kinerja", (hasil, perilaku), (hasil, perilaku))
         if run.tracing:
             run.step("predikat", "", "predikat_kinerja", {"hasil": hasil, "perilaku": perilaku},
                      predikat_rec, f"sel ({hasil.name}, {perilaku.name})")  # fmt: skip
@@ -516,7 +504,7 @@ def _ratings(run: Run, rhk_results: list[RhkResult], nilai_hk: Any,
         o = overrides["predikat"]
         predikat = run.override_predikat(o, predikat_rec, "predikat")
         applied.append(("predikat", predikat_rec, predikat, o.reason))
-    conversions = _conversions(run, nilai_hk, hasil, perilaku, predikat, nilai_raw)
+    conversions = _conversions(run, nilai_hk, hasil, perilaku, predikat)
     complete = predikat is not None and not incomplete
     return _APPRAISAL(
         Appraisal,
@@ -566,8 +554,7 @@ def _guide_steps(run: Run) -> None:
 
 
 def _conversions(run: Run, nilai: Any, hasil: Label | None,
-                 perilaku: Label | None, predikat: Label | None,
-                 nilai_raw: Decimal | None = None) -> dict[str, Any]:  # fmt: skip
+                 perilaku: Label | None, predikat: Label | None) -> dict[str, Any]:  # fmt: skip
     plan = run.plan
     months = len(plan.period.months)
     context: dict[str, Any] = {
@@ -584,7 +571,8 @@ def _conversions(run: Run, nilai: Any, hasil: Label | None,
         except KinerjaError:
             context["jenjang"] = None
     # The same arguments for the fast path (Decimals); a missing one means the exact path.
-    fast_context = {**context, "nilai_hasil_kerja": nilai_raw, "bulan": Decimal(months)}
+    # None where a value does not terminate: the exact path (Run.call_number) then.
+    fast_context = {**context, "nilai_hasil_kerja": decimal_of(nilai), "bulan": Decimal(months)}
     results: dict[str, Any] = {}
     for name, params in run.info.conversions:
         args = [context.get(p) for p in params]
@@ -598,7 +586,7 @@ def _conversions(run: Run, nilai: Any, hasil: Label | None,
         fast: list[Any] | None = [fast_context.get(p) for p in params]
         if any(v is None for v in fast):  # type: ignore[union-attr]
             fast = None
-        value = run.call_number(name, args, fast)[0]
+        value = run.call_number(name, args, fast)
         results[name.removeprefix("konversi_")] = value
         if run.tracing:
             run.step("konversi", name, name,
