@@ -225,10 +225,16 @@ def _weights(
     what = "RHK weights" if rhk is None else f"RHK '{rhk}'"
     if len(weights) != len(given):
         raise run.fail(f"{what}: either every weight is given or none is")
-    if all(w.denominator == 1 for w in weights):  # whole percentages: add integers
-        total = Fraction(sum(w.numerator for w in weights))
+    whole = 0
+    for w in weights:
+        if w.denominator != 1:  # a fraction of a percent: add exactly
+            total = sum(weights, Fraction(0))
+            break
+        whole += w.numerator  # whole percentages (the usual case): add integers
     else:
-        total = sum(weights, Fraction(0))
+        if whole == 100:
+            return weights
+        total = Fraction(whole)
     if total != 100:
         raise run.fail(
             f"{what}: weights add up to {format_number(total)} %, not 100 % "
@@ -531,6 +537,8 @@ def _ratings(run: Run, rhk_results: list[RhkResult], nilai_hk: Any,
 
 
 _CORE_VALUES: dict[str, CoreValue] = {c.value: c for c in CoreValue}
+# A period's length in months (1 to 12) as the exact value the conversions take.
+_MONTHS: dict[int, Fraction] = {m: Fraction(m) for m in range(1, 13)}
 
 
 def _guide_steps(run: Run) -> None:
@@ -562,7 +570,7 @@ def _conversions(run: Run, nilai: Any, hasil: Label | None,
         "nilai_hasil_kerja": nilai,
         "rating_hasil_kerja": hasil,
         "rating_perilaku": perilaku,
-        "bulan": Fraction(months),
+        "bulan": _MONTHS[months],
     }
     jenjang = plan.employee.position.jenjang
     if jenjang is not None and "jenjang" in run.book.checked.enums:
