@@ -68,6 +68,7 @@ class RulebookView:
         "book",
         "contract",
         "conversions",
+        "defined",
         "exact",
         "flags",
         "formulas",
@@ -91,6 +92,7 @@ class RulebookView:
         self.exact: dict[str, Callable[..., Any]] = {}
         self.params: dict[str, Any] = {}
         self.signatures: dict[str, tuple[str, ...]] = {}
+        self.defined: dict[str, tuple[str, ...] | None] = {}
         self.typed: dict[str, dict[str, Any]] = {}
         self.conversions = tuple(
             (name, self.signature(name))
@@ -148,6 +150,16 @@ class RulebookView:
         if sig is None:
             sig = self.signatures[name] = tuple(self.param_types(name))
         return sig
+
+    def defined_signature(self, name: str) -> tuple[str, ...] | None:
+        """:meth:`signature` of ``name``, or None when the rulebook has no such definition:
+        one look-up per indicator on the batch path (the answer is a fact of the rulebook)."""
+        found = self.defined.get(name, False)
+        if found is False:
+            found = self.signature(name) if name in self.names else None
+            if len(self.defined) < 10_000:  # bounded: kinds are names a plan may invent
+                self.defined[name] = found
+        return found  # type: ignore[return-value]
 
     def param_types(self, name: str) -> dict[str, Any]:
         """The parameters of definition ``name`` with their types (language ``Type``s)."""

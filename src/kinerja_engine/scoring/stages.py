@@ -50,6 +50,7 @@ _INDICATOR = IndicatorResult.builder()
 _RHK = RhkResult.builder()
 _APPRAISAL = Appraisal.builder()
 
+_REALISASI_TARGET = ("realisasi", "target")
 _FORMULA_INPUTS = {"realisasi": "number", "target": "number", "lo": "number", "hi": "number"}
 
 
@@ -94,11 +95,11 @@ def _capaian(
                      {k: fraction_of(given[k]) for k in formula.inputs}, result)  # fmt: skip
         return _numbered(result), ind.formula
     name = capaian_definition(ind)
-    if not run.has(name):
+    params = run.info.defined_signature(name)
+    if params is None:
         raise run.fail(
             f"indicator '{ind.id}': rulebook '{run.book.name}' has no definition '{name}'"
         )
-    params = run.info.signature(name)
     # The model's Decimals go to the fast path as they are: converting them to Fractions and
     # back would give equal numbers (the result is the same exact value either way). Every
     # parameter but realisasi and lo is the target (the upper end of a range).
@@ -106,7 +107,10 @@ def _capaian(
     if labels:  # a qualitative kind: its labels in place of the texts
         by_name.update(labels)
         hi_d = labels.get("target", hi_d)  # type: ignore[assignment]
-    raw = run.call_fast(name, *[by_name.get(p, hi_d) for p in params])
+    if params == _REALISASI_TARGET:  # the usual signature: no look-ups
+        raw = run.call_fast(name, by_name["realisasi"], hi_d)
+    else:
+        raw = run.call_fast(name, *[by_name.get(p, hi_d) for p in params])
     # A Decimal from the fast path becomes the record's Number directly (no Fraction built:
     # the batch path's cost must not depend on values recurring in a cache).
     result = decimal_number(raw) if type(raw) is Decimal else _numbered(to_exact(raw))
