@@ -327,7 +327,7 @@ def _of_fraction(value: Fraction) -> Number:
 
 def _of_int(value: int) -> Number:
     _refuse_size(value.bit_length())
-    made = _make(value, Fraction(value), False)
+    made = _make(value, None, False)  # the Fraction is made if .exact is asked for
     if len(_BY_INT) >= _MAX_CACHED:
         _BY_INT.clear()
     _BY_INT[value] = made
