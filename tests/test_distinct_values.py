@@ -118,6 +118,7 @@ def _plan(n: int) -> dict[str, Any]:
 
     def target(shift: int) -> str:
         return str(2 ** (n % 7 + shift) * 5 ** (n // 7))
+
     return {
         "id": f"skp-{n}",
         "employee": {
