@@ -15,8 +15,10 @@ Guarantees:
   Fraction; Decimal arithmetic (with a Decimal, an int or another Number), ``str``, ``format``
   and ``quantize`` work on the Decimal shown, as for any Decimal: use ``.exact`` for exact
   arithmetic.
-- Numbers are immutable and shared: :func:`to_number` remembers the values that recur
-  (bounded, emptied by :func:`clear_number_cache`); a pickled Number comes back exact.
+- Numbers are immutable and shared: :func:`to_number` remembers whole numbers and Decimals
+  (bounded, emptied by :func:`clear_number_cache`), not Fractions; :func:`decimal_number`
+  makes the Number of a computed Decimal without a cache or a Fraction (the batch path's
+  cost does not depend on values recurring); a pickled Number comes back exact.
 
 >>> from fractions import Fraction
 >>> third = Number.of(Fraction(350, 3))
