@@ -50,7 +50,6 @@ _INDICATOR = IndicatorResult.builder()
 _RHK = RhkResult.builder()
 _APPRAISAL = Appraisal.builder()
 
-_REALISASI_TARGET = ("realisasi", "target")
 _FORMULA_INPUTS = {"realisasi": "number", "target": "number", "lo": "number", "hi": "number"}
 
 
@@ -107,10 +106,7 @@ def _capaian(
     if labels:  # a qualitative kind: its labels in place of the texts
         by_name.update(labels)
         hi_d = labels.get("target", hi_d)  # type: ignore[assignment]
-    if params == _REALISASI_TARGET:  # the usual signature: no look-ups
-        raw = run.call_fast(name, by_name["realisasi"], hi_d)
-    else:
-        raw = run.call_fast(name, *[by_name.get(p, hi_d) for p in params])
+    raw = run.call_fast(name, *[by_name.get(p, hi_d) for p in params])
     # A Decimal from the fast path becomes the record's Number directly (no Fraction built:
     # the batch path's cost must not depend on values recurring in a cache).
     result = decimal_number(raw) if type(raw) is Decimal else _numbered(to_exact(raw))
@@ -219,9 +215,8 @@ class _Paths:
 def _weights(
     run: Run, given: list[Fraction | None], rhk: str | None = None
 ) -> Sequence[Fraction | Number]:
-    """Explicit weights must sum to exactly 100 %; no weights at all means equal weights
-    (shared Numbers). ``rhk`` names the RHK whose indicators these weigh (None: the RHKs'
-    weights); the text is made only for an error."""
+    """Explicit weights must sum to exactly 100 %; none at all means equal weights (shared
+    Numbers). ``rhk``: the RHK whose indicators these weigh (None: the RHKs' weights)."""
     # Identity tests only: list.count(None) would call Fraction.__eq__ on every weight.
     weights = [w for w in given if w is not None]
     if not weights:
@@ -251,10 +246,7 @@ def _indicator_stage(
     run: Run, given: Mapping[str, Fraction | None] | None, given_rule: str
 ) -> tuple[list[tuple[Any, list[IndicatorResult]]], bool]:
     """Capaian of every indicator; ``given`` supplies capaian directly (annual aggregation).
-
-    Per RHK: the RHK and its indicator results (whose Numbers carry each capaian into the
-    next call: as its Decimal when it terminates, see :func:`_carried`).
-    """
+    Per RHK: the RHK and its indicator results (their Numbers carry each capaian on)."""
     plan = run.plan
     missing = False
     out: list[tuple[Any, list[IndicatorResult]]] = []
