@@ -110,6 +110,13 @@ def test_rulebook_shape_flags_are_computed_once_per_view(monkeypatch: pytest.Mon
         return original(self, name)
 
     monkeypatch.setattr(RulebookView, "signature", counting)
+    original_defined = RulebookView.defined_signature
+
+    def counting_defined(self: RulebookView, name: str) -> tuple[str, ...] | None:
+        asked.append(name)  # the capaian definitions' signatures, one look-up each
+        return original_defined(self, name)
+
+    monkeypatch.setattr(RulebookView, "defined_signature", counting_defined)
     assert appraise(example_plan(), book) == first
     assert asked and "nilai_rhk" not in asked and "nilai_hasil_kerja" not in asked
 

@@ -305,7 +305,8 @@ def test_the_scoring_phase_calls_only_names_of_the_table() -> None:
     # The table is the single source: every definition name the scoring modules call, test or
     # read is one of its rows (a new call needs a new row, and the docs list it).
     pattern = re.compile(
-        r"(?:\.call|\.call_carry|\.call_fast|\.has|\.param|\bcall|band_match|evaluate)"
+        r"(?:\.call|\.call_carry|\.call_number|\.call_fast|\.has|\.param|\bcall|band_match"
+        r"|evaluate)"
         r"\(\s*\"([a-z_]+)\""
     )
     scoring_dir = Path(contract_module.__file__).parent

@@ -74,6 +74,7 @@ __all__ = [
     "check_decimal_or_label",
     "custom_error",
     "is_label_text",
+    "plain_decimal",
     "validation_errors",
 ]
 
@@ -332,12 +333,33 @@ class OverrideTarget(_LenientEnum):
 DECIMAL_PATTERN = r"^[+-]?(\d+(\.\d*)?|\.\d+)$"
 
 
+# Decimal text as JSON holds it ("95.50", "-3", ".5"): ASCII digits, no spaces, no exponent.
+_PLAIN_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+
+
+def plain_decimal(value: object) -> Decimal | None:
+    """The Decimal of plain decimal text of at most MAX_INPUT_DIGITS characters (what JSON
+    records hold), or None for anything else: such text is finite and within every size
+    limit of :func:`check_decimal` by its length alone, so no other check is needed (the
+    validators' fast path; None sends the value to the full checks).
+
+    >>> plain_decimal("95.50"), plain_decimal(" 95"), plain_decimal("1e3"), plain_decimal(95)
+    (Decimal('95.50'), None, None, None)
+    """
+    if type(value) is str and len(value) <= MAX_INPUT_DIGITS and _PLAIN_DECIMAL.fullmatch(value):
+        return Decimal(value)
+    return None
+
+
 def check_decimal(value: Any) -> Decimal:
     """The exact Decimal of ``value``, as :data:`Dec` validates it; raises a pydantic error.
 
     >>> check_decimal("95.50"), check_decimal(0.1)
     (Decimal('95.50'), Decimal('0.1'))
     """
+    plain = plain_decimal(value)
+    if plain is not None:
+        return plain
     try:
         result = to_decimal(value, "value")
     except BindingError as exc:
@@ -451,6 +473,9 @@ def check_decimal_or_label(value: Any) -> Decimal | str:
     >>> check_decimal_or_label(" Baik "), check_decimal_or_label("95.5")
     ('Baik', Decimal('95.5'))
     """
+    plain = plain_decimal(value)  # the common case, decided first
+    if plain is not None:
+        return plain
     if is_label_text(value):
         text: str = value.strip()
         return text

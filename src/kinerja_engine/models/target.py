@@ -28,7 +28,15 @@ from pydantic_core import PydanticCustomError
 
 from ..values import display_decimal
 from .base import FrozenModel
-from .fields import DECIMAL_PATTERN, LABEL_PATTERN, Dec, check_decimal, custom_error, is_label_text
+from .fields import (
+    DECIMAL_PATTERN,
+    LABEL_PATTERN,
+    Dec,
+    check_decimal,
+    custom_error,
+    is_label_text,
+    plain_decimal,
+)
 
 __all__ = ["Target", "TargetRange"]
 
@@ -79,6 +87,9 @@ class TargetRange(FrozenModel):
 
 
 def _check_target(value: Any) -> Decimal | TargetRange | str:
+    plain = plain_decimal(value)  # the common case (a number from JSON), decided first
+    if plain is not None:
+        return plain
     if isinstance(value, TargetRange):
         return value
     if is_label_text(value):

@@ -24,9 +24,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ..language.builtins import FAST
 from ..values import Label, fraction_to_decimal, normalize
-from .number import Number, clear_number_cache
+from .number import Number, clear_number_cache, terminating_decimal, to_number
 
 __all__ = [
     "clear_number_caches",
@@ -57,12 +56,14 @@ def fraction_of(value: Decimal) -> Fraction:
 def to_exact(value: Any) -> Any:
     """Internal carry: numbers as Fractions (exact), everything else unchanged."""
     kind = type(value)
-    if kind is Decimal:
-        return fraction_of(value)
-    if kind is Label or kind is bool or kind is Fraction:
-        return value
     if kind is Number:  # a result's number: its exact value, not its rounded Decimal
         return value.exact
+    if kind is Fraction or kind is Label or kind is bool:
+        return value
+    if kind is Decimal:
+        return fraction_of(value)
+    if kind is tuple:  # the arguments of a call, a list of capaian or weights
+        return tuple([to_exact(v) for v in value])
     if isinstance(value, Decimal):
         return Fraction(value)
     if isinstance(value, tuple):
@@ -75,46 +76,27 @@ def to_public(value: Fraction) -> Decimal:
     return normalize(fraction_to_decimal(value))
 
 
-_FAST_DIVIDE = FAST.divide
-
-
-def _terminating(value: Fraction) -> Decimal:
-    """A Fraction as an exact Decimal (raises ``Inexact`` if it does not terminate)."""
-    if value.denominator == 1:
-        return Decimal(value.numerator)
-    # The FAST context traps Inexact: a quotient that does not terminate (within its
-    # precision) raises instead of rounding, and the caller takes the exact path.
-    return _FAST_DIVIDE(Decimal(value.numerator), Decimal(value.denominator))
-
-
-# Decimal forms of the weights and counts that recur in every plan (100, 50, 100/3, …).
-_DECIMALS: dict[tuple[int, int], Decimal | None] = {}
-
-
 def decimal_of(value: Any) -> Decimal | None:
-    """The exact Decimal of a Fraction, or None if it does not terminate (or is not a number)."""
-    if type(value) is Number:
-        value = value.exact
-    if type(value) is not Fraction:
-        return value if type(value) is Decimal else None
-    key = (value.numerator, value.denominator)
-    found = _DECIMALS.get(key, False)
-    if found is not False:
-        return found  # type: ignore[return-value]
-    try:
-        result: Decimal | None = _terminating(value)
-    except ArithmeticError:
-        result = None
-    if len(_DECIMALS) > 10_000:  # bounded: weights and counts recur, other values do not
-        _DECIMALS.clear()
-    _DECIMALS[key] = result
-    return result
+    """The exact Decimal of a number (Fraction, Number or Decimal), or None if it does not
+    terminate (or is not a number). No cache and no division tried: the cost is the same
+    whether values recur or not.
+
+    >>> decimal_of(Number.of(Fraction(5, 2))), decimal_of(Number.of(Fraction(1, 3)))
+    (Decimal('2.5'), None)
+    """
+    kind = type(value)
+    if kind is Fraction:
+        return terminating_decimal(value)
+    if kind is Number:
+        # A Number that is exact is its Decimal; a rounded one does not terminate.
+        return Decimal(value) if value.is_exact else None
+    return value if kind is Decimal else None
 
 
 def fast_args(args: Sequence[Any]) -> list[Any] | None:
     """Arguments for the fast path (Fractions as exact Decimals, tuples element-wise, labels
-    as they are), or None when a Fraction does not terminate. Remembered per value, so the
-    weights 100/3 that recur in every plan do not raise and catch ``Inexact`` each time."""
+    as they are), or None when a Fraction does not terminate (found from its denominator,
+    see :func:`decimal_of`: nothing is raised and caught)."""
     out: list[Any] = []
     for value in args:
         kind = type(value)
@@ -143,19 +125,22 @@ def decimals_of(values: Sequence[Any]) -> tuple[Decimal, ...] | None:
     return tuple(out)
 
 
-# Equal weights by count (100, 50, 100/3, …): the same few lists in every plan.
-_EQUAL_WEIGHTS: dict[int, tuple[Fraction, ...]] = {}
+# Equal weights by count (100, 50, 100/3, …): the same few in every plan, made once as the
+# Numbers the result records hold.
+_EQUAL_WEIGHTS: dict[int, tuple[Number, ...]] = {}
 
 
-def equal_weights(count: int) -> tuple[Fraction, ...]:
-    """``count`` equal weights adding up to exactly 100.
+def equal_weights(count: int) -> tuple[Number, ...]:
+    """``count`` equal weights adding up to exactly 100, as result Numbers.
 
     >>> equal_weights(3)
-    (Fraction(100, 3), Fraction(100, 3), Fraction(100, 3))
-    """
+    (Number('33.3333333333', exact='100/3'), Number('33.3333333333', exact='100/3'), Number('33.3333333333', exact='100/3'))
+    >>> sum(w.exact for w in equal_weights(3))
+    Fraction(100, 1)
+    """  # noqa: E501
     equal = _EQUAL_WEIGHTS.get(count)
     if equal is None:
-        equal = (Fraction(100, count),) * count if count else ()
+        equal = (to_number(Fraction(100, count)),) * count if count else ()
         if count <= 100:  # bounded: plans have a handful of indicators
             _EQUAL_WEIGHTS[count] = equal
     return equal
@@ -164,6 +149,5 @@ def equal_weights(count: int) -> tuple[Fraction, ...]:
 def clear_number_caches() -> None:
     """Forget every converted number and equal-weight list (a cold start)."""
     _FRACTIONS.clear()
-    _DECIMALS.clear()
     _EQUAL_WEIGHTS.clear()
     clear_number_cache()

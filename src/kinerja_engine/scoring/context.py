@@ -34,8 +34,9 @@ from ..language.checker import BandInfo
 from ..language.formula import Formula, Rulebook
 from ..models import Override, Plan
 from ..values import Label
-from .carry import decimal_of, fast_args, to_exact
+from .carry import fast_args, to_exact
 from .contract import CONVERSION_PREFIX, KindIndex, check_plan_kinds
+from .number import decimal_number
 from .results import BandMatch, Step
 
 __all__ = [
@@ -67,6 +68,7 @@ class RulebookView:
         "book",
         "contract",
         "conversions",
+        "defined",
         "exact",
         "flags",
         "formulas",
@@ -90,6 +92,7 @@ class RulebookView:
         self.exact: dict[str, Callable[..., Any]] = {}
         self.params: dict[str, Any] = {}
         self.signatures: dict[str, tuple[str, ...]] = {}
+        self.defined: dict[str, tuple[str, ...] | None] = {}
         self.typed: dict[str, dict[str, Any]] = {}
         self.conversions = tuple(
             (name, self.signature(name))
@@ -147,6 +150,16 @@ class RulebookView:
         if sig is None:
             sig = self.signatures[name] = tuple(self.param_types(name))
         return sig
+
+    def defined_signature(self, name: str) -> tuple[str, ...] | None:
+        """:meth:`signature` of ``name``, or None when the rulebook has no such definition:
+        one look-up per indicator on the batch path (the answer is a fact of the rulebook)."""
+        found = self.defined.get(name, False)
+        if found is False:
+            found = self.signature(name) if name in self.names else None
+            if len(self.defined) < 10_000:  # bounded: kinds are names a plan may invent
+                self.defined[name] = found
+        return found  # type: ignore[return-value]
 
     def param_types(self, name: str) -> dict[str, Any]:
         """The parameters of definition ``name`` with their types (language ``Type``s)."""
@@ -273,7 +286,8 @@ class Run:
         """
         fast = None if self.exact_only else fast_args(args)
         if fast is None:  # a non-terminating fraction: only the exact path can take it
-            return to_exact(self.info.exact_entry(name)(*args))
+            # A record's Number goes in as its exact value (Fraction), never as its Decimal.
+            return to_exact(self.info.exact_entry(name)(*to_exact(args)))
         return to_exact(self.info.entry(name)(*fast))
 
     def call_fast(self, name: str, *args: Any) -> Any:
@@ -282,17 +296,18 @@ class Run:
             return self.info.exact_entry(name)(*to_exact(args))
         return self.info.entry(name)(*args)
 
-    def call_carry(self, name: str, args: Sequence[Any], fast: Sequence[Any] | None) -> Any:
-        """:meth:`call` where ``fast`` are the same arguments as Decimals, when all are known.
-
-        Returns ``(exact, raw)``: the Fraction result and the raw one (a Decimal to carry into
-        the next call, or None when the exact path was taken).
-        """
+    def call_number(self, name: str, args: Sequence[Any], fast: Sequence[Any] | None) -> Any:
+        """Call ``name`` for a value that goes into a result record: ``args`` as internal
+        values (a record's Number goes in as its exact value), ``fast`` the same arguments
+        as Decimals, or None when one of them does not terminate (the caller knows it from
+        the Numbers: the exact implementation is then called directly, nothing tried
+        first). A number the fast path gives is returned as its record's
+        :class:`~.number.Number`, made from the Decimal (no Fraction built); the exact
+        path's as a Fraction; a label as it is."""
         if fast is None or self.exact_only:
-            result = self.call(name, *args)
-            return result, decimal_of(result)
+            return to_exact(self.info.exact_entry(name)(*to_exact(args)))
         raw = self.info.entry(name)(*fast)
-        return to_exact(raw), (raw if type(raw) is Decimal else decimal_of(raw))
+        return decimal_number(raw) if type(raw) is Decimal else to_exact(raw)
 
     def param(self, name: str, default: Any) -> Any:
         """The value of constant parameter ``name`` (computed once per view), or ``default``."""

@@ -15,8 +15,10 @@ Guarantees:
   Fraction; Decimal arithmetic (with a Decimal, an int or another Number), ``str``, ``format``
   and ``quantize`` work on the Decimal shown, as for any Decimal: use ``.exact`` for exact
   arithmetic.
-- Numbers are immutable and shared: :func:`to_number` remembers the values that recur
-  (bounded, emptied by :func:`clear_number_cache`); a pickled Number comes back exact.
+- Numbers are immutable and shared: :func:`to_number` remembers whole numbers and Decimals
+  (bounded, emptied by :func:`clear_number_cache`), not Fractions; :func:`decimal_number`
+  makes the Number of a computed Decimal without a cache or a Fraction (the batch path's
+  cost does not depend on values recurring); a pickled Number comes back exact.
 
 >>> from fractions import Fraction
 >>> third = Number.of(Fraction(350, 3))
@@ -47,11 +49,13 @@ __all__ = [
     "EXACT_TEXT",
     "Number",
     "clear_number_cache",
+    "decimal_number",
     "decimal_view",
     "exact_text",
     "number_text",
     "parse_exact",
     "parse_number",
+    "terminating_decimal",
     "to_number",
 ]
 
@@ -61,6 +65,7 @@ DECIMAL_PLACES: Final = 10
 EXACT_TEXT: Final = re.compile(r"-?[0-9]+(\.[0-9]+)?|-?[0-9]+/[0-9]+")  # ASCII digits only
 
 _new = Decimal.__new__
+_ratio = Decimal.as_integer_ratio
 _decimal_eq = Decimal.__eq__
 _decimal_hash = Decimal.__hash__
 _decimal_lt, _decimal_le = Decimal.__lt__, Decimal.__le__
@@ -233,19 +238,30 @@ def _make(value: Decimal | int, exact: Fraction | None, rounded: bool) -> Number
     return number
 
 
-# The pipeline hands the same Fraction objects over and over (weights, targets, the capaian of
-# a recurring realisasi come from bounded caches): remembered by identity, a look-up costs a
-# fraction of hashing the value. Each Number keeps its Fraction alive (``_exact``), so an id
-# is not reused while it is remembered. Kept small: every entry is an object the garbage
-# collector scans, values that do not recur gain nothing from it, and a batch's peak memory
-# must stop growing after its first few hundred plans (tests/test_batch.py measures it).
-_BY_ID: dict[int, Number] = {}
-_MAX_BY_ID: Final = 1024
+# Whole numbers (100, 0, 120) recur as new objects: shared by value. Fractions are not
+# remembered: the pipeline makes the Numbers it reuses (equal weights) once, and any other
+# Fraction is a value of one plan (a cache of them would only churn on distinct data).
 _BY_INT: dict[int, Number] = {}
 _BY_DECIMAL: dict[Decimal, Number] = {}
 #: Exact scaling by a power of ten (``scaleb`` never rounds under it).
 _SCALE: Final = Context(prec=999_999, Emax=999_999, Emin=-999_999)
 _TEN_PLACES: Final = 10**DECIMAL_PLACES
+
+
+def terminating_decimal(value: Fraction) -> Decimal | None:
+    """The exact Decimal of ``value`` when it terminates, else None: integer arithmetic and
+    one exact scaling, no division tried and caught (the cost is the same for any value).
+
+    >>> terminating_decimal(Fraction(3, 8)), terminating_decimal(Fraction(1, 3))
+    (Decimal('0.375'), None)
+    """
+    num, den = value.numerator, value.denominator
+    if den == 1:
+        return Decimal(num)
+    places = _places(den)
+    if places < 0:
+        return None
+    return Decimal(num * (10**places // den)).scaleb(-places, _SCALE)
 
 
 def _places(den: int) -> int:
@@ -285,7 +301,6 @@ def _refuse_size(bits: int) -> None:
 
 
 def _of_fraction(value: Fraction) -> Number:
-    _refuse_size(max(value.numerator.bit_length(), value.denominator.bit_length()))
     # Integer arithmetic, then one exact scaling: faster than Decimal division and exact for
     # any size. A terminating num/den in lowest terms is num * (10**k / den) / 10**k, whose
     # digits never end in 0 (den does not divide 10**(k-1)): the Decimal needs no normalising.
@@ -293,6 +308,9 @@ def _of_fraction(value: Fraction) -> Number:
     if den == 1:  # whole numbers (100, 0, 120) recur as new objects: shared by value
         found = _BY_INT.get(num)
         return _of_int(num) if found is None else found
+    bits = num.bit_length()
+    if bits > MAX_NUMBER_BITS or den.bit_length() > MAX_NUMBER_BITS:
+        _refuse_size(max(bits, den.bit_length()))
     places = _places(den)
     if places > 0:
         made = _new(Number, Decimal(num * (10**places // den)).scaleb(-places, _SCALE))
@@ -306,15 +324,12 @@ def _of_fraction(value: Fraction) -> Number:
         made = _new(Number, shown)
         made._rounded = True
     made._exact = value
-    if len(_BY_ID) >= _MAX_BY_ID:  # bounded: memory stays flat over any number of plans
-        _BY_ID.clear()
-    _BY_ID[id(value)] = made
     return made
 
 
 def _of_int(value: int) -> Number:
     _refuse_size(value.bit_length())
-    made = _make(value, Fraction(value), False)
+    made = _make(value, None, False)  # the Fraction is made if .exact is asked for
     if len(_BY_INT) >= _MAX_CACHED:
         _BY_INT.clear()
     _BY_INT[value] = made
@@ -334,6 +349,39 @@ def _of_decimal(value: Decimal) -> Number:
     return made
 
 
+#: The adjusted exponents :func:`decimal_number` takes on its fast path: beyond them a value
+#: could be a size bomb (``1E+999999``), which the checked path refuses before expanding it.
+_FAST_ADJUSTED: Final = 1_000
+
+
+def decimal_number(value: Decimal) -> Number:
+    """The Number of a finite Decimal the pipeline computed or validated, made without a
+    ``Fraction`` (the exact value is made only if ``.exact`` is asked for) and without a
+    cache: the cost is the same whether values recur or not.
+
+    Same Number as :func:`to_number` gives (the Decimal written without trailing zeros, an
+    integer without exponent, zero without sign); a value of more than about 4,000 digits is
+    refused as there.
+
+    >>> decimal_number(Decimal("94.7500")), decimal_number(Decimal("1E+2")), decimal_number(Decimal("-0.0"))
+    (Number('94.75'), Number('100'), Number('0'))
+    >>> decimal_number(Decimal("1.5")) == to_number(Fraction(3, 2)), decimal_number(Decimal("0.125")).exact
+    (True, Fraction(1, 8))
+    """  # noqa: E501
+    adjusted = value.adjusted()
+    if not (-_FAST_ADJUSTED < adjusted < _FAST_ADJUSTED) or not value.is_finite():
+        return to_number(value)  # the checked path: refuses NaN, infinities and size bombs
+    num, den = _ratio(value)
+    if den == 1:
+        found = _BY_INT.get(num)
+        return _of_int(num) if found is None else found
+    _refuse_size(max(num.bit_length(), den.bit_length()))
+    made: Number = _new(Number, value.normalize(_SCALE))
+    made._exact = None
+    made._rounded = False
+    return made
+
+
 def to_number(value: Fraction | Decimal | int) -> Number:
     """``value`` as a :class:`Number`: the exact Decimal if it terminates, else rounded half
     up to :data:`DECIMAL_PLACES` places with the exact Fraction kept.
@@ -349,9 +397,6 @@ def to_number(value: Fraction | Decimal | int) -> Number:
     if kind is Number:
         return value  # type: ignore[return-value]
     if kind is Fraction:
-        found = _BY_ID.get(id(value))
-        if found is not None and found._exact is value:
-            return found
         return _of_fraction(value)  # type: ignore[arg-type]
     if kind is Decimal:
         try:
@@ -446,7 +491,6 @@ def parse_number(value: object) -> Number:
 
 def clear_number_cache() -> None:
     """Forget every remembered Number (a cold start)."""
-    _BY_ID.clear()
     _BY_INT.clear()
     _BY_DECIMAL.clear()
     _PLACES_OF.clear()

@@ -34,8 +34,9 @@ from ..values import Label
 from . import legacy
 from .behaviour import panduan_perilaku
 from .capaian import capaian_definition
-from .carry import decimals_of, equal_weights, fraction_of, to_exact
+from .carry import decimal_of, decimals_of, equal_weights, fraction_of, to_exact
 from .context import MAX_FORMULAS, Run
+from .number import Number, decimal_number, to_number
 from .results import Appraisal, IndicatorResult, OverrideRecord, RhkResult
 from .typed import AppraisalStatus, IndicatorStatus
 
@@ -71,13 +72,14 @@ def _indicator_formula(run: Run, text: str) -> Formula:
 def _capaian(
     run: Run, ind: Indicator, realisasi: Any, target: Any, value: Any,
     labels: Mapping[str, Label] | None = None,
-) -> tuple[Fraction, str, Decimal | None]:  # fmt: skip
+) -> tuple[Any, str]:  # fmt: skip
     """Capaian of one indicator from its kind, its own formula, or its direction (and
     whether its target is a range: :func:`~.capaian.capaian_definition`).
 
-    ``value`` is the realisation as given (the Decimal that ``realisasi`` is exactly).
-    ``labels`` holds the inputs a qualitative kind takes as labels (:func:`_label_inputs`).
-    Also returns the capaian as a Decimal when the fast path computed it (None otherwise).
+    ``value`` is the realisation as given (the Decimal that ``realisasi``, the record's
+    Number, is exactly). ``labels`` holds the inputs a qualitative kind takes as labels
+    (:func:`_label_inputs`). Returns the capaian as its record's Number (anything else the
+    rule gave, as it is: the caller refuses it) and the rule.
     """
     if isinstance(target, TargetRange):
         lo_d, hi_d = target.lo, target.hi
@@ -90,13 +92,13 @@ def _capaian(
         if run.tracing:
             run.step("capaian", ind.id, ind.formula,
                      {k: fraction_of(given[k]) for k in formula.inputs}, result)  # fmt: skip
-        return result, ind.formula, None
+        return _numbered(result), ind.formula
     name = capaian_definition(ind)
-    if not run.has(name):
+    params = run.info.defined_signature(name)
+    if params is None:
         raise run.fail(
             f"indicator '{ind.id}': rulebook '{run.book.name}' has no definition '{name}'"
         )
-    params = run.info.signature(name)
     # The model's Decimals go to the fast path as they are: converting them to Fractions and
     # back would give equal numbers (the result is the same exact value either way). Every
     # parameter but realisasi and lo is the target (the upper end of a range).
@@ -105,16 +107,23 @@ def _capaian(
         by_name.update(labels)
         hi_d = labels.get("target", hi_d)  # type: ignore[assignment]
     raw = run.call_fast(name, *[by_name.get(p, hi_d) for p in params])
-    result = to_exact(raw)
+    # A Decimal from the fast path becomes the record's Number directly (no Fraction built:
+    # the batch path's cost must not depend on values recurring in a cache).
+    result = decimal_number(raw) if type(raw) is Decimal else _numbered(to_exact(raw))
     if run.tracing:
         if labels:
             shown: dict[str, Any] = {p: by_name.get(p, hi_d) for p in params}
         else:
-            shown = {"realisasi": realisasi, "lo": fraction_of(lo_d)}
+            shown = {"realisasi": to_exact(realisasi), "lo": fraction_of(lo_d)}
             hi = fraction_of(hi_d)
             shown = {p: shown.get(p, hi) for p in params}
-        run.step("capaian", ind.id, name, shown, result)
-    return result, name, raw if type(raw) is Decimal else None
+        run.step("capaian", ind.id, name, shown, to_exact(result))
+    return result, name
+
+
+def _numbered(value: Any) -> Any:
+    """A rule's exact number as its record's Number; anything else (a label) as it is."""
+    return to_number(value) if type(value) is Fraction else value
 
 
 def _label_inputs(run: Run, ind: Indicator, value: Decimal | str,
@@ -203,18 +212,28 @@ class _Paths:
         return real, target
 
 
-def _weights(run: Run, given: list[Fraction | None], what: str) -> Sequence[Fraction]:
-    """Explicit weights must sum to exactly 100 %; no weights at all means equal weights."""
+def _weights(
+    run: Run, given: list[Fraction | None], rhk: str | None = None
+) -> Sequence[Fraction | Number]:
+    """Explicit weights must sum to exactly 100 %; none at all means equal weights (shared
+    Numbers). ``rhk``: the RHK whose indicators these weigh (None: the RHKs' weights)."""
     # Identity tests only: list.count(None) would call Fraction.__eq__ on every weight.
     weights = [w for w in given if w is not None]
     if not weights:
         return equal_weights(len(given))
+    what = "RHK weights" if rhk is None else f"RHK '{rhk}'"
     if len(weights) != len(given):
         raise run.fail(f"{what}: either every weight is given or none is")
-    if all(w.denominator == 1 for w in weights):  # whole percentages: add integers
-        total = Fraction(sum(w.numerator for w in weights))
+    whole = 0
+    for w in weights:
+        if w.denominator != 1:  # a fraction of a percent: add exactly
+            total = sum(weights, Fraction(0))
+            break
+        whole += w.numerator  # whole percentages (the usual case): add integers
     else:
-        total = sum(weights, Fraction(0))
+        if whole == 100:
+            return weights
+        total = Fraction(whole)
     if total != 100:
         raise run.fail(
             f"{what}: weights add up to {format_number(total)} %, not 100 % "
@@ -225,42 +244,39 @@ def _weights(run: Run, given: list[Fraction | None], what: str) -> Sequence[Frac
 
 def _indicator_stage(
     run: Run, given: Mapping[str, Fraction | None] | None, given_rule: str
-) -> tuple[list[tuple[Any, list[IndicatorResult], list[Decimal | None]]], bool]:
+) -> tuple[list[tuple[Any, list[IndicatorResult]]], bool]:
     """Capaian of every indicator; ``given`` supplies capaian directly (annual aggregation).
-
-    Per RHK: the RHK, its indicator results, and each counted capaian as a Decimal when the
-    fast path computed it (None otherwise), to carry into the next call without conversion.
-    """
+    Per RHK: the RHK and its indicator results (their Numbers carry each capaian on)."""
     plan = run.plan
     missing = False
-    out: list[tuple[Any, list[IndicatorResult], list[Decimal | None]]] = []
+    out: list[tuple[Any, list[IndicatorResult]]] = []
     # First realisation per indicator, as Plan.realisation_for finds it.
     reported: dict[str, Any] = {}
     for r in plan.realisations:
         reported.setdefault(r.indicator, r)
     where = _Paths(plan)
     for rhk in plan.rhk:
-        weights = _weights(run, [i.weight for i in rhk.indicators], f"RHK '{rhk.id}'")
+        weights = _weights(run, [i.weight for i in rhk.indicators], rhk.id)
         results = []
-        raws: list[Decimal | None] = []
         for ind, weight in zip(rhk.indicators, weights, strict=True):
             real = reported.get(ind.id)
             target = ind.target
-            shown_target = target if isinstance(target, TargetRange | str) else fraction_of(target)
+            shown_target = (
+                target if isinstance(target, TargetRange | str) else decimal_number(target)
+            )
             head: tuple[Any, ...] = (
                 ind.id, ind.name, ind.unit_of_measure, _VALUE[ind.direction], shown_target
             )  # fmt: skip
             if given is not None and ind.id in given:
-                capaian = given[ind.id]
-                if capaian is None:  # not applicable in the period(s) aggregated
+                aggregated = given[ind.id]
+                if aggregated is None:  # not applicable in the period(s) aggregated
                     run.step("capaian", ind.id, given_rule, {}, None, "not applicable")
                     status = IndicatorStatus.NOT_APPLICABLE
                 else:
                     status = IndicatorStatus.REPORTED
                 results.append(
-                    _INDICATOR(IndicatorResult, *head, None, status, capaian, weight, given_rule)
+                    _INDICATOR(IndicatorResult, *head, None, status, aggregated, weight, given_rule)
                 )
-                raws.append(None)
                 continue
             if real is None or (given is not None and ind.id not in given):
                 missing = True
@@ -270,7 +286,6 @@ def _indicator_stage(
                         IndicatorResult, *head, None, IndicatorStatus.NOT_REPORTED, None, weight, ""
                     )
                 )
-                raws.append(None)
                 continue
             if real.not_applicable:
                 run.step("capaian", ind.id, "tidak berlaku", {}, None, "not applicable")
@@ -285,7 +300,6 @@ def _indicator_stage(
                         "",
                     )
                 )
-                raws.append(None)
                 continue
             assert real.value is not None
             labels = _label_inputs(run, ind, real.value, where[ind.id]) if (
@@ -294,27 +308,28 @@ def _indicator_stage(
             ) else None  # fmt: skip
             shown_real: Label | None = None
             if labels is not None:  # a qualitative kind: realisasi and target are labels
-                realisasi = None if isinstance(real.value, str) else fraction_of(real.value)
+                realisasi = None if isinstance(real.value, str) else decimal_number(real.value)
                 shown_real = labels.get("realisasi")
                 if "target" in labels:
                     head = (*head[:4], labels["target"])
             else:
                 assert not isinstance(real.value, str)
-                realisasi = fraction_of(real.value)
+                realisasi = decimal_number(real.value)
             try:
-                capaian, rule, raw = _capaian(run, ind, realisasi, target, real.value, labels)
+                capaian, rule = _capaian(run, ind, realisasi, target, real.value, labels)
             except KinerjaError as exc:
                 if exc.message.startswith(f"employee {run.who}"):
                     raise
                 raise run.fail(f"indicator '{ind.id}' ({ind.name}): {exc.message}") from exc
-            capped_from = None
-            if not isinstance(capaian, Fraction):
+            capped_from: Number | None = None
+            if type(capaian) is not Number:
                 raise run.fail(f"indicator '{ind.id}': capaian must be a number, got {capaian}")
-            if ind.cap is not None and capaian > Fraction(ind.cap):
-                capped_from, capaian, raw = capaian, Fraction(ind.cap), ind.cap
+            if ind.cap is not None and capaian > ind.cap:
+                capped_from, capaian = capaian, decimal_number(ind.cap)
                 if run.tracing:
                     run.step("cap", ind.id, f"cap {format_number(capaian)} %",
-                             {"capaian": capped_from}, capaian, "cap applied")  # fmt: skip
+                             {"capaian": capped_from.exact}, capaian.exact,
+                             "cap applied")  # fmt: skip
             results.append(
                 _INDICATOR(
                     IndicatorResult,
@@ -329,8 +344,7 @@ def _indicator_stage(
                     shown_real,
                 )
             )
-            raws.append(raw)
-        out.append((rhk, results, raws))
+        out.append((rhk, results))
     return out, missing
 
 
@@ -346,13 +360,12 @@ def score_run(run: Run, given: Mapping[str, Fraction | None] | None = None,
     # utama share the 100 %; an RHK tambahan keeps its own weight (0 when not given).
     apart = legacy.adds_tambahan(run)
     if apart:
-        main = iter(_weights(run, [r.weight for r in plan.rhk if r.kind is RhkKind.UTAMA],
-                             "RHK weights"))  # fmt: skip
-        rhk_weights: Sequence[Fraction] = [
+        main = iter(_weights(run, [r.weight for r in plan.rhk if r.kind is RhkKind.UTAMA]))
+        rhk_weights: Sequence[Fraction | Number] = [
             next(main) if r.kind is RhkKind.UTAMA else (r.weight or Fraction(0)) for r in plan.rhk
         ]
     else:
-        rhk_weights = _weights(run, [r.weight for r in plan.rhk], "RHK weights")
+        rhk_weights = _weights(run, [r.weight for r in plan.rhk])
     # nilai_rhk(nilai: list, bobot) weighs each indicator's nilai on the rulebook's scale
     # (nilai_iki, PermenPANRB 8/2021); nilai_rhk(capaian: list, bobot) weighs the capaian.
     per_indicator = legacy.weighs_nilai(run)
@@ -366,75 +379,73 @@ def score_run(run: Run, given: Mapping[str, Fraction | None] | None = None,
         )
         run.step("kebijakan", "", "kebijakan_realisasi_kosong", {}, policy,
                  "excluded and renormalised" if exclude else "result incomplete")  # fmt: skip
-    rhk_raws: list[Decimal | None] = []
-    for (rhk, found, raws), weight in zip(stage, rhk_weights, strict=True):
+    for (rhk, found), weight in zip(stage, rhk_weights, strict=True):
         results = found
         counted = [r for r in results if r.counted]
-        nilai = nilai_raw = None
+        nilai = None
         if counted and not incomplete:
-            # The records hold Numbers: the rulebook gets their exact values (Fractions).
-            bobot = tuple(r.weight.exact for r in counted)
+            # The records hold Numbers: the rulebook gets their Decimals on the fast path
+            # when all terminate, else their exact values (Fractions) on the exact one.
+            bobot = tuple(r.weight for r in counted)
             if per_indicator:  # the rulebook's scale per indicator: nilai_rhk weighs those
                 results = legacy.indicator_values(run, results)
-                capaian = tuple(r.nilai.exact for r in results if r.nilai is not None)
-                fast = None
+                capaian = tuple(r.nilai for r in results if r.nilai is not None)
             else:
-                capaian = tuple(r.capaian.exact for r in counted if r.capaian is not None)
-                fast = _carried([raw for r, raw in zip(results, raws, strict=True) if r.counted],
-                                bobot)  # fmt: skip
-            nilai, nilai_raw = run.call_carry("nilai_rhk", (capaian, bobot), fast)
+                capaian = tuple(r.capaian for r in counted if r.capaian is not None)
+            nilai = run.call_number("nilai_rhk", (capaian, bobot), _carried(capaian, bobot))
             if run.tracing:  # the batch path builds no step inputs
-                run.step("nilai_rhk", rhk.id, "nilai_rhk", {"capaian": capaian, "bobot": bobot},
-                         nilai)  # fmt: skip
+                run.step("nilai_rhk", rhk.id, "nilai_rhk",
+                         {"capaian": to_exact(capaian), "bobot": to_exact(bobot)},
+                         to_exact(nilai))  # fmt: skip
         rhk_result = _RHK(RhkResult, rhk.id, rhk.description, _VALUE[rhk.kind], weight, nilai,
                                tuple(results))  # fmt: skip
         if apart and rhk.kind is RhkKind.TAMBAHAN and nilai is not None:
             added = legacy.tambahan_value(run, rhk_result)
             rhk_result = rhk_result.model_copy(update={"nilai_tambahan": added})
         rhk_results.append(rhk_result)
-        rhk_raws.append(nilai_raw)
-    nilai_hk = nilai_hk_raw = None
+    nilai_hk = None
     scored = [r for r in rhk_results if r.nilai is not None]
     if apart:
         scored = [r for r in scored if r.kind == RhkKind.UTAMA.value]
     if scored and not incomplete:
-        values = tuple(r.nilai.exact for r in scored if r.nilai is not None)
-        weights = tuple(r.weight.exact for r in scored)
+        values = tuple(r.nilai for r in scored if r.nilai is not None)
+        weights = tuple(r.weight for r in scored)
         if apart:
+            values, weights = to_exact(values), to_exact(weights)
             tambahan = tuple(
                 r.nilai_tambahan.exact for r in rhk_results if r.nilai_tambahan is not None
             )
             inputs = {"nilai": values, "bobot": weights, "tambahan": tambahan}
             nilai_hk = legacy.call_named(run, "nilai_hasil_kerja", inputs)
         else:
-            fast = _carried(
-                [raw for r, raw in zip(rhk_results, rhk_raws, strict=True) if r.nilai is not None],
-                weights,
-            )
-            nilai_hk, nilai_hk_raw = run.call_carry("nilai_hasil_kerja", (values, weights), fast)
+            fast = _carried(values, weights)
+            nilai_hk = run.call_number("nilai_hasil_kerja", (values, weights), fast)
             inputs = {"nilai": values, "bobot": weights}
-        run.step("nilai_hasil_kerja", "", "nilai_hasil_kerja", inputs, nilai_hk)
+        if run.tracing:
+            run.step("nilai_hasil_kerja", "", "nilai_hasil_kerja",
+                     {k: to_exact(v) for k, v in inputs.items()}, to_exact(nilai_hk))  # fmt: skip
     elif not incomplete:
         incomplete = True
         run.notes.append("tidak ada indikator yang dapat dihitung")
     if legacy.is_numeric(run):
-        return legacy.finish(run, rhk_results, nilai_hk, incomplete)
-    return _ratings(run, rhk_results, nilai_hk, incomplete, unit_rating, nilai_hk_raw)
+        return legacy.finish(run, rhk_results, to_exact(nilai_hk), incomplete)
+    return _ratings(run, rhk_results, nilai_hk, incomplete, unit_rating)
 
 
-def _carried(raws: Sequence[Decimal | None], weights: Sequence[Fraction]) -> Any:
-    """Fast-path arguments (values, weights) as Decimals, or None if any is not known."""
-    if None in raws:
-        return None
-    decimals = decimals_of(weights)
+def _carried(values: Sequence[Number], weights: Sequence[Fraction | Number]) -> Any:
+    """Fast-path arguments (values, weights) as Decimals, or None when one does not
+    terminate (known from the Numbers themselves: None means the exact path is needed)."""
+    decimals = decimals_of(values)
     if decimals is None:
         return None
-    return (tuple(raws), decimals)
+    weights_d = decimals_of(weights)
+    if weights_d is None:
+        return None
+    return (decimals, weights_d)
 
 
-def _ratings(run: Run, rhk_results: list[RhkResult], nilai_hk: Fraction | None,
-             incomplete: bool, unit_rating: str | None,
-             nilai_raw: Decimal | None = None) -> Appraisal:  # fmt: skip
+def _ratings(run: Run, rhk_results: list[RhkResult], nilai_hk: Any,
+             incomplete: bool, unit_rating: str | None) -> Appraisal:  # fmt: skip
     plan = run.plan
     overrides = {o.what.value: o for o in plan.overrides}
     applied: list[tuple[str, Any, Any, str]] = []
@@ -450,11 +461,13 @@ def _ratings(run: Run, rhk_results: list[RhkResult], nilai_hk: Fraction | None,
 
     recommended = None
     if nilai_hk is not None and run.has("rating_hasil_kerja"):
+        nilai_raw = decimal_of(nilai_hk)
         fast = None if nilai_raw is None else (nilai_raw,)
-        recommended = run.call_carry("rating_hasil_kerja", (nilai_hk,), fast)[0]
+        recommended = run.call_number("rating_hasil_kerja", (nilai_hk,), fast)
         if run.tracing:
-            band = run.info.band_match("rating_hasil_kerja", nilai_hk)
-            run.step("rating_hasil_kerja", "", "rating_hasil_kerja", {"nilai": nilai_hk},
+            exact = to_exact(nilai_hk)
+            band = run.info.band_match("rating_hasil_kerja", exact)
+            run.step("rating_hasil_kerja", "", "rating_hasil_kerja", {"nilai": exact},
                      recommended, band=band)  # fmt: skip
     hasil = recommended
     if plan.employee.is_unit_head and unit_rating is not None:
@@ -484,7 +497,7 @@ def _ratings(run: Run, rhk_results: list[RhkResult], nilai_hk: Fraction | None,
         run.notes.append("rating hasil kerja menunggu keputusan pejabat penilai")
     predikat_rec = None
     if hasil is not None and perilaku is not None and run.has("predikat_kinerja"):
-        predikat_rec = run.call_carry("predikat_kinerja", (hasil, perilaku), (hasil, perilaku))[0]
+        predikat_rec = run.call_number("predikat_kinerja", (hasil, perilaku), (hasil, perilaku))
         if run.tracing:
             run.step("predikat", "", "predikat_kinerja", {"hasil": hasil, "perilaku": perilaku},
                      predikat_rec, f"sel ({hasil.name}, {perilaku.name})")  # fmt: skip
@@ -493,7 +506,7 @@ def _ratings(run: Run, rhk_results: list[RhkResult], nilai_hk: Fraction | None,
         o = overrides["predikat"]
         predikat = run.override_predikat(o, predikat_rec, "predikat")
         applied.append(("predikat", predikat_rec, predikat, o.reason))
-    conversions = _conversions(run, nilai_hk, hasil, perilaku, predikat, nilai_raw)
+    conversions = _conversions(run, nilai_hk, hasil, perilaku, predikat)
     complete = predikat is not None and not incomplete
     return _APPRAISAL(
         Appraisal,
@@ -520,6 +533,8 @@ def _ratings(run: Run, rhk_results: list[RhkResult], nilai_hk: Fraction | None,
 
 
 _CORE_VALUES: dict[str, CoreValue] = {c.value: c for c in CoreValue}
+# A period's length in months (1 to 12) as the exact value the conversions take.
+_MONTHS: dict[int, Fraction] = {m: Fraction(m) for m in range(1, 13)}
 
 
 def _guide_steps(run: Run) -> None:
@@ -542,9 +557,8 @@ def _guide_steps(run: Run) -> None:
         run.step("perilaku", value.text, "panduan_perilaku", inputs, assessed)
 
 
-def _conversions(run: Run, nilai: Fraction | None, hasil: Label | None,
-                 perilaku: Label | None, predikat: Label | None,
-                 nilai_raw: Decimal | None = None) -> dict[str, Any]:  # fmt: skip
+def _conversions(run: Run, nilai: Any, hasil: Label | None,
+                 perilaku: Label | None, predikat: Label | None) -> dict[str, Any]:  # fmt: skip
     plan = run.plan
     months = len(plan.period.months)
     context: dict[str, Any] = {
@@ -552,7 +566,7 @@ def _conversions(run: Run, nilai: Fraction | None, hasil: Label | None,
         "nilai_hasil_kerja": nilai,
         "rating_hasil_kerja": hasil,
         "rating_perilaku": perilaku,
-        "bulan": Fraction(months),
+        "bulan": _MONTHS[months],
     }
     jenjang = plan.employee.position.jenjang
     if jenjang is not None and "jenjang" in run.book.checked.enums:
@@ -561,21 +575,25 @@ def _conversions(run: Run, nilai: Fraction | None, hasil: Label | None,
         except KinerjaError:
             context["jenjang"] = None
     # The same arguments for the fast path (Decimals); a missing one means the exact path.
-    fast_context = {**context, "nilai_hasil_kerja": nilai_raw, "bulan": Decimal(months)}
+    # None where a value does not terminate: the exact path (Run.call_number) then.
+    fast_context = {**context, "nilai_hasil_kerja": decimal_of(nilai), "bulan": Decimal(months)}
     results: dict[str, Any] = {}
     for name, params in run.info.conversions:
-        missing = [p for p in params if context.get(p) is None]
-        if missing:
+        args = [context.get(p) for p in params]
+        # Identity tests: ``None in args`` would call Label.__eq__ on every label.
+        if any(a is None for a in args):
             if run.tracing:
+                missing = [p for p, a in zip(params, args, strict=True) if a is None]
                 run.step("konversi", name, name, {}, None,
                          f"not applicable: no {', '.join(missing)}")  # fmt: skip
             continue
-        args = [context[p] for p in params]
-        fast = [fast_context.get(p) for p in params]
-        # Identity tests: ``None in fast`` would call Label.__eq__ on every label.
-        known = all(v is not None for v in fast)
-        value = run.call_carry(name, args, fast if known else None)[0]
+        fast: list[Any] | None = [fast_context.get(p) for p in params]
+        if any(v is None for v in fast):  # type: ignore[union-attr]
+            fast = None
+        value = run.call_number(name, args, fast)
         results[name.removeprefix("konversi_")] = value
         if run.tracing:
-            run.step("konversi", name, name, dict(zip(params, args, strict=True)), value)
+            run.step("konversi", name, name,
+                     {p: to_exact(a) for p, a in zip(params, args, strict=True)},
+                     to_exact(value))  # fmt: skip
     return results
