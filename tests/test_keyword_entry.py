@@ -17,12 +17,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from test_binder import FORMULAS, SUM5, _outcome, _program, _sum5_inputs, _values
-from workmeter import count_calls
 
 from kinerja_engine import Formula, KinerjaError, Rulebook
 from kinerja_engine.language.binder import check_input, normalize_result
 from kinerja_engine.values import MAX_INPUT_DIGITS, normalize, to_decimal
+from test_binder import FORMULAS, SUM5, outcome, program_of, sum5_inputs, values_pool
+from workmeter import count_calls
 
 # Names a caller may pass that the generated code uses for itself, or that Python reserves.
 ODD_NAMES = ["_args", "_extra", "result", "exc", "a0", "a1", "v0", "_kM", "type", "self"]
@@ -31,18 +31,18 @@ ODD_NAMES = ["_args", "_extra", "result", "exc", "a0", "a1", "v0", "_kM", "type"
 @pytest.mark.parametrize("text", FORMULAS)
 def test_evaluate_agrees_with_the_general_path(text: str) -> None:
     formula = Formula.parse(text)
-    program = _program(text)
+    program = program_of(text)
     names = list(formula.inputs)
     rng = random.Random(f"keywords {text}")
     for _ in range(80):
-        pool = _values(rng)
+        pool = values_pool(rng)
         kw = {n: rng.choice(pool) for n in names}
         roll = rng.random()
         if roll < 0.1 and kw:
             kw.pop(rng.choice(names))
         elif roll < 0.25:
             kw[rng.choice(ODD_NAMES)] = Decimal(1)
-        assert _outcome(formula.evaluate, **kw) == _outcome(program.call, "", kw), kw
+        assert outcome(formula.evaluate, **kw) == outcome(program.call, "", kw), kw
 
 
 def test_positional_inputs_are_refused_as_before() -> None:
@@ -58,9 +58,9 @@ def test_inputs_named_like_python_keywords_or_the_generated_code() -> None:
     """Input names are data in the code object, not source: any name the language allows."""
     for name in ("class", "lambda", "None", "return", "result", "exc", "a0", "a1", "type"):
         formula = Formula.parse(f"{name} * 2 + other")
-        program = _program(f"{name} * 2 + other")
+        program = program_of(f"{name} * 2 + other")
         for kw in ({name: 3, "other": 1}, {name: Decimal("1.50"), "other": 0}, {name: 1}):
-            assert _outcome(formula.evaluate, **kw) == _outcome(program.call, "", kw), kw
+            assert outcome(formula.evaluate, **kw) == outcome(program.call, "", kw), kw
         assert formula.evaluate(**{name: 3, "other": 1}) == Decimal(7)
 
 
@@ -68,10 +68,10 @@ def test_every_path_of_the_entry_agrees() -> None:
     """Fast, mixed (a repeating quotient), exact (a division by zero) and error paths."""
     text = "if t == 0 then r / (t - t) else min(r / t, 1.2) * 100 + r / 3"
     formula = Formula.parse(text)
-    program = _program(text)
+    program = program_of(text)
     for t, r in ((100, 95), (90, 95), (Decimal("0.00"), 1), (3, Decimal("1E+120")), (7, "2")):
         kw = {"t": t, "r": r}
-        assert _outcome(formula.evaluate, **kw) == _outcome(program.call, "", kw), kw
+        assert outcome(formula.evaluate, **kw) == outcome(program.call, "", kw), kw
 
 
 def test_bool_label_and_list_inputs() -> None:
@@ -84,8 +84,8 @@ def test_bool_label_and_list_inputs() -> None:
     for text, rulebook, inputs in cases:
         formula = Formula.parse(text, rulebook=rulebook)
         for kw in inputs:
-            expected = _outcome(formula._program.call, "", kw)
-            assert _outcome(formula.evaluate, **kw) == expected, (text, kw)
+            expected = outcome(formula._program.call, "", kw)
+            assert outcome(formula.evaluate, **kw) == expected, (text, kw)
 
 
 def test_the_entry_is_introspectable_and_the_class_method_still_works() -> None:
@@ -130,8 +130,8 @@ def test_normalize_result_agrees_on_values_of_fast_path_sizes() -> None:
 
 ISSUE_FORMULAS = [
     ("min(r / t, 1.2) * 100", {"r": Decimal(95), "t": Decimal(100)}),
-    (SUM5, _sum5_inputs(100)),
-    (SUM5, _sum5_inputs(90)),
+    (SUM5, sum5_inputs(100)),
+    (SUM5, sum5_inputs(90)),
     ("if t == 0 then 0 else (2 - r / t) * 100", {"t": Decimal(100), "r": Decimal(90)}),
 ]
 
