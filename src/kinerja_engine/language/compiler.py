@@ -573,7 +573,8 @@ def compile_formula(checked: CheckedFormula, program: Program | None = None) -> 
     namespace = gen.build("formula")
     # The mixed path: the fast code again, on decimals and quotients; compiled when first
     # needed (most formulas never meet a repeating quotient).
-    source = f"def formula_m({args}):\n    return {fast_code}\n"
+    gen.mixed = True  # the same fast code, with quotients handled where they can appear
+    source = f"def formula_m({args}):\n    return {gen.expr(checked.expr, scope, True)}\n"
     namespace["formula_m"] = lazy_mixed(namespace, source)
     gen.generated.append(source)
     signature = tuple((n, checked.inputs[n]) for n in names)
