@@ -289,7 +289,12 @@ def keyword_helpers(
             result = mixed(*args)
         except Exception:  # anything the mixed path does not take: the exact path decides
             return exact_result(*args)
-        return guard(lambda: to_result(result), what)
+        try:
+            return to_result(result)
+        except KinerjaError:
+            raise
+        except Exception as exc:  # pragma: no cover - a bug; never let it escape unexplained
+            raise internal_error(exc, what) from exc
 
     def bug(exc: Exception) -> Exception:
         return internal_error(exc, what)

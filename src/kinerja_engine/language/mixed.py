@@ -181,41 +181,44 @@ def divide(a: Any, b: Any) -> Decimal | Quotient:
 
 def multiply(a: Any, b: Any) -> Decimal | Quotient:
     """``a * b`` on decimals and quotients."""
-    if type(a) is _D and type(b) is _D:
-        return _fmul(a, b)
+    # The usual steps (a quotient and a Decimal) without a further Python call.
+    if type(a) is Quotient and type(b) is _D:
+        return _pair(Quotient, (_fmul(a[0], b), a[1]))
+    if type(b) is Quotient and type(a) is _D:
+        return _pair(Quotient, (_fmul(a, b[0]), b[1]))
     n, d = _parts(a)
     m, e = _parts(b)
-    if e == 1:  # a is a quotient: d > 1
-        return _pair(Quotient, (_fmul(n, m), d))
-    if d == 1:
-        return _pair(Quotient, (_fmul(n, m), e))
     return _quotient(_fmul(n, m), d * e)
 
 
 def add(a: Any, b: Any) -> Decimal | Quotient:
     """``a + b`` on decimals and quotients."""
-    n, d = _parts(a)
-    m, e = _parts(b)
-    if d == e:
-        return _fadd(n, m) if d == 1 else _pair(Quotient, (_fadd(n, m), d))
-    if d == 1:
-        return _pair(Quotient, (_fadd(_fmul(n, e), m), e))
-    if e == 1:
-        return _pair(Quotient, (_fadd(n, _fmul(m, d)), d))
-    return _quotient(_fadd(_fmul(n, e), _fmul(m, d)), d * e)
+    if type(a) is Quotient and type(b) is _D:
+        n, d = a
+        return _pair(Quotient, (_fadd(n, _fmul(b, d)), d))
+    if type(b) is Quotient and type(a) is _D:
+        m, e = b
+        return _pair(Quotient, (_fadd(_fmul(a, e), m), e))
+    return _sum(a, b, _fadd)
 
 
 def subtract(a: Any, b: Any) -> Decimal | Quotient:
     """``a - b`` on decimals and quotients."""
+    if type(a) is Quotient and type(b) is _D:
+        n, d = a
+        return _pair(Quotient, (_fsub(n, _fmul(b, d)), d))
+    if type(b) is Quotient and type(a) is _D:
+        m, e = b
+        return _pair(Quotient, (_fsub(_fmul(a, e), m), e))
+    return _sum(a, b, _fsub)
+
+
+def _sum(a: Any, b: Any, op: Callable[[Decimal, Decimal], Decimal]) -> Decimal | Quotient:
     n, d = _parts(a)
     m, e = _parts(b)
-    if d == e:
-        return _fsub(n, m) if d == 1 else _pair(Quotient, (_fsub(n, m), d))
-    if d == 1:
-        return _pair(Quotient, (_fsub(_fmul(n, e), m), e))
-    if e == 1:
-        return _pair(Quotient, (_fsub(n, _fmul(m, d)), d))
-    return _quotient(_fsub(_fmul(n, e), _fmul(m, d)), d * e)
+    if d == e:  # two Decimals (d = 1), or two quotients over one denominator
+        return _quotient(op(n, m), d)
+    return _quotient(op(_fmul(n, e), _fmul(m, d)), d * e)
 
 
 def negate(a: Any) -> Decimal | Quotient:
