@@ -4,6 +4,7 @@ Run from a checkout or after ``pip install -e ".[test,bench]"``::
 
     python bench/formula_bench.py            # full run, about a minute
     python bench/formula_bench.py --quick    # fewer repeats, for a smoke test
+    python bench/formula_bench.py --formulas-only   # section 1 (and its profile) only
 
 It prints, in one run:
 
@@ -898,11 +899,26 @@ def import_times(runs: int) -> list[list[str]]:
 # --------------------------------------------------------------------------- main
 
 
+def print_slowest_profile(rows: Sequence[EvalRow]) -> None:
+    """The profile of ``evaluate(**kw)`` of the case with the highest evaluate/hand ratio."""
+    slowest = max(zip(CASES, rows, strict=True), key=lambda cr: cr[1].evaluate / cr[1].hand)
+    engines = build(slowest[0])
+    print(f"\n## Profile: evaluate(**kw) of the slowest case ({slowest[0].label})\n")
+    print(
+        profile("evaluate(**kw)", {"evaluate": engines.evaluate, "kw": slowest[0].inputs}, 20_000)
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     options = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     options.add_argument("--quick", action="store_true", help="fewer, shorter repeats")
     options.add_argument("--repeat", type=int, default=7, help="timeit repeats (min is kept)")
     options.add_argument("--min-time", type=float, default=0.1, help="seconds per repeat")
+    options.add_argument(
+        "--formulas-only",
+        action="store_true",
+        help="only the per-evaluation times (section 1) and the slowest case's profile",
+    )
     args = options.parse_args(argv)
     repeat, min_time, runs = args.repeat, args.min_time, 7
     if args.quick:
@@ -991,6 +1007,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         "\n(a repeating quotient to 24 digits: the hand-written code rounds at 28).\n"
     )
 
+    if args.formulas_only:
+        print_slowest_profile(rows)
+        return
+
     print("## Parse, check and compile (ms)\n")
     print(
         table(
@@ -1048,12 +1068,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"## Import time (ms, min of {runs} fresh interpreters)\n")
     print(table(["what", "ms"], import_times(runs)))
 
-    slowest = max(zip(CASES, rows, strict=True), key=lambda cr: cr[1].evaluate / cr[1].hand)
-    engines = build(slowest[0])
-    print(f"\n## Profile: evaluate(**kw) of the slowest case ({slowest[0].label})\n")
-    print(
-        profile("evaluate(**kw)", {"evaluate": engines.evaluate, "kw": slowest[0].inputs}, 20_000)
-    )
+    print_slowest_profile(rows)
     worst = generated[-1]  # the largest: the per-definition cost dominates the fixed one
     limit = parser.MAX_RULEBOOK_LENGTH
     parser.MAX_RULEBOOK_LENGTH = 1_000_000

@@ -27,8 +27,9 @@ Identifier scheme of the generated code (all of it is in :attr:`Program.source`)
   exact value of constant number ``n`` (an ``Unexact`` stand-in when the value is not a finite
   decimal); ``m{n}``: the matrix table of definition ``n``;
 * ``formula_f`` / ``formula_x``: a formula's fast entry (with the fallbacks built in) and
-  its exact function; ``formula_m``: the fast code again on the mixed path (:mod:`.mixed`,
-  ``_div`` & co. are its helpers there), run when the fast path met a repeating quotient
+  its exact function; ``formula_m``: the fast code again for the mixed path (:mod:`.mixed`:
+  ``_div``/``_neg`` are its helpers there, and ``+ - *`` call ``_madd _msub _mmul`` only
+  when an operand is not a Decimal), run when the fast path met a repeating quotient
   (``_Inexact``) and before the exact path; ``formula_q``: ``formula_f`` whose result may be
   a mixed-path ``Quotient`` (the binder's entry; ``_exit`` turns one into a ``Fraction``);
   ``formula_k``: the keyword entry, ``Formula.evaluate`` itself (:func:`.binder.keyword_source`:
@@ -77,11 +78,9 @@ from typing import Any, Final
 
 from ..errors import BindingError, UsageError
 from ..values import (
-    MAX_EMAX,
     fraction_to_decimal,
     is_terminating,
     normalize,
-    normalize_precision,
     to_number,
 )
 from .binder import (
@@ -109,7 +108,6 @@ __all__ = [
 #: Longest list a caller may bind to a list input.
 MAX_LIST_LENGTH: Final = 100_000
 
-_ONE: Final = Decimal(1)
 # A formula's own divisions: FAST with fewer digits. A quotient of up to 60 digits (an input's
 # worth) is computed in libmpdec's static storage, ~1/3 cheaper than at FAST's 80; a longer
 # exact one raises Inexact and is computed by the mixed path on FAST, which gives the same
@@ -122,32 +120,6 @@ _DIVIDE: Final = Context(
     Emin=FAST.Emin - (FAST.prec - _DIVIDE_DIGITS),
     traps=[signal for signal, on in FAST.traps.items() if on],
 )
-# Contexts of values.normalize, one per precision, built once instead of on every result.
-_NORMALIZE_CONTEXTS: dict[int, Context] = {}
-_MAX_CACHED_PREC: Final = 200
-
-
-def _normalize(value: Decimal) -> Decimal:
-    """:func:`~kinerja_engine.values.normalize`, without building a Context on every call.
-
-    Same steps, same context precision (digits + 2), same results and errors.
-    """
-    if not value:
-        return Decimal(0)
-    if value.same_quantum(_ONE):
-        # Exponent 0: normalize would return the same coefficient at exponent 0, i.e. value.
-        return value
-    prec = normalize_precision(value)
-    if prec > _MAX_CACHED_PREC:
-        return normalize(value)
-    context = _NORMALIZE_CONTEXTS.get(prec)
-    if context is None:
-        context = _NORMALIZE_CONTEXTS.setdefault(
-            prec, Context(prec=prec, Emax=MAX_EMAX, Emin=-MAX_EMAX)
-        )
-    if value == value.to_integral_value(context=context):
-        return value.quantize(_ONE, context=context)
-    return value.normalize(context=context)
 
 
 def to_result(value: Any) -> Any:
@@ -157,7 +129,7 @@ def to_result(value: Any) -> Any:
     (Decimal('0.25'), Decimal('95'), True)
     """
     if type(value) is Decimal:
-        return _normalize(value)
+        return normalize_result(value)
     if type(value) is Quotient:
         return normalize_result(value.result())
     if isinstance(value, Fraction):

@@ -1,7 +1,9 @@
 """The mixed path: exact arithmetic that keeps a repeating quotient off ``Fraction``.
 
-Input: the fast variant of a compiled formula (:mod:`.compiler`) run again in a namespace where
-``_add _sub _mul _div _neg`` are this module's helpers. Output: the formula's value, where a
+Input: the fast variant of a compiled formula (:mod:`.compiler`), generated again for this
+path (``CodeGen.mixed``: a ``+ - *`` step whose operands are both Decimals calls the trapping
+context, any other calls ``_madd _msub _mmul``) and run in a namespace where those and
+``_div _neg`` are this module's helpers (:func:`lazy_mixed`). Output: the formula's value, where a
 number that is not a finite decimal (``95 / 90``) is a :class:`Quotient`: a ``Decimal``
 numerator over a positive ``int`` denominator. Every other value stays a ``Decimal`` and is
 computed on the trapping context :data:`~.builtins.FAST`, as on the fast path.
