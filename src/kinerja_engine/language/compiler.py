@@ -78,6 +78,7 @@ from typing import Any, Final
 
 from ..errors import BindingError, UsageError
 from ..values import (
+    Label,
     fraction_to_decimal,
     is_terminating,
     normalize,
@@ -128,9 +129,12 @@ def to_result(value: Any) -> Any:
     >>> to_result(Fraction(1, 4)), to_result(Decimal("95.00")), to_result(True)
     (Decimal('0.25'), Decimal('95'), True)
     """
-    if type(value) is Decimal:
+    kind = type(value)
+    if kind is Decimal:
         return normalize_result(value)
-    if type(value) is Quotient:
+    if kind is bool or kind is Label:  # before isinstance(·, Fraction), an ABC check
+        return value
+    if kind is Quotient:
         return normalize_result(value.result())
     if isinstance(value, Fraction):
         return normalize(fraction_to_decimal(value))
