@@ -69,8 +69,6 @@ __all__ = [
 
 #: Longest literal list whose sum/mean/weighted_mean is inlined (nesting stays shallow).
 MAX_INLINE_ITEMS: Final = 16
-# The mixed path's helpers for a step that meets a quotient (bound by compiler/mixed).
-_MIXED_HELPERS: Final = {"+": "_madd", "-": "_msub", "*": "_mmul"}
 
 
 class NotExact(ArithmeticError):
@@ -153,9 +151,6 @@ class CodeGen:
         #: the fast ones; their source waits in :attr:`deferred`.
         self.lazy_exact = False
         self.deferred: dict[str, str] = {}
-        #: Generate the fast variant for the mixed path (:mod:`.mixed`): ``+ - *`` call the
-        #: trapping context when both operands are Decimals, else ``_madd _msub _mmul``.
-        self.mixed = False
 
     # -- runtime helpers bound into generated code ---------------------------------------
 
@@ -274,8 +269,6 @@ class CodeGen:
         op = OPS[e.op]
         left = self.expr(e.left, scope, fast)
         right = self.expr(e.right, scope, fast)
-        if fast and e.op in _MIXED_HELPERS:
-            return self.arithmetic(e.op, left, right)
         template = op.fast_code if fast else op.exact_code
         site = ""
         if "{site}" in template:
@@ -339,22 +332,6 @@ class CodeGen:
         codes = [self.expr(a, scope, fast) for a in self._ordered(e, list(info.params))]
         return f"{'f' if fast else 'x'}{self.def_ids[e.func]}({', '.join(codes)})"
 
-    def arithmetic(self, symbol: str, left: str, right: str) -> str:
-        """Fast-path code of ``left symbol right`` (``+ - *``), for the mixed path if it is on.
-
-        On the mixed path an operand may be a ``Quotient``: both are evaluated (in order) into
-        temporaries and the trapping context is called only if both are Decimals, so that only
-        steps that meet a quotient pay for a Python-level helper.
-        """
-        call = OPS[symbol].fast_code
-        if not self.mixed:
-            return call.format(a=left, b=right)
-        a, b = f"t{next(self.temp)}", f"t{next(self.temp)}"
-        return (
-            f"({call.format(a=a, b=b)} if type({a} := {left}) is type({b} := {right}) is _D "
-            f"else {_MIXED_HELPERS[symbol]}({a}, {b}))"
-        )
-
     def decimal_constant(self, value: Decimal) -> str:
         """A generated name bound to exactly this Decimal (same digits and exponent)."""
         return self._bind(("D", str(value)), value)
@@ -387,7 +364,7 @@ class CodeGen:
                 return None
             code = self.decimal_constant(Decimal(0))
             for item in items:
-                code = self.arithmetic("+", code, self.expr(item, scope, True))
+                code = f"_add({code}, {self.expr(item, scope, True)})"
             if form == "sum":
                 return code
             return f"_div({code}, {self.decimal_constant(Decimal(len(items)))})"
@@ -410,9 +387,10 @@ class CodeGen:
                 return None  # the generic call fails over to the exact path, which reports it
             code = self.decimal_constant(Decimal(0))
             for item_expr, weight in zip(values, decimals, strict=True):
-                code_of_item = self.expr(item_expr, scope, True)
-                product = self.arithmetic("*", code_of_item, self.decimal_constant(weight))
-                code = self.arithmetic("+", code, product)
+                product = (
+                    f"_mul({self.expr(item_expr, scope, True)}, {self.decimal_constant(weight)})"
+                )
+                code = f"_add({code}, {product})"
             return f"_div({code}, {self.decimal_constant(total)})"
         return None
 

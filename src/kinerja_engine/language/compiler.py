@@ -27,9 +27,8 @@ Identifier scheme of the generated code (all of it is in :attr:`Program.source`)
   exact value of constant number ``n`` (an ``Unexact`` stand-in when the value is not a finite
   decimal); ``m{n}``: the matrix table of definition ``n``;
 * ``formula_f`` / ``formula_x``: a formula's fast entry (with the fallbacks built in) and
-  its exact function; ``formula_m``: the fast code again for the mixed path (:mod:`.mixed`:
-  ``_div``/``_neg`` are its helpers there, and ``+ - *`` call ``_madd _msub _mmul`` only
-  when an operand is not a Decimal), run when the fast path met a repeating quotient
+  its exact function; ``formula_m``: the fast code again on the mixed path (:mod:`.mixed`,
+  ``_div`` & co. are its helpers there), run when the fast path met a repeating quotient
   (``_Inexact``) and before the exact path; ``formula_q``: ``formula_f`` whose result may be
   a mixed-path ``Quotient`` (the binder's entry; ``_exit`` turns one into a ``Fraction``);
   ``formula_k``: the keyword entry, ``Formula.evaluate`` itself (:func:`.binder.keyword_source`:
@@ -549,8 +548,7 @@ def compile_formula(checked: CheckedFormula, program: Program | None = None) -> 
     namespace = gen.build("formula")
     # The mixed path: the fast code again, on decimals and quotients; compiled when first
     # needed (most formulas never meet a repeating quotient).
-    gen.mixed = True  # the same fast code, with quotients handled where they can appear
-    source = f"def formula_m({args}):\n    return {gen.expr(checked.expr, scope, True)}\n"
+    source = f"def formula_m({args}):\n    return {fast_code}\n"
     namespace["formula_m"] = lazy_mixed(namespace, source)
     gen.generated.append(source)
     signature = tuple((n, checked.inputs[n]) for n in names)

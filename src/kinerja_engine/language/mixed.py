@@ -1,9 +1,7 @@
 """The mixed path: exact arithmetic that keeps a repeating quotient off ``Fraction``.
 
-Input: the fast variant of a compiled formula (:mod:`.compiler`), generated again for this
-path (``CodeGen.mixed``: a ``+ - *`` step whose operands are both Decimals calls the trapping
-context, any other calls ``_madd _msub _mmul``) and run in a namespace where those and
-``_div _neg`` are this module's helpers (:func:`lazy_mixed`). Output: the formula's value, where a
+Input: the fast variant of a compiled formula (:mod:`.compiler`) run again in a namespace where
+``_add _sub _mul _div _neg`` are this module's helpers. Output: the formula's value, where a
 number that is not a finite decimal (``95 / 90``) is a :class:`Quotient`: a ``Decimal``
 numerator over a positive ``int`` denominator. Every other value stays a ``Decimal`` and is
 computed on the trapping context :data:`~.builtins.FAST`, as on the fast path.
@@ -30,7 +28,6 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Context, Decimal, Inexact
 from fractions import Fraction
 from math import gcd
-from operator import itemgetter
 from typing import Any, Final
 
 from ..values import MAX_EMAX, fraction_to_decimal
@@ -59,38 +56,32 @@ _fadd, _fsub, _fmul, _fdiv = FAST.add, FAST.subtract, FAST.multiply, FAST.divide
 _RESULT: Final = Context(prec=34, rounding=ROUND_HALF_UP, Emax=MAX_EMAX, Emin=-MAX_EMAX)
 
 
-class Quotient(tuple[Decimal, int]):
-    """``num / den``: an exact value that is not (known to be) a finite decimal; ``den > 1``.
+class Quotient:
+    """``num / den``: an exact value that is not (known to be) a finite decimal; ``den > 1``."""
 
-    A pair (a tuple underneath, so that making one and reading it are C calls: each step of
-    the mixed path builds one); never a list value of the language, which is a plain tuple.
-    """
+    __slots__ = ("den", "num")
 
-    __slots__ = ()
-
-    def __new__(cls, num: Decimal, den: int) -> Quotient:
+    def __init__(self, num: Decimal, den: int) -> None:
         if den.bit_length() > MAX_DENOMINATOR_BITS:
             raise NotExact
-        return _pair(cls, (num, den))
-
-    num = property(itemgetter(0), doc="The numerator, a Decimal.")
-    den = property(itemgetter(1), doc="The denominator, an int > 1.")
+        self.num = num
+        self.den = den
 
     def __repr__(self) -> str:
-        return f"Quotient({self[0]!r}, {self[1]})"
+        return f"Quotient({self.num!r}, {self.den})"
 
     def __bool__(self) -> bool:
-        return bool(self[0])
+        return bool(self.num)
 
     def fraction(self) -> Fraction:
         """The exact value as a ``Fraction``."""
-        p, q = self[0].as_integer_ratio()
-        return Fraction(p, q * self[1])
+        p, q = self.num.as_integer_ratio()
+        return Fraction(p, q * self.den)
 
     def result(self) -> Decimal:
         """What the API returns for this value: ``values.fraction_to_decimal`` of it."""
-        p, q = self[0].as_integer_ratio()
-        den = q * self[1]
+        p, q = self.num.as_integer_ratio()
+        den = q * self.den
         common = gcd(p, den)
         if common != 1:
             p, den = p // common, den // common
@@ -106,12 +97,9 @@ class Quotient(tuple[Decimal, int]):
 
     def _scaled(self, other: Any) -> tuple[Decimal, Decimal]:
         """Both sides over one positive denominator: numerators to compare."""
-        num, den = self
         if type(other) is Quotient:
-            return _fmul(num, other[1]), _fmul(other[0], den)
-        if type(other) is not _D:
-            raise NotExact
-        return num, _fmul(other, den)
+            return _fmul(self.num, other.den), _fmul(other.num, self.den)
+        return self.num, _fmul(other, self.den)
 
     def __eq__(self, other: object) -> bool:
         a, b = self._scaled(other)
@@ -140,25 +128,12 @@ class Quotient(tuple[Decimal, int]):
     __hash__ = None  # type: ignore[assignment]
 
 
-_pair: Final = tuple.__new__
-
-
 def _quotient(num: Decimal, den: int) -> Decimal | Quotient:
-    """``num / den`` for any non-zero ``den``: a Decimal if ``den`` is 1 or -1."""
     if den < 0:
-        num, den = FAST.minus(num), -den
+        num, den = FAST.minus(num), -den  # FAST: the caller's context must not round it
     if den == 1:
         return num
     return Quotient(num, den)
-
-
-def _parts(value: Any) -> tuple[Decimal, int]:
-    """A number as numerator and denominator (a Decimal over 1); anything else is refused."""
-    if type(value) is _D:
-        return value, 1
-    if type(value) is Quotient:
-        return value
-    raise NotExact
 
 
 def divide(a: Any, b: Any) -> Decimal | Quotient:
@@ -170,63 +145,60 @@ def divide(a: Any, b: Any) -> Decimal | Quotient:
             # b = p / q with q a power of 2 and 5: a / b = a * q / p.
             p, q = b.as_integer_ratio()
             return _quotient(_fmul(a, q), p)
-    n, d = _parts(a)
-    m, e = _parts(b)
-    if e != 1:  # (n / d) / (m / e) = (n * e / m) / d
-        n = _fmul(n, e)
-    try:  # the numerator over m if that is exact
-        return _quotient(_fdiv(n, m), d)
+    if type(b) is Quotient:  # a / (n / d) = a * d / n
+        return divide(multiply(a, b.den), b.num)
+    if type(b) is not _D or type(a) is not Quotient:
+        raise NotExact
+    try:  # (n / d) / b: the numerator over b if that is exact
+        return _quotient(_fdiv(a.num, b), a.den)
     except Inexact:
-        p, q = m.as_integer_ratio()
-        return _quotient(_fmul(n, q), d * p)
+        p, q = b.as_integer_ratio()
+        return _quotient(_fmul(a.num, q), a.den * p)
 
 
 def multiply(a: Any, b: Any) -> Decimal | Quotient:
     """``a * b`` on decimals and quotients."""
-    # The usual steps (a quotient and a Decimal) without a further Python call.
-    if type(a) is Quotient and type(b) is _D:
-        return _pair(Quotient, (_fmul(a[0], b), a[1]))
-    if type(b) is Quotient and type(a) is _D:
-        return _pair(Quotient, (_fmul(a, b[0]), b[1]))
-    n, d = _parts(a)
-    m, e = _parts(b)
-    return _quotient(_fmul(n, m), d * e)
+    if type(a) is _D and type(b) is _D:
+        return _fmul(a, b)
+    if type(a) is Quotient:
+        if type(b) is Quotient:
+            return _quotient(_fmul(a.num, b.num), a.den * b.den)
+        return _quotient(_fmul(a.num, b), a.den)
+    if type(b) is Quotient:
+        return _quotient(_fmul(a, b.num), b.den)
+    raise NotExact
+
+
+def _sum(a: Any, b: Any, op: Callable[[Decimal, Decimal], Decimal]) -> Decimal | Quotient:
+    if type(a) is Quotient:
+        if type(b) is Quotient:
+            if a.den == b.den:
+                return _quotient(op(a.num, b.num), a.den)
+            return _quotient(op(_fmul(a.num, b.den), _fmul(b.num, a.den)), a.den * b.den)
+        return _quotient(op(a.num, _fmul(b, a.den)), a.den)
+    if type(b) is Quotient:
+        return _quotient(op(_fmul(a, b.den), b.num), b.den)
+    raise NotExact
 
 
 def add(a: Any, b: Any) -> Decimal | Quotient:
     """``a + b`` on decimals and quotients."""
-    if type(a) is Quotient and type(b) is _D:
-        n, d = a
-        return _pair(Quotient, (_fadd(n, _fmul(b, d)), d))
-    if type(b) is Quotient and type(a) is _D:
-        m, e = b
-        return _pair(Quotient, (_fadd(_fmul(a, e), m), e))
+    if type(a) is _D and type(b) is _D:
+        return _fadd(a, b)
     return _sum(a, b, _fadd)
 
 
 def subtract(a: Any, b: Any) -> Decimal | Quotient:
     """``a - b`` on decimals and quotients."""
-    if type(a) is Quotient and type(b) is _D:
-        n, d = a
-        return _pair(Quotient, (_fsub(n, _fmul(b, d)), d))
-    if type(b) is Quotient and type(a) is _D:
-        m, e = b
-        return _pair(Quotient, (_fsub(_fmul(a, e), m), e))
+    if type(a) is _D and type(b) is _D:
+        return _fsub(a, b)
     return _sum(a, b, _fsub)
-
-
-def _sum(a: Any, b: Any, op: Callable[[Decimal, Decimal], Decimal]) -> Decimal | Quotient:
-    n, d = _parts(a)
-    m, e = _parts(b)
-    if d == e:  # two Decimals (d = 1), or two quotients over one denominator
-        return _quotient(op(n, m), d)
-    return _quotient(op(_fmul(n, e), _fmul(m, d)), d * e)
 
 
 def negate(a: Any) -> Decimal | Quotient:
     """``-a`` on decimals and quotients."""
     if type(a) is Quotient:
-        return _pair(Quotient, (FAST.minus(a[0]), a[1]))
+        return Quotient(FAST.minus(a.num), a.den)
     return FAST.minus(a)
 
 
@@ -269,8 +241,7 @@ def _mixed_namespace(namespace: dict[str, Any]) -> dict[str, Any]:
     for key, value in namespace.items():
         if (key.startswith("b_") and key.endswith("_f")) or (key[:1] == "f" and key[1:].isdigit()):
             mixed[key] = guard(value)
-    # _add & co. stay the trapping context's (generated code calls them on two Decimals only).
-    mixed.update(_D=_D, _madd=add, _msub=subtract, _mmul=multiply, _div=divide, _neg=negate)
+    mixed.update(_add=add, _sub=subtract, _mul=multiply, _div=divide, _neg=negate)
     return mixed
 
 
