@@ -195,7 +195,21 @@ def make_binder(
     return make(*names, run, slow, to_result)
 
 
-def keyword_source(kinds: Sequence[str], fast_code: str) -> tuple[str, dict[str, Any]]:
+# The result of a fast path whose type is ``number``: a Decimal (inputs, constants and every
+# fast step are), normalised without testing its type; anything else goes to to_result.
+_NUMBER_RESULT_LINES: Final = (
+    "    if not result:",
+    "        return _ZERO",
+    "    try:",
+    "        return _reduce(result)",
+    "    except Exception:",
+    "        return to_result(result)",
+)
+
+
+def keyword_source(
+    kinds: Sequence[str], fast_code: str, number_result: bool = False
+) -> tuple[str, dict[str, Any]]:
     """Source of ``formula_k``, a formula's keyword entry, and the helpers it needs.
 
     ``formula_k(*_args, a0=MISSING, …, **_extra)``: its keyword-only parameters ``a0 …`` are
@@ -204,6 +218,7 @@ def keyword_source(kinds: Sequence[str], fast_code: str) -> tuple[str, dict[str,
     ``_kslow(args, extra, values)`` (anything the fast path does not take), ``_kmixed(*values)``
     (after a repeating quotient) and ``_kexact(*values)`` (after any other arithmetic
     exception), ``_Inexact``, ``to_result`` and ``_kbug(exc)`` (a bug, reported as one).
+    ``number_result``: the formula's type is ``number``, so its fast result is a Decimal.
 
     >>> source, helpers = keyword_source(["number"], "_mul(a0, a0)")
     >>> source.splitlines()[0], sorted(helpers)[:2]
@@ -229,7 +244,7 @@ def keyword_source(kinds: Sequence[str], fast_code: str) -> tuple[str, dict[str,
         "        raise",
         "    except Exception as exc:",
         "        raise _kbug(exc) from exc",
-        *_RESULT_LINES,
+        *(_NUMBER_RESULT_LINES if number_result else _RESULT_LINES),
         "",
     ]
     return "\n".join(lines) + "\n", {**_HELPERS, "_kM": MISSING, "_KinerjaError": KinerjaError}

@@ -541,7 +541,8 @@ def compile_formula(checked: CheckedFormula, program: Program | None = None) -> 
     kinds = [type_.kind for type_ in checked.inputs.values()]
     keyword_entry = all(kind in ("number", "bool") for kind in kinds)
     if keyword_entry:
-        source, helpers = keyword_source(kinds, fast_code)
+        number = checked.result.kind == "number"
+        source, helpers = keyword_source(kinds, fast_code, number_result=number)
         gen.lines += source.splitlines()
         gen.namespace.update(helpers)
     gen.namespace.update(_Inexact=Inexact, _exit=exit_value, _div=_DIVIDE.divide)
