@@ -20,6 +20,9 @@ import pytest
 
 from kinerja_engine import Formula, KinerjaError, Rulebook
 from kinerja_engine.language.binder import check_input, normalize_result
+from kinerja_engine.language.checker import check_formula
+from kinerja_engine.language.compiler import compile_formula
+from kinerja_engine.language.parser import parse_formula
 from kinerja_engine.values import MAX_INPUT_DIGITS, normalize, to_decimal
 from test_binder import FORMULAS, SUM5, outcome, program_of, sum5_inputs, values_pool
 from workmeter import count_calls
@@ -83,8 +86,10 @@ def test_bool_label_and_list_inputs() -> None:
     ]
     for text, rulebook, inputs in cases:
         formula = Formula.parse(text, rulebook=rulebook)
+        checked = check_formula(parse_formula(text), text, book=rulebook and rulebook.checked)
+        program = compile_formula(checked)
         for kw in inputs:
-            expected = outcome(formula._program.call, "", kw)
+            expected = outcome(program.call, "", kw)
             assert outcome(formula.evaluate, **kw) == expected, (text, kw)
 
 
