@@ -21,6 +21,7 @@ import random
 import tomllib
 from collections.abc import Callable
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +132,10 @@ def _outcomes(
 
     attempt("fast", lambda: program.run(bindings))
     attempt("bound", lambda: program.bound()(bindings))
+    attempt("keywords", lambda: program.keywords()(**bindings))
+    args = program.bind("", bindings)
+    if not any(isinstance(a, Fraction) for a in args):  # the raw function takes no Fraction
+        attempt("function", lambda: program.raw("")(*args))
     attempt("exact", lambda: program.call("", bindings, exact=True))
     outcome["evaluator"] = Evaluator(COMPILE, constant=consts.get, label=label).fold(expr)
     closed = _close(expr, exact_inputs)
@@ -151,6 +156,7 @@ def _assert_agree(outcome: dict[str, Any], where: str) -> bool:
     if outcome["exact"] == "error":
         assert outcome["fast"] == "error", where
         assert outcome["bound"] == "error", where
+        assert outcome["keywords"] == "error", where
         assert outcome["evaluator"] is None, where
         assert outcome["compiler"] is None, where
         # The checker reports what fails (unless the failing part calls a rulebook function).
@@ -161,6 +167,11 @@ def _assert_agree(outcome: dict[str, Any], where: str) -> bool:
     assert type(outcome["fast"]) is type(to_result(exact)), where
     # The generated binder (with the mixed path's quotients) gives the same digits.
     assert repr(outcome["bound"]) == repr(outcome["fast"]), where
+    # So does Formula.evaluate's keyword entry (its fast code inline, then mixed, then exact),
+    assert repr(outcome["keywords"]) == repr(outcome["fast"]), where
+    # and the raw function (Formula.function) gives the exact value, as a Decimal or Fraction.
+    if "function" in outcome:
+        assert outcome["function"] == exact, (where, outcome["function"], exact)
     for key in ("evaluator", "checker", "compiler"):
         # None only where a rulebook function is called: its value is known at run time only.
         if outcome[key] is not None:

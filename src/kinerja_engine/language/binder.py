@@ -3,7 +3,10 @@
 Input: a definition's parameters (names and types), its compiled entry function (the fast path
 with the exact fallback built in) and the *slow* evaluation (``Program.call``: full conversion
 of every input, every error). Output: one function ``bound(bindings) -> result`` per
-definition, generated for that definition's exact names and types.
+definition (:func:`make_binder`), generated for that definition's exact names and types, and,
+for a formula, the source of a keyword entry (:func:`keyword_source`): ``evaluate(**kw)`` as one
+generated function whose keyword-only parameters *are* the inputs, so that a call binds them
+without building a dictionary and runs the formula's fast code inline.
 
 Guarantees: the result and every error are those of the slow evaluation, because the binder
 takes only the inputs whose conversion is the identity (or ``Decimal(int)``) and hands anything
@@ -12,43 +15,84 @@ Decimal subclass, NaN, a number near the size limits, a label or a list) to the 
 evaluation unchanged; results are normalised by :func:`normalize_result`, which returns what
 :func:`~kinerja_engine.values.normalize` returns (``tests/test_binder.py`` checks both on
 generated inputs). Generated source is built only from generated identifiers: the input names
-are values in the closure, never text in the code.
+are values in the closure (or the names of a code object's parameters, set with
+``CodeType.replace``), never text in the code.
 
-The fast checks of a ``Decimal`` input use ``is_finite()``, ``adjusted()`` and the length of its
-text, never ``as_tuple()``: a number whose text is at most :data:`~kinerja_engine.values.
-MAX_INPUT_DIGITS` characters long cannot have more digits than that.
+A ``Decimal`` input is checked in two C calls, never with ``as_tuple()`` or ``str()``:
+``is_finite()``, then :data:`check_input` (``plus`` on a context of :data:`~kinerja_engine.
+values.MAX_INPUT_DIGITS` digits whose exponent range is that of ``values.to_decimal`` and which
+traps every sign of a number it would not take as it is); a refused number goes to the slow
+evaluation, which accepts it or reports it.
 
 >>> from decimal import Decimal
 >>> bound = make_binder(("x",), ("number",), lambda x: x * 2, lambda kw: "slow")
 >>> bound({"x": Decimal("1.50")}), bound({"x": 3}), bound({"x": "3"}), bound({"y": 1})
 (Decimal('3'), Decimal('6'), 'slow', 'slow')
+>>> bound({"x": Decimal("1E+121")}), bound({"x": Decimal("NaN")})
+('slow', 'slow')
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from decimal import ROUND_HALF_UP, Context, Decimal, Rounded
+from decimal import (
+    Clamped,
+    Context,
+    Decimal,
+    InvalidOperation,
+    Overflow,
+    Rounded,
+    Subnormal,
+)
 from functools import cache
+from inspect import Parameter, Signature
+from types import FunctionType
 from typing import Any, Final
 
+from ..errors import KinerjaError
 from ..values import MAX_EMAX, MAX_INPUT_DIGITS, normalize
+from .guards import guard, internal_error, keywords_only
 
-__all__ = ["make_binder", "normalize_result"]
+__all__ = [
+    "MISSING",
+    "check_input",
+    "keyword_helpers",
+    "keyword_source",
+    "make_binder",
+    "normalize_result",
+    "rename_inputs",
+]
 
 _ZERO: Final = Decimal(0)
-# Wide enough for any result a score needs; Rounded is trapped, so a value with more digits
-# than this goes to values.normalize (which sizes its context by the digits) instead. Rounding
-# half up: a negative zero plus zero is zero (values.normalize returns Decimal(0) for it).
+# Normalising a result in one C call: ``normalize`` drops trailing zeros, and clamp=1 with
+# Emax = prec - 1 caps the exponent at 0, so a whole number keeps its zeros (110, not 1.1E+2),
+# exactly as values.normalize writes it. Rounded and Overflow are trapped: a value of more than
+# 200 digits written out goes to values.normalize, which sizes its context by the digits.
 _NORMALIZE: Final = Context(
-    prec=200, rounding=ROUND_HALF_UP, Emax=MAX_EMAX, Emin=-MAX_EMAX, traps=[Rounded]
+    prec=200, Emax=199, Emin=-MAX_EMAX, clamp=1, traps=[Rounded, Overflow, InvalidOperation]
 )
+_reduce: Final = _NORMALIZE.normalize
+
+# values.to_decimal takes a finite Decimal of at most MAX_INPUT_DIGITS digits whose adjusted
+# exponent is within ±2·MAX_INPUT_DIGITS. ``plus`` on this context signals Rounded for more
+# digits, Overflow (Clamped for a zero) above Emax, Subnormal below Emin and Clamped for a zero
+# below Etiny = Emin - prec + 1 = -2·MAX_INPUT_DIGITS; all are trapped, so a number it passes is
+# one to_decimal takes unchanged (a tiny non-zero one in [-120, -62] is refused here and goes to
+# the slow path, which takes it: refusing is always safe).
+_CHECK: Final = Context(
+    prec=MAX_INPUT_DIGITS,
+    Emax=2 * MAX_INPUT_DIGITS,
+    Emin=-(MAX_INPUT_DIGITS + 1),
+    traps=[Rounded, Overflow, Subnormal, Clamped, InvalidOperation],
+)
+#: Raises an ``ArithmeticError`` unless a finite ``Decimal`` binds as it is (see above).
+check_input: Final = _CHECK.plus
+#: The default of a keyword entry's parameters: the input was not given.
+MISSING: Final = object()
 
 
 def normalize_result(value: Decimal) -> Decimal:
-    """:func:`~kinerja_engine.values.normalize` for a ``Decimal``, without its ``as_tuple``.
-
-    A whole number is its ``to_integral_value()``; any other drops its trailing zeros with
-    ``normalize``; a positive exponent or more than 200 digits takes the general path.
+    """:func:`~kinerja_engine.values.normalize` for a finite ``Decimal``, in one C call.
 
     >>> normalize_result(Decimal("95.00")), normalize_result(Decimal("0.50"))
     (Decimal('95'), Decimal('0.5'))
@@ -57,38 +101,54 @@ def normalize_result(value: Decimal) -> Decimal:
     """
     if not value:
         return _ZERO  # also for -0 and 0E+3, as values.normalize
-    # to_integral_value (on the caller's context: it neither signals nor rounds what it keeps)
-    # is the value at exponent 0 when the value is a whole number with exponent <= 0.
-    whole = value.to_integral_value()
-    if whole == value:
-        # A positive exponent (1E+2) stays in the text as 'E+': written out by the general path.
-        return whole if "E" not in str(whole) else normalize(value)
-    try:  # not whole: dropping trailing zeros leaves a negative exponent
-        return value.normalize(_NORMALIZE)
-    except Rounded:  # more than 200 digits: the general path sizes its context
+    try:
+        return _reduce(value)
+    except ArithmeticError:  # more than 200 digits written out: the general path
         return normalize(value)
 
 
-def _number_check(index: int) -> list[str]:
-    v = f"v{index}"
-    return [
-        f"    if type({v}) is not D or not ({v}.is_finite() and -{2 * MAX_INPUT_DIGITS} <= "
-        f"{v}.adjusted() <= {2 * MAX_INPUT_DIGITS} and len(str({v})) <= {MAX_INPUT_DIGITS}):",
-        f"        if type({v}) is int and -LIMIT < {v} < LIMIT:",
-        f"            {v} = D({v})",
-        "        else:",
-        "            return slow(kw)",
-    ]
+def _input_checks(kinds: Sequence[str], slow: str, var: str = "v") -> list[str]:
+    """Statements (4-space indent) that leave ``{var}{i}`` bound as the fast path takes them."""
+    lines = []
+    for index, kind in enumerate(kinds):
+        v = f"{var}{index}"
+        if kind == "number":
+            lines += [
+                f"    if type({v}) is not _D or not {v}.is_finite():",
+                f"        if type({v}) is int and -_LIMIT < {v} < _LIMIT:",
+                f"            {v} = _D({v})",
+                "        else:",
+                f"            return {slow}",
+            ]
+        else:
+            lines += [f"    if type({v}) is not bool:", f"        return {slow}"]
+    numbers = [f"        _check({var}{i})" for i, kind in enumerate(kinds) if kind == "number"]
+    if numbers:
+        lines += ["    try:", *numbers, "    except ArithmeticError:", f"        return {slow}"]
+    return lines
+
+
+# The result of a fast path, as the API returns it: a Decimal normalised in one C call.
+_RESULT_LINES: Final = (
+    "    if type(result) is _D:",
+    "        if not result:",
+    "            return _ZERO",
+    "        try:",
+    "            return _reduce(result)",
+    "        except ArithmeticError:",
+    "            pass",
+    "    return to_result(result)",
+)
 
 
 @cache
 def _factory(kinds: tuple[str, ...]) -> Callable[..., Callable[[Mapping[str, Any]], Any]]:
     """A maker of binders for parameters of these kinds (``number`` or ``bool``)."""
     count = len(kinds)
-    names = ", ".join(f"n{i}" for i in range(count))
+    names = "".join(f"n{i}, " for i in range(count))
     values = ", ".join(f"v{i}" for i in range(count))
     lines = [
-        f"def make({names}{', ' if count else ''}run, slow, D, LIMIT, norm, to_result):",
+        f"def make({names}run, slow, to_result):",
         "  def bound(kw):",
         f"    if len(kw) != {count}:",
         "        return slow(kw)",
@@ -97,23 +157,22 @@ def _factory(kinds: tuple[str, ...]) -> Callable[..., Callable[[Mapping[str, Any
         lines += ["    try:"]
         lines += [f"        v{i} = kw[n{i}]" for i in range(count)]
         lines += ["    except KeyError:", "        return slow(kw)"]
-    for index, kind in enumerate(kinds):
-        if kind == "number":
-            lines += _number_check(index)
-        else:
-            lines += [f"    if type(v{index}) is not bool:", "        return slow(kw)"]
-    lines += [
-        f"    result = run({values})",
-        "    if type(result) is D:",
-        "        return norm(result)",
-        "    return to_result(result)",
-        "  return bound",
-    ]
+    lines += _input_checks(kinds, "slow(kw)")
+    lines += [f"    result = run({values})", *_RESULT_LINES, "  return bound"]
     source = "\n".join(lines) + "\n"
-    namespace: dict[str, Any] = {}
+    namespace: dict[str, Any] = dict(_HELPERS)
     exec(compile(source, f"<kinerja binder/{'-'.join(kinds)}>", "exec"), namespace)
     make: Callable[..., Callable[[Mapping[str, Any]], Any]] = namespace["make"]
     return make
+
+
+_HELPERS: Final[dict[str, Any]] = {
+    "_D": Decimal,
+    "_LIMIT": 10**MAX_INPUT_DIGITS,
+    "_ZERO": _ZERO,
+    "_check": check_input,
+    "_reduce": _reduce,
+}
 
 
 def make_binder(
@@ -133,4 +192,132 @@ def make_binder(
     if any(kind not in ("number", "bool") for kind in kinds):
         return slow
     make = _factory(tuple(kinds))
-    return make(*names, run, slow, Decimal, 10**MAX_INPUT_DIGITS, normalize_result, to_result)
+    return make(*names, run, slow, to_result)
+
+
+# The result of a fast path whose type is ``number``: a Decimal (inputs, constants and every
+# fast step are), normalised without testing its type; anything else goes to to_result.
+_NUMBER_RESULT_LINES: Final = (
+    "    if not result:",
+    "        return _ZERO",
+    "    try:",
+    "        return _reduce(result)",
+    "    except Exception:",
+    "        return to_result(result)",
+)
+
+
+def keyword_source(
+    kinds: Sequence[str], fast_code: str, number_result: bool = False
+) -> tuple[str, dict[str, Any]]:
+    """Source of ``formula_k``, a formula's keyword entry, and the helpers it needs.
+
+    ``formula_k(*_args, a0=MISSING, …, **_extra)``: its keyword-only parameters ``a0 …`` are
+    renamed to the input names afterwards (``CodeType.replace``), so a call binds them directly.
+    It runs ``fast_code`` (over ``a0 …``) inline; names the caller's namespace must bind:
+    ``_kslow(args, extra, values)`` (anything the fast path does not take), ``_kmixed(*values)``
+    (after a repeating quotient) and ``_kexact(*values)`` (after any other arithmetic
+    exception), ``_Inexact``, ``to_result`` and ``_kbug(exc)`` (a bug, reported as one).
+    ``number_result``: the formula's type is ``number``, so its fast result is a Decimal.
+
+    >>> source, helpers = keyword_source(["number"], "_mul(a0, a0)")
+    >>> source.splitlines()[0], sorted(helpers)[:2]
+    ('def formula_k(*_args, a0=_kM, **_extra):', ['_D', '_KinerjaError'])
+    """
+    count = len(kinds)
+    params = "".join(f"a{i}=_kM, " for i in range(count))
+    values = "(" + "".join(f"a{i}, " for i in range(count)) + ")"
+    args = ", ".join(f"a{i}" for i in range(count))
+    slow = f"_kslow(_args, _extra, {values})"
+    lines = [
+        f"def formula_k(*_args, {params}**_extra):",
+        "    if _args or _extra:",
+        f"        return {slow}",
+        *_input_checks(kinds, slow, "a"),
+        "    try:",
+        f"        result = {fast_code}",
+        "    except _Inexact:",
+        f"        return _kmixed({args})",
+        "    except ArithmeticError:",
+        f"        return _kexact({args})",
+        "    except _KinerjaError:",
+        "        raise",
+        "    except Exception as exc:",
+        "        raise _kbug(exc) from exc",
+        *(_NUMBER_RESULT_LINES if number_result else _RESULT_LINES),
+        "",
+    ]
+    return "\n".join(lines) + "\n", {**_HELPERS, "_kM": MISSING, "_KinerjaError": KinerjaError}
+
+
+# What ``inspect.signature`` shows for a keyword entry (its parameter names may be keywords).
+_ENTRY_SIGNATURE: Final = Signature(
+    [Parameter("args", Parameter.VAR_POSITIONAL), Parameter("inputs", Parameter.VAR_KEYWORD)]
+)
+
+
+def rename_inputs(function: Any, names: Sequence[str]) -> Callable[..., Any]:
+    """``function`` with its keyword-only parameters ``a0 …`` renamed to the input ``names``.
+
+    Only the code object's table of local names changes (``CodeType.replace``): the input
+    names are never text in generated source, and may be Python keywords (``**{"class": 1}``).
+    """
+    code = function.__code__
+    count = len(names)
+    assert code.co_varnames[:count] == tuple(f"a{i}" for i in range(count))
+    assert code.co_kwonlyargcount == count and not code.co_cellvars
+    renamed = code.replace(co_varnames=(*names, *code.co_varnames[count:]))
+    entry = FunctionType(renamed, function.__globals__, "evaluate")
+    entry.__kwdefaults__ = dict.fromkeys(names, MISSING)
+    entry.__signature__ = _ENTRY_SIGNATURE  # type: ignore[attr-defined]
+    return entry
+
+
+def keyword_helpers(
+    call: Callable[[Mapping[str, Any]], Any],
+    exact: Callable[..., Any],
+    mixed: Callable[..., Any],
+    to_result: Callable[[Any], Any],
+    names: Sequence[str],
+) -> dict[str, Any]:
+    """What a keyword entry calls off its fast path (see :func:`keyword_source`).
+
+    ``call(bindings)`` is the general evaluation; ``exact(*values)`` and ``mixed(*values)`` the
+    formula's exact and mixed functions (internal values); ``to_result`` makes API results.
+    Whatever escapes that is not a ``KinerjaError`` is a bug, reported as one.
+    """
+    inputs = dict.fromkeys(names, "")
+    what = "evaluating a formula"
+
+    def slow(args: tuple[Any, ...], extra: dict[str, Any], values: tuple[Any, ...]) -> Any:
+        if args:
+            keywords_only(args, inputs, "Formula.evaluate")
+        bindings = {n: v for n, v in zip(names, values, strict=False) if v is not MISSING}
+        bindings.update(extra)
+        return guard(lambda: call(bindings), what)
+
+    def exact_result(*args: Any) -> Any:
+        return guard(lambda: to_result(exact(*args)), what)
+
+    def mixed_result(*args: Any) -> Any:
+        try:
+            result = mixed(*args)
+        except Exception:  # anything the mixed path does not take: the exact path decides
+            return exact_result(*args)
+        try:
+            return to_result(result)
+        except KinerjaError:
+            raise
+        except Exception as exc:  # pragma: no cover - a bug; never let it escape unexplained
+            raise internal_error(exc, what) from exc
+
+    def bug(exc: Exception) -> Exception:
+        return internal_error(exc, what)
+
+    return {
+        "_kslow": slow,
+        "_kexact": exact_result,
+        "_kmixed": mixed_result,
+        "_kbug": bug,
+        "to_result": to_result,
+    }

@@ -31,6 +31,9 @@ Identifier scheme of the generated code (all of it is in :attr:`Program.source`)
   ``_div`` & co. are its helpers there), run when the fast path met a repeating quotient
   (``_Inexact``) and before the exact path; ``formula_q``: ``formula_f`` whose result may be
   a mixed-path ``Quotient`` (the binder's entry; ``_exit`` turns one into a ``Fraction``);
+  ``formula_k``: the keyword entry, ``Formula.evaluate`` itself (:func:`.binder.keyword_source`:
+  input checks, the fast code inline, its ``_k…`` helpers off the fast path); a formula's own
+  ``_div`` divides on a 60-digit copy of the fast context (see ``_DIVIDE``);
 * ``a{i}``: the ``i``-th parameter of a generated function (inputs in call order);
 * ``t{i}``: a temporary (a ``let`` binding, an operand of an inlined ``cap``/``min``…);
 * ``k{i}``: a literal constant (a Decimal on the fast path, a Fraction on the exact one, a
@@ -47,7 +50,8 @@ Identifier scheme of the generated code (all of it is in :attr:`Program.source`)
 >>> program.run({})
 True
 >>> text = "cap(r / t, 120%)"
->>> print(compile_formula(check_formula(parse_formula(text), text)).source)
+>>> program = compile_formula(check_formula(parse_formula(text), text))
+>>> print(program.source.split("def formula_q")[0].strip())
 def formula_f(a0, a1):
     try:
         return (k0 if (t0 := _div(a0, a1)) > k0 else t0)
@@ -59,25 +63,8 @@ def formula_f(a0, a1):
         return _exit(result)
     except ArithmeticError:
         return formula_x(_F(a0), _F(a1))
-<BLANKLINE>
-def formula_q(a0, a1):
-    try:
-        return (k0 if (t0 := _div(a0, a1)) > k0 else t0)
-    except _Inexact:
-        try:
-            result = formula_m(a0, a1)
-        except Exception:
-            return formula_x(_F(a0), _F(a1))
-        return (result)
-    except ArithmeticError:
-        return formula_x(_F(a0), _F(a1))
-<BLANKLINE>
-def formula_x(a0, a1):
-    return (k1 if (t1 := _xdiv(a0, a1, 0)) > k1 else t1)
-<BLANKLINE>
-def formula_m(a0, a1):
-    return (k0 if (t0 := _div(a0, a1)) > k0 else t0)
-<BLANKLINE>
+>>> [line.split("(")[0] for line in program.source.splitlines() if line.startswith("def ")]
+['def formula_f', 'def formula_q', 'def formula_x', 'def formula_k', 'def formula_m']
 """
 
 from __future__ import annotations
@@ -90,18 +77,23 @@ from typing import Any, Final
 
 from ..errors import BindingError, UsageError
 from ..values import (
-    MAX_EMAX,
+    Label,
     fraction_to_decimal,
     is_terminating,
     normalize,
-    normalize_precision,
     to_number,
 )
-from .binder import make_binder, normalize_result
-from .builtins import Type
+from .binder import (
+    keyword_helpers,
+    keyword_source,
+    make_binder,
+    normalize_result,
+    rename_inputs,
+)
+from .builtins import FAST, Type
 from .checked import CheckedFormula, CheckedRulebook
 from .codegen import CodeGen, NotExact, Unexact, to_fraction
-from .mixed import Quotient, add, divide, guard, multiply, negate, subtract
+from .mixed import Quotient, exit_value, lazy_mixed
 from .parser import without_gc_pauses
 
 __all__ = [
@@ -116,33 +108,18 @@ __all__ = [
 #: Longest list a caller may bind to a list input.
 MAX_LIST_LENGTH: Final = 100_000
 
-_ONE: Final = Decimal(1)
-# Contexts of values.normalize, one per precision, built once instead of on every result.
-_NORMALIZE_CONTEXTS: dict[int, Context] = {}
-_MAX_CACHED_PREC: Final = 200
-
-
-def _normalize(value: Decimal) -> Decimal:
-    """:func:`~kinerja_engine.values.normalize`, without building a Context on every call.
-
-    Same steps, same context precision (digits + 2), same results and errors.
-    """
-    if not value:
-        return Decimal(0)
-    if value.same_quantum(_ONE):
-        # Exponent 0: normalize would return the same coefficient at exponent 0, i.e. value.
-        return value
-    prec = normalize_precision(value)
-    if prec > _MAX_CACHED_PREC:
-        return normalize(value)
-    context = _NORMALIZE_CONTEXTS.get(prec)
-    if context is None:
-        context = _NORMALIZE_CONTEXTS.setdefault(
-            prec, Context(prec=prec, Emax=MAX_EMAX, Emin=-MAX_EMAX)
-        )
-    if value == value.to_integral_value(context=context):
-        return value.quantize(_ONE, context=context)
-    return value.normalize(context=context)
+# A formula's own divisions: FAST with fewer digits. A quotient of up to 60 digits (an input's
+# worth) is computed in libmpdec's static storage, ~1/3 cheaper than at FAST's 80; a longer
+# exact one raises Inexact and is computed by the mixed path on FAST, which gives the same
+# Decimal. Emin keeps FAST's Etiny, so nothing underflows here that does not there.
+_DIVIDE_DIGITS: Final = 60
+_DIVIDE: Final = Context(
+    prec=_DIVIDE_DIGITS,
+    rounding=FAST.rounding,
+    Emax=FAST.Emax,
+    Emin=FAST.Emin - (FAST.prec - _DIVIDE_DIGITS),
+    traps=[signal for signal, on in FAST.traps.items() if on],
+)
 
 
 def to_result(value: Any) -> Any:
@@ -151,9 +128,12 @@ def to_result(value: Any) -> Any:
     >>> to_result(Fraction(1, 4)), to_result(Decimal("95.00")), to_result(True)
     (Decimal('0.25'), Decimal('95'), True)
     """
-    if type(value) is Decimal:
-        return _normalize(value)
-    if type(value) is Quotient:
+    kind = type(value)
+    if kind is Decimal:
+        return normalize_result(value)
+    if kind is bool or kind is Label:  # before isinstance(·, Fraction), an ABC check
+        return value
+    if kind is Quotient:
         return normalize_result(value.result())
     if isinstance(value, Fraction):
         return normalize(fraction_to_decimal(value))
@@ -193,6 +173,7 @@ class Program:
         "_exact",
         "_fast",
         "_inputs",
+        "_keywords",
         "_namespace",
         "_results",
         "book",
@@ -228,6 +209,8 @@ class Program:
         self._bound: dict[str, Callable[[Mapping[str, Any]], Any]] = {}
         # Entries whose result may be a mixed-path Quotient (the binder turns it into a result).
         self._results = dict(results or {})
+        # A formula's keyword entry (see keywords()), set by compile_formula.
+        self._keywords: Callable[..., Any] | None = None
 
     def signature(self, name: str = "") -> tuple[tuple[str, Type], ...]:
         """The inputs of definition ``name`` (``""`` for a formula), in call order."""
@@ -288,6 +271,23 @@ class Program:
                 [p for p, _ in params], [t.kind for _, t in params], raw, slow, to_result
             )
         return binder
+
+    def keywords(self) -> Callable[..., Any]:
+        """A formula's ``evaluate(**inputs)``: ``call("", inputs)`` as one generated function.
+
+        Its keyword-only parameters are the formula's inputs, so a call binds them without a
+        dictionary, and the formula's fast code runs inline; results and errors are those of
+        :meth:`call` (positional arguments are refused as ``Formula.evaluate`` refuses them).
+
+        >>> from kinerja_engine.language.parser import parse_formula
+        >>> from kinerja_engine.language.checker import check_formula
+        >>> evaluate = compile_formula(check_formula(parse_formula("x * 2"), "x * 2")).keywords()
+        >>> evaluate(x=4), evaluate(x="0.25"), evaluate(**{"x": 1})
+        (Decimal('8'), Decimal('0.5'), Decimal('2'))
+        """
+        if self._keywords is None:
+            raise UsageError("only a formula has a keyword entry")
+        return self._keywords
 
     def bind(self, name: str, bindings: Mapping[str, Any]) -> list[Any]:
         """Convert a caller's keyword bindings to positional runtime values, checking each."""
@@ -538,15 +538,22 @@ def compile_formula(checked: CheckedFormula, program: Program | None = None) -> 
         f"    return {exact_code}",
         "",
     ]
-    gen.namespace.update(_Inexact=Inexact, _exit=exit_value)
+    kinds = [type_.kind for type_ in checked.inputs.values()]
+    keyword_entry = all(kind in ("number", "bool") for kind in kinds)
+    if keyword_entry:
+        number = checked.result.kind == "number"
+        source, helpers = keyword_source(kinds, fast_code, number_result=number)
+        gen.lines += source.splitlines()
+        gen.namespace.update(helpers)
+    gen.namespace.update(_Inexact=Inexact, _exit=exit_value, _div=_DIVIDE.divide)
     namespace = gen.build("formula")
     # The mixed path: the fast code again, on decimals and quotients; compiled when first
     # needed (most formulas never meet a repeating quotient).
     source = f"def formula_m({args}):\n    return {fast_code}\n"
-    namespace["formula_m"] = _lazy_mixed(namespace, source)
+    namespace["formula_m"] = lazy_mixed(namespace, source)
     gen.generated.append(source)
     signature = tuple((n, checked.inputs[n]) for n in names)
-    return Program(
+    program = Program(
         checked.source,
         book,
         {"": namespace["formula_f"]},
@@ -556,35 +563,23 @@ def compile_formula(checked: CheckedFormula, program: Program | None = None) -> 
         source="\n".join(gen.generated),
         results={"": namespace["formula_q"]},
     )
+    namespace.update(
+        keyword_helpers(
+            lambda bindings: program.call("", bindings),
+            lambda *args: namespace["formula_x"](*map(to_fraction, args)),
+            # Looked up per call: the lazy stand-in replaces itself in the namespace.
+            lambda *args: namespace["formula_m"](*args),  # noqa: PLW0108
+            to_result,
+            names,
+        )
+    )
+    if keyword_entry:
+        program._keywords = rename_inputs(namespace["formula_k"], names)
+    else:  # a label or list input: always the general path (it converts them)
+        slow = namespace["_kslow"]
 
+        def general(*args: Any, **bindings: Any) -> Any:
+            return slow(args, bindings, ())
 
-def _lazy_mixed(namespace: dict[str, Any], source: str) -> Callable[..., Any]:
-    """A stand-in for ``formula_m`` that compiles it on the first call and replaces itself."""
-
-    def first(*args: Any) -> Any:
-        mixed = _mixed_namespace(namespace)
-        exec(compile(source, "<kinerja formula/mixed>", "exec"), mixed)
-        namespace["formula_m"] = mixed["formula_m"]
-        return mixed["formula_m"](*args)
-
-    return first
-
-
-def _mixed_namespace(namespace: dict[str, Any]) -> dict[str, Any]:
-    """The fast namespace with mixed arithmetic, and quotients refused by callees."""
-    mixed = dict(namespace)
-    for key, value in namespace.items():
-        if (key.startswith("b_") and key.endswith("_f")) or (key[:1] == "f" and key[1:].isdigit()):
-            mixed[key] = guard(value)
-    mixed.update(_add=add, _sub=subtract, _mul=multiply, _div=divide, _neg=negate)
-    return mixed
-
-
-def exit_value(value: Any) -> Any:
-    """A mixed-path result as the raw functions return it: quotients become ``Fraction``."""
-    if type(value) is Quotient:
-        return value.fraction()
-    if type(value) is tuple and any(type(v) is Quotient for v in value):
-        # One kind of number per list, as the exact path gives it.
-        return tuple(v.fraction() if type(v) is Quotient else Fraction(v) for v in value)
-    return value
+        program._keywords = general
+    return program

@@ -39,7 +39,9 @@ __all__ = [
     "Quotient",
     "add",
     "divide",
+    "exit_value",
     "guard",
+    "lazy_mixed",
     "multiply",
     "negate",
     "subtract",
@@ -67,6 +69,9 @@ class Quotient:
 
     def __repr__(self) -> str:
         return f"Quotient({self.num!r}, {self.den})"
+
+    def __bool__(self) -> bool:
+        return bool(self.num)
 
     def fraction(self) -> Fraction:
         """The exact value as a ``Fraction``."""
@@ -125,7 +130,7 @@ class Quotient:
 
 def _quotient(num: Decimal, den: int) -> Decimal | Quotient:
     if den < 0:
-        num, den = -num, -den
+        num, den = FAST.minus(num), -den  # FAST: the caller's context must not round it
     if den == 1:
         return num
     return Quotient(num, den)
@@ -215,3 +220,36 @@ def guard(function: Callable[..., Any]) -> Callable[..., Any]:
         return function(*args)
 
     return guarded
+
+
+def lazy_mixed(namespace: dict[str, Any], source: str) -> Callable[..., Any]:
+    """A stand-in for ``formula_m`` (``source``, the fast code over ``_add`` & co.) that
+    compiles it on the mixed path on the first call and replaces itself in ``namespace``."""
+
+    def first(*args: Any) -> Any:
+        mixed = _mixed_namespace(namespace)
+        exec(compile(source, "<kinerja formula/mixed>", "exec"), mixed)
+        namespace["formula_m"] = mixed["formula_m"]
+        return mixed["formula_m"](*args)
+
+    return first
+
+
+def _mixed_namespace(namespace: dict[str, Any]) -> dict[str, Any]:
+    """The fast namespace with mixed arithmetic, and quotients refused by callees."""
+    mixed = dict(namespace)
+    for key, value in namespace.items():
+        if (key.startswith("b_") and key.endswith("_f")) or (key[:1] == "f" and key[1:].isdigit()):
+            mixed[key] = guard(value)
+    mixed.update(_add=add, _sub=subtract, _mul=multiply, _div=divide, _neg=negate)
+    return mixed
+
+
+def exit_value(value: Any) -> Any:
+    """A mixed-path result as the raw functions return it: quotients become ``Fraction``."""
+    if type(value) is Quotient:
+        return value.fraction()
+    if type(value) is tuple and any(type(v) is Quotient for v in value):
+        # One kind of number per list, as the exact path gives it.
+        return tuple(v.fraction() if type(v) is Quotient else Fraction(v) for v in value)
+    return value
