@@ -1,0 +1,229 @@
+"""A Parquet dataset (several files) scored on dask.dataframe (read_parquet → map_partitions →
+to_parquet) writes, file by file, the cells of the one-process engine, and the per-unit
+distribution check reduced across partitions equals the one-process check.
+
+The dataset holds plans decided in floats, plans that need the exact stage, a plan that fails
+validation (a bad NIP: the reader's error, with its file and row) and a plan on which the
+exact path raises (a division by zero: an error result), in files of different sizes named
+so that the natural order (f2 before f10) is not the alphabetical one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kinerja_engine import Rulebook, rulebooks
+from kinerja_engine.batch import score_batch
+from kinerja_engine.columnar import distributed, score_parquet
+from kinerja_engine.columnar.distributed import dataset_files, score_dataset
+from kinerja_engine.errors import KinerjaError, UsageError
+from kinerja_engine.io import read_plans
+from kinerja_engine.io.errors import TableError
+from kinerja_engine.scoring import Appraisal
+from kinerja_engine.scoring.contract import KindIndex
+from kinerja_engine.scoring.distribution import check_counts, check_distribution
+from test_columnar import _plan, _table
+
+#: gajahmungkur with a kind that divides by the target (a zero target raises on the exact path).
+RULEBOOK = ('rulebook "rasio" extends "gajahmungkur"\n'
+            "def capaian_rasio(realisasi, target) = realisasi / target * 100\n")  # fmt: skip
+
+
+def _plans() -> list[list[dict[str, Any]]]:
+    plans = [
+        _plan(k, [90.0 + k, 80.5, 0.9 * k], [100.0, 100.0, 1.0 + k], unit=f"u{k % 3}")
+        for k in range(14)
+    ]
+    # Exact stage: every capaian exactly 90 %, thirds adding up to 110, 0.3/0.3 at 100 %.
+    plans[1] = _plan(1, [9.0, 90.0, 0.9], [10.0, 100.0, 1.0], unit="u1")
+    plans[5] = _plan(5, [100.0, 11.0, 1.2], [100.0, 10.0, 1.0], unit="u2")
+    plans[8] = _plan(8, [0.3, 0.3, 0.3], [0.3, 0.3, 0.3], unit="u2")
+    plans[3] = _plan(3, [90.0, 91.0], [100.0] * 2, nip="1", unit="u0")  # the reader's error
+    plans[10] = _plan(10, [5.0], [0.0], indicator_kind="rasio", unit="u1")  # raises
+    plans[12] = _plan(12, [90.0] * 7, [100.0] * 7, unit="u0")  # seven rows over row groups
+    return plans
+
+
+def _dataset(root: Path) -> Path:
+    plans = _plans()
+    (root / "sub").mkdir(parents=True)
+    pq.write_table(_table(tuple(plans[:5])), root / "f2.parquet", row_group_size=3)
+    pq.write_table(_table(tuple(plans[5:11])), root / "f10.parquet", row_group_size=4)
+    pq.write_table(_table(tuple(plans[11:])), root / "sub" / "f1.parquet")
+    (root / "_SUCCESS").write_text("")  # not a plan file (Dask leaves it out too)
+    return root
+
+
+def _reference(root: Path, tmp: Path, book: Rulebook) -> list[list[dict[str, Any]]]:
+    """Each file scored on its own by the one-process engine."""
+    out = []
+    for k, path in enumerate(dataset_files(root)):
+        target = tmp / f"ref-{k}.parquet"
+        score_parquet(path, book, target, engine="columnar")
+        out.append(pq.read_table(target).to_pylist())
+    return out
+
+
+def _unit_reference(root: Path, book: Rulebook, unit_predikat: Any) -> list[Any]:
+    """score_batch over the per-object path's appraisals of every file."""
+    kinds = KindIndex(book)
+    plans = (p for f in dataset_files(root) for p in read_plans(f, kinds=kinds)
+             if not isinstance(p, TableError))  # fmt: skip
+    summary = score_batch(plans, book, unit_predikat=unit_predikat, grouped=False)
+    return sorted(summary.unit_reports, key=lambda u: u.unit)
+
+
+UNITS = {"u0": "baik", "u1": "istimewa", "u2": "butuh_perbaikan"}
+
+
+def _check(tmp_path: Path, scheduler: Any) -> None:
+    root = _dataset(tmp_path / "plans")
+    book = rulebooks.load(RULEBOOK)
+    assert [Path(f).name for f in dataset_files(root)] == ["f2.parquet", "f10.parquet",
+                                                         "f1.parquet"]  # fmt: skip
+    run = score_dataset(root, RULEBOOK, tmp_path / "out", unit_predikat=UNITS,
+                        scheduler=scheduler, batch_rows=5)  # fmt: skip
+    assert [Path(f).name for f in run.files] == [f"part-0000{k}.parquet" for k in range(3)]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [Path(f).name for f in run.files]
+    want = _reference(root, tmp_path, book)
+    got = [pq.read_table(f).to_pylist() for f in run.files]
+    assert got == want  # every cell, file by file, nothing dropped
+    assert [len(rows) for rows in got] == [5, 6, 3]
+    errors = [r for rows in got for r in rows if r["status"] == "error"]
+    assert [(r["plan_id"], r["error_row"] is not None) for r in errors] == [
+        ("p3", True), ("p10", False),
+    ]  # fmt: skip
+    assert str(root / "f2.parquet") in errors[0]["error"]
+    stats = run.stats
+    # Not taken by the columns: p3 (bad NIP) and p13 (0.9 * 13 has no short decimal).
+    assert (stats.plans, stats.not_accepted, stats.raised, stats.rows) == (14, 2, 1, 43)
+    assert stats.columnar == 11 and stats.exact_stage >= 3
+    assert list(run.units) == _unit_reference(root, book, UNITS)
+    assert [u.unit for u in run.units] == ["u0", "u1", "u2"]
+    assert run.units[1].skipped == 1  # p10's error result has no predikat
+
+
+def test_one_process_scores_each_file_as_score_parquet(tmp_path: Path) -> None:
+    _check(tmp_path, None)
+
+
+def test_dask_dataframe_equals_one_process(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    pytest.importorskip("dask.dataframe")
+    calls: list[int] = []
+    score = distributed.score_partition_frame
+
+    def counted(frame: Any, *args: Any, partition_info: Any = None) -> Any:
+        calls.append(partition_info["number"])
+        return score(frame, *args, partition_info=partition_info)
+
+    monkeypatch.setattr(distributed, "score_partition_frame", counted)
+    _check(tmp_path, "sync")
+    # The files, the unit counts and the statistics come from one scoring per file.
+    assert sorted(calls) == [0, 1, 2]
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[object]:
+    distributed_ = pytest.importorskip("distributed")
+    pytest.importorskip("dask.dataframe")
+    cluster = distributed_.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    with distributed_.Client(cluster) as c:
+        yield c
+    cluster.close()
+
+
+@pytest.mark.slow
+def test_dask_dataframe_on_two_workers_equals_one_process(tmp_path: Path, client: Any) -> None:
+    _check(tmp_path, client)
+
+
+def test_refusals(tmp_path: Path) -> None:
+    root = _dataset(tmp_path / "plans")
+    with pytest.raises(UsageError, match="not columnar: a numeric predikat"):
+        score_dataset(root, "pp-46-2011", tmp_path / "o")
+    with pytest.raises(UsageError, match="lies in the dataset"):
+        score_dataset(root, "gajahmungkur", root / "results")
+    (tmp_path / "full").mkdir()
+    pq.write_table(_table((_plan(0, [1.0], [1.0]),)), tmp_path / "full" / "x.parquet")
+    with pytest.raises(UsageError, match="already holds Parquet files"):
+        score_dataset(root, "gajahmungkur", tmp_path / "full")
+    with pytest.raises(UsageError, match="no such file or folder"):
+        score_dataset(tmp_path / "nothing", "gajahmungkur", tmp_path / "o")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(UsageError, match="no Parquet files"):
+        score_dataset(tmp_path / "empty", "gajahmungkur", tmp_path / "o")
+    other = _table((_plan(0, [1.0], [1.0]),)).drop_columns(["unit_of_measure"])
+    pq.write_table(other, root / "f99.parquet")
+    with pytest.raises(UsageError, match=r"f99\.parquet: its columns differ"):
+        score_dataset(root, "gajahmungkur", tmp_path / "o")
+    with pytest.raises(UsageError, match="'unit_predikat' must be"):
+        score_dataset(root, "gajahmungkur", tmp_path / "o", unit_predikat=3)  # type: ignore[arg-type]
+    assert not (tmp_path / "o").exists()  # refused before anything was written
+
+
+def test_unit_predikat_as_a_function_and_a_single_text(tmp_path: Path) -> None:
+    root = _dataset(tmp_path / "plans")
+    book = rulebooks.load(RULEBOOK)
+    for k, given_ in enumerate(("baik", lambda unit: None if unit == "u1" else "kurang")):
+        run = score_dataset(root, RULEBOOK, tmp_path / f"o{k}", unit_predikat=given_)
+        assert list(run.units) == _unit_reference(root, book, given_)
+    assert [u.unit for u in run.units] == ["u0", "u2"]
+    assert score_dataset(root, RULEBOOK, tmp_path / "o9").units == ()
+
+
+# --------------------------------------------------------------- the check from counts alone
+
+PREDIKAT = ("Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang")
+
+
+@given(
+    counts=st.lists(st.integers(0, 6), min_size=5, max_size=5),
+    unit=st.sampled_from(["istimewa", "baik", "butuh_perbaikan", "kurang", "sangat_kurang"]),
+    rounding=st.sampled_from(["tepat", "longgar"]),
+)
+def test_check_counts_equals_check_distribution(
+    permenpanrb_6_2022: Rulebook, counts: list[int], unit: str, rounding: str
+) -> None:
+    book = permenpanrb_6_2022.with_params(pembulatan_kurva=f"pembulatan.{rounding}")
+    appraisals = [
+        Appraisal.build(
+            f"p{k}-{i}",
+            f"nip{k}-{i}",
+            "",
+            "u",
+            "",
+            "complete",
+            predikat=book.label("predikat", text),
+        )
+        for k, (text, n) in enumerate(zip(PREDIKAT, counts, strict=True))
+        for i in range(n)
+    ]
+    whole = check_distribution(unit, appraisals, book)
+    reduced = check_counts(unit, dict(zip(PREDIKAT, counts, strict=True)), book)
+    assert (reduced.unit_predikat, reduced.total, dict(reduced.counts)) == (
+        whole.unit_predikat, whole.total, dict(whole.counts),
+    )  # fmt: skip
+    assert [v.model_copy(update={"employees": ()}) for v in whole.violations] == list(
+        reduced.violations
+    )
+    assert all(v.share == Fraction(v.count, v.total) for v in reduced.violations)
+
+
+def test_check_counts_refuses_what_is_not_a_count(permenpanrb_6_2022: Rulebook) -> None:
+    with pytest.raises(UsageError, match="whole number 0 or more"):
+        check_counts("baik", {"Baik": -1}, permenpanrb_6_2022)
+    with pytest.raises(UsageError, match="must be a mapping"):
+        check_counts("baik", [("Baik", 1)], permenpanrb_6_2022)  # type: ignore[arg-type]
+    with pytest.raises(KinerjaError, match="'Amazing' is not a predikat"):
+        check_counts("baik", {"Amazing": 1}, permenpanrb_6_2022)
