@@ -227,3 +227,78 @@ def test_check_counts_refuses_what_is_not_a_count(permenpanrb_6_2022: Rulebook) 
         check_counts("baik", [("Baik", 1)], permenpanrb_6_2022)  # type: ignore[arg-type]
     with pytest.raises(KinerjaError, match="'Amazing' is not a predikat"):
         check_counts("baik", {"Amazing": 1}, permenpanrb_6_2022)
+
+
+# ------------------------------------------------------------------------- the command line
+
+
+def test_cli_scores_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kinerja_engine.__main__ import main
+
+    root = _dataset(tmp_path / "plans")
+    rules = tmp_path / "rasio.kinerja"
+    rules.write_text(RULEBOOK)  # a rulebook file: the workers get its text
+    args = ["score", str(root), "--rulebook", str(rules), "--unit-predikat", "baik"]
+    assert main([*args, "--out", str(tmp_path / "out")]) == 1  # two error results
+    out = capsys.readouterr().out
+    assert f"{root}: 3 plan files, 14 results: " in out
+    assert "2 errors; 14 records written to" in out
+    assert out.count("error: ") == 2
+    assert "curve check, unit u0: " in out and "curve check, unit u2: " in out
+    assert out.rstrip().endswith("3 by the per-object path; one process")
+    want = _reference(root, tmp_path, rulebooks.load(RULEBOOK))
+    got = [pq.read_table(tmp_path / "out" / f"part-0000{k}.parquet").to_pylist() for k in range(3)]
+    assert got == want
+
+
+def test_cli_refuses_what_a_folder_cannot_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kinerja_engine.__main__ import main
+
+    root = _dataset(tmp_path / "plans")
+    base = ["score", str(root), "--rulebook", "gajahmungkur"]
+    cases = [
+        ([*base, "--out", str(tmp_path / "o"), "--engine", "object"], "not --engine object"),
+        ([*base, "--out", str(tmp_path / "o"), "--year"], "without --year or --explain"),
+        (base, "needs --out FOLDER"),
+        ([*base, "--out", str(tmp_path / "o"), "--dask-workers", "-1"], "must be 0"),
+        (
+            [
+                "score",
+                str(root / "f2.parquet"),
+                "--rulebook",
+                "gajahmungkur",
+                "--out",
+                str(tmp_path / "r.parquet"),
+                "--dask-workers",
+                "2",
+            ],
+            "scores a folder",
+        ),
+    ]
+    for argv, message in cases:
+        assert main(argv) == 2
+        assert message in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.slow
+def test_cli_scores_a_folder_on_two_dask_workers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("distributed")
+    from kinerja_engine.__main__ import main
+
+    root = _dataset(tmp_path / "plans")
+    argv = ["score", str(root), "--rulebook", "gajahmungkur", "--unit-predikat", "baik"]
+    assert main([*argv, "--out", str(tmp_path / "one")]) == 1
+    one = capsys.readouterr().out
+    assert main([*argv, "--out", str(tmp_path / "two"), "--dask-workers", "2"]) == 1
+    two = capsys.readouterr().out
+    assert two.replace("two", "one").replace("Dask, 2 workers", "one process") == one
+    for k in range(3):
+        name = f"part-0000{k}.parquet"
+        assert pq.read_table(tmp_path / "two" / name).to_pylist() == (
+            pq.read_table(tmp_path / "one" / name).to_pylist()
+        )

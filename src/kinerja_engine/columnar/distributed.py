@@ -190,17 +190,20 @@ def score_dataset(source: str | Path, rulebook: str, out: str | Path, *,
     _check_out(folder, files, source)
     written = tuple(str(folder / part_name(k)) for k in range(len(files)))
     stats = Stats()
+    # Counted only when a unit is to be checked: the curve needs them, nothing else does.
+    units = unit_predikat is not None and "kelompok" in book.checked.enums
     if scheduler is None:
         counts: dict[tuple[str, str], int] = {}
         for path, target in zip(files, written, strict=True):
             part = score_parquet(path, book, target, batch_rows=batch_rows, engine="columnar")
             for name in _COUNTS:
                 setattr(stats, name, getattr(stats, name) + getattr(part, name))
-            pq = need("pyarrow.parquet", "columnar")
-            for key, n in _tally(pq.read_table(target, columns=list(_TALLIED))).items():
-                counts[key] = counts.get(key, 0) + n
+            if units:
+                pq = need("pyarrow.parquet", "columnar")
+                for key, n in _tally(pq.read_table(target, columns=list(_TALLIED))).items():
+                    counts[key] = counts.get(key, 0) + n
     else:
-        counts = _on_dask(files, rulebook, folder, stats, scheduler, batch_rows)
+        counts = _on_dask(files, rulebook, folder, stats, scheduler, batch_rows, units)
     return DatasetRun(stats, written, unit_summaries(counts, book, unit_predikat))
 
 
@@ -342,7 +345,7 @@ def stats_frame(records: Any) -> Any:
 
 
 def _on_dask(files: list[str], rulebook: str, out: Path, stats: Stats, scheduler: Any,
-             batch_rows: int) -> dict[tuple[str, str], int]:  # fmt: skip
+             batch_rows: int, units: bool) -> dict[tuple[str, str], int]:  # fmt: skip
     """read_parquet → map_partitions → to_parquet, with the counts reduced across
     partitions; adds the run's counts to ``stats`` and returns the unit counts."""
     dask = need("dask", "dask")
@@ -367,11 +370,15 @@ def _on_dask(files: list[str], rulebook: str, out: Path, stats: Stats, scheduler
     tally_meta = pd.DataFrame({"unit": pd.Series([], dtype=text),
                                "predikat": pd.Series([], dtype=text),
                                "n": pd.Series([], dtype="int64")})  # fmt: skip
-    counts = scored.map_partitions(tally_frame, meta=tally_meta)
-    reduced = counts.groupby(["unit", "predikat"]).n.sum()
     stats_meta = pd.DataFrame({name: pd.Series([], dtype="int64") for name in _COUNTS})
     totals = scored.map_partitions(stats_frame, meta=stats_meta).sum()
-    _, reduced, totals = dask.compute(write, reduced, totals, scheduler=scheduler)
+    if not units:
+        _, totals = dask.compute(write, totals, scheduler=scheduler)
+        reduced = pd.Series([], dtype="int64")
+    else:
+        counts = scored.map_partitions(tally_frame, meta=tally_meta)
+        reduced = counts.groupby(["unit", "predikat"]).n.sum()
+        _, reduced, totals = dask.compute(write, reduced, totals, scheduler=scheduler)
     for name in _COUNTS:
         setattr(stats, name, int(totals[name]))
     return {(str(u), str(p)): int(n) for (u, p), n in reduced.items()}
