@@ -5,7 +5,9 @@ distribution check reduced across partitions equals the one-process check.
 The dataset holds plans decided in floats, plans that need the exact stage, a plan that fails
 validation (a bad NIP: the reader's error, with its file and row) and a plan on which the
 exact path raises (a division by zero: an error result), in files of different sizes named
-so that the natural order (f2 before f10) is not the alphabetical one.
+so that the natural order (f2 before f10) is not the alphabetical one, plus a file without
+rows, a file whose empty column has Arrow's null type, and a folder named like a hive
+partition.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import given
@@ -54,10 +57,17 @@ def _plans() -> list[list[dict[str, Any]]]:
 
 def _dataset(root: Path) -> Path:
     plans = _plans()
-    (root / "sub").mkdir(parents=True)
+    # A folder named like a hive partition (Dask would add its key as a column), a file with
+    # an all-empty column of Arrow's null type (as pandas writes one; double elsewhere) and a
+    # file without rows.
+    (root / "region=7").mkdir(parents=True)
     pq.write_table(_table(tuple(plans[:5])), root / "f2.parquet", row_group_size=3)
     pq.write_table(_table(tuple(plans[5:11])), root / "f10.parquet", row_group_size=4)
-    pq.write_table(_table(tuple(plans[11:])), root / "sub" / "f1.parquet")
+    last = _table(tuple(plans[11:]))
+    empty = pa.nulls(last.num_rows)
+    last = last.set_column(last.schema.get_field_index("rhk_weight"), "rhk_weight", empty)
+    pq.write_table(last, root / "region=7" / "f1.parquet")
+    pq.write_table(last.schema.empty_table(), root / "f5-empty.parquet")
     (root / "_SUCCESS").write_text("")  # not a plan file (Dask leaves it out too)
     return root
 
@@ -87,16 +97,16 @@ UNITS = {"u0": "baik", "u1": "istimewa", "u2": "butuh_perbaikan"}
 def _check(tmp_path: Path, scheduler: Any) -> None:
     root = _dataset(tmp_path / "plans")
     book = rulebooks.load(RULEBOOK)
-    assert [Path(f).name for f in dataset_files(root)] == ["f2.parquet", "f10.parquet",
-                                                         "f1.parquet"]  # fmt: skip
+    names = ["f2.parquet", "f5-empty.parquet", "f10.parquet", "f1.parquet"]
+    assert [Path(f).name for f in dataset_files(root)] == names
     run = score_dataset(root, RULEBOOK, tmp_path / "out", unit_predikat=UNITS,
                         scheduler=scheduler, batch_rows=5)  # fmt: skip
-    assert [Path(f).name for f in run.files] == [f"part-0000{k}.parquet" for k in range(3)]
+    assert [Path(f).name for f in run.files] == [f"part-0000{k}.parquet" for k in range(4)]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [Path(f).name for f in run.files]
     want = _reference(root, tmp_path, book)
     got = [pq.read_table(f).to_pylist() for f in run.files]
     assert got == want  # every cell, file by file, nothing dropped
-    assert [len(rows) for rows in got] == [5, 6, 3]
+    assert [len(rows) for rows in got] == [5, 0, 6, 3]
     errors = [r for rows in got for r in rows if r["status"] == "error"]
     assert [(r["plan_id"], r["error_row"] is not None) for r in errors] == [
         ("p3", True), ("p10", False),
@@ -128,7 +138,7 @@ def test_dask_dataframe_equals_one_process(tmp_path: Path,
     monkeypatch.setattr(distributed, "score_partition_frame", counted)
     _check(tmp_path, "sync")
     # The files, the unit counts and the statistics come from one scoring per file.
-    assert sorted(calls) == [0, 1, 2]
+    assert sorted(calls) == [0, 1, 2, 3]
 
 
 @pytest.fixture(scope="module")
@@ -241,13 +251,13 @@ def test_cli_scores_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     args = ["score", str(root), "--rulebook", str(rules), "--unit-predikat", "baik"]
     assert main([*args, "--out", str(tmp_path / "out")]) == 1  # two error results
     out = capsys.readouterr().out
-    assert f"{root}: 3 plan files, 14 results: " in out
+    assert f"{root}: 4 plan files, 14 results: " in out
     assert "2 errors; 14 records written to" in out
     assert out.count("error: ") == 2
     assert "curve check, unit u0: " in out and "curve check, unit u2: " in out
     assert out.rstrip().endswith("3 by the per-object path; one process")
     want = _reference(root, tmp_path, rulebooks.load(RULEBOOK))
-    got = [pq.read_table(tmp_path / "out" / f"part-0000{k}.parquet").to_pylist() for k in range(3)]
+    got = [pq.read_table(tmp_path / "out" / f"part-0000{k}.parquet").to_pylist() for k in range(4)]
     assert got == want
 
 
@@ -297,7 +307,7 @@ def test_cli_scores_a_folder_on_two_dask_workers(
     assert main([*argv, "--out", str(tmp_path / "two"), "--dask-workers", "2"]) == 1
     two = capsys.readouterr().out
     assert two.replace("two", "one").replace("Dask, 2 workers", "one process") == one
-    for k in range(3):
+    for k in range(4):
         name = f"part-0000{k}.parquet"
         assert pq.read_table(tmp_path / "two" / name).to_pylist() == (
             pq.read_table(tmp_path / "one" / name).to_pylist()

@@ -302,9 +302,9 @@ def score_partition_frame(frame: Any, files: list[tuple[str, str]], rulebook: st
     # pandas holds strings as large strings, and Dask adds the columns of a hive folder
     # layout: the file's own columns and types are what one process reads.
     schema = parquet.schema_arrow
-    table = pa.Table.from_pandas(frame, preserve_index=False).select(schema.names)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
     try:
-        table = table.cast(schema)
+        table = pa.table([_as_type(table.column(f.name), f.type) for f in schema], schema=schema)
     except (pa.ArrowException, ValueError) as exc:
         raise unreadable(path, exc) from None
     book, program, kinds = _compiled(rulebook)
@@ -320,6 +320,15 @@ def score_partition_frame(frame: Any, files: list[tuple[str, str]], rulebook: st
     records = result.to_pandas(types_mapper=pd.ArrowDtype)
     records.attrs[_STATS] = {name: getattr(stats, name) for name in _COUNTS}
     return records
+
+
+def _as_type(column: Any, kind: Any) -> Any:
+    """``column`` as the file's own type ``kind``: Dask reads a column that is all empty in
+    this file (Arrow's null type) with the first file's type."""
+    pa = need("pyarrow", "columnar")
+    if pa.types.is_null(kind) and column.null_count == len(column):
+        return pa.nulls(len(column))
+    return column.cast(kind)
 
 
 def tally_frame(records: Any) -> Any:
@@ -356,7 +365,8 @@ def _on_dask(files: list[str], rulebook: str, out: Path, stats: Stats, scheduler
     # One partition per file: a file holds whole plans, and its rows keep their numbers.
     where = [os.path.abspath(f) for f in files]  # a worker's folder may be another
     plans = dd.read_parquet(where, dtype_backend="pyarrow", split_row_groups=False,
-                            aggregate_files=False, calculate_divisions=False)  # fmt: skip
+                            aggregate_files=False, calculate_divisions=False,
+                            dataset={"partitioning": None})  # fmt: skip
     if plans.npartitions != len(files):
         raise UsageError(f"Dask made {plans.npartitions} partitions of {len(files)} files")
     meta = out_schema.empty_table().to_pandas(types_mapper=pd.ArrowDtype)
