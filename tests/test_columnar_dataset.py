@@ -12,7 +12,9 @@ partition.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -20,11 +22,11 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kinerja_engine import Rulebook, rulebooks
-from kinerja_engine.batch import score_batch
+from kinerja_engine import Rulebook
+from kinerja_engine.batch import load_rulebook, score_batch
 from kinerja_engine.columnar import distributed, score_parquet
 from kinerja_engine.columnar.distributed import dataset_files, score_dataset
 from kinerja_engine.errors import KinerjaError, UsageError
@@ -94,18 +96,33 @@ def _unit_reference(root: Path, book: Rulebook, unit_predikat: Any) -> list[Any]
 UNITS = {"u0": "baik", "u1": "istimewa", "u2": "butuh_perbaikan"}
 
 
-def _check(tmp_path: Path, scheduler: Any) -> None:
-    root = _dataset(tmp_path / "plans")
-    book = rulebooks.load(RULEBOOK)
+@dataclass(frozen=True)
+class Reference:
+    """The dataset and what one process makes of it (built once for the module)."""
+
+    root: Path
+    files: list[list[dict[str, Any]]]
+    units: list[Any]
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Reference:
+    tmp = tmp_path_factory.mktemp("dataset")
+    root = _dataset(tmp / "plans")
+    book = load_rulebook(RULEBOOK)
+    return Reference(root, _reference(root, tmp, book), _unit_reference(root, book, UNITS))
+
+
+def _check(reference: Reference, tmp_path: Path, scheduler: Any) -> None:
+    root = reference.root
     names = ["f2.parquet", "f5-empty.parquet", "f10.parquet", "f1.parquet"]
     assert [Path(f).name for f in dataset_files(root)] == names
     run = score_dataset(root, RULEBOOK, tmp_path / "out", unit_predikat=UNITS,
                         scheduler=scheduler, batch_rows=5)  # fmt: skip
     assert [Path(f).name for f in run.files] == [f"part-0000{k}.parquet" for k in range(4)]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [Path(f).name for f in run.files]
-    want = _reference(root, tmp_path, book)
     got = [pq.read_table(f).to_pylist() for f in run.files]
-    assert got == want  # every cell, file by file, nothing dropped
+    assert got == reference.files  # every cell, file by file, nothing dropped
     assert [len(rows) for rows in got] == [5, 0, 6, 3]
     errors = [r for rows in got for r in rows if r["status"] == "error"]
     assert [(r["plan_id"], r["error_row"] is not None) for r in errors] == [
@@ -116,16 +133,18 @@ def _check(tmp_path: Path, scheduler: Any) -> None:
     # Not taken by the columns: p3 (bad NIP) and p13 (0.9 * 13 has no short decimal).
     assert (stats.plans, stats.not_accepted, stats.raised, stats.rows) == (14, 2, 1, 43)
     assert stats.columnar == 11 and stats.exact_stage >= 3
-    assert list(run.units) == _unit_reference(root, book, UNITS)
+    assert list(run.units) == reference.units
     assert [u.unit for u in run.units] == ["u0", "u1", "u2"]
     assert run.units[1].skipped == 1  # p10's error result has no predikat
 
 
-def test_one_process_scores_each_file_as_score_parquet(tmp_path: Path) -> None:
-    _check(tmp_path, None)
+def test_one_process_scores_each_file_as_score_parquet(
+    reference: Reference, tmp_path: Path
+) -> None:
+    _check(reference, tmp_path, None)
 
 
-def test_dask_dataframe_equals_one_process(tmp_path: Path,
+def test_dask_dataframe_equals_one_process(reference: Reference, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     pytest.importorskip("dask.dataframe")
     calls: list[int] = []
@@ -136,7 +155,7 @@ def test_dask_dataframe_equals_one_process(tmp_path: Path,
         return score(frame, *args, partition_info=partition_info)
 
     monkeypatch.setattr(distributed, "score_partition_frame", counted)
-    _check(tmp_path, "sync")
+    _check(reference, tmp_path, "sync")
     # The files, the unit counts and the statistics come from one scoring per file.
     assert sorted(calls) == [0, 1, 2, 3]
 
@@ -154,12 +173,14 @@ def client() -> Iterator[object]:
 
 
 @pytest.mark.slow
-def test_dask_dataframe_on_two_workers_equals_one_process(tmp_path: Path, client: Any) -> None:
-    _check(tmp_path, client)
+def test_dask_dataframe_on_two_workers_equals_one_process(
+    reference: Reference, tmp_path: Path, client: Any
+) -> None:
+    _check(reference, tmp_path, client)
 
 
 def test_refusals(tmp_path: Path) -> None:
-    root = _dataset(tmp_path / "plans")
+    root = _dataset(tmp_path / "plans")  # its own: a file is added to it
     with pytest.raises(UsageError, match="not columnar: a numeric predikat"):
         score_dataset(root, "pp-46-2011", tmp_path / "o")
     with pytest.raises(UsageError, match="lies in the dataset"):
@@ -182,9 +203,11 @@ def test_refusals(tmp_path: Path) -> None:
     assert not (tmp_path / "o").exists()  # refused before anything was written
 
 
-def test_unit_predikat_as_a_function_and_a_single_text(tmp_path: Path) -> None:
-    root = _dataset(tmp_path / "plans")
-    book = rulebooks.load(RULEBOOK)
+def test_unit_predikat_as_a_function_and_a_single_text(
+    reference: Reference, tmp_path: Path
+) -> None:
+    root = reference.root
+    book = load_rulebook(RULEBOOK)
     for k, given_ in enumerate(("baik", lambda unit: None if unit == "u1" else "kurang")):
         run = score_dataset(root, RULEBOOK, tmp_path / f"o{k}", unit_predikat=given_)
         assert list(run.units) == _unit_reference(root, book, given_)
@@ -197,15 +220,23 @@ def test_unit_predikat_as_a_function_and_a_single_text(tmp_path: Path) -> None:
 PREDIKAT = ("Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang")
 
 
+@functools.cache
+def _curve_book(rounding: str) -> Rulebook:
+    return load_rulebook("permenpanrb-6-2022").with_params(
+        pembulatan_kurva=f"pembulatan.{rounding}"
+    )
+
+
+@settings(max_examples=60)
 @given(
     counts=st.lists(st.integers(0, 6), min_size=5, max_size=5),
     unit=st.sampled_from(["istimewa", "baik", "butuh_perbaikan", "kurang", "sangat_kurang"]),
     rounding=st.sampled_from(["tepat", "longgar"]),
 )
 def test_check_counts_equals_check_distribution(
-    permenpanrb_6_2022: Rulebook, counts: list[int], unit: str, rounding: str
+    counts: list[int], unit: str, rounding: str
 ) -> None:
-    book = permenpanrb_6_2022.with_params(pembulatan_kurva=f"pembulatan.{rounding}")
+    book = _curve_book(rounding)
     appraisals = [
         Appraisal.build(
             f"p{k}-{i}",
@@ -242,10 +273,12 @@ def test_check_counts_refuses_what_is_not_a_count(permenpanrb_6_2022: Rulebook) 
 # ------------------------------------------------------------------------- the command line
 
 
-def test_cli_scores_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_scores_a_folder(
+    reference: Reference, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from kinerja_engine.__main__ import main
 
-    root = _dataset(tmp_path / "plans")
+    root = reference.root
     rules = tmp_path / "rasio.kinerja"
     rules.write_text(RULEBOOK)  # a rulebook file: the workers get its text
     args = ["score", str(root), "--rulebook", str(rules), "--unit-predikat", "baik"]
@@ -256,17 +289,16 @@ def test_cli_scores_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert out.count("error: ") == 2
     assert "curve check, unit u0: " in out and "curve check, unit u2: " in out
     assert out.rstrip().endswith("3 by the per-object path; one process")
-    want = _reference(root, tmp_path, rulebooks.load(RULEBOOK))
     got = [pq.read_table(tmp_path / "out" / f"part-0000{k}.parquet").to_pylist() for k in range(4)]
-    assert got == want
+    assert got == reference.files
 
 
 def test_cli_refuses_what_a_folder_cannot_do(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    reference: Reference, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from kinerja_engine.__main__ import main
 
-    root = _dataset(tmp_path / "plans")
+    root = reference.root
     base = ["score", str(root), "--rulebook", "gajahmungkur"]
     cases = [
         ([*base, "--out", str(tmp_path / "o"), "--engine", "object"], "not --engine object"),
@@ -295,12 +327,12 @@ def test_cli_refuses_what_a_folder_cannot_do(
 
 @pytest.mark.slow
 def test_cli_scores_a_folder_on_two_dask_workers(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    reference: Reference, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     pytest.importorskip("distributed")
     from kinerja_engine.__main__ import main
 
-    root = _dataset(tmp_path / "plans")
+    root = reference.root
     argv = ["score", str(root), "--rulebook", "gajahmungkur", "--unit-predikat", "baik"]
     assert main([*argv, "--out", str(tmp_path / "one")]) == 1
     one = capsys.readouterr().out
