@@ -54,11 +54,15 @@ def _dataset(folder: Path, employees: int, files: int) -> None:
 def _columnar(args: argparse.Namespace) -> int:
     import tempfile  # noqa: PLC0415
 
-    import distributed  # noqa: PLC0415 - optional: only this benchmark needs it
+    import dask  # noqa: PLC0415 - optional: only this benchmark needs it
+    import distributed  # noqa: PLC0415
     import pyarrow as pa  # noqa: PLC0415
     import pyarrow.parquet as pq  # noqa: PLC0415
 
-    from kinerja_engine.columnar.distributed import score_dataset  # noqa: PLC0415
+    from kinerja_engine.columnar.distributed import (  # noqa: PLC0415
+        QUIET_WORKERS,
+        score_dataset,
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         plans = Path(tmp) / "plans"
@@ -67,20 +71,24 @@ def _columnar(args: argparse.Namespace) -> int:
         print(f"dataset: {args.count:,} employees in {args.files} files, {size:.0f} MB")
         score_dataset(plans, "gajahmungkur", Path(tmp) / "warm")  # imports, compiled program
         load_before = os.getloadavg()[0]
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         local = score_dataset(plans, "gajahmungkur", Path(tmp) / "one")
-        t_local = time.perf_counter() - t
-        cluster = distributed.LocalCluster(
-            n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None
-        )
+        t_local, cpu_local = time.perf_counter() - t, time.process_time() - cpu
+        with dask.config.set(dict(QUIET_WORKERS)):  # as `kinerja score FOLDER` starts it
+            cluster = distributed.LocalCluster(
+                n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
         with distributed.Client(cluster) as client:
             # One Arrow thread per worker: the workers share the cores already.
             client.run(pa.set_cpu_count, 1)
             client.run(pa.set_io_thread_count, 1)
             score_dataset(plans, "gajahmungkur", Path(tmp) / "warm-dask", scheduler=client)
-            t = time.perf_counter()
+            workers_cpu = client.run(time.process_time)
+            t, cpu = time.perf_counter(), time.process_time()
             on_dask = score_dataset(plans, "gajahmungkur", Path(tmp) / "dask", scheduler=client)
-            t_dask = time.perf_counter() - t
+            t_dask, cpu_driver = time.perf_counter() - t, time.process_time() - cpu
+            spent = client.run(time.process_time)
+            worker_cpu = sorted(spent[w] - workers_cpu[w] for w in spent)
         cluster.close()
         load_after = os.getloadavg()[0]
         same = local.stats == on_dask.stats and all(
@@ -90,6 +98,14 @@ def _columnar(args: argparse.Namespace) -> int:
     print(f"one process: {t_local:.1f} s, {args.count / t_local:,.0f} employees/s, {local.stats}")
     print(f"dask, {args.workers} workers: {t_dask:.1f} s, {args.count / t_dask:,.0f} employees/s")
     print(f"outputs identical: {same}")
+    # CPU seconds, which a busy machine does not change much: the work of one process against
+    # the busiest worker's (the bound on the speed-up when every worker has a core of its own)
+    # and what the driver (client and scheduler) spent.
+    print(
+        f"CPU: one process {cpu_local:.1f} s; workers {', '.join(f'{c:.1f}' for c in worker_cpu)}"
+        f" s (sum {sum(worker_cpu):.1f}); driver {cpu_driver:.1f} s; one process / busiest "
+        f"worker {cpu_local / worker_cpu[-1]:.2f}"
+    )
     print(
         f"employees {args.count}, files {args.files}, one process {t_local:.1f} s, "
         f"dask {args.workers} workers {t_dask:.1f} s, ratio {t_local / t_dask:.2f}; "

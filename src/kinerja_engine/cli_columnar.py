@@ -139,7 +139,10 @@ def _score_folder(path: str, book: Rulebook, *, out: str | None, engine: str, ye
         raise UsageError(f"{path}: scoring a folder needs --out FOLDER for the results")
     if dask_workers < 0:
         raise UsageError(f"--dask-workers must be 0 (this process) or more, got {dask_workers}")
-    from .columnar.distributed import score_dataset  # noqa: PLC0415 - numpy only when used
+    from .columnar.distributed import (  # noqa: PLC0415 - numpy only when used
+        QUIET_WORKERS,
+        score_dataset,
+    )
 
     # The workers load the rulebook themselves: a bundled name travels as it is, a file as
     # its text (compiled rulebooks do not pickle).
@@ -148,9 +151,10 @@ def _score_folder(path: str, book: Rulebook, *, out: str | None, engine: str, ye
         run = score_dataset(path, rulebook, out, unit_predikat=unit_predikat)
         where = "one process"
     else:
-        distributed = need("distributed", "dask")
-        cluster = distributed.LocalCluster(n_workers=dask_workers, threads_per_worker=1,
-                                           processes=True, dashboard_address=None)  # fmt: skip
+        dask, distributed = need("dask", "dask"), need("distributed", "dask")
+        with dask.config.set(dict(QUIET_WORKERS)):
+            cluster = distributed.LocalCluster(n_workers=dask_workers, threads_per_worker=1,
+                                               processes=True, dashboard_address=None)  # fmt: skip
         with cluster, distributed.Client(cluster) as client:
             run = score_dataset(path, rulebook, out, unit_predikat=unit_predikat,
                                 scheduler=client)  # fmt: skip
