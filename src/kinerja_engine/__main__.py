@@ -11,6 +11,9 @@ every installation for its command line.
   summary: complete / incomplete / error counts, each unit's predikat distribution and, when
   the rulebook has a distribution curve and ``--unit-predikat`` is given, the curve check.
   A count of scored plans goes to stderr on long runs, only when stderr is a terminal.
+  ``score FOLDER --out OUT_FOLDER [--dask-workers N]`` scores a Parquet dataset (every
+  Parquet file in the folder) on the columnar engine, one records file per plan file, in this
+  process or on N local Dask worker processes (``docs/columnar.md``).
   Each rulebook's warnings (its own and the pipeline contract's) go to stderr first.
 * ``compare PLANS --rulebook OLD --rulebook NEW [--year]``: the policy impact, i.e. exactly the
   employees whose status, nilai, ratings, predikat or conversions change, and each unit's
@@ -210,6 +213,9 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--unit-predikat", help="the unit's own predikat, for the curve check")
             sub.add_argument("--engine", choices=ENGINES, default="auto",
                              help="columnar: Parquet in and out (auto: when it can)")  # fmt: skip
+            sub.add_argument("--dask-workers", type=int, default=0, metavar="N",
+                             help="a folder of Parquet plans: score it on N local Dask "
+                             "worker processes (0: this process)")  # fmt: skip
     schema = commands.add_parser("schema", help="print a JSON Schema")
     schema.add_argument("what", choices=("plan", "appraisal"))
     commands.add_parser("demo", help="run the demonstration on bundled data")
@@ -254,6 +260,7 @@ def _run(argv: Sequence[str] | None) -> int:
                 done = score_columnar(
                     args.plans, books[0], out=args.out, engine=args.engine, year=args.year,
                     explain=args.explain, unit_predikat=args.unit_predikat,
+                    spec=args.rulebook[0], dask_workers=args.dask_workers,
                 )  # fmt: skip
                 if done is not None:
                     return done
