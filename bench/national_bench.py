@@ -401,11 +401,15 @@ def main() -> int:
               f"({len(adversarial):,} adversarial plans among them), compared cell by cell "
               f"on {len(files)} reference processes ({sum(c for _, c in timings):.0f} s CPU); "
               f"load average {os.getloadavg()[0]:.2f}")  # fmt: skip
+        # The exact fallback is every plan the float stage could not decide alone: the rows
+        # recomputed exactly in the columns (exact stage) and the plans sent whole to the
+        # per-object path.
+        exact = stats.exact_stage + stats.fallback
         print(
             f"employees {n}, columnar {columnar_rate:,.0f}/s, "
             f"object {object_rate:,.0f}/s, ratio {columnar_rate / object_rate:.1f}, "
-            f"differences {differences}, exact fallback {100 * stats.fallback / stats.plans:.2f} %"
-            f"{dask_line}"
+            f"differences {differences}, exact fallback {100 * exact / stats.plans:.2f} % "
+            f"(exact stage {stats.exact_stage:,}, per-object {stats.fallback:,}){dask_line}"
         )
     return 0
 
