@@ -450,3 +450,19 @@ def test_a_column_of_lists_goes_to_the_object_path(gajahmungkur: Rulebook, colum
     lists = pa.array([[v] for v in table.column(column).to_pylist()])
     stats = _assert_same(table.set_column(at, column, lists), gajahmungkur)
     assert stats.columnar == 0
+
+
+def test_a_write_that_fails_is_a_usage_error_naming_the_output(
+    gajahmungkur: Rulebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A disk that fills up while the records are written: the OSError must reach the caller
+    # as the library's UsageError naming the output, not escape (the open already did).
+    def full(self: Any, table: Any, row_group_size: Any = None) -> None:
+        raise OSError(28, "No space left on device")
+
+    source = tmp_path / "plans.parquet"
+    pq.write_table(_table(tuple(_plan(k, [90.0 + k], [100.0]) for k in range(3))), source)
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", full)
+    out = tmp_path / "results.parquet"
+    with pytest.raises(UsageError, match=r"results.parquet: cannot write the Parquet file: No sp"):
+        score_parquet(source, gajahmungkur, out)

@@ -18,6 +18,7 @@ batch (plus the rows of one plan carried across a batch boundary).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -441,20 +442,38 @@ def score_parquet(source: str | Path, book: Rulebook, out: str | Path, *,
         writer = pq.ParquetWriter(out, schema, use_dictionary=repeating)
     except (OSError, pa.ArrowException) as exc:
         raise unreadable(out, exc, "write") from None
-    # The records of a batch are written on a thread while the next batch is scored (Arrow
-    # encodes without the GIL); one write at a time, in order, its error raised here.
-    with writer, ThreadPoolExecutor(1, thread_name_prefix="kinerja-write") as pool:
-        pending: Future[None] | None = None
-        for first, table in batches:
-            if program is None:
-                columns = _object_columns(table, first, str(path), book, kinds, names, stats)
-                records = pa.table(columns, schema=schema)
-            else:
-                records = score_arrow(table, book, first_row=first, source=str(path),
-                                      program=program, stats=stats, kinds=kinds)  # fmt: skip
+
+    def written(pending: Future[None] | None) -> None:
+        # A write that fails (a full disk, a vanished folder) is the caller's file problem:
+        # a UsageError naming the output, like one that cannot be opened.
+        try:
             if pending is not None:
                 pending.result()
-            pending = pool.submit(writer.write_table, records)
-        if pending is not None:
-            pending.result()
+        except (OSError, pa.ArrowException) as exc:
+            raise unreadable(out, exc, "write") from None
+
+    # The records of a batch are written on a thread while the next batch is scored (Arrow
+    # encodes without the GIL); one write at a time, in order, its error raised here.
+    with ThreadPoolExecutor(1, thread_name_prefix="kinerja-write") as pool:
+        pending: Future[None] | None = None
+        try:
+            for first, table in batches:
+                if program is None:
+                    columns = _object_columns(table, first, str(path), book, kinds, names, stats)
+                    records = pa.table(columns, schema=schema)
+                else:
+                    records = score_arrow(table, book, first_row=first, source=str(path),
+                                          program=program, stats=stats, kinds=kinds)  # fmt: skip
+                written(pending)
+                pending = pool.submit(writer.write_table, records)
+            written(pending)
+        except BaseException:
+            # The error in flight is the one to report; a close that fails after it is noise.
+            with contextlib.suppress(OSError, pa.ArrowException):
+                writer.close()
+            raise
+    try:
+        writer.close()
+    except (OSError, pa.ArrowException) as exc:
+        raise unreadable(out, exc, "write") from None
     return stats
