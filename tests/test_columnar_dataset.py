@@ -305,6 +305,7 @@ def test_cli_refuses_what_a_folder_cannot_do(
         ([*base, "--out", str(tmp_path / "o"), "--year"], "without --year or --explain"),
         (base, "needs --out FOLDER"),
         ([*base, "--out", str(tmp_path / "o"), "--dask-workers", "-1"], "must be 0"),
+        ([*base, "--out", str(root)], "lies in the dataset"),  # the folder is not a plan file
         (
             [
                 "score",
