@@ -47,9 +47,11 @@ __all__ = [
     "UnitSummary",
     "appraise_reference",
     "check_generation",
+    "check_unit_predikat",
     "load_rulebook",
     "score_batch",
     "score_partition",
+    "unit_predikat_of",
     "workforce_partitions",
 ]
 
@@ -130,25 +132,37 @@ def _add_counts(
     return tuple(sorted(total.items()))
 
 
-def _check_unit_predikat(source: object) -> None:
+def check_unit_predikat(source: object, caller: str = "score_batch") -> None:
     """Refuse a ``unit_predikat`` that is not text, a mapping, a function or None now, not
-    at the end of the first unit."""
+    at the end of the first unit (``caller`` names the function in the message).
+
+    >>> check_unit_predikat({"u": "baik"})
+    >>> check_unit_predikat(12345)
+    Traceback (most recent call last):
+    ...
+    kinerja_engine.errors.UsageError: score_batch(): parameter 'unit_predikat' must be ...
+    """
     if source is None or isinstance(source, str | Mapping) or callable(source):
         return
     raise UsageError(
-        "score_batch(): parameter 'unit_predikat' must be a predikat_unit text, a mapping "
+        f"{caller}(): parameter 'unit_predikat' must be a predikat_unit text, a mapping "
         f"of unit id to text, a function of the unit id, or None; got {type(source).__name__}"
     )
 
 
-def _unit_predikat_of(source: UnitPredikat, unit: str) -> str | None:
+def unit_predikat_of(source: UnitPredikat, unit: str, caller: str = "score_batch") -> str | None:
+    """The predikat of ``unit`` that ``source`` gives (text, mapping or function), or None.
+
+    >>> unit_predikat_of({"u": "baik"}, "u"), unit_predikat_of(lambda u: None, "u")
+    ('baik', None)
+    """
     if source is None or isinstance(source, str):
         return source
     found = source.get(unit) if isinstance(source, Mapping) else source(unit)
     if found is None or isinstance(found, str):
         return found
     raise UsageError(
-        f"score_batch(): unit_predikat of unit {unit!r} must be a predikat_unit text or None, "
+        f"{caller}(): unit_predikat of unit {unit!r} must be a predikat_unit text or None, "
         f"got {type(found).__name__}"
     )
 
@@ -205,7 +219,7 @@ class _Collector:
 
     def flush(self, unit: str) -> None:
         members = self.pending.pop(unit)
-        predikat = _unit_predikat_of(self.unit_predikat, unit)
+        predikat = unit_predikat_of(self.unit_predikat, unit)
         if predikat is None:
             return
         report = check_distribution(predikat, members, self.book)
@@ -270,7 +284,7 @@ def score_batch(
     """
     check_stream(plans, "score_batch")
     check_rulebook(rulebook, "score_batch")
-    _check_unit_predikat(unit_predikat)
+    check_unit_predikat(unit_predikat)
     for name, callback in (("on_progress", on_progress), ("on_result", on_result),
                            ("on_unit", on_unit)):  # fmt: skip
         require_callable(callback, "score_batch", name)

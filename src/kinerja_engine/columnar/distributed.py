@@ -40,13 +40,19 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from ..arguments import require
-from ..batch.stream import UnitSummary, load_rulebook
+from ..batch.stream import (
+    UnitPredikat,
+    UnitSummary,
+    check_unit_predikat,
+    load_rulebook,
+    unit_predikat_of,
+)
 from ..errors import UsageError
 from ..io.optional import need
 from ..io.records import record_schema
@@ -80,7 +86,6 @@ _COUNTS = tuple(f.name for f in fields(Stats) if f.name != "reason")
 #: kept by the worker and by pickling).
 _STATS = "kinerja_stats"
 
-UnitPredikat = Mapping[str, str] | Callable[[str], str | None] | str | None
 
 #: Dask settings for a local cluster that only scores: a worker's statistical profiler
 #: samples its stack every few milliseconds and its system monitor polls twice a second,
@@ -193,7 +198,7 @@ def score_dataset(source: str | Path, rulebook: str, out: str | Path, *,
     require(out, (str, Path), func, "out")
     if require(batch_rows, int, func, "batch_rows") < 1:
         raise UsageError(f"{func}(): parameter 'batch_rows' must be at least 1, got {batch_rows}")
-    _check_unit_predikat(unit_predikat)
+    check_unit_predikat(unit_predikat, "score_dataset")
     try:
         book = _compiled(rulebook)[0]
     except Unsupported as exc:
@@ -251,7 +256,7 @@ def unit_summaries(counts: Mapping[tuple[str, str], int], book: Rulebook,
     """The distribution check of each unit from ``counts`` (records per unit id and predikat
     text, ``""`` for an appraisal without a predikat), sorted by unit id: what
     :func:`~kinerja_engine.batch.score_batch` reports for the same appraisals."""
-    _check_unit_predikat(unit_predikat)
+    check_unit_predikat(unit_predikat, "score_dataset")
     if unit_predikat is None or "kelompok" not in book.checked.enums:
         return ()
     units: dict[str, dict[str, int]] = {}
@@ -261,7 +266,7 @@ def unit_summaries(counts: Mapping[tuple[str, str], int], book: Rulebook,
             per[predikat] = per.get(predikat, 0) + n
     found = []
     for unit, per in sorted(units.items()):
-        own = _unit_predikat_of(unit_predikat, unit)
+        own = unit_predikat_of(unit_predikat, unit, "score_dataset")
         if own is None:
             continue
         rated = {text: n for text, n in per.items() if text}
@@ -272,27 +277,6 @@ def unit_summaries(counts: Mapping[tuple[str, str], int], book: Rulebook,
             tuple(v.rule for v in report.violations), per.get("", 0),
         ))  # fmt: skip
     return tuple(found)
-
-
-def _check_unit_predikat(source: object) -> None:
-    if source is None or isinstance(source, str | Mapping) or callable(source):
-        return
-    raise UsageError(
-        "score_dataset(): parameter 'unit_predikat' must be a predikat_unit text, a mapping "
-        f"of unit id to text, a function of the unit id, or None; got {type(source).__name__}"
-    )
-
-
-def _unit_predikat_of(source: UnitPredikat, unit: str) -> str | None:
-    if source is None or isinstance(source, str):
-        return source
-    found = source.get(unit) if isinstance(source, Mapping) else source(unit)
-    if found is None or isinstance(found, str):
-        return found
-    raise UsageError(
-        f"unit_predikat of unit {unit!r} must be a predikat_unit text or None, "
-        f"got {type(found).__name__}"
-    )
 
 
 # ----------------------------------------------------------------------------- on Dask
