@@ -159,3 +159,18 @@ def test_both_engines_write_the_same_schema(
     # The rulebook's conversion columns are there even when no row fills them.
     assert want.names[-2:] == ["conversion_tpp_persen", "conversion_tpp_persen_exact"]
     assert pq.read_table(tmp_path / "c.parquet").equals(pq.read_table(tmp_path / "o.parquet"))
+
+
+def test_a_folder_of_one_file_is_counted_in_the_singular(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The folder summary reads as English at a count of one (a reviewer saw "1 plan files")."""
+    folder = tmp_path / "dataset"
+    folder.mkdir()
+    plans = (_plan(0, [90.0], [100.0]),)
+    pq.write_table(_table(plans), folder / "part-0.parquet")
+    assert main(["score", str(folder), "--rulebook", "gajahmungkur",
+                 "--out", str(tmp_path / "out")]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert f"{folder}: 1 plan file, 1 result: 1 complete, 0 incomplete, 0 errors; " in out
+    assert "1 record written to" in out and "(1 file)" in out

@@ -78,9 +78,9 @@ def score_columnar(path: str, book: Rulebook, *, out: str | None, engine: str, y
     counts, units = _read_back([out])
     errors = counts["error"]
     print(
-        f"{path}: {counts.total()} results: {counts['complete']} complete, "
-        f"{counts['incomplete']} incomplete, {errors} error{'s' * (errors != 1)}; "
-        f"{counts.total()} records written to {out}"
+        f"{path}: {_count(counts.total(), 'result')}: {counts['complete']} complete, "
+        f"{counts['incomplete']} incomplete, {_count(errors, 'error')}; "
+        f"{_count(counts.total(), 'record')} written to {out}"
     )
     _print_units(units)
     if all(name in book for name in ("kurva_min", "kurva_maks", "anggota_kelompok")):
@@ -158,14 +158,15 @@ def _score_folder(path: str, book: Rulebook, *, out: str | None, engine: str, ye
         with cluster, distributed.Client(cluster) as client:
             run = score_dataset(path, rulebook, out, unit_predikat=unit_predikat,
                                 scheduler=client)  # fmt: skip
-        where = f"Dask, {dask_workers} worker{'s' * (dask_workers != 1)}"
+        where = f"Dask, {_count(dask_workers, 'worker')}"
     counts, units = _read_back(list(run.files))
     errors = counts["error"]
+    files = len(run.files)
     print(
-        f"{path}: {len(run.files)} plan files, {counts.total()} results: "
-        f"{counts['complete']} complete, {counts['incomplete']} incomplete, {errors} "
-        f"error{'s' * (errors != 1)}; {counts.total()} records written to {out} "
-        f"({len(run.files)} files)"
+        f"{path}: {_count(files, 'plan file')}, {_count(counts.total(), 'result')}: "
+        f"{counts['complete']} complete, {counts['incomplete']} incomplete, "
+        f"{_count(errors, 'error')}; {_count(counts.total(), 'record')} written to {out} "
+        f"({_count(files, 'file')})"
     )
     _print_units(units)
     broken = False
@@ -184,3 +185,8 @@ def _score_folder(path: str, book: Rulebook, *, out: str | None, engine: str, ye
 
 def _text(value: Any) -> str:
     return "-" if value is None else str(value)
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 plan file``, ``4 plan files``: the summary reads as English at every count."""
+    return f"{n} {noun}{'s' * (n != 1)}"
