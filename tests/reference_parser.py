@@ -140,7 +140,12 @@ class Converter:
                     f"the expression is nested more than {MAX_DEPTH} levels deep",
                     span,
                     source=self.text,
-                    hint="use let or named definitions to flatten it",
+                    hint=(
+                        "each operator of a chain counts one level: write a long sum as "
+                        "sum([a, b, …]), or use let or named definitions"
+                        if isinstance(result, Binary)
+                        else "use let or named definitions to flatten it"
+                    ),
                 )
             self.depth[id(result)] = depth
         return result

@@ -68,6 +68,15 @@ _set_start, _set_end, _set_line, _set_column, _set_end_line, _set_end_column = (
 )
 
 
+_DEEP: Final = "use let or named definitions to flatten it"
+# A chain `a + b + c + …` is a left-leaning tree, one level per operator, so a long sum hits
+# the depth limit although nothing looks nested: say so, and name the form that is not deep.
+_DEEP_CHAIN: Final = (
+    "each operator of a chain counts one level: write a long sum as sum([a, b, …]), "
+    "or use let or named definitions"
+)
+
+
 class Builder:
     """The state of one parse: its tokens, and the node count and depths seen so far.
 
@@ -125,7 +134,7 @@ class Builder:
                 f"the expression is nested more than {MAX_DEPTH} levels deep",
                 self.span(first, last),
                 source=self.text,
-                hint="use let or named definitions to flatten it",
+                hint=_DEEP_CHAIN if isinstance(result, Binary) else _DEEP,
             )
 
     def depth_of(self, node: Expr) -> int:
