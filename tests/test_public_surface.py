@@ -231,3 +231,47 @@ def test_modules_import_no_private_name_and_state_their_contract(package: Module
                 if word not in doc:
                     problems.append(f"{path.name}: docstring does not state its {word.lower()}")
     assert not problems
+
+
+LAZY_PROBE = """
+import sys
+import kinerja_engine
+heavy = ("pydantic", "lark", "kinerja_engine.models", "kinerja_engine.scoring")
+assert not [m for m in heavy if m in sys.modules], [m for m in heavy if m in sys.modules]
+from kinerja_engine import Formula
+assert Formula.parse("min(r / t, 1.2) * 100").evaluate(r=3, t=4) == 75
+assert not [m for m in heavy if m in sys.modules], [m for m in heavy if m in sys.modules]
+from kinerja_engine import Plan, appraise
+assert "pydantic" in sys.modules and "kinerja_engine.scoring" in sys.modules
+assert kinerja_engine.Plan is Plan and "Plan" in vars(kinerja_engine)
+"""
+
+
+def test_top_level_names_are_imported_on_first_use() -> None:
+    """``import kinerja_engine`` and parsing a formula load neither pydantic, Lark, the models
+    nor the scoring pipeline (issue 18: a service that only evaluates formulas does not pay for
+    them); a model name loads its module on first access, once."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", LAZY_PROBE], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_lazy_table_matches_the_type_checking_imports() -> None:
+    """Every lazily imported name is in ``__all__``, and the table names the module the
+    ``TYPE_CHECKING`` block imports it from (what mypy and editors see is what runs)."""
+    source = (PACKAGE_DIR / "__init__.py").read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    checked: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            for statement in node.body:
+                assert isinstance(statement, ast.ImportFrom)
+                for alias in statement.names:
+                    checked[alias.name] = str(statement.module)
+    lazy = vars(kinerja_engine)["_LAZY"]
+    assert lazy == checked
+    assert set(lazy) <= set(kinerja_engine.__all__)

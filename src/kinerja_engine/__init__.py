@@ -8,6 +8,9 @@ checked before they run, and evaluated with exact decimal arithmetic.
 Decimal('120')
 """
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from .errors import (
     BindingError,
     CheckError,
@@ -20,54 +23,56 @@ from .errors import (
     Span,
     UsageError,
 )
-from .language.formula import Formula, Rulebook
-from .models import (
-    RHK,
-    BehaviourAssessment,
-    CoreValue,
-    Direction,
-    Employee,
-    Indicator,
-    Jenjang,
-    Override,
-    OverrideTarget,
-    Period,
-    PeriodKind,
-    Plan,
-    Position,
-    PositionCategory,
-    Realisation,
-    RhkKind,
-    TargetRange,
-    Unit,
-    decode_nip,
-)
-from .report import (
-    Change,
-    Feedback,
-    FeedbackItem,
-    PathStep,
-    TargetFlag,
-    WhatIf,
-    check_targets,
-    feedback,
-    path_to_next,
-    what_if,
-)
-from .scoring import (
-    Appraisal,
-    Appraisals,
-    DistributionReport,
-    IndicatorResult,
-    RhkResult,
-    Step,
-    Violation,
-    appraise,
-    appraise_many,
-    appraise_year,
-    check_distribution,
-)
 from .values import Label
+
+if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
+    from .language.formula import Formula, Rulebook
+    from .models import (
+        RHK,
+        BehaviourAssessment,
+        CoreValue,
+        Direction,
+        Employee,
+        Indicator,
+        Jenjang,
+        Override,
+        OverrideTarget,
+        Period,
+        PeriodKind,
+        Plan,
+        Position,
+        PositionCategory,
+        Realisation,
+        RhkKind,
+        TargetRange,
+        Unit,
+        decode_nip,
+    )
+    from .report import (
+        Change,
+        Feedback,
+        FeedbackItem,
+        PathStep,
+        TargetFlag,
+        WhatIf,
+        check_targets,
+        feedback,
+        path_to_next,
+        what_if,
+    )
+    from .scoring import (
+        Appraisal,
+        Appraisals,
+        DistributionReport,
+        IndicatorResult,
+        RhkResult,
+        Step,
+        Violation,
+        appraise,
+        appraise_many,
+        appraise_year,
+        check_distribution,
+    )
 
 __version__ = "0.1.0"
 
@@ -127,3 +132,73 @@ __all__ = [
     "path_to_next",
     "what_if",
 ]
+
+# Where each lazily imported public name lives. `import kinerja_engine` (and so the import of
+# any submodule, which imports this package first) costs a few milliseconds instead of the
+# ~300 ms of pydantic models, the scoring pipeline and the reports: a service or notebook that
+# only parses formulas never pays for them. The first access to one of these names imports its
+# module once and caches the name in this module's globals.
+_LAZY = {
+    "Formula": "language.formula",
+    "Rulebook": "language.formula",
+    "RHK": "models",
+    "BehaviourAssessment": "models",
+    "CoreValue": "models",
+    "Direction": "models",
+    "Employee": "models",
+    "Indicator": "models",
+    "Jenjang": "models",
+    "Override": "models",
+    "OverrideTarget": "models",
+    "Period": "models",
+    "PeriodKind": "models",
+    "Plan": "models",
+    "Position": "models",
+    "PositionCategory": "models",
+    "Realisation": "models",
+    "RhkKind": "models",
+    "TargetRange": "models",
+    "Unit": "models",
+    "decode_nip": "models",
+    "Change": "report",
+    "Feedback": "report",
+    "FeedbackItem": "report",
+    "PathStep": "report",
+    "TargetFlag": "report",
+    "WhatIf": "report",
+    "check_targets": "report",
+    "feedback": "report",
+    "path_to_next": "report",
+    "what_if": "report",
+    "Appraisal": "scoring",
+    "Appraisals": "scoring",
+    "DistributionReport": "scoring",
+    "IndicatorResult": "scoring",
+    "RhkResult": "scoring",
+    "Step": "scoring",
+    "Violation": "scoring",
+    "appraise": "scoring",
+    "appraise_many": "scoring",
+    "appraise_year": "scoring",
+    "check_distribution": "scoring",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first access (PEP 562).
+
+    >>> import kinerja_engine
+    >>> kinerja_engine.Formula.parse("r / t").evaluate(r=3, t=4)
+    Decimal('0.75')
+    """
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kinerja_engine' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """The public names, imported or not yet (so tab completion lists them all)."""
+    return sorted({*globals(), *__all__})
