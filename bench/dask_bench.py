@@ -92,7 +92,7 @@ def _columnar(args: argparse.Namespace) -> int:
             client.run(pa.set_cpu_count, 1)
             client.run(pa.set_io_thread_count, 1)
             score_dataset(plans, "gajahmungkur", fresh(), scheduler=client)  # warm the workers
-            score_dataset(plans, "gajahmungkur", fresh())  # warm this process
+            score_dataset(files[0], "gajahmungkur", fresh())  # warm this process (one file)
             load_before = os.getloadavg()[0]
             pairs = []
             for _ in range(args.rounds):
