@@ -4,18 +4,22 @@
     python bench/dask_bench.py                 # 200,000 employees, the per-object path
     python bench/dask_bench.py --count 50000
     python bench/dask_bench.py --columnar --count 500000 --files 16
+    python bench/dask_bench.py --columnar --data plans/ --rounds 2
 
 Per-object (default): both sides run the same pure function (``batch.score_partition``:
 generate, appraise, check each unit's distribution) and must return equal summaries.
 
 ``--columnar``: a synthetic national Parquet *dataset* (``bench/national_bench.py``'s table,
-cut into ``--files`` files of whole plans) scored Parquet to Parquet by
-``columnar.distributed.score_dataset``: in one process (file by file, ``score_parquet``), then
-with dask.dataframe on a ``LocalCluster`` (read_parquet → map_partitions → to_parquet, each
-worker writing its own files); every output file must be equal, cell for cell.
+cut into ``--files`` files of whole plans, or the folder ``--data``) scored Parquet to Parquet
+by ``columnar.distributed.score_dataset``: in one process (file by file, ``score_parquet``),
+then with dask.dataframe on a ``LocalCluster`` (read_parquet → map_partitions → to_parquet,
+each worker writing its own files), ``--rounds`` times side by side; every output file must be
+equal, cell for cell. The cluster is started and warmed (imports, rulebook) before any clock
+starts; each round prints wall and CPU seconds of the one process (all its threads), of each
+worker and of the driver (client and scheduler).
 
 The speed-up is one-process time over Dask time (aim on 2 cores: ≥ 1.7×), printed with the
-load average before and after. Workers are warmed (imports, rulebook) first.
+load average before and after.
 """
 
 from __future__ import annotations
