@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from kinerja_engine import Rulebook
 from kinerja_engine.batch import load_rulebook, score_batch
-from kinerja_engine.columnar import distributed, score_parquet
+from kinerja_engine.columnar import distributed, engine, score_parquet
 from kinerja_engine.columnar.distributed import dataset_files, score_dataset
 from kinerja_engine.errors import KinerjaError, UsageError
 from kinerja_engine.io import read_plans
@@ -158,6 +158,68 @@ def test_dask_dataframe_equals_one_process(reference: Reference, tmp_path: Path,
     _check(reference, tmp_path, "sync")
     # The files, the unit counts and the statistics come from one scoring per file.
     assert sorted(calls) == [0, 1, 2, 3]
+
+
+def _encodings(path: str) -> dict[str, bool]:
+    """Whether each column of a records file's first row group has dictionary pages."""
+    meta = pq.ParquetFile(path).metadata
+    group = meta.row_group(0)
+    return {
+        group.column(k).path_in_schema: any("DICTIONARY" in e for e in group.column(k).encodings)
+        for k in range(group.num_columns)
+    }
+
+
+def test_a_partition_is_read_scored_and_written_as_one_process_does(
+    reference: Reference, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What made a worker slower than its share of one process, pinned as counted work: the
+    low-cardinality text arrives as dictionaries (not one string per row), every row goes
+    through score_arrow once (never score_table's Python lists), and the records are written
+    with dictionary pages where one process writes them."""
+    pytest.importorskip("dask.dataframe")
+    book = load_rulebook(RULEBOOK)
+    files = dataset_files(reference.root)
+    for k, path in enumerate(files):
+        score_parquet(path, book, tmp_path / f"one-{k}.parquet", batch_rows=5)
+
+    def no_lists(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a partition's cells went through Python lists (score_table)")
+
+    current: list[int] = []
+    scored: dict[int, list[int]] = {}
+    seen: dict[int, dict[str, Any]] = {}
+    score_arrow, partition = engine.score_arrow, distributed.score_partition_frame
+
+    def counted(table: Any, *args: Any, **kwargs: Any) -> Any:
+        scored[current[-1]].append(table.num_rows)
+        return score_arrow(table, *args, **kwargs)
+
+    def watched(frame: Any, *args: Any, partition_info: Any = None) -> Any:
+        current.append(partition_info["number"])
+        seen[current[-1]] = {c: frame[c].dtype.pyarrow_dtype for c in frame}
+        scored[current[-1]] = []
+        return partition(frame, *args, partition_info=partition_info)
+
+    monkeypatch.setattr(engine, "score_table", no_lists)
+    monkeypatch.setattr(distributed, "score_arrow", counted)
+    monkeypatch.setattr(distributed, "score_partition_frame", watched)
+    run = score_dataset(reference.root, RULEBOOK, tmp_path / "dask", scheduler="sync",
+                        batch_rows=5)  # fmt: skip
+    assert sorted(current) == [0, 1, 2, 3]  # one scoring per file
+    # Every row of a file scored once, in tables of at most a batch plus a plan carried over.
+    rows = [pq.ParquetFile(f).metadata.num_rows for f in files]
+    assert [sum(scored[k]) for k in range(4)] == rows and rows[1] == 0 < min(rows[::2])
+    assert max(n for done in scored.values() for n in done) <= 5 + 7  # p12 has seven rows
+    for k, path in enumerate(files):
+        texts = engine.dictionary_texts(pq.read_schema(path))
+        assert len(texts) >= 5
+        for name, kind in seen[k].items():
+            assert pa.types.is_dictionary(kind) == (name in texts), (path, name)
+        if scored[k]:  # an empty file's records have no row group
+            written = _encodings(run.files[k])
+            assert written == _encodings(str(tmp_path / f"one-{k}.parquet"))
+            assert not written["plan_id"] and written["predikat"]
 
 
 @pytest.fixture(scope="module")

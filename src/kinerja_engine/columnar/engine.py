@@ -47,8 +47,10 @@ from .table import DICTIONARY_COLUMNS, REQUIRED_COLUMNS, accept, is_text
 
 __all__ = [
     "Stats",
+    "dictionary_texts",
     "object_cells",
     "record_columns",
+    "repeating_columns",
     "score_arrow",
     "score_parquet",
     "score_table",
@@ -93,6 +95,24 @@ def record_columns(book: Rulebook) -> list[str]:
     (:func:`~kinerja_engine.io.records.appraisal_columns`, which the per-object writer uses
     too)."""
     return appraisal_columns(book)
+
+
+def repeating_columns(names: list[str]) -> list[str]:
+    """The record columns ``names`` written with dictionary pages: those whose values repeat
+    (ratings, units …); for ids, names and exact numbers the pages cost time and save nothing.
+
+    >>> repeating_columns(["plan_id", "predikat", "nilai_kinerja"])
+    ['predikat']
+    """
+    return [n for n in names if n not in _DISTINCT]
+
+
+def dictionary_texts(schema: Any) -> list[str]:
+    """The text columns of a plan table's Arrow ``schema`` read as dictionaries: the
+    low-cardinality ones (:data:`~.table.DICTIONARY_COLUMNS`). Parquet stores them so, and
+    decoding them to one string per row costs more than the rest of the reading; acceptance
+    compares them by code."""
+    return [f.name for f in schema if f.name in DICTIONARY_COLUMNS and is_text(f.type)]
 
 
 def cell(value: Any, name: str = "") -> Any:
@@ -321,11 +341,7 @@ def _batches(path: Path, batch_rows: int) -> Iterator[tuple[int, Any]]:
     """
     pa, pq = arrow(), need("pyarrow.parquet", "columnar")
     try:
-        schema = pq.read_schema(path)
-        # Low-cardinality text as dictionaries: Parquet stores them so, and decoding them to
-        # one string per row costs more than the rest of the reading.
-        texts = [f.name for f in schema if f.name in DICTIONARY_COLUMNS and is_text(f.type)]
-        parquet = pq.ParquetFile(path, read_dictionary=texts)
+        parquet = pq.ParquetFile(path, read_dictionary=dictionary_texts(pq.read_schema(path)))
     except (OSError, pa.ArrowException) as exc:
         raise unreadable(path, exc) from None
 
@@ -436,10 +452,7 @@ def score_parquet(source: str | Path, book: Rulebook, out: str | Path, *,
     kinds = KindIndex(book)
     batches = _batches(path, batch_rows)
     try:
-        # Dictionary pages only for the columns whose values repeat (ratings, units …): for
-        # ids, names and exact numbers they cost time and save nothing.
-        repeating = [n for n in names if n not in _DISTINCT]
-        writer = pq.ParquetWriter(out, schema, use_dictionary=repeating)
+        writer = pq.ParquetWriter(out, schema, use_dictionary=repeating_columns(names))
     except (OSError, pa.ArrowException) as exc:
         raise unreadable(out, exc, "write") from None
 
