@@ -19,7 +19,13 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput
 
 from kinerja_engine.errors import KinerjaSyntaxError, LimitError, Span
-from kinerja_engine.language.limits import KEYWORDS, MAX_DEPTH, MAX_LITERAL_DIGITS
+from kinerja_engine.language.limits import (
+    DEEP_CHAIN_HINT,
+    DEEP_HINT,
+    KEYWORDS,
+    MAX_DEPTH,
+    MAX_LITERAL_DIGITS,
+)
 from kinerja_engine.language.nodes import (
     BandDef,
     BandRow,
@@ -140,12 +146,7 @@ class Converter:
                     f"the expression is nested more than {MAX_DEPTH} levels deep",
                     span,
                     source=self.text,
-                    hint=(
-                        "each operator of a chain counts one level: write a long sum as "
-                        "sum([a, b, …]), or use let or named definitions"
-                        if isinstance(result, Binary)
-                        else "use let or named definitions to flatten it"
-                    ),
+                    hint=DEEP_CHAIN_HINT if isinstance(result, Binary) else DEEP_HINT,
                 )
             self.depth[id(result)] = depth
         return result

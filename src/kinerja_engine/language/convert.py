@@ -25,7 +25,7 @@ from typing import Any, Final
 
 from ..errors import KinerjaSyntaxError, LimitError, Span
 from .lalr import Callback, Rule, Tokens
-from .limits import KEYWORDS, MAX_DEPTH, MAX_LITERAL_DIGITS
+from .limits import DEEP_CHAIN_HINT, DEEP_HINT, KEYWORDS, MAX_DEPTH, MAX_LITERAL_DIGITS
 from .nodes import (
     BandDef,
     BandRow,
@@ -65,15 +65,6 @@ SPAN_FIELDS: Final = ("start", "end", "line", "column", "end_line", "end_column"
 _new_span = object.__new__
 _set_start, _set_end, _set_line, _set_column, _set_end_line, _set_end_column = (
     vars(Span)[name].__set__ for name in SPAN_FIELDS
-)
-
-
-_DEEP: Final = "use let or named definitions to flatten it"
-# A chain `a + b + c + …` is a left-leaning tree, one level per operator, so a long sum hits
-# the depth limit although nothing looks nested: say so, and name the form that is not deep.
-_DEEP_CHAIN: Final = (
-    "each operator of a chain counts one level: write a long sum as sum([a, b, …]), "
-    "or use let or named definitions"
 )
 
 
@@ -134,7 +125,7 @@ class Builder:
                 f"the expression is nested more than {MAX_DEPTH} levels deep",
                 self.span(first, last),
                 source=self.text,
-                hint=_DEEP_CHAIN if isinstance(result, Binary) else _DEEP,
+                hint=DEEP_CHAIN_HINT if isinstance(result, Binary) else DEEP_HINT,
             )
 
     def depth_of(self, node: Expr) -> int:

@@ -14,6 +14,8 @@ from __future__ import annotations
 from typing import Final
 
 __all__ = [
+    "DEEP_CHAIN_HINT",
+    "DEEP_HINT",
     "KEYWORDS",
     "MAX_DEPTH",
     "MAX_FORMULA_LENGTH",
@@ -31,6 +33,14 @@ MAX_RULEBOOK_LENGTH: Final = 64_000
 #: Deepest expression nesting accepted. Checker, compiler and generated Python all stay far
 #: from Python's recursion and parser limits (~1000 frames, ~200 nested parentheses).
 MAX_DEPTH: Final = 100
+#: The hints of a text nested deeper than MAX_DEPTH. A chain `a + b + c + …` is a
+#: left-leaning tree, one level per operator, so a long sum reaches the limit although nothing
+#: looks nested: its hint says so and names the form that is not deep.
+DEEP_HINT: Final = "use let or named definitions to flatten it"
+DEEP_CHAIN_HINT: Final = (
+    "each operator of a chain counts one level: write a long sum as sum([a, b, …]), "
+    "or use let or named definitions"
+)
 #: Most nodes in one expression / in one whole rulebook.
 MAX_NODES: Final = 5_000
 MAX_RULEBOOK_NODES: Final = 100_000
