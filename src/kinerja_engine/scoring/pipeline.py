@@ -60,7 +60,8 @@ from ..language.formula import Rulebook
 from ..models import Plan
 from ..models.plan import check_numbers
 from .carry import clear_number_caches
-from .context import Run, clear_view_cache, rulebook_label
+from .context import Run, clear_view_cache, rulebook_label, rulebook_view
+from .lane import lane_of
 from .results import Appraisal
 from .stages import score_run
 from .typed import AppraisalStatus
@@ -138,6 +139,11 @@ def _appraise_checked(
     plan: Plan, rulebook: Rulebook, unit_rating: str | None, trace: bool, exact_only: bool
 ) -> Appraisal:
     """:func:`appraise` once its arguments (and the plan's numbers) are checked."""
+    if not (trace or exact_only) and unit_rating is None:
+        # The common case in one pass (the batch path); None: the stages score it.
+        found = lane_of(rulebook_view(rulebook)).score(plan)
+        if found is not None:
+            return found
     if exact_only:
         clear_caches()
     run = Run(plan, rulebook, trace, exact_only=exact_only)

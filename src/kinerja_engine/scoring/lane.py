@@ -1,0 +1,421 @@
+"""The batch lane: one untraced appraisal of the common case in one pass, per rulebook prepared once.
+
+Input: a :class:`~kinerja_engine.models.Plan` whose numbers are checked and a
+:class:`~.context.RulebookView`. Output: the same :class:`~.results.Appraisal` the stages
+(:func:`~.stages.score_run`) build for it without a trace, or None when the plan or the
+rulebook is outside the common case: the caller then runs the stages, which give the result
+or the error. Guarantees:
+
+- Same result, field for field: every number comes from the rulebook's definitions called as
+  the stages call them (the fast entry with Decimal arguments when every argument
+  terminates, else the exact implementation), and the records are built with the same values.
+  ``tests/test_lane.py`` compares the two paths on generated and hand-made plans.
+- The lane decides nothing the stages would refuse: a weight that does not add up, an unknown
+  kind, a definition that fails or returns something unexpected, any exception: None, and the
+  stages say why. Nothing is cached per plan or per value, so its cost does not depend on
+  values recurring; what it prepares (:class:`Lane`) is a fact of the rulebook.
+- The common case: no trace, no overrides, no unit rating given, numbers only (no label
+  realisasi, targets or kinds taking labels, no indicator formula), a rulebook scored by
+  ratings (not the numeric PP 46/2011 or PermenPANRB 8/2021 rulebooks).
+
+Internal to :mod:`kinerja_engine.scoring`: :func:`~.pipeline.appraise_many` calls it.
+
+>>> from kinerja_engine import rulebooks
+>>> from kinerja_engine.models import example_plan
+>>> from kinerja_engine.scoring.context import Run
+>>> from kinerja_engine.scoring.stages import score_run
+>>> book = rulebooks.load("gajahmungkur")
+>>> result = lane_of(rulebook_view(book)).score(example_plan())
+>>> result == score_run(Run(example_plan(), book, tracing=False)), result.status
+(True, 'incomplete')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from enum import Enum
+from fractions import Fraction
+from typing import Any
+
+from ..models import Direction, Plan, RhkKind, TargetRange
+from ..values import Label
+from .carry import decimal_of, equal_weights, to_exact
+from .context import RulebookView, kinds_seen_fit, rulebook_view
+from .number import Number, decimal_number, to_number
+from .results import Appraisal, IndicatorResult, RhkResult
+from .typed import AppraisalStatus, IndicatorStatus
+
+__all__ = ["Lane", "lane_of"]
+
+_VALUE: dict[Enum, str] = {m: m.value for enum in (Direction, RhkKind) for m in enum}
+_INDICATOR = IndicatorResult.builder()
+_RHK = RhkResult.builder()
+_APPRAISAL = Appraisal.builder()
+_REPORTED, _NOT_REPORTED = IndicatorStatus.REPORTED, IndicatorStatus.NOT_REPORTED
+_NOT_APPLICABLE = IndicatorStatus.NOT_APPLICABLE
+_COMPLETE, _INCOMPLETE = AppraisalStatus.COMPLETE, AppraisalStatus.INCOMPLETE
+_MONTHS: dict[int, Fraction] = {m: Fraction(m) for m in range(1, 13)}
+_MONTHS_D: dict[int, Decimal] = {m: Decimal(m) for m in range(1, 13)}
+_NUMBER_NAMES = {d: f"capaian_{d.value}" for d in Direction}
+_RANGE_NAMES = {
+    **_NUMBER_NAMES,
+    Direction.HIGHER: "capaian_range_higher",
+    Direction.LOWER: "capaian_range_lower",
+}
+_MISSING = "realisasi belum dilaporkan: hasil belum lengkap"
+_EXCLUDED = "realisasi belum dilaporkan: dikecualikan, bobot dinormalkan ulang"
+_NOTHING = "tidak ada indikator yang dapat dihitung"
+_WAITING = "rating hasil kerja menunggu keputusan pejabat penilai"
+
+#: How a capaian definition is called: its name, fast entry and, per parameter, which input
+#: it takes (0 realisasi, 1 lo, 2 hi: the target or a range's top).
+_Capaian = tuple[str, Callable[..., Any], tuple[int, ...]]
+
+
+class _Outside(Exception):
+    """The plan leaves the common case: the stages score it."""
+
+
+def _weights(given: Sequence[Fraction | None]) -> Sequence[Fraction | Number]:
+    """The stages' weights rule (all or none given; explicit ones add up to exactly 100);
+    a plan that breaks it is the stages' to refuse."""
+    weights = [w for w in given if w is not None]
+    if not weights:
+        return equal_weights(len(given))
+    if len(weights) != len(given):
+        raise _Outside
+    whole = 0
+    for w in weights:
+        if w.denominator != 1:
+            if sum(weights, Fraction(0)) != 100:
+                raise _Outside
+            return weights
+        whole += w.numerator
+    if whole != 100:
+        raise _Outside
+    return weights
+
+
+def _number(value: Any) -> Number:
+    """A definition's number as its record's Number (what the record builders make of it)."""
+    kind = type(value)
+    if kind is Number:
+        return value  # type: ignore[no-any-return]
+    if kind is Decimal:
+        return decimal_number(value)
+    if kind is Fraction:
+        return to_number(value)
+    raise _Outside  # a label or a truth value where a number belongs: the stages say so
+
+
+class Lane:
+    """The pipeline of one rulebook for the common case, prepared once per rulebook view:
+    which definition scores each kind and how it is called, the entry points present, the
+    empty-realisation policy, the conversions with their parameters."""
+
+    __slots__ = (
+        "capaian",
+        "conversions",
+        "exclude",
+        "has_jenjang",
+        "has_rating",
+        "label",
+        "predikat",
+        "rating",
+        "rating_enum",
+        "rhk_fast",
+        "total_fast",
+        "usable",
+        "view",
+    )
+
+    def __init__(self, view: RulebookView) -> None:
+        self.view = view
+        self.label = view.label
+        self.capaian: dict[Any, _Capaian | None] = {}
+        names = view.names
+        enums = view.book.checked.enums
+        self.has_jenjang = "jenjang" in enums
+        self.rating_enum = "rating" in enums
+        self.usable = False
+        self.exclude = False
+        self.conversions: tuple[tuple[str, str, tuple[str, ...], Any], ...] = ()
+        self.rating = self.predikat = None
+        self.rhk_fast = self.total_fast = _refuse
+        if view.contract.errors or "nilai_rhk" not in names or "nilai_hasil_kerja" not in names:
+            return
+        if ("nilai_kinerja" in names and "predikat_nilai" in names) or view.signature(
+            "nilai_rhk"
+        )[:1] == ("nilai",) or "tambahan" in view.signature("nilai_hasil_kerja"):
+            return  # the numeric legacy rulebooks: their own stages (see .legacy)
+        try:
+            policy = _param(view, "kebijakan_realisasi_kosong")
+        except Exception:  # noqa: BLE001  # the stages report it
+            return
+        self.exclude = isinstance(policy, Label) and policy.name == "kecualikan"
+        # Exact implementations are asked for only when needed (a rulebook compiles them
+        # when first asked: view.exact_entry).
+        self.rhk_fast = view.entry("nilai_rhk")
+        self.total_fast = view.entry("nilai_hasil_kerja")
+        if "rating_hasil_kerja" in names:
+            self.rating = view.entry("rating_hasil_kerja")
+        if "predikat_kinerja" in names:
+            self.predikat = view.entry("predikat_kinerja")
+        self.conversions = tuple(
+            (name, name.removeprefix("konversi_"), params, view.entry(name))
+            for name, params in view.conversions
+        )
+        self.usable = True
+
+    def _capaian_of(self, key: Any, name: str) -> _Capaian | None:
+        """How ``name`` is called for an indicator (None: the stages score it)."""
+        view = self.view
+        params = view.defined_signature(name)
+        spec: _Capaian | None = None
+        if params is not None and not any(
+            t.kind == "label" for t in view.param_types(name).values()
+        ):
+            order = tuple(0 if p == "realisasi" else 1 if p == "lo" else 2 for p in params)
+            spec = (name, view.entry(name), order)
+        if len(self.capaian) < 10_000:  # bounded: kinds are names a plan may invent
+            self.capaian[key] = spec
+        return spec
+
+    def score(self, plan: Plan) -> Appraisal | None:
+        """The untraced appraisal of ``plan``, or None outside the common case."""
+        if not self.usable or plan.overrides:
+            return None
+        if not kinds_seen_fit(plan, self.view.contract.seen):
+            return None
+        try:
+            return self._score(plan)
+        except Exception:  # noqa: BLE001  # the stages give the same result or the error
+            return None
+
+    def _score(self, plan: Plan) -> Appraisal:
+        view = self.view
+        reported: dict[str, Any] = {}
+        for r in plan.realisations:
+            reported.setdefault(r.indicator, r)
+        missing = False
+        capaian_specs = self.capaian
+        rhk_parts = []
+        for rhk in plan.rhk:
+            indicators = rhk.indicators
+            weights = _weights([i.weight for i in indicators])
+            records = []
+            counted: list[tuple[Number, Number]] = []
+            for ind, w in zip(indicators, weights, strict=True):
+                if ind.formula is not None:
+                    raise _Outside
+                weight = w if type(w) is Number else to_number(w)
+                target = ind.target
+                if type(target) is TargetRange:
+                    shown: Any = target
+                    lo, hi = target.lo, target.hi
+                    key: Any = (ind.kind, ind.direction, True)
+                elif type(target) is Decimal:
+                    shown = decimal_number(target)
+                    lo = hi = target
+                    key = (ind.kind, ind.direction, False)
+                else:
+                    raise _Outside  # a label target
+                real = reported.get(ind.id)
+                head = (ind.id, ind.name, ind.unit_of_measure, _VALUE[ind.direction], shown)
+                if real is None:
+                    missing = True
+                    records.append(_INDICATOR(IndicatorResult, *head, None, _NOT_REPORTED,
+                                              None, weight, ""))  # fmt: skip
+                    continue
+                if real.not_applicable:
+                    records.append(_INDICATOR(IndicatorResult, *head, None, _NOT_APPLICABLE,
+                                              None, weight, ""))  # fmt: skip
+                    continue
+                value = real.value
+                if type(value) is not Decimal:
+                    raise _Outside
+                spec = capaian_specs.get(key, False)
+                if spec is False:
+                    kind = ind.kind
+                    if kind is not None:
+                        name = "capaian_" + kind
+                    else:
+                        names = _RANGE_NAMES if key[2] else _NUMBER_NAMES
+                        name = names[ind.direction]
+                    spec = self._capaian_of(key, name)
+                if spec is None:
+                    raise _Outside
+                rule, fast, order = spec  # type: ignore[misc]
+                if order == (0, 2):
+                    raw = fast(value, hi)
+                elif order == (0, 1, 2):
+                    raw = fast(value, lo, hi)
+                else:
+                    given = (value, lo, hi)
+                    raw = fast(*[given[i] for i in order])
+                capaian = _number(raw)
+                capped_from = None
+                cap = ind.cap
+                if cap is not None and capaian > cap:
+                    capped_from, capaian = capaian, decimal_number(cap)
+                records.append(_INDICATOR(IndicatorResult, *head, decimal_number(value),
+                                          _REPORTED, capaian, weight, rule, capped_from,
+                                          None, None))  # fmt: skip
+                counted.append((capaian, weight))
+            rhk_parts.append((rhk, records, counted))
+        incomplete = missing and not self.exclude
+        notes = []
+        if missing:
+            notes.append(_EXCLUDED if self.exclude else _MISSING)
+        rhk_weights = _weights([r.weight for r in plan.rhk])
+        rhk_results = []
+        scored_values = []
+        scored_weights = []
+        for (rhk, records, counted), w in zip(rhk_parts, rhk_weights, strict=True):
+            weight = w if type(w) is Number else to_number(w)
+            nilai = None
+            if counted and not incomplete:
+                nilai = _number(_call_pairs(counted, self.rhk_fast, view, "nilai_rhk"))
+                scored_values.append(nilai)
+                scored_weights.append(weight)
+            rhk_results.append(_RHK(RhkResult, rhk.id, rhk.description, _VALUE[rhk.kind],
+                                    weight, nilai, tuple(records)))  # fmt: skip
+        nilai_hk: Any = None
+        if scored_values and not incomplete:
+            nilai_hk = _call_lists(scored_values, scored_weights, self.total_fast, view,
+                                   "nilai_hasil_kerja")  # fmt: skip
+        elif not incomplete:
+            incomplete = True
+            notes.append(_NOTHING)
+        return self._ratings(plan, tuple(rhk_results), nilai_hk, incomplete, notes)
+
+    def _ratings(self, plan: Plan, rhk_results: tuple[RhkResult, ...], nilai_hk: Any,
+                 incomplete: bool, notes: list[str]) -> Appraisal:  # fmt: skip
+        view = self.view
+        recommended = None
+        nilai_d = None
+        if nilai_hk is not None:
+            nilai_d = decimal_of(nilai_hk)
+            if self.rating is not None:
+                if nilai_d is None:
+                    exact = view.exact_entry("rating_hasil_kerja")
+                    recommended = to_exact(exact(to_exact(nilai_hk)))
+                else:
+                    recommended = _fast(self.rating(nilai_d))
+        perilaku = None
+        behaviour = plan.behaviour
+        if behaviour is not None and behaviour.rating is not None:
+            if not self.rating_enum:
+                raise _Outside
+            perilaku = view.resolve("rating", behaviour.rating, "behaviour rating")
+        if recommended is None and not incomplete:
+            notes.append(_WAITING)
+        predikat = None
+        if recommended is not None and perilaku is not None and self.predikat is not None:
+            predikat = _fast(self.predikat(recommended, perilaku))
+        employee = plan.employee
+        conversions: dict[str, Any] = {}
+        if self.conversions:
+            months = len(plan.period.months)
+            context: dict[str, Any] = {
+                "predikat": predikat,
+                "nilai_hasil_kerja": nilai_hk,
+                "rating_hasil_kerja": recommended,
+                "rating_perilaku": perilaku,
+                "bulan": _MONTHS[months],
+            }
+            jenjang = employee.position.jenjang
+            if jenjang is not None and self.has_jenjang:
+                try:
+                    context["jenjang"] = view.resolve("jenjang", jenjang.value, "jenjang")
+                except Exception:  # noqa: BLE001  # as the stages: no jenjang then
+                    context["jenjang"] = None
+            fast_context = {**context, "nilai_hasil_kerja": nilai_d, "bulan": _MONTHS_D[months]}
+            for name, short, params, fast in self.conversions:
+                args = [context.get(p) for p in params]
+                if any(a is None for a in args):
+                    continue
+                given = [fast_context.get(p) for p in params]
+                if any(v is None for v in given):
+                    exact = view.exact_entry(name)
+                    conversions[short] = to_exact(exact(*to_exact(tuple(args))))
+                else:
+                    conversions[short] = _fast(fast(*given))
+        complete = predikat is not None and not incomplete
+        return _APPRAISAL(
+            Appraisal,
+            plan_id=plan.id,
+            employee=employee.nip,
+            employee_name=employee.name,
+            unit=employee.unit,
+            period=str(plan.period),
+            status=_COMPLETE if complete else _INCOMPLETE,
+            rhk=rhk_results,
+            nilai_hasil_kerja=nilai_hk,
+            rating_hasil_kerja_rekomendasi=recommended,
+            rating_hasil_kerja=recommended,
+            rating_perilaku=perilaku,
+            predikat_rekomendasi=predikat,
+            predikat=predikat,
+            overrides=(),
+            override_records=(),
+            conversions=conversions,
+            notes=tuple(notes),
+            trace=(),
+            rulebook=self.label,
+        )
+
+
+def _refuse(*args: Any) -> Any:
+    raise _Outside
+
+
+def _param(view: RulebookView, name: str) -> Any:
+    """A constant parameter as :meth:`~.context.Run.param` gives it (None when absent)."""
+    if name not in view.names:
+        return None
+    params = view.params
+    if name not in params:
+        params[name] = to_exact(view.entry(name)())
+    return params[name]
+
+
+def _fast(raw: Any) -> Any:
+    """A fast entry's result as :meth:`~.context.Run.call_number` gives it."""
+    return decimal_number(raw) if type(raw) is Decimal else to_exact(raw)
+
+
+def _call_pairs(
+    pairs: Sequence[tuple[Number, Number]], fast: Any, view: RulebookView, name: str
+) -> Any:
+    """``fast``/``exact`` on (values, weights) of ``pairs``: the fast entry on Decimals when
+    every one terminates (a Number knows), else the exact implementation on Fractions."""
+    values = [v for v, _ in pairs]
+    weights = [w for _, w in pairs]
+    return _call_lists(values, weights, fast, view, name)
+
+
+def _call_lists(
+    values: Sequence[Number], weights: Sequence[Number], fast: Any, view: RulebookView, name: str
+) -> Any:
+    for x in (*values, *weights):
+        if not x.is_exact:
+            exact = view.exact_entry(name)
+            return to_exact(exact(tuple([v.exact for v in values]),
+                                  tuple([w.exact for w in weights])))  # fmt: skip
+    return _fast(fast(tuple([Decimal(x) for x in values]), tuple([Decimal(x) for x in weights])))
+
+
+def lane_of(view: RulebookView) -> Lane:
+    """The lane of a rulebook view (prepared on first use, kept with the view).
+
+    >>> from kinerja_engine import rulebooks
+    >>> view = rulebook_view(rulebooks.load("gajahmungkur"))
+    >>> lane_of(view) is lane_of(view), lane_of(view).usable
+    (True, True)
+    """
+    lane = view.lane
+    if lane is None:
+        lane = view.lane = Lane(view)
+    return lane  # type: ignore[no-any-return]
