@@ -42,6 +42,7 @@ from ..models import Direction, Plan, RhkKind, TargetRange
 from ..values import Label
 from .carry import decimal_of, equal_weights, to_exact
 from .context import RulebookView, kinds_seen_fit, rulebook_view
+from .contract import check_plan_kinds
 from .number import Number, decimal_number, to_number
 from .results import Appraisal, IndicatorResult, RhkResult
 from .typed import AppraisalStatus, IndicatorStatus
@@ -186,8 +187,9 @@ class Lane:
         """The untraced appraisal of ``plan``, or None outside the common case."""
         if not self.usable or plan.overrides:
             return None
-        if not kinds_seen_fit(plan, self.view.contract.seen):
-            return None
+        contract = self.view.contract
+        if not kinds_seen_fit(plan, contract.seen) and check_plan_kinds(plan, contract):
+            return None  # a kind the rulebook cannot score: the stages name it
         try:
             return self._score(plan)
         except Exception:  # noqa: BLE001  # the stages give the same result or the error
