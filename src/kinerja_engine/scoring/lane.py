@@ -43,7 +43,7 @@ from ..values import Label
 from .carry import decimal_of, equal_weights, to_exact
 from .context import RulebookView, kinds_seen_fit, rulebook_view
 from .contract import check_plan_kinds
-from .number import Number, decimal_number, to_number
+from .number import Number, decimal_number, to_number, whole_number
 from .results import Appraisal, IndicatorResult, RhkResult
 from .typed import AppraisalStatus, IndicatorStatus
 
@@ -64,6 +64,10 @@ _RANGE_NAMES = {
     Direction.HIGHER: "capaian_range_higher",
     Direction.LOWER: "capaian_range_lower",
 }
+#: The parameters a conversion may take, by position in the values the lane passes (6: any
+#: other name, which the stages bind to nothing: the conversion is then not applicable).
+_CONTEXT = {"predikat": 0, "nilai_hasil_kerja": 1, "rating_hasil_kerja": 2, "rating_perilaku": 3,
+            "bulan": 4, "jenjang": 5}  # fmt: skip
 _MISSING = "realisasi belum dilaporkan: hasil belum lengkap"
 _EXCLUDED = "realisasi belum dilaporkan: dikecualikan, bobot dinormalkan ulang"
 _NOTHING = "tidak ada indikator yang dapat dihitung"
@@ -78,24 +82,30 @@ class _Outside(Exception):
     """The plan leaves the common case: the stages score it."""
 
 
-def _weights(given: Sequence[Fraction | None]) -> Sequence[Fraction | Number]:
-    """The stages' weights rule (all or none given; explicit ones add up to exactly 100);
-    a plan that breaks it is the stages' to refuse."""
+def _weights(given: Sequence[Fraction | None]) -> Sequence[Number]:
+    """The stages' weights rule (all or none given; explicit ones add up to exactly 100), as
+    the records' Numbers; a plan that breaks it is the stages' to refuse."""
     weights = [w for w in given if w is not None]
     if not weights:
         return equal_weights(len(given))
     if len(weights) != len(given):
         raise _Outside
-    whole = 0
     for w in weights:
-        if w.denominator != 1:
+        if type(w) is not Fraction:  # not what validation makes: the stages refuse it
+            raise _Outside
+    whole = 0
+    numbers = []
+    for w in weights:
+        num, den = w.as_integer_ratio()
+        if den != 1:  # a fraction of a percent: add exactly
             if sum(weights, Fraction(0)) != 100:
                 raise _Outside
-            return weights
-        whole += w.numerator
+            return [to_number(x) for x in weights]
+        whole += num
+        numbers.append(whole_number(num))
     if whole != 100:
         raise _Outside
-    return weights
+    return numbers
 
 
 def _number(value: Any) -> Number:
@@ -122,6 +132,7 @@ class Lane:
         "has_jenjang",
         "has_rating",
         "label",
+        "needs_jenjang",
         "predikat",
         "rating",
         "rating_enum",
@@ -141,7 +152,8 @@ class Lane:
         self.rating_enum = "rating" in enums
         self.usable = False
         self.exclude = False
-        self.conversions: tuple[tuple[str, str, tuple[str, ...], Any], ...] = ()
+        self.conversions: tuple[tuple[str, str, tuple[int, ...], Any], ...] = ()
+        self.needs_jenjang = False
         self.rating = self.predikat = None
         self.rhk_fast = self.total_fast = _refuse
         if view.contract.errors or "nilai_rhk" not in names or "nilai_hasil_kerja" not in names:
@@ -164,9 +176,11 @@ class Lane:
         if "predikat_kinerja" in names:
             self.predikat = view.entry("predikat_kinerja")
         self.conversions = tuple(
-            (name, name.removeprefix("konversi_"), params, view.entry(name))
+            (name, name.removeprefix("konversi_"), tuple(_CONTEXT.get(p, 6) for p in params),
+             view.entry(name))
             for name, params in view.conversions
-        )
+        )  # fmt: skip
+        self.needs_jenjang = self.has_jenjang and any(5 in c for _, _, c, _ in self.conversions)
         self.usable = True
 
     def _capaian_of(self, key: Any, name: str) -> _Capaian | None:
@@ -208,10 +222,9 @@ class Lane:
             weights = _weights([i.weight for i in indicators])
             records = []
             counted: list[tuple[Number, Number]] = []
-            for ind, w in zip(indicators, weights, strict=True):
+            for ind, weight in zip(indicators, weights, strict=True):
                 if ind.formula is not None:
                     raise _Outside
-                weight = w if type(w) is Number else to_number(w)
                 target = ind.target
                 if type(target) is TargetRange:
                     shown: Any = target
@@ -274,8 +287,7 @@ class Lane:
         rhk_results = []
         scored_values = []
         scored_weights = []
-        for (rhk, records, counted), w in zip(rhk_parts, rhk_weights, strict=True):
-            weight = w if type(w) is Number else to_number(w)
+        for (rhk, records, counted), weight in zip(rhk_parts, rhk_weights, strict=True):
             nilai = None
             if counted and not incomplete:
                 nilai = _number(_call_pairs(counted, self.rhk_fast, view, "nilai_rhk"))
@@ -320,30 +332,32 @@ class Lane:
         conversions: dict[str, Any] = {}
         if self.conversions:
             months = len(plan.period.months)
-            context: dict[str, Any] = {
-                "predikat": predikat,
-                "nilai_hasil_kerja": nilai_hk,
-                "rating_hasil_kerja": recommended,
-                "rating_perilaku": perilaku,
-                "bulan": _MONTHS[months],
-            }
-            jenjang = employee.position.jenjang
-            if jenjang is not None and self.has_jenjang:
+            jenjang = None
+            if self.needs_jenjang and employee.position.jenjang is not None:
                 try:
-                    context["jenjang"] = view.resolve("jenjang", jenjang.value, "jenjang")
+                    jenjang = view.resolve("jenjang", employee.position.jenjang.value, "jenjang")
                 except Exception:  # noqa: BLE001  # as the stages: no jenjang then
-                    context["jenjang"] = None
-            fast_context = {**context, "nilai_hasil_kerja": nilai_d, "bulan": _MONTHS_D[months]}
-            for name, short, params, fast in self.conversions:
-                args = [context.get(p) for p in params]
-                if any(a is None for a in args):
-                    continue
-                given = [fast_context.get(p) for p in params]
-                if any(v is None for v in given):
-                    exact = view.exact_entry(name)
-                    conversions[short] = to_exact(exact(*to_exact(tuple(args))))
+                    jenjang = None
+            # Each conversion's arguments by position in these (see _CONTEXT): exact values,
+            # and the fast path's (None where one does not terminate).
+            exact_values = (predikat, nilai_hk, recommended, perilaku, _MONTHS[months], jenjang,
+                            None)  # fmt: skip
+            fast_values = (predikat, nilai_d, recommended, perilaku, _MONTHS_D[months], jenjang,
+                           None)  # fmt: skip
+            for name, short, codes, fast in self.conversions:
+                # Identity tests: ``None in args`` would call __eq__ on every label and number.
+                for i in codes:
+                    if exact_values[i] is None:
+                        break  # not applicable (the stages leave it out too)
                 else:
-                    conversions[short] = _fast(fast(*given))
+                    for i in codes:
+                        if fast_values[i] is None:  # does not terminate: the exact path
+                            exact = view.exact_entry(name)
+                            found = exact(*[to_exact(exact_values[j]) for j in codes])
+                            conversions[short] = to_exact(found)
+                            break
+                    else:
+                        conversions[short] = _fast(fast(*[fast_values[i] for i in codes]))
         complete = predikat is not None and not incomplete
         return _APPRAISAL(
             Appraisal,

@@ -57,6 +57,7 @@ __all__ = [
     "parse_number",
     "terminating_decimal",
     "to_number",
+    "whole_number",
 ]
 
 #: Places a number that does not terminate is rounded to (half up) in its Decimal.
@@ -380,6 +381,17 @@ def decimal_number(value: Decimal) -> Number:
     made._exact = None
     made._rounded = False
     return made
+
+
+def whole_number(value: int) -> Number:
+    """The Number of a whole number (an ``int``), shared by value as :func:`to_number` shares
+    it: the batch path's weights (50, 25, 100) without a Fraction's detour.
+
+    >>> whole_number(50), whole_number(50) is to_number(Fraction(50))
+    (Number('50'), True)
+    """
+    found = _BY_INT.get(value)
+    return _of_int(value) if found is None else found
 
 
 def to_number(value: Fraction | Decimal | int) -> Number:
