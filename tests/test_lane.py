@@ -158,3 +158,25 @@ def test_calls_per_employee_on_distinct_values_are_pinned(gajahmungkur: Rulebook
 
 
 CALLS_PER_EMPLOYEE = 10_000
+
+
+def test_the_lane_checks_the_numbers_it_reads(gajahmungkur: Rulebook) -> None:
+    # A plan changed with model_copy skips validation: the lane steps aside and the stream
+    # refuses it as before (models.check_numbers names the field).
+    plan = example_plan()
+    real = plan.realisations[0].model_copy(update={"value": Decimal("NaN")})
+    cap = plan.rhk[0].indicators[1].model_copy(update={"cap": Decimal("Infinity")})
+    weight = plan.rhk[0].indicators[0].model_copy(update={"weight": 50})
+    rhk = plan.rhk[0]
+    bad = [
+        plan.model_copy(update={"realisations": (real, *plan.realisations[1:])}),
+        plan.model_copy(update={"rhk": (rhk.model_copy(update={"indicators": (
+            rhk.indicators[0], cap, *rhk.indicators[2:])}),)}),  # fmt: skip
+        plan.model_copy(update={"rhk": (rhk.model_copy(update={"indicators": (
+            weight, *rhk.indicators[1:])}),)}),  # fmt: skip
+    ]
+    lane = lane_of(rulebook_view(gajahmungkur))
+    for other in bad:
+        assert lane.score(other) is None
+        (result,) = appraise_many([other], gajahmungkur, trace=False)
+        assert result.status == "error" and "not a validated" in (result.error or "")

@@ -198,7 +198,9 @@ class Lane:
         return spec
 
     def score(self, plan: Plan) -> Appraisal | None:
-        """The untraced appraisal of ``plan``, or None outside the common case."""
+        """The untraced appraisal of ``plan``, or None outside the common case (and for a
+        plan whose numbers :func:`~kinerja_engine.models.plan.check_numbers` refuses: the
+        lane checks them as it reads them, so the caller need not check first)."""
         if not self.usable or plan.overrides:
             return None
         contract = self.view.contract
@@ -213,6 +215,14 @@ class Lane:
         view = self.view
         reported: dict[str, Any] = {}
         for r in plan.realisations:
+            # The numbers as models.check_numbers wants them (validated: finite Decimals), so
+            # the caller need not check them first; anything else is the stages' to refuse.
+            value = r.value
+            if value is None:
+                if not r.not_applicable:
+                    raise _Outside
+            elif type(value) is not Decimal or not value.is_finite():
+                raise _Outside
             reported.setdefault(r.indicator, r)
         missing = False
         capaian_specs = self.capaian
@@ -223,7 +233,10 @@ class Lane:
             records = []
             counted: list[tuple[Number, Number]] = []
             for ind, weight in zip(indicators, weights, strict=True):
-                if ind.formula is not None:
+                cap = ind.cap
+                if ind.formula is not None or (
+                    cap is not None and (type(cap) is not Decimal or not cap.is_finite())
+                ):
                     raise _Outside
                 target = ind.target
                 if type(target) is TargetRange:
@@ -247,9 +260,7 @@ class Lane:
                     records.append(_INDICATOR(IndicatorResult, *head, None, _NOT_APPLICABLE,
                                               None, weight, ""))  # fmt: skip
                     continue
-                value = real.value
-                if type(value) is not Decimal:
-                    raise _Outside
+                value = real.value  # a finite Decimal (checked above)
                 spec = capaian_specs.get(key, False)
                 if spec is False:
                     kind = ind.kind
@@ -271,7 +282,6 @@ class Lane:
                     raw = fast(*[given[i] for i in order])
                 capaian = _number(raw)
                 capped_from = None
-                cap = ind.cap
                 if cap is not None and capaian > cap:
                     capped_from, capaian = capaian, decimal_number(cap)
                 records.append(_INDICATOR(IndicatorResult, *head, decimal_number(value),
