@@ -44,18 +44,46 @@ from .carry import decimal_of, equal_weights, to_exact
 from .context import RulebookView, kinds_seen_fit, rulebook_view
 from .contract import check_plan_kinds
 from .number import Number, decimal_number, to_number, whole_number
+from .makers import record_maker
 from .results import Appraisal, IndicatorResult, RhkResult
-from .typed import AppraisalStatus, IndicatorStatus
+from .typed import AppraisalStatus, IndicatorStatus, result_value
 
 __all__ = ["Lane", "lane_of"]
 
 _VALUE: dict[Enum, str] = {m: m.value for enum in (Direction, RhkKind) for m in enum}
-_INDICATOR = IndicatorResult.builder()
-_RHK = RhkResult.builder()
-_APPRAISAL = Appraisal.builder()
 _REPORTED, _NOT_REPORTED = IndicatorStatus.REPORTED, IndicatorStatus.NOT_REPORTED
 _NOT_APPLICABLE = IndicatorStatus.NOT_APPLICABLE
 _COMPLETE, _INCOMPLETE = AppraisalStatus.COMPLETE, AppraisalStatus.INCOMPLETE
+
+# The records as the stages build them (same fields given, so the same fields set), made
+# from values already final (.makers): a reported indicator gives every field, one not
+# reported (or not applicable) the required ones; an RHK its six; the appraisal these.
+_ONE = whole_number(1)
+_INDICATOR_FIELDS = tuple(IndicatorResult.model_fields)
+_REPORTED_RECORD = record_maker(IndicatorResult, _INDICATOR_FIELDS, IndicatorResult.build(
+    "i", "n", "u", "higher", _ONE, _ONE, _REPORTED, _ONE, _ONE, "r", None, None, None))  # fmt: skip
+_UNREPORTED_RECORD = record_maker(IndicatorResult, _INDICATOR_FIELDS[:10], IndicatorResult.build(
+    "i", "n", "u", "higher", _ONE, None, _NOT_REPORTED, None, _ONE, ""))  # fmt: skip
+_RHK_RECORD = record_maker(RhkResult, tuple(RhkResult.model_fields)[:6],
+                           RhkResult.build("r", "d", "utama", _ONE, None, ()))  # fmt: skip
+_APPRAISAL_FIELDS = (
+    "plan_id", "employee", "employee_name", "unit", "period", "status", "rhk",
+    "nilai_hasil_kerja", "rating_hasil_kerja_rekomendasi", "rating_hasil_kerja",
+    "rating_perilaku", "predikat_rekomendasi", "predikat", "overrides", "conversions", "notes",
+    "trace", "rulebook", "override_records",
+)  # fmt: skip
+_APPRAISAL_RECORD = record_maker(
+    Appraisal,
+    tuple(n for n in Appraisal.model_fields if n in _APPRAISAL_FIELDS),
+    Appraisal.build(
+        **dict.fromkeys(_APPRAISAL_FIELDS[:5], "x"),
+        **dict.fromkeys(_APPRAISAL_FIELDS[7:13]),
+        **dict.fromkeys(("rhk", "overrides", "notes", "trace", "override_records"), ()),
+        status=_COMPLETE,
+        conversions={},
+        rulebook="",
+    ),
+)
 _MONTHS: dict[int, Fraction] = {m: Fraction(m) for m in range(1, 13)}
 _MONTHS_D: dict[int, Decimal] = {m: Decimal(m) for m in range(1, 13)}
 _NUMBER_NAMES = {d: f"capaian_{d.value}" for d in Direction}
@@ -253,12 +281,12 @@ class Lane:
                 head = (ind.id, ind.name, ind.unit_of_measure, _VALUE[ind.direction], shown)
                 if real is None:
                     missing = True
-                    records.append(_INDICATOR(IndicatorResult, *head, None, _NOT_REPORTED,
-                                              None, weight, ""))  # fmt: skip
+                    records.append(_UNREPORTED_RECORD(*head, None, _NOT_REPORTED, None,
+                                                      weight, ""))  # fmt: skip
                     continue
                 if real.not_applicable:
-                    records.append(_INDICATOR(IndicatorResult, *head, None, _NOT_APPLICABLE,
-                                              None, weight, ""))  # fmt: skip
+                    records.append(_UNREPORTED_RECORD(*head, None, _NOT_APPLICABLE, None,
+                                                      weight, ""))  # fmt: skip
                     continue
                 value = real.value  # a finite Decimal (checked above)
                 spec = capaian_specs.get(key, False)
@@ -284,7 +312,7 @@ class Lane:
                 capped_from = None
                 if cap is not None and capaian > cap:
                     capped_from, capaian = capaian, decimal_number(cap)
-                records.append(_INDICATOR(IndicatorResult, *head, decimal_number(value),
+                records.append(_REPORTED_RECORD(*head, decimal_number(value),
                                           _REPORTED, capaian, weight, rule, capped_from,
                                           None, None))  # fmt: skip
                 counted.append((capaian, weight))
@@ -303,8 +331,8 @@ class Lane:
                 nilai = _number(_call_pairs(counted, self.rhk_fast, view, "nilai_rhk"))
                 scored_values.append(nilai)
                 scored_weights.append(weight)
-            rhk_results.append(_RHK(RhkResult, rhk.id, rhk.description, _VALUE[rhk.kind],
-                                    weight, nilai, tuple(records)))  # fmt: skip
+            rhk_results.append(_RHK_RECORD(rhk.id, rhk.description, _VALUE[rhk.kind], weight,
+                                           nilai, tuple(records)))  # fmt: skip
         nilai_hk: Any = None
         if scored_values and not incomplete:
             nilai_hk = _call_lists(scored_values, scored_weights, self.total_fast, view,
@@ -369,27 +397,28 @@ class Lane:
                     else:
                         conversions[short] = _fast(fast(*[fast_values[i] for i in codes]))
         complete = predikat is not None and not incomplete
-        return _APPRAISAL(
-            Appraisal,
-            plan_id=plan.id,
-            employee=employee.nip,
-            employee_name=employee.name,
-            unit=employee.unit,
-            period=str(plan.period),
-            status=_COMPLETE if complete else _INCOMPLETE,
-            rhk=rhk_results,
-            nilai_hasil_kerja=nilai_hk,
-            rating_hasil_kerja_rekomendasi=recommended,
-            rating_hasil_kerja=recommended,
-            rating_perilaku=perilaku,
-            predikat_rekomendasi=predikat,
-            predikat=predikat,
-            overrides=(),
-            override_records=(),
-            conversions=conversions,
-            notes=tuple(notes),
-            trace=(),
-            rulebook=self.label,
+        if conversions:  # as the builder makes them: numbers as Numbers
+            conversions = {k: result_value(v) for k, v in conversions.items()}
+        return _APPRAISAL_RECORD(
+            plan.id,
+            employee.nip,
+            employee.name,
+            employee.unit,
+            str(plan.period),
+            _COMPLETE if complete else _INCOMPLETE,
+            rhk_results,
+            nilai_hk if nilai_hk is None or type(nilai_hk) is Number else to_number(nilai_hk),
+            recommended,
+            recommended,
+            perilaku,
+            predikat,
+            predikat,
+            (),
+            conversions,
+            tuple(notes),
+            (),
+            self.label,
+            (),
         )
 
 
