@@ -305,14 +305,16 @@ def _of_fraction(value: Fraction) -> Number:
     # Integer arithmetic, then one exact scaling: faster than Decimal division and exact for
     # any size. A terminating num/den in lowest terms is num * (10**k / den) / 10**k, whose
     # digits never end in 0 (den does not divide 10**(k-1)): the Decimal needs no normalising.
-    num, den = value.numerator, value.denominator
+    num, den = value.as_integer_ratio()  # one call, where two properties are two
     if den == 1:  # whole numbers (100, 0, 120) recur as new objects: shared by value
         found = _BY_INT.get(num)
         return _of_int(num) if found is None else found
     bits = num.bit_length()
     if bits > MAX_NUMBER_BITS or den.bit_length() > MAX_NUMBER_BITS:
         _refuse_size(max(bits, den.bit_length()))
-    places = _places(den)
+    places = _PLACES_OF.get(den)
+    if places is None:
+        places = _places(den)
     if places > 0:
         made = _new(Number, Decimal(num * (10**places // den)).scaleb(-places, _SCALE))
         made._rounded = False
@@ -369,14 +371,17 @@ def decimal_number(value: Decimal) -> Number:
     >>> decimal_number(Decimal("1.5")) == to_number(Fraction(3, 2)), decimal_number(Decimal("0.125")).exact
     (True, Fraction(1, 8))
     """  # noqa: E501
-    adjusted = value.adjusted()
-    if not (-_FAST_ADJUSTED < adjusted < _FAST_ADJUSTED) or not value.is_finite():
-        return to_number(value)  # the checked path: refuses NaN, infinities and size bombs
-    num, den = _ratio(value)
+    if not -_FAST_ADJUSTED < value.adjusted() < _FAST_ADJUSTED:
+        return to_number(value)  # the checked path: refuses size bombs (and NaN, infinities)
+    try:
+        num, den = _ratio(value)
+    except (OverflowError, ValueError):  # an infinity or a NaN (adjusted() reads 0)
+        return to_number(value)
     if den == 1:
         found = _BY_INT.get(num)
         return _of_int(num) if found is None else found
-    _refuse_size(max(num.bit_length(), den.bit_length()))
+    if num.bit_length() > MAX_NUMBER_BITS or den.bit_length() > MAX_NUMBER_BITS:
+        _refuse_size(max(num.bit_length(), den.bit_length()))
     made: Number = _new(Number, value.normalize(_SCALE))
     made._exact = None
     made._rounded = False
