@@ -1,4 +1,4 @@
-"""The batch lane: one untraced appraisal of the common case in one pass, per rulebook prepared once.
+"""The batch lane: an untraced appraisal of the common case in one pass, prepared per rulebook.
 
 Input: a :class:`~kinerja_engine.models.Plan` whose numbers are checked and a
 :class:`~.context.RulebookView`. Output: the same :class:`~.results.Appraisal` the stages
@@ -22,7 +22,7 @@ Internal to :mod:`kinerja_engine.scoring`: :func:`~.pipeline.appraise_many` call
 
 >>> from kinerja_engine import rulebooks
 >>> from kinerja_engine.models import example_plan
->>> from kinerja_engine.scoring.context import Run
+>>> from kinerja_engine.scoring.context import Run, rulebook_view
 >>> from kinerja_engine.scoring.stages import score_run
 >>> book = rulebooks.load("gajahmungkur")
 >>> result = lane_of(rulebook_view(book)).score(example_plan())
@@ -41,10 +41,17 @@ from typing import Any
 from ..models import Direction, Plan, RhkKind, TargetRange
 from ..values import Label
 from .carry import decimal_of, equal_weights, to_exact
-from .context import RulebookView, kinds_seen_fit, rulebook_view
+from .context import RulebookView, kinds_seen_fit
 from .contract import check_plan_kinds
-from .number import Number, decimal_number, to_number, whole_number
 from .makers import record_maker
+from .number import (
+    Number,
+    decimal_number,
+    exact_decimals,
+    exact_values,
+    to_number,
+    whole_number,
+)
 from .results import Appraisal, IndicatorResult, RhkResult
 from .typed import AppraisalStatus, IndicatorStatus, result_value
 
@@ -186,13 +193,15 @@ class Lane:
         self.rhk_fast = self.total_fast = _refuse
         if view.contract.errors or "nilai_rhk" not in names or "nilai_hasil_kerja" not in names:
             return
-        if ("nilai_kinerja" in names and "predikat_nilai" in names) or view.signature(
-            "nilai_rhk"
-        )[:1] == ("nilai",) or "tambahan" in view.signature("nilai_hasil_kerja"):
+        if (
+            ("nilai_kinerja" in names and "predikat_nilai" in names)
+            or view.signature("nilai_rhk")[:1] == ("nilai",)
+            or "tambahan" in view.signature("nilai_hasil_kerja")
+        ):
             return  # the numeric legacy rulebooks: their own stages (see .legacy)
         try:
             policy = _param(view, "kebijakan_realisasi_kosong")
-        except Exception:  # noqa: BLE001  # the stages report it
+        except Exception:  # the stages report it
             return
         self.exclude = isinstance(policy, Label) and policy.name == "kecualikan"
         # Exact implementations are asked for only when needed (a rulebook compiles them
@@ -236,7 +245,7 @@ class Lane:
             return None  # a kind the rulebook cannot score: the stages name it
         try:
             return self._score(plan)
-        except Exception:  # noqa: BLE001  # the stages give the same result or the error
+        except Exception:  # the stages give the same result or the error
             return None
 
     def _score(self, plan: Plan) -> Appraisal:
@@ -259,7 +268,8 @@ class Lane:
             indicators = rhk.indicators
             weights = _weights([i.weight for i in indicators])
             records = []
-            counted: list[tuple[Number, Number]] = []
+            counted: list[Number] = []  # the capaian that count, and their weights
+            counted_weights: list[Number] = []
             for ind, weight in zip(indicators, weights, strict=True):
                 cap = ind.cap
                 if ind.formula is not None or (
@@ -315,8 +325,9 @@ class Lane:
                 records.append(_REPORTED_RECORD(*head, decimal_number(value),
                                           _REPORTED, capaian, weight, rule, capped_from,
                                           None, None))  # fmt: skip
-                counted.append((capaian, weight))
-            rhk_parts.append((rhk, records, counted))
+                counted.append(capaian)
+                counted_weights.append(weight)
+            rhk_parts.append((rhk, records, counted, counted_weights))
         incomplete = missing and not self.exclude
         notes = []
         if missing:
@@ -325,10 +336,13 @@ class Lane:
         rhk_results = []
         scored_values = []
         scored_weights = []
-        for (rhk, records, counted), weight in zip(rhk_parts, rhk_weights, strict=True):
+        for (rhk, records, counted, counted_weights), weight in zip(
+            rhk_parts, rhk_weights, strict=True
+        ):
             nilai = None
             if counted and not incomplete:
-                nilai = _number(_call_pairs(counted, self.rhk_fast, view, "nilai_rhk"))
+                nilai = _number(_call_lists(counted, counted_weights, self.rhk_fast, view,
+                                            "nilai_rhk"))  # fmt: skip
                 scored_values.append(nilai)
                 scored_weights.append(weight)
             rhk_results.append(_RHK_RECORD(rhk.id, rhk.description, _VALUE[rhk.kind], weight,
@@ -374,7 +388,7 @@ class Lane:
             if self.needs_jenjang and employee.position.jenjang is not None:
                 try:
                     jenjang = view.resolve("jenjang", employee.position.jenjang.value, "jenjang")
-                except Exception:  # noqa: BLE001  # as the stages: no jenjang then
+                except Exception:  # as the stages: no jenjang then
                     jenjang = None
             # Each conversion's arguments by position in these (see _CONTEXT): exact values,
             # and the fast path's (None where one does not terminate).
@@ -441,31 +455,25 @@ def _fast(raw: Any) -> Any:
     return decimal_number(raw) if type(raw) is Decimal else to_exact(raw)
 
 
-def _call_pairs(
-    pairs: Sequence[tuple[Number, Number]], fast: Any, view: RulebookView, name: str
-) -> Any:
-    """``fast``/``exact`` on (values, weights) of ``pairs``: the fast entry on Decimals when
-    every one terminates (a Number knows), else the exact implementation on Fractions."""
-    values = [v for v, _ in pairs]
-    weights = [w for _, w in pairs]
-    return _call_lists(values, weights, fast, view, name)
-
-
 def _call_lists(
     values: Sequence[Number], weights: Sequence[Number], fast: Any, view: RulebookView, name: str
 ) -> Any:
-    for x in (*values, *weights):
-        if not x.is_exact:
-            exact = view.exact_entry(name)
-            return to_exact(exact(tuple([v.exact for v in values]),
-                                  tuple([w.exact for w in weights])))  # fmt: skip
-    return _fast(fast(tuple([Decimal(x) for x in values]), tuple([Decimal(x) for x in weights])))
+    """``name`` on (values, weights): its fast entry on Decimals when every one terminates (a
+    Number knows), else its exact implementation on Fractions (as ``Run.call_number``)."""
+    decimals = exact_decimals(values)
+    if decimals is not None:
+        weights_d = exact_decimals(weights)
+        if weights_d is not None:
+            return _fast(fast(decimals, weights_d))
+    exact = view.exact_entry(name)
+    return to_exact(exact(exact_values(values), exact_values(weights)))
 
 
 def lane_of(view: RulebookView) -> Lane:
     """The lane of a rulebook view (prepared on first use, kept with the view).
 
     >>> from kinerja_engine import rulebooks
+    >>> from kinerja_engine.scoring.context import rulebook_view
     >>> view = rulebook_view(rulebooks.load("gajahmungkur"))
     >>> lane_of(view) is lane_of(view), lane_of(view).usable
     (True, True)

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from decimal import Context, Decimal
 from fractions import Fraction
 from typing import Any, Final
@@ -51,7 +52,9 @@ __all__ = [
     "clear_number_cache",
     "decimal_number",
     "decimal_view",
+    "exact_decimals",
     "exact_text",
+    "exact_values",
     "number_text",
     "parse_exact",
     "parse_number",
@@ -397,6 +400,30 @@ def whole_number(value: int) -> Number:
     """
     found = _BY_INT.get(value)
     return _of_int(value) if found is None else found
+
+
+def exact_decimals(numbers: Sequence[Number]) -> tuple[Decimal, ...] | None:
+    """The plain Decimals of ``numbers`` when every one is exact, else None (one is rounded:
+    its exact value does not terminate). The batch lane's fast-path arguments.
+
+    >>> exact_decimals([Number.of(Fraction(1, 2)), Number.of(3)])
+    (Decimal('0.5'), Decimal('3'))
+    >>> exact_decimals([Number.of(Fraction(1, 3))]) is None
+    True
+    """
+    for number in numbers:
+        if number._rounded:
+            return None
+    return tuple([Decimal(number) for number in numbers])
+
+
+def exact_values(numbers: Sequence[Number]) -> tuple[Fraction, ...]:
+    """The exact values (Fractions) of ``numbers``, the exact path's arguments.
+
+    >>> exact_values([Number.of(Fraction(1, 3)), Number.of(Decimal("0.5"))])
+    (Fraction(1, 3), Fraction(1, 2))
+    """
+    return tuple([n.exact if n._exact is None else n._exact for n in numbers])
 
 
 def to_number(value: Fraction | Decimal | int) -> Number:
