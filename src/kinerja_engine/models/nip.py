@@ -35,6 +35,8 @@ _MAX_APPOINTMENT_AGE = 60
 
 
 def _normalise_nip(value: object) -> str:
+    if type(value) is str and len(value) == 18 and value.isascii() and value.isdigit():
+        return value  # the common case (18 ASCII digits, nothing to remove), decided first
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
