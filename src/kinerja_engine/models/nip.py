@@ -116,7 +116,12 @@ def read_nip(nip: str, kind: EmployeeKind) -> NipInfo:
             problems.append(f"CPNS month {text[12:14]} is not a month (01-12)")
         elif birth is not None:
             age = (appointed_year * 12 + appointed_month) - (birth.year * 12 + birth.month)
-            when = f"CPNS {appointed_year:04d}-{appointed_month:02d}"
+            # The text only when it is needed (a problem): most NIPs have none.
+            when = (
+                ""
+                if _MIN_APPOINTMENT_AGE * 12 <= age <= _MAX_APPOINTMENT_AGE * 12
+                else f"CPNS {appointed_year:04d}-{appointed_month:02d}"
+            )
             if age <= 0:
                 problems.append(f"{when} is not after the birth date {birth}")
             elif age < _MIN_APPOINTMENT_AGE * 12:
