@@ -36,6 +36,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
+from functools import cache
 from typing import Any
 
 from ..models import Direction, Plan, RhkKind, TargetRange
@@ -62,35 +63,6 @@ _REPORTED, _NOT_REPORTED = IndicatorStatus.REPORTED, IndicatorStatus.NOT_REPORTE
 _NOT_APPLICABLE = IndicatorStatus.NOT_APPLICABLE
 _COMPLETE, _INCOMPLETE = AppraisalStatus.COMPLETE, AppraisalStatus.INCOMPLETE
 
-# The records as the stages build them (same fields given, so the same fields set), made
-# from values already final (.makers): a reported indicator gives every field, one not
-# reported (or not applicable) the required ones; an RHK its six; the appraisal these.
-_ONE = whole_number(1)
-_INDICATOR_FIELDS = tuple(IndicatorResult.model_fields)
-_REPORTED_RECORD = record_maker(IndicatorResult, _INDICATOR_FIELDS, IndicatorResult.build(
-    "i", "n", "u", "higher", _ONE, _ONE, _REPORTED, _ONE, _ONE, "r", None, None, None))  # fmt: skip
-_UNREPORTED_RECORD = record_maker(IndicatorResult, _INDICATOR_FIELDS[:10], IndicatorResult.build(
-    "i", "n", "u", "higher", _ONE, None, _NOT_REPORTED, None, _ONE, ""))  # fmt: skip
-_RHK_RECORD = record_maker(RhkResult, tuple(RhkResult.model_fields)[:6],
-                           RhkResult.build("r", "d", "utama", _ONE, None, ()))  # fmt: skip
-_APPRAISAL_FIELDS = (
-    "plan_id", "employee", "employee_name", "unit", "period", "status", "rhk",
-    "nilai_hasil_kerja", "rating_hasil_kerja_rekomendasi", "rating_hasil_kerja",
-    "rating_perilaku", "predikat_rekomendasi", "predikat", "overrides", "conversions", "notes",
-    "trace", "rulebook", "override_records",
-)  # fmt: skip
-_APPRAISAL_RECORD = record_maker(
-    Appraisal,
-    tuple(n for n in Appraisal.model_fields if n in _APPRAISAL_FIELDS),
-    Appraisal.build(
-        **dict.fromkeys(_APPRAISAL_FIELDS[:5], "x"),
-        **dict.fromkeys(_APPRAISAL_FIELDS[7:13]),
-        **dict.fromkeys(("rhk", "overrides", "notes", "trace", "override_records"), ()),
-        status=_COMPLETE,
-        conversions={},
-        rulebook="",
-    ),
-)
 _MONTHS: dict[int, Fraction] = {m: Fraction(m) for m in range(1, 13)}
 _MONTHS_D: dict[int, Decimal] = {m: Decimal(m) for m in range(1, 13)}
 _NUMBER_NAMES = {d: f"capaian_{d.value}" for d in Direction}
@@ -111,6 +83,45 @@ _WAITING = "rating hasil kerja menunggu keputusan pejabat penilai"
 #: How a capaian definition is called: its name, fast entry and, per parameter, which input
 #: it takes (0 realisasi, 1 lo, 2 hi: the target or a range's top).
 _Capaian = tuple[str, Callable[..., Any], tuple[int, ...]]
+
+
+@cache
+def _makers() -> tuple[
+    Callable[..., IndicatorResult],
+    Callable[..., IndicatorResult],
+    Callable[..., RhkResult],
+    Callable[..., Appraisal],
+]:
+    """The record makers (:mod:`.makers`), made when the first lane is prepared (not on
+    import: each is generated code). The records are those the stages build (the same fields
+    given, so the same fields set): a reported indicator gives every field, one not reported
+    (or not applicable) the ten required ones, an RHK its six, the appraisal these."""
+    one = whole_number(1)
+    indicator_fields = tuple(IndicatorResult.model_fields)
+    reported = record_maker(IndicatorResult, indicator_fields, IndicatorResult.build(
+        "i", "n", "u", "higher", one, one, _REPORTED, one, one, "r", None, None, None))  # fmt: skip
+    unreported = record_maker(IndicatorResult, indicator_fields[:10], IndicatorResult.build(
+        "i", "n", "u", "higher", one, None, _NOT_REPORTED, None, one, ""))  # fmt: skip
+    rhk = record_maker(RhkResult, tuple(RhkResult.model_fields)[:6],
+                       RhkResult.build("r", "d", "utama", one, None, ()))  # fmt: skip
+    template = Appraisal.build(
+        **dict.fromkeys(_APPRAISAL_FIELDS[:5], "x"),
+        **dict.fromkeys(_APPRAISAL_FIELDS[7:13]),
+        **dict.fromkeys(("rhk", "overrides", "notes", "trace", "override_records"), ()),
+        status=_COMPLETE,
+        conversions={},
+        rulebook="",
+    )
+    given = tuple(n for n in Appraisal.model_fields if n in _APPRAISAL_FIELDS)
+    return reported, unreported, rhk, record_maker(Appraisal, given, template)
+
+
+_APPRAISAL_FIELDS = (
+    "plan_id", "employee", "employee_name", "unit", "period", "status", "rhk",
+    "nilai_hasil_kerja", "rating_hasil_kerja_rekomendasi", "rating_hasil_kerja",
+    "rating_perilaku", "predikat_rekomendasi", "predikat", "overrides", "conversions", "notes",
+    "trace", "rulebook", "override_records",
+)  # fmt: skip
 
 
 class _Outside(Exception):
@@ -161,6 +172,7 @@ class Lane:
     empty-realisation policy, the conversions with their parameters."""
 
     __slots__ = (
+        "appraisal_record",
         "capaian",
         "conversions",
         "exclude",
@@ -171,8 +183,11 @@ class Lane:
         "predikat",
         "rating",
         "rating_enum",
+        "reported_record",
         "rhk_fast",
+        "rhk_record",
         "total_fast",
+        "unreported_record",
         "usable",
         "view",
     )
@@ -180,6 +195,8 @@ class Lane:
     def __init__(self, view: RulebookView) -> None:
         self.view = view
         self.label = view.label
+        (self.reported_record, self.unreported_record, self.rhk_record,
+         self.appraisal_record) = _makers()  # fmt: skip
         self.capaian: dict[Any, _Capaian | None] = {}
         names = view.names
         enums = view.book.checked.enums
@@ -263,6 +280,7 @@ class Lane:
             reported.setdefault(r.indicator, r)
         missing = False
         capaian_specs = self.capaian
+        make_reported, make_unreported = self.reported_record, self.unreported_record
         rhk_parts = []
         for rhk in plan.rhk:
             indicators = rhk.indicators
@@ -291,11 +309,11 @@ class Lane:
                 head = (ind.id, ind.name, ind.unit_of_measure, _VALUE[ind.direction], shown)
                 if real is None:
                     missing = True
-                    records.append(_UNREPORTED_RECORD(*head, None, _NOT_REPORTED, None,
+                    records.append(make_unreported(*head, None, _NOT_REPORTED, None,
                                                       weight, ""))  # fmt: skip
                     continue
                 if real.not_applicable:
-                    records.append(_UNREPORTED_RECORD(*head, None, _NOT_APPLICABLE, None,
+                    records.append(make_unreported(*head, None, _NOT_APPLICABLE, None,
                                                       weight, ""))  # fmt: skip
                     continue
                 value = real.value  # a finite Decimal (checked above)
@@ -322,7 +340,7 @@ class Lane:
                 capped_from = None
                 if cap is not None and capaian > cap:
                     capped_from, capaian = capaian, decimal_number(cap)
-                records.append(_REPORTED_RECORD(*head, decimal_number(value),
+                records.append(make_reported(*head, decimal_number(value),
                                           _REPORTED, capaian, weight, rule, capped_from,
                                           None, None))  # fmt: skip
                 counted.append(capaian)
@@ -345,7 +363,7 @@ class Lane:
                                             "nilai_rhk"))  # fmt: skip
                 scored_values.append(nilai)
                 scored_weights.append(weight)
-            rhk_results.append(_RHK_RECORD(rhk.id, rhk.description, _VALUE[rhk.kind], weight,
+            rhk_results.append(self.rhk_record(rhk.id, rhk.description, _VALUE[rhk.kind], weight,
                                            nilai, tuple(records)))  # fmt: skip
         nilai_hk: Any = None
         if scored_values and not incomplete:
@@ -413,7 +431,7 @@ class Lane:
         complete = predikat is not None and not incomplete
         if conversions:  # as the builder makes them: numbers as Numbers
             conversions = {k: result_value(v) for k, v in conversions.items()}
-        return _APPRAISAL_RECORD(
+        return self.appraisal_record(
             plan.id,
             employee.nip,
             employee.name,
