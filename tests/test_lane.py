@@ -15,6 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kinerja_engine import KinerjaError, Rulebook, rulebooks
 from kinerja_engine.batch import appraise_reference
@@ -24,6 +26,7 @@ from kinerja_engine.scoring import appraise, appraise_many
 from kinerja_engine.scoring.context import Run, rulebook_view
 from kinerja_engine.scoring.lane import lane_of
 from kinerja_engine.scoring.stages import score_run
+from kinerja_engine.testing import plans
 from workmeter import count_calls
 
 
@@ -139,6 +142,27 @@ def test_a_rulebook_that_does_not_fit_is_left_to_the_stages() -> None:
     assert not lane_of(rulebook_view(book)).usable
     with pytest.raises(KinerjaError, match="has no indicator kind 'lower'"):
         appraise(example_plan(), book, trace=False)
+
+
+@settings(max_examples=60, database=None)
+@given(
+    st.sampled_from(["gajahmungkur", "permenpanrb-6-2022"]).flatmap(
+        lambda name: st.tuples(
+            st.just(name),
+            plans(
+                rulebooks.load(name),
+                complete=False,
+                overrides=False,
+                nonpositive_targets=True,
+            ),
+        )
+    )
+)
+def test_lane_equals_the_stages_on_generated_models(named: tuple[str, Plan]) -> None:
+    # The public strategies: fraction weights (100/3), caps, targets of 0 or below, every
+    # period kind, missing and not-applicable realisations, unit heads.
+    name, plan = named
+    compare([plan], rulebooks.load(name))
 
 
 @pytest.mark.slow

@@ -177,7 +177,6 @@ class Lane:
         "conversions",
         "exclude",
         "has_jenjang",
-        "has_rating",
         "label",
         "needs_jenjang",
         "predikat",
