@@ -16,6 +16,7 @@ It prints, in one run:
    sets, timed side by side: the generator's plans (realisasi and targets from small grids,
    so values recur and per-value caches hit) and the same plans with **every realisasi and
    every target distinct** (``distinct_records``: the bar's data, where no cache can help),
+   the batch path also without its lane (``scoring/lane.py``: the stages, ``score_run``),
    each scored from built models (batch path and traced) and from JSON text (validation
    included), each result consumed as a stream (made, then dropped: the batch path's use; one
    row keeps every result in a list instead); then the cProfile of the batch path and of
@@ -63,6 +64,8 @@ from kinerja_engine.batch.synthetic import NATIONAL_WORKFORCE, generate_plans, g
 from kinerja_engine.language import parser
 from kinerja_engine.models import Direction, Plan, PositionCategory, TargetRange
 from kinerja_engine.scoring import Appraisal, appraise_many
+from kinerja_engine.scoring.context import Run
+from kinerja_engine.scoring.stages import score_run
 from kinerja_engine.values import round_half_up
 
 F = Fraction
@@ -418,6 +421,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("generator data: from JSON text + batch path", from_json(generated_texts)),
         ("synthetic generator (plan construction)",
          lambda: drain(generate_plans(args.count, seed=1))),
+        ("batch path without the lane (the stages, `score_run`; internal)",
+         lambda: drain(score_run(Run(p, book, tracing=False)) for p in plans)),
     ]  # fmt: skip
     clock = time.process_time if args.clock == "cpu" else time.perf_counter
     times = best_interleaved([fn for _, fn in cases], args.repeat, clock)
@@ -434,10 +439,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print("| what | µs per employee | employees/s per core | ratio |")
     print("|---|---:|---:|---:|")
-    t_hand, t_bare, t_traced, t_json, t_kept, t_hand_gen, t_bare_gen, t_json_gen, t_gen = times
+    (t_hand, t_bare, t_traced, t_json, t_kept, t_hand_gen, t_bare_gen, t_json_gen, t_gen,
+     t_stages) = times  # fmt: skip
     ratios = [1.0, t_bare / t_hand, t_traced / t_hand, t_json / t_bare, t_kept / t_hand,
-              1.0, t_bare_gen / t_hand_gen, t_json_gen / t_bare_gen, 0.0]  # fmt: skip
-    against = ["", " hand", " hand", " batch", " hand", "", " hand", " batch", ""]
+              1.0, t_bare_gen / t_hand_gen, t_json_gen / t_bare_gen, 0.0,
+              t_stages / t_hand]  # fmt: skip
+    against = ["", " hand", " hand", " batch", " hand", "", " hand", " batch", "", " hand"]
     for (label, _fn), t, ratio, what in zip(cases, times, ratios, against, strict=True):
         shown = f"{ratio:.2f}×{what}" if ratio else "–"
         print(f"| {label} | {t / n * 1e6:,.1f} | {n / t:,.0f} | {shown} |")

@@ -346,8 +346,13 @@ def plain_decimal(value: object) -> Decimal | None:
     >>> plain_decimal("95.50"), plain_decimal(" 95"), plain_decimal("1e3"), plain_decimal(95)
     (Decimal('95.50'), None, None, None)
     """
-    if type(value) is str and len(value) <= MAX_INPUT_DIGITS and _PLAIN_DECIMAL.fullmatch(value):
-        return Decimal(value)
+    if type(value) is str and len(value) <= MAX_INPUT_DIGITS:
+        # Unsigned ASCII digits with at most one point ("95.50", ".5", "7."): the pattern's
+        # common case, tested without the regular expression.
+        if value.isascii() and value.replace(".", "", 1).isdigit():
+            return Decimal(value)
+        if _PLAIN_DECIMAL.fullmatch(value):
+            return Decimal(value)
     return None
 
 
@@ -391,7 +396,18 @@ _FRACTION_TEXT = re.compile(r"\s*\+?(\d{1,60})\s*/\s*(\d{1,60})\s*")
 _WEIGHT_PATTERN = r"^\s*\+?(\d+(\.\d*)?|\.\d+)\s*(/\s*\d+\s*)?$"
 
 
+_SMALL_WEIGHT = 10**MAX_INPUT_DIGITS
+
+
 def _check_weight(value: Any) -> Fraction:
+    # A whole percentage as JSON holds it ("50", 50): the Fraction of its integer, the value
+    # the general path below gives (plain ASCII digits or a small int: never negative, never
+    # too large), without a Decimal made and converted.
+    kind = type(value)
+    if kind is str and len(value) <= MAX_INPUT_DIGITS and value.isascii() and value.isdigit():
+        return Fraction(int(value))
+    if kind is int and 0 <= value < _SMALL_WEIGHT:
+        return Fraction(value)
     if isinstance(value, Fraction):
         result = value
         if max(abs(result.numerator), result.denominator) >= 10**MAX_INPUT_DIGITS:

@@ -35,6 +35,8 @@ _MAX_APPOINTMENT_AGE = 60
 
 
 def _normalise_nip(value: object) -> str:
+    if type(value) is str and len(value) == 18 and value.isascii() and value.isdigit():
+        return value  # the common case (18 ASCII digits, nothing to remove), decided first
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
@@ -114,7 +116,12 @@ def read_nip(nip: str, kind: EmployeeKind) -> NipInfo:
             problems.append(f"CPNS month {text[12:14]} is not a month (01-12)")
         elif birth is not None:
             age = (appointed_year * 12 + appointed_month) - (birth.year * 12 + birth.month)
-            when = f"CPNS {appointed_year:04d}-{appointed_month:02d}"
+            # The text only when it is needed (a problem): most NIPs have none.
+            when = (
+                ""
+                if _MIN_APPOINTMENT_AGE * 12 <= age <= _MAX_APPOINTMENT_AGE * 12
+                else f"CPNS {appointed_year:04d}-{appointed_month:02d}"
+            )
             if age <= 0:
                 problems.append(f"{when} is not after the birth date {birth}")
             elif age < _MIN_APPOINTMENT_AGE * 12:

@@ -219,6 +219,8 @@ class RHK(FrozenModel):
 
     @model_validator(mode="after")
     def _check_indicator_ids(self) -> Self:
+        if len({ind.id for ind in self.indicators}) == len(self.indicators):
+            return self  # no id repeated (the common case): no places built
         problems = _duplicates(
             [((("indicators", i, "id")), ind.id) for i, ind in enumerate(self.indicators)],
             "indicator",
@@ -407,16 +409,22 @@ class Plan(FrozenModel):
 
     @model_validator(mode="after")
     def _check_document(self) -> Self:
-        problems = _duplicates([(("rhk", i, "id"), r.id) for i, r in enumerate(self.rhk)], "RHK")
-        problems += _duplicates(
-            [
-                (("rhk", i, "indicators", j, "id"), ind.id)
-                for i, r in enumerate(self.rhk)
-                for j, ind in enumerate(r.indicators)
-            ],
-            "indicator",
-        )
-        known = {ind.id: ind for _, ind in self.indicators()}
+        known = {ind.id: ind for rhk in self.rhk for ind in rhk.indicators}
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        # Places are built only when an id repeats (the common case has none).
+        if len({r.id for r in self.rhk}) != len(self.rhk):
+            problems += _duplicates(
+                [(("rhk", i, "id"), r.id) for i, r in enumerate(self.rhk)], "RHK"
+            )
+        if len(known) != sum(len(r.indicators) for r in self.rhk):
+            problems += _duplicates(
+                [
+                    (("rhk", i, "indicators", j, "id"), ind.id)
+                    for i, r in enumerate(self.rhk)
+                    for j, ind in enumerate(r.indicators)
+                ],
+                "indicator",
+            )
         # One did-you-mean index for the whole plan, built only when a name is unknown:
         # n unknown names cost n bounded look-ups, not n scans of every indicator.
         index: NameIndex | None = None

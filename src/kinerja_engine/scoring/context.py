@@ -44,6 +44,7 @@ __all__ = [
     "RulebookView",
     "Run",
     "clear_view_cache",
+    "kinds_seen_fit",
     "rulebook_view",
 ]
 
@@ -74,6 +75,7 @@ class RulebookView:
         "formulas",
         "label",
         "labels",
+        "lane",
         "names",
         "params",
         "program",
@@ -109,6 +111,8 @@ class RulebookView:
         #: Facts about the rulebook's shape the pipeline asks on every run (a few fixed
         #: names, see :mod:`.legacy`): computed on first use.
         self.flags: dict[str, bool] = {}
+        #: The batch lane of this rulebook (:mod:`.lane`), prepared on first use.
+        self.lane: Any = None
 
     def resolve(self, enum: str, text: str, what: str) -> Label:
         """The member of ``enum`` written ``text``; successes are remembered (errors name
@@ -213,7 +217,7 @@ def clear_view_cache() -> None:
     _VIEWS.clear()
 
 
-def _kinds_seen_fit(plan: Plan, seen: Mapping[str, str | None]) -> bool:
+def kinds_seen_fit(plan: Plan, seen: Mapping[str, str | None]) -> bool:
     """Whether every indicator of ``plan`` (but those with their own formula) has a kind
     already found scorable (None in ``seen``): one dict look-up each."""
     for rhk in plan.rhk:
@@ -262,7 +266,7 @@ class Run:
         indicators (an unknown kind, with a did-you-mean), naming every such indicator."""
         # Every plan passes here: one look-up per indicator among the kinds already found
         # scorable (None); anything else (unseen, or a problem) takes the full check.
-        if _kinds_seen_fit(self.plan, self.info.contract.seen):
+        if kinds_seen_fit(self.plan, self.info.contract.seen):
             return
         problems = check_plan_kinds(self.plan, self.info.contract)
         if problems:

@@ -60,7 +60,8 @@ from ..language.formula import Rulebook
 from ..models import Plan
 from ..models.plan import check_numbers
 from .carry import clear_number_caches
-from .context import Run, clear_view_cache, rulebook_label
+from .context import Run, clear_view_cache, rulebook_label, rulebook_view
+from .lane import lane_of
 from .results import Appraisal
 from .stages import score_run
 from .typed import AppraisalStatus
@@ -135,9 +136,20 @@ def appraise(
 
 
 def _appraise_checked(
-    plan: Plan, rulebook: Rulebook, unit_rating: str | None, trace: bool, exact_only: bool
+    plan: Plan,
+    rulebook: Rulebook,
+    unit_rating: str | None,
+    trace: bool,
+    exact_only: bool,
+    lane: bool = True,
 ) -> Appraisal:
-    """:func:`appraise` once its arguments (and the plan's numbers) are checked."""
+    """:func:`appraise` once its arguments (and the plan's numbers) are checked; ``lane``:
+    whether to try the batch lane first (False: the caller already did)."""
+    if lane and not (trace or exact_only) and unit_rating is None:
+        # The common case in one pass (the batch path); None: the stages score it.
+        found = lane_of(rulebook_view(rulebook)).score(plan)
+        if found is not None:
+            return found
     if exact_only:
         clear_caches()
     run = Run(plan, rulebook, trace, exact_only=exact_only)
@@ -237,14 +249,24 @@ def _appraise_stream(
     trace: bool,
     exact_only: bool,
 ) -> Iterator[Appraisal]:
+    # The batch lane (one pass for the common case) when no trace is kept: found once for
+    # the stream. It checks each plan's numbers as it reads them.
+    lane = None
+    if not (trace or exact_only):
+        try:
+            lane = lane_of(rulebook_view(rulebook))
+        except KinerjaError:  # the stages refuse each plan with it, as without the lane
+            lane = None
     for count, item in enumerate(plans, 1):
         plan: Plan | None = None
         try:
             plan = item if isinstance(item, Plan) else Plan.model_validate(item)
-            # appraise_many checked the other arguments once, for the whole stream; the
-            # numbers are checked per plan (a plan changed with model_copy is refused).
-            check_numbers(plan)
-            result = _appraise_checked(plan, rulebook, None, trace, exact_only)
+            result = None if lane is None else lane.score(plan)
+            if result is None:
+                # appraise_many checked the other arguments once, for the whole stream; the
+                # numbers are checked per plan (a plan changed with model_copy is refused).
+                check_numbers(plan)
+                result = _appraise_checked(plan, rulebook, None, trace, exact_only, lane=False)
         except KinerjaError as exc:
             # Once validated, the plan names its employee even when scoring fails.
             result = error_result(item if plan is None else plan, exc, rulebook)
