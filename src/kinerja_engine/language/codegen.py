@@ -151,6 +151,15 @@ class CodeGen:
         #: the fast ones; their source waits in :attr:`deferred`.
         self.lazy_exact = False
         self.deferred: dict[str, str] = {}
+        #: Generating the *mixed* variant (:mod:`.mixed`): the fast code, but decimal steps
+        #: inline only when both operands are Decimals, rulebook functions called as their
+        #: mixed variants ``q{n}``, and constants that are not finite decimals bound as
+        #: ``kq{n}`` (Fractions the mixed namespace turns into quotients).
+        self.mixed = False
+        #: Codes known to be Decimals in the mixed variant (a formula's number inputs).
+        self.decimals: set[str] = set()
+        #: The mixed variant of every rulebook function, ``q{n}`` to source, compiled lazily.
+        self.mixed_sources: dict[str, str] = {}
 
     # -- runtime helpers bound into generated code ---------------------------------------
 
@@ -194,6 +203,8 @@ class CodeGen:
         if isinstance(value, Fraction):
             if fast:
                 if not is_terminating(value):
+                    if self.mixed:
+                        return self._bind(("Q", value.numerator, value.denominator), value, "kq")
                     return "_not_exact()"
                 value = fraction_to_decimal(value)
             key: Any = (
@@ -258,6 +269,9 @@ class CodeGen:
         assert self.book is not None and e.id in self.book.consts
         ident = self.def_ids[e.id]
         if fast and isinstance(self.namespace.get(f"fc{ident}"), Unexact):
+            exact = self.namespace.get(f"xc{ident}")
+            if self.mixed and isinstance(exact, Fraction):
+                return self.constant(exact, fast)
             return "_not_exact()"
         return f"{'f' if fast else 'x'}c{ident}"
 
@@ -269,6 +283,8 @@ class CodeGen:
         op = OPS[e.op]
         left = self.expr(e.left, scope, fast)
         right = self.expr(e.right, scope, fast)
+        if fast and self.mixed and op.kind == "arithmetic" and e.op != "/":
+            return self._mixed_step(e.op, left, right)
         template = op.fast_code if fast else op.exact_code
         site = ""
         if "{site}" in template:
@@ -276,6 +292,30 @@ class CodeGen:
             self.sites.append(Site(print_expr(e), e.span))
             site = str(len(self.sites) - 1)
         return template.format(a=left, b=right, site=site)
+
+    def _mixed_step(self, symbol: str, left: str, right: str) -> str:
+        """``left symbol right`` on the mixed path: the trapping decimal step inline when both
+        operands are Decimals (one ``type`` test each), else the helper for quotients."""
+        step = {"+": "_add", "-": "_sub", "*": "_mul"}[symbol]
+        tests = []
+        operands = []
+        for code in (left, right):
+            if code in self.decimals or type(self.namespace.get(code)) is Decimal:
+                operands.append(code)  # an input or a decimal constant: no test
+                continue
+            if code.isidentifier():
+                tests.append(f"type({code})")
+                operands.append(code)
+            else:
+                var = f"t{next(self.temp)}"
+                tests.append(f"type({var} := {code})")
+                operands.append(var)
+        a, b = operands
+        if not tests:
+            return f"_f{step[1:]}({a}, {b})"
+        # Both operands are evaluated (and named) before the test: ``type(x) is type(y) is _D``.
+        test = " is ".join([*tests, "_D"])
+        return f"(_f{step[1:]}({a}, {b}) if {test} else {step}({a}, {b}))"
 
     def _e_If(self, e: If, scope: Mapping[str, str], fast: bool) -> str:
         cond = self.expr(e.cond, scope, fast)
@@ -330,17 +370,18 @@ class CodeGen:
         assert self.book is not None
         info = self.book.funcs[e.func]
         codes = [self.expr(a, scope, fast) for a in self._ordered(e, list(info.params))]
-        return f"{'f' if fast else 'x'}{self.def_ids[e.func]}({', '.join(codes)})"
+        prefix = ("q" if self.mixed else "f") if fast else "x"
+        return f"{prefix}{self.def_ids[e.func]}({', '.join(codes)})"
 
     def decimal_constant(self, value: Decimal) -> str:
         """A generated name bound to exactly this Decimal (same digits and exponent)."""
         return self._bind(("D", str(value)), value)
 
-    def _bind(self, key: Any, value: Any) -> str:
+    def _bind(self, key: Any, value: Any, prefix: str = "k") -> str:
         # One generated name per distinct constant (``key`` tells 1.0 from 1 and variants).
         name = self.consts.get(key)
         if name is None:
-            name = f"k{len(self.consts)}"
+            name = f"{prefix}{len(self.consts)}"
             self.consts[key] = name
             self.namespace[name] = value
         return name
@@ -423,6 +464,20 @@ class CodeGen:
                 name = f"x{ident}"
                 self.deferred[name] = "\n".join([head, *body, ""])
                 self.namespace[name] = self._deferred(name)
+        self.mixed = True
+        try:
+            head = f"def q{ident}({', '.join(params)}):"
+            if isinstance(node, FuncDef):
+                body = [f"    return {self.expr(node.body, scope, True)}"]
+            elif isinstance(node, BandDef):
+                assert isinstance(info, BandInfo)
+                body = self._band(info, node, scope, params[0], True)
+            else:
+                assert isinstance(info, MatrixInfo) and isinstance(node, MatrixDef)
+                body = self._matrix(info, node, scope, params, True, ident)
+        finally:
+            self.mixed = False
+        self.mixed_sources[f"q{ident}"] = "\n".join([head, *body, ""])
 
     def _deferred(self, name: str) -> Callable[..., Any]:
         """A stand-in for exact function ``name``: compiles it on the first call.

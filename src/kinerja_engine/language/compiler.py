@@ -93,7 +93,7 @@ from .binder import (
 from .builtins import FAST, Type
 from .checked import CheckedFormula, CheckedRulebook
 from .codegen import CodeGen, NotExact, Unexact, to_fraction
-from .mixed import Quotient, exit_value, lazy_mixed
+from .mixed import Quotient, exit_value, lazy_functions
 from .parser import without_gc_pauses
 
 __all__ = [
@@ -243,8 +243,10 @@ class Program:
             if name not in self._fast:
                 raise UsageError(f"no definition '{name}' to call")
             fast, exact = self._fast[name], self._exact[name]
-            make = _entry_factory(len(self._inputs[name]))
-            entry = self._entries[name] = make(fast, exact, to_fraction)
+            ident = self._def_ids.get(name)
+            mixed = None if ident is None else self._namespace.get(f"q{ident}")
+            make = _entry_factory(len(self._inputs[name]), mixed is not None)
+            entry = self._entries[name] = make(fast, exact, to_fraction, mixed, exit_value)
         return entry
 
     def bound(self, name: str = "") -> Callable[[Mapping[str, Any]], Any]:
@@ -381,24 +383,38 @@ def _value_converter(program: Program, param: str, type_: Type) -> _Converter:
 
 
 @cache
-def _entry_factory(arity: int) -> Callable[..., Callable[..., Any]]:
+def _entry_factory(arity: int, mixed: bool = False) -> Callable[..., Callable[..., Any]]:
     """A maker of entry points of ``arity`` positional parameters (no ``*args`` packing).
 
     The entry runs the fast function and, if it raised an ``ArithmeticError``, the exact one on
-    the same inputs as fractions. The source is built only from generated identifiers.
+    the same inputs as fractions; with ``mixed``, a repeating quotient (``Inexact``) runs the
+    definition's mixed variant first (:mod:`.mixed`), and only what that does not take goes
+    to the exact one. The source is built only from generated identifiers.
     """
     params = ", ".join(f"a{i}" for i in range(arity))
     converted = ", ".join(f"_F(a{i})" for i in range(arity))
-    source = (
-        "def make(fast, exact, _F):\n"
-        f"    def run({params}):\n"
-        "        try:\n"
-        f"            return fast({params})\n"
-        "        except ArithmeticError:\n"
-        f"            return exact({converted})\n"
-        "    return run\n"
-    )
-    namespace: dict[str, Any] = {}
+    lines = [
+        "def make(fast, exact, _F, mixed, _exit):",
+        f"    def run({params}):",
+        "        try:",
+        f"            return fast({params})",
+    ]
+    if mixed:
+        lines += [
+            "        except _Inexact:",
+            "            try:",
+            f"                result = mixed({params})",
+            "            except Exception:",
+            f"                return exact({converted})",
+            "            return _exit(result)",
+        ]
+    lines += [
+        "        except ArithmeticError:",
+        f"            return exact({converted})",
+        "    return run",
+    ]
+    source = "\n".join(lines) + "\n"
+    namespace: dict[str, Any] = {"_Inexact": Inexact}
     exec(compile(source, f"<kinerja entry/{arity}>", "exec"), namespace)
     make: Callable[..., Callable[..., Any]] = namespace["make"]
     return make
@@ -426,6 +442,8 @@ def _rulebook_gen(book: CheckedRulebook) -> CodeGen:
     if gen.lines:
         gen.build(book.node.header.name)
         gen.lines = []
+    # Each function's mixed variant, compiled when a repeating quotient first needs it.
+    lazy_functions(gen.namespace, gen.mixed_sources)
     return gen
 
 
@@ -483,7 +501,7 @@ def compile_rulebook(book: CheckedRulebook) -> Program:
         exact,
         inputs,
         (gen.namespace, gen.def_ids),
-        source="\n".join([*gen.generated, *gen.deferred.values()]),
+        source="\n".join([*gen.generated, *gen.deferred.values(), *gen.mixed_sources.values()]),
     )
 
 
@@ -515,6 +533,14 @@ def compile_formula(checked: CheckedFormula, program: Program | None = None) -> 
     scope = dict(zip(names, params, strict=True))
     fast_code = gen.expr(checked.expr, scope, True)
     exact_code = gen.expr(checked.expr, scope, False)
+    # The mixed variant: number inputs are Decimals (the binder and Formula.function's
+    # contract), so steps on them need no type test.
+    gen.mixed = True
+    gen.decimals = {
+        p for p, t in zip(params, checked.inputs.values(), strict=True) if t.kind == "number"
+    }
+    mixed_code = gen.expr(checked.expr, scope, True)
+    gen.mixed = False
     args, exact_args = ", ".join(params), ", ".join(f"_F({p})" for p in params)
     # The fast function carries its own fallbacks: one Python call per evaluation. A repeating
     # quotient (Inexact) runs the mixed path (formula_m, see mixed.py) before the exact one.
@@ -547,10 +573,10 @@ def compile_formula(checked: CheckedFormula, program: Program | None = None) -> 
         gen.namespace.update(helpers)
     gen.namespace.update(_Inexact=Inexact, _exit=exit_value, _div=_DIVIDE.divide)
     namespace = gen.build("formula")
-    # The mixed path: the fast code again, on decimals and quotients; compiled when first
-    # needed (most formulas never meet a repeating quotient).
-    source = f"def formula_m({args}):\n    return {fast_code}\n"
-    namespace["formula_m"] = lazy_mixed(namespace, source)
+    # The mixed path: the formula on decimals and quotients; compiled when first needed
+    # (most formulas never meet a repeating quotient).
+    source = f"def formula_m({args}):\n    return {mixed_code}\n"
+    lazy_functions(namespace, {"formula_m": source})
     gen.generated.append(source)
     signature = tuple((n, checked.inputs[n]) for n in names)
     program = Program(
