@@ -27,7 +27,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, Inexact
 from fractions import Fraction
 from functools import reduce
 from typing import Any, Final
@@ -61,6 +61,7 @@ __all__ = [
     "MAX_INLINE_ITEMS",
     "CodeGen",
     "NotExact",
+    "Repeating",
     "Site",
     "Unexact",
     "not_exact",
@@ -75,9 +76,14 @@ class NotExact(ArithmeticError):
     """The fast path met a constant that is not a finite decimal; use the exact path."""
 
 
+class Repeating(NotExact, Inexact):
+    """The fast path met a constant that is not a finite decimal (``1 / 3``): an ``Inexact``,
+    so that the mixed path (:mod:`.mixed`), which carries it as a quotient, runs first."""
+
+
 def not_exact() -> Any:
-    """Raise :class:`NotExact` (generated code calls it where a constant has no decimal)."""
-    raise NotExact
+    """Raise :class:`Repeating` (generated code calls it where a constant has no decimal)."""
+    raise Repeating
 
 
 def to_fraction(value: Any) -> Any:
