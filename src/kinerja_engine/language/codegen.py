@@ -286,6 +286,11 @@ class CodeGen:
         return (op.fast_code if fast else op.exact_code).format(a=self.expr(e.operand, scope, fast))
 
     def _e_Binary(self, e: Binary, scope: Mapping[str, str], fast: bool) -> str:
+        if fast and self.mixed and e.op == "+":
+            terms = self._terms(e, scope)
+            if len(terms) > 2:
+                # One call for a sum of three terms or more: a quotient among them is added once.
+                return f"_total({', '.join(self.expr(t, scope, True) for t in terms)})"
         op = OPS[e.op]
         left = self.expr(e.left, scope, fast)
         right = self.expr(e.right, scope, fast)
@@ -298,6 +303,18 @@ class CodeGen:
             self.sites.append(Site(print_expr(e), e.span))
             site = str(len(self.sites) - 1)
         return template.format(a=left, b=right, site=site)
+
+    def _terms(self, e: Binary, scope: Mapping[str, str]) -> list[Expr]:
+        """The terms of the left-nested sum ``e`` (``a + b + c``), in order."""
+        terms: list[Expr] = []
+        node: Expr = e
+        while isinstance(node, Binary) and node.op == "+":
+            if node is not e and self.fold(node, scope) is not None:
+                break  # a constant sub-sum is one term
+            terms.append(node.right)
+            node = node.left
+        terms.append(node)
+        return terms[::-1]
 
     def _mixed_step(self, symbol: str, left: str, right: str) -> str:
         """``left symbol right`` on the mixed path: the trapping decimal step inline when both

@@ -48,6 +48,7 @@ __all__ = [
     "negate",
     "quotient_of",
     "subtract",
+    "total",
 ]
 
 #: Largest denominator a quotient may carry; past it the exact path takes over.
@@ -238,6 +239,29 @@ def subtract(a: Any, b: Any) -> Decimal | Quotient:
     raise NotExact
 
 
+def total(*terms: Any) -> Decimal | Quotient:
+    """``terms[0] + terms[1] + …`` on decimals and quotients.
+
+    The decimals are summed in order (one trapping add each, as the chain of ``+`` does), the
+    quotients apart, and the two sums last: one quotient step, however many terms follow a
+    quotient. Exact sums do not depend on the order, so the value is the chain's.
+    """
+    decimal: Any = None
+    quotient: Any = None
+    for term in terms:
+        if type(term) is _D:
+            decimal = term if decimal is None else _fadd(decimal, term)
+        elif type(term) is not Quotient:
+            raise NotExact
+        else:
+            quotient = term if quotient is None else add(quotient, term)
+    if quotient is None:
+        return decimal  # type: ignore[no-any-return]
+    if decimal is None:
+        return quotient  # type: ignore[no-any-return]
+    return add(quotient, decimal)
+
+
 def negate(a: Any) -> Decimal | Quotient:
     """``-a`` on decimals and quotients."""
     if type(a) is Quotient:
@@ -324,6 +348,7 @@ HELPERS: Final[dict[str, Any]] = {
     "_mul": multiply,
     "_div": divide,
     "_neg": negate,
+    "_total": total,
     "_fadd": _fadd,
     "_fsub": _fsub,
     "_fmul": _fmul,
