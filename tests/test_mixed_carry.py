@@ -50,8 +50,13 @@ def _branches(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
             lambda t: f"({t[0]} / {t[1]})"
         ),
         children.map(lambda a: f"(-{a})"),
-        st.tuples(st.sampled_from(("min", "max", "cap")), children, children).map(
+        st.tuples(st.sampled_from(("min", "max", "cap", "at_least")), children, children).map(
             lambda t: f"{t[0]}({t[1]}, {t[2]})"
+        ),
+        st.tuples(children, children, children).map(lambda t: f"clamp({t[0]}, {t[1]}, {t[2]})"),
+        children.map(lambda a: f"abs({a})"),
+        st.tuples(children, children, children, pair).map(
+            lambda t: f"(if between({t[0]}, {t[1]}, {t[2]}) then {t[3][0]} else {t[3][1]})"
         ),
         st.tuples(
             children, st.sampled_from(("<", "<=", ">", ">=", "==", "!=")), children, pair

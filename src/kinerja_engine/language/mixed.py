@@ -37,7 +37,9 @@ from .codegen import NotExact, Unexact
 __all__ = [
     "HELPERS",
     "MAX_DENOMINATOR_BITS",
+    "SELECTING",
     "Quotient",
+    "absolute",
     "add",
     "divide",
     "exit_value",
@@ -56,7 +58,7 @@ MAX_DENOMINATOR_BITS: Final = 256
 
 _D: Final = Decimal
 _fadd, _fsub, _fmul, _fdiv = FAST.add, FAST.subtract, FAST.multiply, FAST.divide
-_fneg = FAST.minus
+_fneg, _fabs = FAST.minus, FAST.abs
 # fraction_to_decimal's context for a value that is not a finite decimal: 34 digits, half up.
 _RESULT: Final = Context(prec=34, rounding=ROUND_HALF_UP, Emax=MAX_EMAX, Emin=-MAX_EMAX)
 
@@ -269,6 +271,18 @@ def negate(a: Any) -> Decimal | Quotient:
     return _fneg(a)
 
 
+def absolute(a: Any) -> Decimal | Quotient:
+    """``abs(a)`` on decimals and quotients."""
+    if type(a) is Quotient:
+        return Quotient(_fabs(a.num), a.den)
+    return _fabs(a)
+
+
+#: Builtins whose fast implementation only compares and selects its arguments (``min``,
+#: ``cap``, ``clamp`` …): exact on quotients as they are (comparisons cross-multiply).
+SELECTING: Final = frozenset(("min", "max", "clamp", "cap", "at_least", "between"))
+
+
 def _has_quotient(args: tuple[Any, ...]) -> bool:
     for arg in args:
         if type(arg) is Quotient:
@@ -290,12 +304,17 @@ def guard(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def mixed_namespace(namespace: dict[str, Any]) -> dict[str, Any]:
-    """The fast namespace with mixed arithmetic (:data:`HELPERS`), and quotients refused by
-    builtins (rulebook functions are called by their mixed variants ``q{n}``)."""
+    """The fast namespace with mixed arithmetic (:data:`HELPERS`), ``abs`` on quotients, the
+    :data:`SELECTING` builtins as they are and every other builtin refusing quotients
+    (rulebook functions are called by their mixed variants ``q{n}``)."""
     mixed = dict(namespace)
     for key, value in namespace.items():
         if key.startswith("b_") and key.endswith("_f"):
-            mixed[key] = guard(value)
+            name = key[2:-2]
+            if name == "abs":
+                mixed[key] = absolute
+            elif name not in SELECTING:
+                mixed[key] = guard(value)
         elif key.startswith("kq") and type(value) is Fraction:
             mixed[key] = quotient_of(value)  # a constant that is not a finite decimal
     mixed.update(HELPERS)
