@@ -168,3 +168,30 @@ def test_quotient_arithmetic_is_fraction_arithmetic(a: Decimal, b: Decimal, c: D
         exact_q >= exact_r,
     )
     assert (a < q, a == q, a > q) == (a < exact_q, a == exact_q, a > exact_q)
+
+
+AGGREGATES = Rulebook.parse(
+    'rulebook "agg" version "1"\n'
+    "def wm(x, y, w: list) = weighted_mean([x / 3, y / 7, x], w) * 3\n"
+    "def capped(x, y) = clamp(x / 3 + y, 0, 1 / 3) + abs(x / 9 - y) + max(x / 7, y, 1 / 7)\n"
+)
+
+
+@given(
+    st.sampled_from(VALUES).map(Decimal),
+    st.sampled_from(VALUES).map(Decimal),
+    st.lists(st.sampled_from(("0", "1", "2.5", "30", "-1", "0.3")).map(Decimal), max_size=4),
+)
+def test_builtins_take_quotients_as_the_exact_path_does(
+    x: Decimal, y: Decimal, weights: list[Decimal]
+) -> None:
+    """Quotients through the builtins that compute (weighted_mean, abs) and those that only
+    select (clamp, max): the raw entries give the exact value, or the exact path's error."""
+    program = AGGREGATES.program
+    for name, args in (("wm", (x, y, tuple(weights))), ("capped", (x, y))):
+        exact = _outcome(lambda n=name, a=args: program.exact(n)(*map(to_fraction, a)))
+        if exact[0] == "value":
+            want = program.exact(name)(*map(to_fraction, args))
+            assert AGGREGATES.function(name)(*args) == want, (name, args)
+        else:
+            assert _outcome(lambda n=name, a=args: AGGREGATES.function(n)(*a)) == exact

@@ -243,11 +243,17 @@ class Program:
             if name not in self._fast:
                 raise UsageError(f"no definition '{name}' to call")
             fast, exact = self._fast[name], self._exact[name]
-            ident = self._def_ids.get(name)
-            mixed = None if ident is None else self._namespace.get(f"q{ident}")
+            mixed = self._mixed_name(name)
             make = _entry_factory(len(self._inputs[name]), mixed is not None)
-            entry = self._entries[name] = make(fast, exact, to_fraction, mixed, exit_value)
+            entry = make(fast, exact, to_fraction, self._namespace, mixed, exit_value)
+            self._entries[name] = entry
         return entry
+
+    def _mixed_name(self, name: str) -> str | None:
+        """The generated name of definition ``name``'s mixed variant, if it has one."""
+        ident = self._def_ids.get(name)
+        key = None if ident is None else f"q{ident}"
+        return key if key is not None and key in self._namespace else None
 
     def bound(self, name: str = "") -> Callable[[Mapping[str, Any]], Any]:
         """``call(name, ·)`` as one generated function of the caller's keyword bindings.
@@ -394,7 +400,8 @@ def _entry_factory(arity: int, mixed: bool = False) -> Callable[..., Callable[..
     params = ", ".join(f"a{i}" for i in range(arity))
     converted = ", ".join(f"_F(a{i})" for i in range(arity))
     lines = [
-        "def make(fast, exact, _F, mixed, _exit):",
+        # The mixed variant is looked up by name: its stand-in is replaced once compiled.
+        "def make(fast, exact, _F, _ns, _mixed, _exit):",
         f"    def run({params}):",
         "        try:",
         f"            return fast({params})",
@@ -403,7 +410,7 @@ def _entry_factory(arity: int, mixed: bool = False) -> Callable[..., Callable[..
         lines += [
             "        except _Inexact:",
             "            try:",
-            f"                result = mixed({params})",
+            f"                result = _ns[_mixed]({params})",
             "            except Exception:",
             f"                return exact({converted})",
             "            return _exit(result)",

@@ -45,12 +45,15 @@ __all__ = [
     "exit_value",
     "guard",
     "lazy_functions",
+    "mean_of",
     "mixed_namespace",
     "multiply",
     "negate",
     "quotient_of",
     "subtract",
+    "sum_of",
     "total",
+    "weighted_mean_of",
 ]
 
 #: Largest denominator a quotient may carry; past it the exact path takes over.
@@ -59,6 +62,7 @@ MAX_DENOMINATOR_BITS: Final = 256
 _D: Final = Decimal
 _fadd, _fsub, _fmul, _fdiv = FAST.add, FAST.subtract, FAST.multiply, FAST.divide
 _fneg, _fabs = FAST.minus, FAST.abs
+_ZERO: Final = Decimal(0)
 # fraction_to_decimal's context for a value that is not a finite decimal: 34 digits, half up.
 _RESULT: Final = Context(prec=34, rounding=ROUND_HALF_UP, Emax=MAX_EMAX, Emin=-MAX_EMAX)
 
@@ -177,7 +181,7 @@ def divide(a: Any, b: Any) -> Decimal | Quotient:
                 raise NotExact from None
             return Quotient(_fmul(a, q), p)
     if type(b) is Quotient:  # a / (n / d) = a * d / n
-        return divide(multiply(a, b.den), b.num)
+        return divide(multiply(a, _D(b.den)), b.num)
     if type(b) is not _D or type(a) is not Quotient:
         raise NotExact
     try:  # (n / d) / b: the numerator over b if that is exact
@@ -278,6 +282,37 @@ def absolute(a: Any) -> Decimal | Quotient:
     return _fabs(a)
 
 
+def _items(args: tuple[Any, ...]) -> tuple[Any, ...]:
+    if len(args) == 1 and type(args[0]) is tuple:
+        return args[0]
+    return args
+
+
+def sum_of(*args: Any) -> Decimal | Quotient:
+    """The builtin ``sum`` on decimals and quotients (0 for no values)."""
+    items = _items(args)
+    return total(_ZERO, *items)
+
+
+def mean_of(*args: Any) -> Decimal | Quotient:
+    """The builtin ``mean`` on decimals and quotients (no values: the exact path reports)."""
+    items = _items(args)
+    if not items:
+        raise NotExact
+    return divide(total(_ZERO, *items), _D(len(items)))
+
+
+def weighted_mean_of(values: Any, weights: Any) -> Decimal | Quotient:
+    """The builtin ``weighted_mean`` on decimals and quotients; anything the exact path
+    reports (lengths that differ, a negative weight, weights adding up to 0) raises here."""
+    if type(values) is not tuple or type(weights) is not tuple or len(values) != len(weights):
+        raise NotExact
+    weight = total(_ZERO, *weights)
+    if not weight or any(w < _ZERO for w in weights):
+        raise NotExact
+    return divide(total(_ZERO, *map(multiply, values, weights)), weight)
+
+
 #: Builtins whose fast implementation only compares and selects its arguments (``min``,
 #: ``cap``, ``clamp`` …): exact on quotients as they are (comparisons cross-multiply).
 SELECTING: Final = frozenset(("min", "max", "clamp", "cap", "at_least", "between"))
@@ -311,8 +346,8 @@ def mixed_namespace(namespace: dict[str, Any]) -> dict[str, Any]:
     for key, value in namespace.items():
         if key.startswith("b_") and key.endswith("_f"):
             name = key[2:-2]
-            if name == "abs":
-                mixed[key] = absolute
+            if name in _ON_QUOTIENTS:
+                mixed[key] = _ON_QUOTIENTS[name]
             elif name not in SELECTING:
                 mixed[key] = guard(value)
         elif key.startswith("kq") and type(value) is Fraction:
@@ -356,6 +391,15 @@ def exit_value(value: Any) -> Any:
         # One kind of number per list, as the exact path gives it.
         return tuple(v.fraction() if type(v) is Quotient else Fraction(v) for v in value)
     return value
+
+
+# Builtins that compute: their versions on decimals and quotients.
+_ON_QUOTIENTS: Final[dict[str, Callable[..., Any]]] = {
+    "abs": absolute,
+    "sum": sum_of,
+    "mean": mean_of,
+    "weighted_mean": weighted_mean_of,
+}
 
 
 #: What mixed code runs over: ``_add _sub _mul _div _neg`` take decimals and quotients;
