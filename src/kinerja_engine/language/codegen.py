@@ -135,6 +135,7 @@ class CodeGen:
             "_mul": FAST.multiply,
             "_div": FAST.divide,
             "_neg": FAST.minus,
+            "_fma": FAST.fma,
             "_F": to_fraction,
             "_not_exact": not_exact,
             "_NotExact": NotExact,
@@ -291,6 +292,10 @@ class CodeGen:
             if len(terms) > 2:
                 # One call for a sum of three terms or more: a quotient among them is added once.
                 return f"_total({', '.join(self.expr(t, scope, True) for t in terms)})"
+        if fast and not self.mixed and e.op in ("+", "*"):
+            fused = self._fused(e, scope)
+            if fused is not None:
+                return fused
         op = OPS[e.op]
         left = self.expr(e.left, scope, fast)
         right = self.expr(e.right, scope, fast)
@@ -303,6 +308,49 @@ class CodeGen:
             self.sites.append(Site(print_expr(e), e.span))
             site = str(len(self.sites) - 1)
         return template.format(a=left, b=right, site=site)
+
+    def _fused(self, e: Binary, scope: Mapping[str, str]) -> str | None:
+        """``a + x * y`` and ``(c - x) * k`` (``c``, ``k > 0`` constants) as one ``FAST.fma``
+        call instead of two steps, or None.
+
+        Where both steps are exact, fma (the exact product, then the addition) gives the same
+        Decimal, exponent and sign of zero included (``k > 0`` keeps the sign of a zero
+        ``c - x``); where a step is not, it raises or gives the exact value the exact path
+        would. The operands' evaluation order may change: only arithmetic errors can arise,
+        and each sends the evaluation to the exact path, which reports in the text's order.
+        """
+        if e.op == "+":
+            for product, other in ((e.right, e.left), (e.left, e.right)):
+                if isinstance(product, Binary) and product.op == "*":
+                    if self.fold(product, scope) is not None:
+                        continue
+                    x_code = self.expr(product.left, scope, True)
+                    y_code = self.expr(product.right, scope, True)
+                    return f"_fma({x_code}, {y_code}, {self.expr(other, scope, True)})"
+            return None
+        for inner, scale in ((e.left, e.right), (e.right, e.left)):
+            k = self.fold(scale, scope)
+            if not (isinstance(inner, Binary) and inner.op in ("+", "-")):
+                continue
+            if not (isinstance(k, Fraction) and k > 0 and is_terminating(k)):
+                continue
+            c, x, sign = self.fold(inner.left, scope), inner.right, -1 if inner.op == "-" else 1
+            if c is None:  # x ± c
+                c, x = self.fold(inner.right, scope), inner.left
+                sign = 1
+                if inner.op == "-" and isinstance(c, Fraction):
+                    c = -c
+            if not isinstance(c, Fraction) or not is_terminating(c) or self.fold(x, scope):
+                continue
+            try:
+                kd = fraction_to_decimal(k)
+                ck = FAST.multiply(fraction_to_decimal(c), kd)
+                factor = kd if sign > 0 else FAST.minus(kd)
+            except ArithmeticError:  # pragma: no cover - literal constants are small
+                continue
+            code = self.expr(x, scope, True)
+            return f"_fma({code}, {self.decimal_constant(factor)}, {self.decimal_constant(ck)})"
+        return None
 
     def _terms(self, e: Binary, scope: Mapping[str, str]) -> list[Expr]:
         """The terms of the left-nested sum ``e`` (``a + b + c``), in order."""
@@ -414,9 +462,10 @@ class CodeGen:
     ) -> str | None:
         """Fast-path code for sum/mean/weighted_mean of a literal list, or None.
 
-        The generated calls are exactly the ones the builtin makes at run time (a left fold of
-        ``FAST.add`` from ``Decimal(0)``, then ``FAST.divide``), without building tuples or
-        calling the builtin. Anything unusual keeps the generic call.
+        The generated calls are the ones the builtin makes at run time (a left fold of
+        ``FAST.add`` from ``Decimal(0)``, then ``FAST.divide``; weighted terms added by one
+        ``FAST.fma`` each, the same Decimal), without building tuples or calling the builtin.
+        Anything unusual keeps the generic call.
         """
         if form in ("sum", "mean"):
             items: Sequence[Expr] = ()
@@ -451,10 +500,11 @@ class CodeGen:
                 return None  # the generic call fails over to the exact path, which reports it
             code = self.decimal_constant(Decimal(0))
             for item_expr, weight in zip(values, decimals, strict=True):
-                product = (
-                    f"_mul({self.expr(item_expr, scope, True)}, {self.decimal_constant(weight)})"
-                )
-                code = f"_add({code}, {product})"
+                value, factor = self.expr(item_expr, scope, True), self.decimal_constant(weight)
+                if self.mixed:
+                    code = f"_add({code}, _mul({value}, {factor}))"
+                else:  # one fma instead of a product and a sum (see _fused)
+                    code = f"_fma({value}, {factor}, {code})"
             return f"_div({code}, {self.decimal_constant(total)})"
         return None
 
