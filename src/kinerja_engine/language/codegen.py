@@ -167,6 +167,11 @@ class CodeGen:
         self.decimals: set[str] = set()
         #: The mixed variant of every rulebook function, ``q{n}`` to source, compiled lazily.
         self.mixed_sources: dict[str, str] = {}
+        #: When a list (a formula's mixed variant): statements computing, before the
+        #: expression, each division of two Decimals that is always evaluated, trapping
+        #: ``Inexact`` in place (see :meth:`_hoisted_division`).
+        self.hoisted: list[str] | None = None
+        self.conditional = 0  # > 0 inside a branch of ``if``, ``and``, ``or``
 
     # -- runtime helpers bound into generated code ---------------------------------------
 
@@ -298,7 +303,18 @@ class CodeGen:
                 return fused
         op = OPS[e.op]
         left = self.expr(e.left, scope, fast)
-        right = self.expr(e.right, scope, fast)
+        if op.kind == "logical":  # the right operand is evaluated only sometimes
+            self.conditional += 1
+            try:
+                right = self.expr(e.right, scope, fast)
+            finally:
+                self.conditional -= 1
+        else:
+            right = self.expr(e.right, scope, fast)
+        if fast and self.mixed and e.op == "/":
+            hoisted = self._hoisted_division(left, right)
+            if hoisted is not None:
+                return hoisted
         if fast and self.mixed and op.kind == "arithmetic" and e.op != "/":
             return self._mixed_step(e.op, left, right)
         template = op.fast_code if fast else op.exact_code
@@ -390,9 +406,31 @@ class CodeGen:
 
     def _e_If(self, e: If, scope: Mapping[str, str], fast: bool) -> str:
         cond = self.expr(e.cond, scope, fast)
-        then = self.expr(e.then, scope, fast)
-        orelse = self.expr(e.orelse, scope, fast)
+        self.conditional += 1
+        try:
+            then = self.expr(e.then, scope, fast)
+            orelse = self.expr(e.orelse, scope, fast)
+        finally:
+            self.conditional -= 1
         return f"({then} if {cond} else {orelse})"
+
+    def _hoisted_division(self, left: str, right: str) -> str | None:
+        """A division of two Decimals (inputs, constants) that is always evaluated, as a
+        statement before the mixed expression: the trapping division inline and, where it
+        raises ``Inexact``, the quotient made in place (no helper call, no second trap)."""
+        if self.hoisted is None or self.conditional:
+            return None
+        for code in (left, right):
+            if code not in self.decimals and type(self.namespace.get(code)) is not Decimal:
+                return None
+        var = f"t{next(self.temp)}"
+        self.hoisted += [
+            "    try:",
+            f"        {var} = _fdiv({left}, {right})",
+            "    except _Inexact:",
+            f"        {var} = _repeating({left}, {right})",
+        ]
+        return var
 
     def _e_Let(self, e: Let, scope: Mapping[str, str], fast: bool) -> str:
         inner = dict(scope)

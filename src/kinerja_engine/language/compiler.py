@@ -542,12 +542,12 @@ def compile_formula(checked: CheckedFormula, program: Program | None = None) -> 
     exact_code = gen.expr(checked.expr, scope, False)
     # The mixed variant: number inputs are Decimals (the binder and Formula.function's
     # contract), so steps on them need no type test.
-    gen.mixed = True
+    gen.mixed, gen.hoisted = True, []
     gen.decimals = {
         p for p, t in zip(params, checked.inputs.values(), strict=True) if t.kind == "number"
     }
     mixed_code = gen.expr(checked.expr, scope, True)
-    gen.mixed = False
+    hoisted, gen.mixed, gen.hoisted = gen.hoisted, False, None
     args, exact_args = ", ".join(params), ", ".join(f"_F({p})" for p in params)
     # The fast function carries its own fallbacks: one Python call per evaluation. A repeating
     # quotient (Inexact) runs the mixed path (formula_m, see mixed.py) before the exact one.
@@ -582,7 +582,7 @@ def compile_formula(checked: CheckedFormula, program: Program | None = None) -> 
     namespace = gen.build("formula")
     # The mixed path: the formula on decimals and quotients; compiled when first needed
     # (most formulas never meet a repeating quotient).
-    source = f"def formula_m({args}):\n    return {mixed_code}\n"
+    source = "\n".join([f"def formula_m({args}):", *hoisted, f"    return {mixed_code}", ""])
     lazy_functions(namespace, {"formula_m": source})
     gen.generated.append(source)
     signature = tuple((n, checked.inputs[n]) for n in names)

@@ -50,6 +50,7 @@ __all__ = [
     "multiply",
     "negate",
     "quotient_of",
+    "repeating",
     "subtract",
     "sum_of",
     "total",
@@ -167,19 +168,24 @@ def _quotient(num: Decimal, den: int) -> Decimal | Quotient:
     return Quotient(num, den)
 
 
+def repeating(a: Decimal, b: Decimal) -> Quotient:
+    """``a / b`` for Decimals whose trapping division raised ``Inexact``: the quotient."""
+    # b = p / q with q a power of 2 and 5: a / b = a * q / p, |p| > 1 (else exact).
+    p, q = b.as_integer_ratio()
+    if p < 0:
+        a, p = _fneg(a), -p
+    if p.bit_length() > MAX_DENOMINATOR_BITS:
+        raise NotExact
+    return Quotient(_fmul(a, q), p)
+
+
 def divide(a: Any, b: Any) -> Decimal | Quotient:
     """``a / b``: a ``Decimal`` when it is a finite decimal, else a :class:`Quotient`."""
     if type(a) is _D and type(b) is _D:
         try:
             return _fdiv(a, b)
         except Inexact:
-            # b = p / q with q a power of 2 and 5: a / b = a * q / p, |p| > 1 (else exact).
-            p, q = b.as_integer_ratio()
-            if p < 0:
-                a, p = _fneg(a), -p
-            if p.bit_length() > MAX_DENOMINATOR_BITS:
-                raise NotExact from None
-            return Quotient(_fmul(a, q), p)
+            return repeating(a, b)
     if type(b) is Quotient:  # a / (n / d) = a * d / n
         return divide(multiply(a, _D(b.den)), b.num)
     if type(b) is not _D or type(a) is not Quotient:
@@ -412,6 +418,9 @@ HELPERS: Final[dict[str, Any]] = {
     "_div": divide,
     "_neg": negate,
     "_total": total,
+    "_repeating": repeating,
+    "_fdiv": _fdiv,
+    "_Inexact": Inexact,
     "_fadd": _fadd,
     "_fsub": _fsub,
     "_fmul": _fmul,
