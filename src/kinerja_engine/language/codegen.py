@@ -56,6 +56,7 @@ from .nodes import (
 )
 from .operators import OPS, PREFIX_OPS
 from .printer import print_expr
+from .steps import Steps
 
 __all__ = [
     "MAX_INLINE_ITEMS",
@@ -122,7 +123,7 @@ class Site:
     span: Span | None
 
 
-class CodeGen:
+class CodeGen(Steps):
     """Generates Python source for both variants of every definition."""
 
     def __init__(self, book: CheckedRulebook | None, source: str) -> None:
@@ -169,7 +170,7 @@ class CodeGen:
         self.mixed_sources: dict[str, str] = {}
         #: When a list (a formula's mixed variant): statements computing, before the
         #: expression, each division of two Decimals that is always evaluated, trapping
-        #: ``Inexact`` in place (see :meth:`_hoisted_division`).
+        #: ``Inexact`` in place (see :meth:`~.steps.Steps.hoisted_division`).
         self.hoisted: list[str] | None = None
         self.conditional = 0  # > 0 inside a branch of ``if``, ``and``, ``or``
 
@@ -293,12 +294,12 @@ class CodeGen:
 
     def _e_Binary(self, e: Binary, scope: Mapping[str, str], fast: bool) -> str:
         if fast and self.mixed and e.op == "+":
-            terms = self._terms(e, scope)
+            terms = self.sum_terms(e, scope)
             if len(terms) > 2:
                 # One call for a sum of three terms or more: a quotient among them is added once.
                 return f"_total({', '.join(self.expr(t, scope, True) for t in terms)})"
         if fast and not self.mixed and e.op in ("+", "*"):
-            fused = self._fused(e, scope)
+            fused = self.fused(e, scope)
             if fused is not None:
                 return fused
         op = OPS[e.op]
@@ -312,11 +313,11 @@ class CodeGen:
         else:
             right = self.expr(e.right, scope, fast)
         if fast and self.mixed and e.op == "/":
-            hoisted = self._hoisted_division(left, right)
+            hoisted = self.hoisted_division(left, right)
             if hoisted is not None:
                 return hoisted
         if fast and self.mixed and op.kind == "arithmetic" and e.op != "/":
-            return self._mixed_step(e.op, left, right)
+            return self.mixed_step(e.op, left, right)
         template = op.fast_code if fast else op.exact_code
         site = ""
         if "{site}" in template:
@@ -324,85 +325,6 @@ class CodeGen:
             self.sites.append(Site(print_expr(e), e.span))
             site = str(len(self.sites) - 1)
         return template.format(a=left, b=right, site=site)
-
-    def _fused(self, e: Binary, scope: Mapping[str, str]) -> str | None:
-        """``a + x * y`` and ``(c - x) * k`` (``c``, ``k > 0`` constants) as one ``FAST.fma``
-        call instead of two steps, or None.
-
-        Where both steps are exact, fma (the exact product, then the addition) gives the same
-        Decimal, exponent and sign of zero included (``k > 0`` keeps the sign of a zero
-        ``c - x``); where a step is not, it raises or gives the exact value the exact path
-        would. The operands' evaluation order may change: only arithmetic errors can arise,
-        and each sends the evaluation to the exact path, which reports in the text's order.
-        """
-        if e.op == "+":
-            for product, other in ((e.right, e.left), (e.left, e.right)):
-                if isinstance(product, Binary) and product.op == "*":
-                    if self.fold(product, scope) is not None:
-                        continue
-                    x_code = self.expr(product.left, scope, True)
-                    y_code = self.expr(product.right, scope, True)
-                    return f"_fma({x_code}, {y_code}, {self.expr(other, scope, True)})"
-            return None
-        for inner, scale in ((e.left, e.right), (e.right, e.left)):
-            k = self.fold(scale, scope)
-            if not (isinstance(inner, Binary) and inner.op in ("+", "-")):
-                continue
-            if not (isinstance(k, Fraction) and k > 0 and is_terminating(k)):
-                continue
-            c, x, sign = self.fold(inner.left, scope), inner.right, -1 if inner.op == "-" else 1
-            if c is None:  # x ± c
-                c, x = self.fold(inner.right, scope), inner.left
-                sign = 1
-                if inner.op == "-" and isinstance(c, Fraction):
-                    c = -c
-            if not isinstance(c, Fraction) or not is_terminating(c) or self.fold(x, scope):
-                continue
-            try:
-                kd = fraction_to_decimal(k)
-                ck = FAST.multiply(fraction_to_decimal(c), kd)
-                factor = kd if sign > 0 else FAST.minus(kd)
-            except ArithmeticError:  # pragma: no cover - literal constants are small
-                continue
-            code = self.expr(x, scope, True)
-            return f"_fma({code}, {self.decimal_constant(factor)}, {self.decimal_constant(ck)})"
-        return None
-
-    def _terms(self, e: Binary, scope: Mapping[str, str]) -> list[Expr]:
-        """The terms of the left-nested sum ``e`` (``a + b + c``), in order."""
-        terms: list[Expr] = []
-        node: Expr = e
-        while isinstance(node, Binary) and node.op == "+":
-            if node is not e and self.fold(node, scope) is not None:
-                break  # a constant sub-sum is one term
-            terms.append(node.right)
-            node = node.left
-        terms.append(node)
-        return terms[::-1]
-
-    def _mixed_step(self, symbol: str, left: str, right: str) -> str:
-        """``left symbol right`` on the mixed path: the trapping decimal step inline when both
-        operands are Decimals (one ``type`` test each), else the helper for quotients."""
-        step = {"+": "_add", "-": "_sub", "*": "_mul"}[symbol]
-        tests = []
-        operands = []
-        for code in (left, right):
-            if code in self.decimals or type(self.namespace.get(code)) is Decimal:
-                operands.append(code)  # an input or a decimal constant: no test
-                continue
-            if code.isidentifier():
-                tests.append(f"type({code})")
-                operands.append(code)
-            else:
-                var = f"t{next(self.temp)}"
-                tests.append(f"type({var} := {code})")
-                operands.append(var)
-        a, b = operands
-        if not tests:
-            return f"_f{step[1:]}({a}, {b})"
-        # Both operands are evaluated (and named) before the test: ``type(x) is type(y) is _D``.
-        test = " is ".join([*tests, "_D"])
-        return f"(_f{step[1:]}({a}, {b}) if {test} else {step}({a}, {b}))"
 
     def _e_If(self, e: If, scope: Mapping[str, str], fast: bool) -> str:
         cond = self.expr(e.cond, scope, fast)
@@ -413,24 +335,6 @@ class CodeGen:
         finally:
             self.conditional -= 1
         return f"({then} if {cond} else {orelse})"
-
-    def _hoisted_division(self, left: str, right: str) -> str | None:
-        """A division of two Decimals (inputs, constants) that is always evaluated, as a
-        statement before the mixed expression: the trapping division inline and, where it
-        raises ``Inexact``, the quotient made in place (no helper call, no second trap)."""
-        if self.hoisted is None or self.conditional:
-            return None
-        for code in (left, right):
-            if code not in self.decimals and type(self.namespace.get(code)) is not Decimal:
-                return None
-        var = f"t{next(self.temp)}"
-        self.hoisted += [
-            "    try:",
-            f"        {var} = _fdiv({left}, {right})",
-            "    except _Inexact:",
-            f"        {var} = _repeating({left}, {right})",
-        ]
-        return var
 
     def _e_Let(self, e: Let, scope: Mapping[str, str], fast: bool) -> str:
         inner = dict(scope)
@@ -541,7 +445,7 @@ class CodeGen:
                 value, factor = self.expr(item_expr, scope, True), self.decimal_constant(weight)
                 if self.mixed:
                     code = f"_add({code}, _mul({value}, {factor}))"
-                else:  # one fma instead of a product and a sum (see _fused)
+                else:  # one fma instead of a product and a sum (see Steps.fused)
                     code = f"_fma({value}, {factor}, {code})"
             return f"_div({code}, {self.decimal_constant(total)})"
         return None

@@ -25,11 +25,14 @@ Identifier scheme of the generated code (all of it is in :attr:`Program.source`)
 * ``f{n}`` / ``x{n}``: the fast / exact function of definition number ``n`` (its index in the
   checked rulebook's ``order``: callees before callers); ``fc{n}`` / ``xc{n}``: the fast /
   exact value of constant number ``n`` (an ``Unexact`` stand-in when the value is not a finite
-  decimal); ``m{n}``: the matrix table of definition ``n``;
+  decimal); ``m{n}``: the matrix table of definition ``n``; ``q{n}``: the mixed variant of
+  function ``n`` (:mod:`.mixed`: decimals and quotients), compiled on its first call, which
+  a rulebook entry (:meth:`Program.raw`) runs when the fast one met a repeating quotient
+  (``_Inexact``), before the exact one;
 * ``formula_f`` / ``formula_x``: a formula's fast entry (with the fallbacks built in) and
-  its exact function; ``formula_m``: the fast code again on the mixed path (:mod:`.mixed`,
-  ``_div`` & co. are its helpers there), run when the fast path met a repeating quotient
-  (``_Inexact``) and before the exact path; ``formula_q``: ``formula_f`` whose result may be
+  its exact function; ``formula_m``: the formula's mixed variant, run when the fast path met
+  a repeating quotient (``_Inexact``) and before the exact path; ``formula_q``: ``formula_f``
+  whose result may be
   a mixed-path ``Quotient`` (the binder's entry; ``_exit`` turns one into a ``Fraction``);
   ``formula_k``: the keyword entry, ``Formula.evaluate`` itself (:func:`.binder.keyword_source`:
   input checks, the fast code inline, its ``_k…`` helpers off the fast path); a formula's own
@@ -37,9 +40,12 @@ Identifier scheme of the generated code (all of it is in :attr:`Program.source`)
 * ``a{i}``: the ``i``-th parameter of a generated function (inputs in call order);
 * ``t{i}``: a temporary (a ``let`` binding, an operand of an inlined ``cap``/``min``…);
 * ``k{i}``: a literal constant (a Decimal on the fast path, a Fraction on the exact one, a
-  label); ``bound{i}``: a band-row bound; ``b_{builtin}_f`` / ``b_{builtin}_x``: a builtin's
+  label); ``kq{i}``: a constant that is not a finite decimal, on the mixed path (a quotient
+  there); ``bound{i}``: a band-row bound; ``b_{builtin}_f`` / ``b_{builtin}_x``: a builtin's
   fast / exact implementation;
-* helpers, all starting with ``_``: ``_add _sub _mul _div _neg`` (the trapping decimal context),
+* helpers, all starting with ``_``: ``_add _sub _mul _div _neg _fma`` (the trapping decimal
+  context; in mixed code ``_add`` & co. take quotients, ``_fadd _fsub _fmul _fdiv`` are the
+  decimal steps, ``_total`` a sum, ``_repeating`` a division that raised ``Inexact``),
   ``_xdiv _xsize _xcall _outside`` (exact steps that report errors; the integer argument of
   ``_xdiv``/``_xcall`` is a *site*, the index of the sub-expression's text and position),
   ``_F`` (Decimal to Fraction), ``_not_exact``/``_NotExact`` (hand over to the exact path).
@@ -72,7 +78,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Context, Decimal, Inexact
 from fractions import Fraction
-from functools import cache
 from typing import Any, Final
 
 from ..errors import BindingError, UsageError
@@ -84,6 +89,7 @@ from ..values import (
     to_number,
 )
 from .binder import (
+    entry_factory,
     keyword_helpers,
     keyword_source,
     make_binder,
@@ -244,7 +250,7 @@ class Program:
                 raise UsageError(f"no definition '{name}' to call")
             fast, exact = self._fast[name], self._exact[name]
             mixed = self._mixed_name(name)
-            make = _entry_factory(len(self._inputs[name]), mixed is not None)
+            make = entry_factory(len(self._inputs[name]), mixed is not None)
             entry = make(fast, exact, to_fraction, self._namespace, mixed, exit_value)
             self._entries[name] = entry
         return entry
@@ -386,45 +392,6 @@ def _value_converter(program: Program, param: str, type_: Type) -> _Converter:
         return program._convert(bindings[param], param, type_)
 
     return convert
-
-
-@cache
-def _entry_factory(arity: int, mixed: bool = False) -> Callable[..., Callable[..., Any]]:
-    """A maker of entry points of ``arity`` positional parameters (no ``*args`` packing).
-
-    The entry runs the fast function and, if it raised an ``ArithmeticError``, the exact one on
-    the same inputs as fractions; with ``mixed``, a repeating quotient (``Inexact``) runs the
-    definition's mixed variant first (:mod:`.mixed`), and only what that does not take goes
-    to the exact one. The source is built only from generated identifiers.
-    """
-    params = ", ".join(f"a{i}" for i in range(arity))
-    converted = ", ".join(f"_F(a{i})" for i in range(arity))
-    lines = [
-        # The mixed variant is looked up by name: its stand-in is replaced once compiled.
-        "def make(fast, exact, _F, _ns, _mixed, _exit):",
-        f"    def run({params}):",
-        "        try:",
-        f"            return fast({params})",
-    ]
-    if mixed:
-        lines += [
-            "        except _Inexact:",
-            "            try:",
-            f"                result = _ns[_mixed]({params})",
-            "            except Exception:",
-            f"                return exact({converted})",
-            "            return _exit(result)",
-        ]
-    lines += [
-        "        except ArithmeticError:",
-        f"            return exact({converted})",
-        "    return run",
-    ]
-    source = "\n".join(lines) + "\n"
-    namespace: dict[str, Any] = {"_Inexact": Inexact}
-    exec(compile(source, f"<kinerja entry/{arity}>", "exec"), namespace)
-    make: Callable[..., Callable[..., Any]] = namespace["make"]
-    return make
 
 
 def _gen_helpers(gen: CodeGen) -> dict[str, Any]:
