@@ -302,6 +302,13 @@ class CodeGen(Steps):
             fused = self.fused(e, scope)
             if fused is not None:
                 return fused
+        if fast and e.op == "==":
+            # ``x == 0`` on a number is ``not x`` (true for 0 and -0 alike): one C slot, not a
+            # comparison against a constant. The other side is a number: the checker typed it.
+            for zero, other in ((e.right, e.left), (e.left, e.right)):
+                value = self.fold(zero, scope)
+                if type(value) is Fraction and not value and self.fold(other, scope) is None:
+                    return f"(not {self.expr(other, scope, fast)})"
         op = OPS[e.op]
         left = self.expr(e.left, scope, fast)
         if op.kind == "logical":  # the right operand is evaluated only sometimes
