@@ -6,7 +6,9 @@ of every input, every error). Output: one function ``bound(bindings) -> result``
 definition (:func:`make_binder`), generated for that definition's exact names and types, and,
 for a formula, the source of a keyword entry (:func:`keyword_source`): ``evaluate(**kw)`` as one
 generated function whose keyword-only parameters *are* the inputs, so that a call binds them
-without building a dictionary and runs the formula's fast code inline.
+without building a dictionary and runs the formula's fast code inline; and the positional
+entry of a definition (:func:`entry_factory`: its fast function with the mixed and exact
+fallbacks built in).
 
 Guarantees: the result and every error are those of the slow evaluation, because the binder
 takes only the inputs whose conversion is the identity (or ``Decimal(int)``) and hands anything
@@ -39,6 +41,7 @@ from decimal import (
     Clamped,
     Context,
     Decimal,
+    Inexact,
     InvalidOperation,
     Overflow,
     Rounded,
@@ -56,6 +59,7 @@ from .guards import guard, internal_error, keywords_only
 __all__ = [
     "MISSING",
     "check_input",
+    "entry_factory",
     "keyword_helpers",
     "keyword_source",
     "make_binder",
@@ -321,3 +325,42 @@ def keyword_helpers(
         "_kbug": bug,
         "to_result": to_result,
     }
+
+
+@cache
+def entry_factory(arity: int, mixed: bool = False) -> Callable[..., Callable[..., Any]]:
+    """A maker of entry points of ``arity`` positional parameters (no ``*args`` packing).
+
+    The entry runs the fast function and, if it raised an ``ArithmeticError``, the exact one on
+    the same inputs as fractions; with ``mixed``, a repeating quotient (``Inexact``) runs the
+    definition's mixed variant first (:mod:`.mixed`), and only what that does not take goes
+    to the exact one. The source is built only from generated identifiers.
+    """
+    params = ", ".join(f"a{i}" for i in range(arity))
+    converted = ", ".join(f"_F(a{i})" for i in range(arity))
+    lines = [
+        # The mixed variant is looked up by name: its stand-in is replaced once compiled.
+        "def make(fast, exact, _F, _ns, _mixed, _exit):",
+        f"    def run({params}):",
+        "        try:",
+        f"            return fast({params})",
+    ]
+    if mixed:
+        lines += [
+            "        except _Inexact:",
+            "            try:",
+            f"                result = _ns[_mixed]({params})",
+            "            except Exception:",
+            f"                return exact({converted})",
+            "            return _exit(result)",
+        ]
+    lines += [
+        "        except ArithmeticError:",
+        f"            return exact({converted})",
+        "    return run",
+    ]
+    source = "\n".join(lines) + "\n"
+    namespace: dict[str, Any] = {"_Inexact": Inexact}
+    exec(compile(source, f"<kinerja entry/{arity}>", "exec"), namespace)
+    make: Callable[..., Callable[..., Any]] = namespace["make"]
+    return make

@@ -27,7 +27,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, Inexact
 from fractions import Fraction
 from functools import reduce
 from typing import Any, Final
@@ -56,11 +56,13 @@ from .nodes import (
 )
 from .operators import OPS, PREFIX_OPS
 from .printer import print_expr
+from .steps import Steps
 
 __all__ = [
     "MAX_INLINE_ITEMS",
     "CodeGen",
     "NotExact",
+    "Repeating",
     "Site",
     "Unexact",
     "not_exact",
@@ -75,9 +77,14 @@ class NotExact(ArithmeticError):
     """The fast path met a constant that is not a finite decimal; use the exact path."""
 
 
+class Repeating(NotExact, Inexact):
+    """The fast path met a constant that is not a finite decimal (``1 / 3``): an ``Inexact``,
+    so that the mixed path (:mod:`.mixed`), which carries it as a quotient, runs first."""
+
+
 def not_exact() -> Any:
-    """Raise :class:`NotExact` (generated code calls it where a constant has no decimal)."""
-    raise NotExact
+    """Raise :class:`Repeating` (generated code calls it where a constant has no decimal)."""
+    raise Repeating
 
 
 def to_fraction(value: Any) -> Any:
@@ -116,7 +123,7 @@ class Site:
     span: Span | None
 
 
-class CodeGen:
+class CodeGen(Steps):
     """Generates Python source for both variants of every definition."""
 
     def __init__(self, book: CheckedRulebook | None, source: str) -> None:
@@ -129,6 +136,7 @@ class CodeGen:
             "_mul": FAST.multiply,
             "_div": FAST.divide,
             "_neg": FAST.minus,
+            "_fma": FAST.fma,
             "_F": to_fraction,
             "_not_exact": not_exact,
             "_NotExact": NotExact,
@@ -151,6 +159,20 @@ class CodeGen:
         #: the fast ones; their source waits in :attr:`deferred`.
         self.lazy_exact = False
         self.deferred: dict[str, str] = {}
+        #: Generating the *mixed* variant (:mod:`.mixed`): the fast code, but decimal steps
+        #: inline only when both operands are Decimals, rulebook functions called as their
+        #: mixed variants ``q{n}``, and constants that are not finite decimals bound as
+        #: ``kq{n}`` (Fractions the mixed namespace turns into quotients).
+        self.mixed = False
+        #: Codes known to be Decimals in the mixed variant (a formula's number inputs).
+        self.decimals: set[str] = set()
+        #: The mixed variant of every rulebook function, ``q{n}`` to source, compiled lazily.
+        self.mixed_sources: dict[str, str] = {}
+        #: When a list (a formula's mixed variant): statements computing, before the
+        #: expression, each division of two Decimals that is always evaluated, trapping
+        #: ``Inexact`` in place (see :meth:`~.steps.Steps.hoisted_division`).
+        self.hoisted: list[str] | None = None
+        self.conditional = 0  # > 0 inside a branch of ``if``, ``and``, ``or``
 
     # -- runtime helpers bound into generated code ---------------------------------------
 
@@ -194,6 +216,8 @@ class CodeGen:
         if isinstance(value, Fraction):
             if fast:
                 if not is_terminating(value):
+                    if self.mixed:
+                        return self._bind(("Q", value.numerator, value.denominator), value, "kq")
                     return "_not_exact()"
                 value = fraction_to_decimal(value)
             key: Any = (
@@ -258,6 +282,9 @@ class CodeGen:
         assert self.book is not None and e.id in self.book.consts
         ident = self.def_ids[e.id]
         if fast and isinstance(self.namespace.get(f"fc{ident}"), Unexact):
+            exact = self.namespace.get(f"xc{ident}")
+            if self.mixed and isinstance(exact, Fraction):
+                return self.constant(exact, fast)
             return "_not_exact()"
         return f"{'f' if fast else 'x'}c{ident}"
 
@@ -266,9 +293,38 @@ class CodeGen:
         return (op.fast_code if fast else op.exact_code).format(a=self.expr(e.operand, scope, fast))
 
     def _e_Binary(self, e: Binary, scope: Mapping[str, str], fast: bool) -> str:
+        if fast and self.mixed and e.op == "+":
+            terms = self.sum_terms(e, scope)
+            if len(terms) > 2:
+                # One call for a sum of three terms or more: a quotient among them is added once.
+                return f"_total({', '.join(self.expr(t, scope, True) for t in terms)})"
+        if fast and not self.mixed and e.op in ("+", "*"):
+            fused = self.fused(e, scope)
+            if fused is not None:
+                return fused
+        if fast and e.op == "==":
+            # ``x == 0`` on a number is ``not x`` (true for 0 and -0 alike): one C slot, not a
+            # comparison against a constant. The other side is a number: the checker typed it.
+            for zero, other in ((e.right, e.left), (e.left, e.right)):
+                value = self.fold(zero, scope)
+                if type(value) is Fraction and not value and self.fold(other, scope) is None:
+                    return f"(not {self.expr(other, scope, fast)})"
         op = OPS[e.op]
         left = self.expr(e.left, scope, fast)
-        right = self.expr(e.right, scope, fast)
+        if op.kind == "logical":  # the right operand is evaluated only sometimes
+            self.conditional += 1
+            try:
+                right = self.expr(e.right, scope, fast)
+            finally:
+                self.conditional -= 1
+        else:
+            right = self.expr(e.right, scope, fast)
+        if fast and self.mixed and e.op == "/":
+            hoisted = self.hoisted_division(left, right)
+            if hoisted is not None:
+                return hoisted
+        if fast and self.mixed and op.kind == "arithmetic" and e.op != "/":
+            return self.mixed_step(e.op, left, right)
         template = op.fast_code if fast else op.exact_code
         site = ""
         if "{site}" in template:
@@ -279,8 +335,12 @@ class CodeGen:
 
     def _e_If(self, e: If, scope: Mapping[str, str], fast: bool) -> str:
         cond = self.expr(e.cond, scope, fast)
-        then = self.expr(e.then, scope, fast)
-        orelse = self.expr(e.orelse, scope, fast)
+        self.conditional += 1
+        try:
+            then = self.expr(e.then, scope, fast)
+            orelse = self.expr(e.orelse, scope, fast)
+        finally:
+            self.conditional -= 1
         return f"({then} if {cond} else {orelse})"
 
     def _e_Let(self, e: Let, scope: Mapping[str, str], fast: bool) -> str:
@@ -330,17 +390,18 @@ class CodeGen:
         assert self.book is not None
         info = self.book.funcs[e.func]
         codes = [self.expr(a, scope, fast) for a in self._ordered(e, list(info.params))]
-        return f"{'f' if fast else 'x'}{self.def_ids[e.func]}({', '.join(codes)})"
+        prefix = ("q" if self.mixed else "f") if fast else "x"
+        return f"{prefix}{self.def_ids[e.func]}({', '.join(codes)})"
 
     def decimal_constant(self, value: Decimal) -> str:
         """A generated name bound to exactly this Decimal (same digits and exponent)."""
         return self._bind(("D", str(value)), value)
 
-    def _bind(self, key: Any, value: Any) -> str:
+    def _bind(self, key: Any, value: Any, prefix: str = "k") -> str:
         # One generated name per distinct constant (``key`` tells 1.0 from 1 and variants).
         name = self.consts.get(key)
         if name is None:
-            name = f"k{len(self.consts)}"
+            name = f"{prefix}{len(self.consts)}"
             self.consts[key] = name
             self.namespace[name] = value
         return name
@@ -350,9 +411,10 @@ class CodeGen:
     ) -> str | None:
         """Fast-path code for sum/mean/weighted_mean of a literal list, or None.
 
-        The generated calls are exactly the ones the builtin makes at run time (a left fold of
-        ``FAST.add`` from ``Decimal(0)``, then ``FAST.divide``), without building tuples or
-        calling the builtin. Anything unusual keeps the generic call.
+        The generated calls are the ones the builtin makes at run time (a left fold of
+        ``FAST.add`` from ``Decimal(0)``, then ``FAST.divide``; weighted terms added by one
+        ``FAST.fma`` each, the same Decimal), without building tuples or calling the builtin.
+        Anything unusual keeps the generic call.
         """
         if form in ("sum", "mean"):
             items: Sequence[Expr] = ()
@@ -387,10 +449,11 @@ class CodeGen:
                 return None  # the generic call fails over to the exact path, which reports it
             code = self.decimal_constant(Decimal(0))
             for item_expr, weight in zip(values, decimals, strict=True):
-                product = (
-                    f"_mul({self.expr(item_expr, scope, True)}, {self.decimal_constant(weight)})"
-                )
-                code = f"_add({code}, {product})"
+                value, factor = self.expr(item_expr, scope, True), self.decimal_constant(weight)
+                if self.mixed:
+                    code = f"_add({code}, _mul({value}, {factor}))"
+                else:  # one fma instead of a product and a sum (see Steps.fused)
+                    code = f"_fma({value}, {factor}, {code})"
             return f"_div({code}, {self.decimal_constant(total)})"
         return None
 
@@ -423,6 +486,20 @@ class CodeGen:
                 name = f"x{ident}"
                 self.deferred[name] = "\n".join([head, *body, ""])
                 self.namespace[name] = self._deferred(name)
+        self.mixed = True
+        try:
+            head = f"def q{ident}({', '.join(params)}):"
+            if isinstance(node, FuncDef):
+                body = [f"    return {self.expr(node.body, scope, True)}"]
+            elif isinstance(node, BandDef):
+                assert isinstance(info, BandInfo)
+                body = self._band(info, node, scope, params[0], True)
+            else:
+                assert isinstance(info, MatrixInfo) and isinstance(node, MatrixDef)
+                body = self._matrix(info, node, scope, params, True, ident)
+        finally:
+            self.mixed = False
+        self.mixed_sources[f"q{ident}"] = "\n".join([head, *body, ""])
 
     def _deferred(self, name: str) -> Callable[..., Any]:
         """A stand-in for exact function ``name``: compiles it on the first call.

@@ -25,11 +25,14 @@ Identifier scheme of the generated code (all of it is in :attr:`Program.source`)
 * ``f{n}`` / ``x{n}``: the fast / exact function of definition number ``n`` (its index in the
   checked rulebook's ``order``: callees before callers); ``fc{n}`` / ``xc{n}``: the fast /
   exact value of constant number ``n`` (an ``Unexact`` stand-in when the value is not a finite
-  decimal); ``m{n}``: the matrix table of definition ``n``;
+  decimal); ``m{n}``: the matrix table of definition ``n``; ``q{n}``: the mixed variant of
+  function ``n`` (:mod:`.mixed`: decimals and quotients), compiled on its first call, which
+  a rulebook entry (:meth:`Program.raw`) runs when the fast one met a repeating quotient
+  (``_Inexact``), before the exact one;
 * ``formula_f`` / ``formula_x``: a formula's fast entry (with the fallbacks built in) and
-  its exact function; ``formula_m``: the fast code again on the mixed path (:mod:`.mixed`,
-  ``_div`` & co. are its helpers there), run when the fast path met a repeating quotient
-  (``_Inexact``) and before the exact path; ``formula_q``: ``formula_f`` whose result may be
+  its exact function; ``formula_m``: the formula's mixed variant, run when the fast path met
+  a repeating quotient (``_Inexact``) and before the exact path; ``formula_q``: ``formula_f``
+  whose result may be
   a mixed-path ``Quotient`` (the binder's entry; ``_exit`` turns one into a ``Fraction``);
   ``formula_k``: the keyword entry, ``Formula.evaluate`` itself (:func:`.binder.keyword_source`:
   input checks, the fast code inline, its ``_k…`` helpers off the fast path); a formula's own
@@ -37,9 +40,12 @@ Identifier scheme of the generated code (all of it is in :attr:`Program.source`)
 * ``a{i}``: the ``i``-th parameter of a generated function (inputs in call order);
 * ``t{i}``: a temporary (a ``let`` binding, an operand of an inlined ``cap``/``min``…);
 * ``k{i}``: a literal constant (a Decimal on the fast path, a Fraction on the exact one, a
-  label); ``bound{i}``: a band-row bound; ``b_{builtin}_f`` / ``b_{builtin}_x``: a builtin's
+  label); ``kq{i}``: a constant that is not a finite decimal, on the mixed path (a quotient
+  there); ``bound{i}``: a band-row bound; ``b_{builtin}_f`` / ``b_{builtin}_x``: a builtin's
   fast / exact implementation;
-* helpers, all starting with ``_``: ``_add _sub _mul _div _neg`` (the trapping decimal context),
+* helpers, all starting with ``_``: ``_add _sub _mul _div _neg _fma`` (the trapping decimal
+  context; in mixed code ``_add`` & co. take quotients, ``_fadd _fsub _fmul _fdiv`` are the
+  decimal steps, ``_total`` a sum, ``_repeating`` a division that raised ``Inexact``),
   ``_xdiv _xsize _xcall _outside`` (exact steps that report errors; the integer argument of
   ``_xdiv``/``_xcall`` is a *site*, the index of the sub-expression's text and position),
   ``_F`` (Decimal to Fraction), ``_not_exact``/``_NotExact`` (hand over to the exact path).
@@ -72,7 +78,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Context, Decimal, Inexact
 from fractions import Fraction
-from functools import cache
 from typing import Any, Final
 
 from ..errors import BindingError, UsageError
@@ -84,6 +89,7 @@ from ..values import (
     to_number,
 )
 from .binder import (
+    entry_factory,
     keyword_helpers,
     keyword_source,
     make_binder,
@@ -93,7 +99,7 @@ from .binder import (
 from .builtins import FAST, Type
 from .checked import CheckedFormula, CheckedRulebook
 from .codegen import CodeGen, NotExact, Unexact, to_fraction
-from .mixed import Quotient, exit_value, lazy_mixed
+from .mixed import Quotient, exit_value, lazy_functions
 from .parser import without_gc_pauses
 
 __all__ = [
@@ -243,9 +249,17 @@ class Program:
             if name not in self._fast:
                 raise UsageError(f"no definition '{name}' to call")
             fast, exact = self._fast[name], self._exact[name]
-            make = _entry_factory(len(self._inputs[name]))
-            entry = self._entries[name] = make(fast, exact, to_fraction)
+            mixed = self._mixed_name(name)
+            make = entry_factory(len(self._inputs[name]), mixed is not None)
+            entry = make(fast, exact, to_fraction, self._namespace, mixed, exit_value)
+            self._entries[name] = entry
         return entry
+
+    def _mixed_name(self, name: str) -> str | None:
+        """The generated name of definition ``name``'s mixed variant, if it has one."""
+        ident = self._def_ids.get(name)
+        key = None if ident is None else f"q{ident}"
+        return key if key is not None and key in self._namespace else None
 
     def bound(self, name: str = "") -> Callable[[Mapping[str, Any]], Any]:
         """``call(name, ·)`` as one generated function of the caller's keyword bindings.
@@ -380,30 +394,6 @@ def _value_converter(program: Program, param: str, type_: Type) -> _Converter:
     return convert
 
 
-@cache
-def _entry_factory(arity: int) -> Callable[..., Callable[..., Any]]:
-    """A maker of entry points of ``arity`` positional parameters (no ``*args`` packing).
-
-    The entry runs the fast function and, if it raised an ``ArithmeticError``, the exact one on
-    the same inputs as fractions. The source is built only from generated identifiers.
-    """
-    params = ", ".join(f"a{i}" for i in range(arity))
-    converted = ", ".join(f"_F(a{i})" for i in range(arity))
-    source = (
-        "def make(fast, exact, _F):\n"
-        f"    def run({params}):\n"
-        "        try:\n"
-        f"            return fast({params})\n"
-        "        except ArithmeticError:\n"
-        f"            return exact({converted})\n"
-        "    return run\n"
-    )
-    namespace: dict[str, Any] = {}
-    exec(compile(source, f"<kinerja entry/{arity}>", "exec"), namespace)
-    make: Callable[..., Callable[..., Any]] = namespace["make"]
-    return make
-
-
 def _gen_helpers(gen: CodeGen) -> dict[str, Any]:
     # The runtime helpers must report against the formula's own source, not the rulebook's.
     return {"_xdiv": gen._xdiv, "_xcall": gen._xcall, "_outside": gen._outside}
@@ -426,6 +416,8 @@ def _rulebook_gen(book: CheckedRulebook) -> CodeGen:
     if gen.lines:
         gen.build(book.node.header.name)
         gen.lines = []
+    # Each function's mixed variant, compiled when a repeating quotient first needs it.
+    lazy_functions(gen.namespace, gen.mixed_sources)
     return gen
 
 
@@ -483,7 +475,7 @@ def compile_rulebook(book: CheckedRulebook) -> Program:
         exact,
         inputs,
         (gen.namespace, gen.def_ids),
-        source="\n".join([*gen.generated, *gen.deferred.values()]),
+        source="\n".join([*gen.generated, *gen.deferred.values(), *gen.mixed_sources.values()]),
     )
 
 
@@ -515,6 +507,14 @@ def compile_formula(checked: CheckedFormula, program: Program | None = None) -> 
     scope = dict(zip(names, params, strict=True))
     fast_code = gen.expr(checked.expr, scope, True)
     exact_code = gen.expr(checked.expr, scope, False)
+    # The mixed variant: number inputs are Decimals (the binder and Formula.function's
+    # contract), so steps on them need no type test.
+    gen.mixed, gen.hoisted = True, []
+    gen.decimals = {
+        p for p, t in zip(params, checked.inputs.values(), strict=True) if t.kind == "number"
+    }
+    mixed_code = gen.expr(checked.expr, scope, True)
+    hoisted, gen.mixed, gen.hoisted = gen.hoisted, False, None
     args, exact_args = ", ".join(params), ", ".join(f"_F({p})" for p in params)
     # The fast function carries its own fallbacks: one Python call per evaluation. A repeating
     # quotient (Inexact) runs the mixed path (formula_m, see mixed.py) before the exact one.
@@ -547,10 +547,10 @@ def compile_formula(checked: CheckedFormula, program: Program | None = None) -> 
         gen.namespace.update(helpers)
     gen.namespace.update(_Inexact=Inexact, _exit=exit_value, _div=_DIVIDE.divide)
     namespace = gen.build("formula")
-    # The mixed path: the fast code again, on decimals and quotients; compiled when first
-    # needed (most formulas never meet a repeating quotient).
-    source = f"def formula_m({args}):\n    return {fast_code}\n"
-    namespace["formula_m"] = lazy_mixed(namespace, source)
+    # The mixed path: the formula on decimals and quotients; compiled when first needed
+    # (most formulas never meet a repeating quotient).
+    source = "\n".join([f"def formula_m({args}):", *hoisted, f"    return {mixed_code}", ""])
+    lazy_functions(namespace, {"formula_m": source})
     gen.generated.append(source)
     signature = tuple((n, checked.inputs[n]) for n in names)
     program = Program(
