@@ -193,3 +193,14 @@ def test_round_places_with_ill_typed_argument_is_a_check_error(text: str) -> Non
     # it was ill-typed and crashed inside a builtin (an internal error, not a CheckError).
     with pytest.raises(CheckError):
         Formula.parse(text)
+
+
+def test_the_fold_memo_is_not_fooled_by_a_reused_node_id() -> None:
+    """One code generator folding a stream of short-lived ASTs: CPython reuses a freed node's
+    id at once, and a memo keyed by bare ids would return the previous formula's constant."""
+    from kinerja_engine.language.codegen import CodeGen
+    from kinerja_engine.language.parser import parse_formula
+
+    gen = CodeGen(None, "")
+    folded = [gen.fold(parse_formula(f"{k} + 1"), {}) for k in range(50)]
+    assert folded == [k + 1 for k in range(50)]

@@ -149,7 +149,7 @@ class CodeGen(Steps):
         self.temp = itertools.count()
         self.def_ids: dict[str, int] = {}
         self.lines: list[str] = []
-        self.memo: dict[int, Any] = {}
+        self.memo: dict[int, tuple[Expr, Any]] = {}
         self.evaluator = Evaluator(
             COMPILE, constant=self._constant, label=self._label, memo=self.memo
         )

@@ -176,7 +176,7 @@ class Evaluator:
         constant: Callable[[str], Any] = _no_constant,
         label: Callable[[str, str], Any] = _no_label,
         source: str = "",
-        memo: dict[int, Any] | None = None,
+        memo: dict[int, tuple[Expr, Any]] | None = None,
     ) -> None:
         self.policy = policy
         self.constant = constant
@@ -191,12 +191,14 @@ class Evaluator:
     def _fold(self, e: Expr, env: dict[str, Any], bound: Container[str]) -> Any:
         memo = self.memo if not env else None
         if memo is not None:
-            key = id(e)
-            if key in memo:
-                return memo[key]
+            # Keyed by id, holding the node itself: the id cannot be reused by another node
+            # while its entry lives, and a stale entry (its node gone) is never matched.
+            hit = memo.get(id(e))
+            if hit is not None and hit[0] is e:
+                return hit[1]
         value = self._value(e, env, bound)
         if memo is not None:
-            memo[id(e)] = value
+            memo[id(e)] = (e, value)
         return value
 
     def _value(self, e: Expr, env: dict[str, Any], bound: Container[str]) -> Any:

@@ -16,7 +16,7 @@ identifiers and constants bound in the namespace.
 
 >>> from kinerja_engine.language.codegen import CodeGen
 >>> from kinerja_engine.language.parser import parse_formula
->>> gen = CodeGen(None, "")  # its fold memo is keyed by node: the ASTs must stay alive
+>>> gen = CodeGen(None, "")
 >>> sum_of_product, scaled = parse_formula("s + r * 30"), parse_formula("(2 - r) * 100")
 >>> gen.expr(sum_of_product, {"s": "a0", "r": "a1"}, True)
 '_fma(a1, k0, a0)'
