@@ -14,9 +14,10 @@ cut into ``--files`` files of whole plans, or the folder ``--data``) scored Parq
 by ``columnar.distributed.score_dataset``: in one process (file by file, ``score_parquet``),
 then with dask.dataframe on a ``LocalCluster`` (read_parquet → map_partitions → to_parquet,
 each worker writing its own files), ``--rounds`` times side by side; every output file must be
-equal, cell for cell. The cluster is started and warmed (imports, rulebook) before any clock
-starts; each round prints wall and CPU seconds of the one process (all its threads), of each
-worker and of the driver (client and scheduler).
+equal, cell for cell. The cluster (``columnar.workers.local_cluster``: 1 thread and 1 Arrow
+thread per worker, ``QUIET_WORKERS``) is started and warmed (imports, rulebook) before any
+clock starts; each round prints wall and CPU seconds of the one process (all its threads),
+of each worker and of the driver (client and scheduler).
 
 The speed-up is one-process time over Dask time (aim on 2 cores: ≥ 1.7×), printed with the
 load average before and after.
@@ -40,33 +41,24 @@ from kinerja_engine.batch import score_partition, score_workforce_dask
 
 
 def _dataset(folder: Path, employees: int, files: int) -> None:
-    """The national bench's table, one file per row group (each holds whole plans)."""
-    import pyarrow.parquet as pq  # noqa: PLC0415 - optional: only --columnar needs it
-
+    """The national bench's table cut into ``files`` files of whole plans (its ``cut_plans``)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from national_bench import generate  # noqa: PLC0415 - a sibling script
+    from national_bench import cut_plans, generate  # noqa: PLC0415 - a sibling script
 
     whole = folder.parent / "whole.parquet"
-    generate(whole, employees, chunk=-(-employees // files))
-    source = pq.ParquetFile(whole)
-    folder.mkdir()
-    for group in range(source.metadata.num_row_groups):
-        pq.write_table(source.read_row_group(group), folder / f"plans-{group}.parquet")
+    generate(whole, employees)
+    cut_plans(whole, folder, files)
     whole.unlink()
 
 
 def _columnar(args: argparse.Namespace) -> int:
     import tempfile  # noqa: PLC0415
 
-    import dask  # noqa: PLC0415 - optional: only this benchmark needs it
-    import distributed  # noqa: PLC0415
-    import pyarrow as pa  # noqa: PLC0415
+    import distributed  # noqa: PLC0415 - optional: only this benchmark needs it
     import pyarrow.parquet as pq  # noqa: PLC0415
 
-    from kinerja_engine.columnar.distributed import (  # noqa: PLC0415
-        QUIET_WORKERS,
-        score_dataset,
-    )
+    from kinerja_engine.columnar.distributed import score_dataset  # noqa: PLC0415
+    from kinerja_engine.columnar.workers import local_cluster  # noqa: PLC0415
 
     with tempfile.TemporaryDirectory() as tmp:
         plans = Path(tmp) / "plans"
@@ -80,10 +72,9 @@ def _columnar(args: argparse.Namespace) -> int:
         print(f"dataset: {len(files)} files, {rows:,} plan rows, {size:.0f} MB")
         # The cluster is started (and warmed: imports, the compiled rulebook) before any clock
         # starts; its idle workers cost about 0.02 s of CPU per second while one process runs.
-        with dask.config.set(dict(QUIET_WORKERS)):  # as `kinerja score FOLDER` starts it
-            cluster = distributed.LocalCluster(
-                n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None
-            )
+        # As `kinerja score FOLDER` starts it: QUIET_WORKERS, one Arrow thread per worker (the
+        # workers share the cores already).
+        cluster = local_cluster(args.workers)
         runs = 0
 
         def fresh() -> Path:
@@ -92,9 +83,6 @@ def _columnar(args: argparse.Namespace) -> int:
             return Path(tmp) / f"out-{runs}"
 
         with distributed.Client(cluster) as client:
-            # One Arrow thread per worker: the workers share the cores already.
-            client.run(pa.set_cpu_count, 1)
-            client.run(pa.set_io_thread_count, 1)
             score_dataset(plans, "gajahmungkur", fresh(), scheduler=client)  # warm the workers
             score_dataset(files[0], "gajahmungkur", fresh())  # warm this process (one file)
             load_before = os.getloadavg()[0]

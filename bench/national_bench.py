@@ -25,6 +25,15 @@ fallback F %``: X employees per second of the one columnar process (wall), Y pla
 second of one reference process (its wall time), R = X / Y, D the sampled plans whose record
 differs in any cell, F the share of plans the columnar engine sent to the per-object path.
 ``--data DIR`` keeps the generated table there and reuses it on the next run.
+
+``--dask WORKERS`` also times Parquet → Parquet on Dask, the dataset engine
+(``columnar.distributed.score_dataset``) over the same table cut into ``--files`` files of
+whole plans (:func:`cut_plans`, kept beside the table with ``--data``), on a LocalCluster of
+WORKERS processes (``columnar.workers.local_cluster``: 1 thread and 1 Arrow thread per
+worker, ``QUIET_WORKERS``) started and warmed before the clock; its records must equal the
+one process's, cell for cell, in order. The line before the last then reads ``dask W
+workers Z/s, one process X/s, ratio T, records differing E`` (T = one process's seconds /
+Dask's seconds; the exit status is 1 when E is not 0).
 """
 
 from __future__ import annotations
@@ -194,6 +203,36 @@ def generate(path: Path, employees: int, seed: int = 17, chunk: int = 65_536) ->
     return [f"p{i:07d}" for i in np.flatnonzero(special >= 0).tolist()]
 
 
+def cut_plans(source: Path, folder: Path, files: int) -> list[Path]:
+    """Write the plan table ``source`` into the new folder ``folder`` as ``files`` Parquet
+    files of whole consecutive plans (equal plan counts, give or take one): a dataset
+    (``plans-0.parquet`` …, in order); returns their paths."""
+    ids = pq.read_table(source, columns=["plan_id"]).column("plan_id").combine_chunks()
+    rows = len(ids)
+    # A plan starts where its id differs from the row before (a plan's rows are adjacent).
+    change = pc.not_equal(ids.slice(1), ids.slice(0, rows - 1)).to_numpy(zero_copy_only=False)
+    starts = np.concatenate([[0], 1 + np.flatnonzero(change)]) if rows else np.zeros(0, int)
+    del ids, change
+    plans = len(starts)
+    if not 1 <= files <= max(plans, 1):
+        raise SystemExit(f"--files must be 1 … {plans:,} (the plans), got {files}")
+    bounds = [int(starts[k * plans // files]) if k < files else rows for k in range(files + 1)]
+    folder.mkdir(parents=True)
+    paths = [folder / f"plans-{k}.parquet" for k in range(files)]
+    batches = pq.ParquetFile(source).iter_batches(batch_size=1 << 18)
+    pending: Any = None  # the part of the last batch read that belongs to the next files
+    for k, path in enumerate(paths):
+        want, parts = bounds[k + 1] - bounds[k], []
+        while want:
+            if pending is None or pending.num_rows == 0:
+                pending = next(batches)
+            take = min(want, pending.num_rows)
+            parts.append(pending.slice(0, take))
+            pending, want = pending.slice(take), want - take
+        pq.write_table(pa.Table.from_batches(parts), path)
+    return paths
+
+
 def _score_in_child(plans: Path, out: Path, batch_rows: int) -> tuple[float, Any, float, float]:
     """The columnar run in a fresh process: (seconds, stats, that process's peak RSS MB, its
     CPU seconds, every thread)."""
@@ -288,26 +327,69 @@ def _differences(reference: list[Path], out: Path, ids: list[str]) -> int:
     return int(differs.sum()) + missing
 
 
-def _dask_run(plans: Path, out: Path, workers: int) -> float:
-    """Seconds of :func:`score_parts` on a LocalCluster of ``workers`` processes (the cluster
-    started and warmed up before the clock starts)."""
+def _dask_run(plans: Path, folder: Path, workers: int, files: int,
+              tmp: Path) -> tuple[float, float, list[str], Any]:  # fmt: skip
+    """The dataset engine (``columnar.distributed.score_dataset``) on a LocalCluster of
+    ``workers`` processes (``columnar.workers.local_cluster``: 1 thread and 1 Arrow thread per
+    worker, ``QUIET_WORKERS``), over ``plans`` cut into ``files`` files of whole plans (kept
+    in ``folder``, as ``--data`` keeps the table): (seconds, load average at the end, the
+    records files, the run's stats). The cluster is started and warmed (imports, compiled
+    rulebook, one small file per worker and one more) before the clock starts."""
     import distributed  # noqa: PLC0415 - optional: only --dask needs it
 
-    from kinerja_engine.columnar.parts import score_parts  # noqa: PLC0415
+    from kinerja_engine.columnar.distributed import score_dataset  # noqa: PLC0415
+    from kinerja_engine.columnar.workers import local_cluster  # noqa: PLC0415
 
-    cluster = distributed.LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-    )
-    with distributed.Client(cluster) as client:
-        client.run(lambda: rulebooks.load(RULEBOOK) and None)
-        # One Arrow thread per worker: the workers share the cores already.
-        client.run(pa.set_cpu_count, 1)
-        client.run(pa.set_io_thread_count, 1)
+    dataset = folder / f"{plans.stem}-{files}-files"
+    if not dataset.exists():
+        made = dataset.with_name(dataset.name + ".tmp")
+        if made.exists():  # an earlier cut stopped half-way
+            for path in made.iterdir():
+                path.unlink()
+            made.rmdir()
+        cut_plans(plans, made, files)
+        made.rename(dataset)
+    first = next(pq.ParquetFile(plans).iter_batches(batch_size=5_000))
+    warm = tmp / "warm.parquet"
+    pq.write_table(pa.Table.from_batches([first]), warm)
+    with local_cluster(workers) as cluster, distributed.Client(cluster) as client:
+        cut_plans(warm, tmp / "warm", workers + 1)
+        score_dataset(tmp / "warm", RULEBOOK, tmp / "warm-out", scheduler=client)
         start = time.perf_counter()
-        score_parts(plans, RULEBOOK, out, client=client)
+        run = score_dataset(dataset, RULEBOOK, tmp / "dask-out", scheduler=client)
         seconds = time.perf_counter() - start
-    cluster.close()
-    return seconds
+        load = os.getloadavg()[0]
+    return seconds, load, list(run.files), run.stats
+
+
+def _cells_differ(single: Path, parts: list[str]) -> int:
+    """Records of the files ``parts`` (in order) that differ in any cell from the same rows
+    of ``single``, or that one side lacks (read part by part: memory bounded by a part)."""
+    batches = pq.ParquetFile(single).iter_batches(batch_size=1 << 16)
+    pending: Any = None
+    differs = 0
+    for path in parts:
+        got = pq.read_table(path)
+        want, pieces = got.num_rows, []
+        while want:
+            if pending is None or pending.num_rows == 0:
+                pending = next(batches, None)
+                if pending is None:
+                    return differs + want  # the single output ends first
+            take = min(want, pending.num_rows)
+            pieces.append(pending.slice(0, take))
+            pending, want = pending.slice(take), want - take
+        ref = pa.Table.from_batches(pieces, schema=pq.read_schema(single))
+        if ref.column_names != got.column_names:
+            return differs + got.num_rows + sum(b.num_rows for b in batches)
+        same = np.ones(got.num_rows, bool)
+        for name in got.column_names:
+            a, b = ref.column(name), got.column(name)
+            equal = pc.or_kleene(pc.equal(a, b), pc.and_(a.is_null(), b.is_null()))
+            same &= np.asarray(pc.fill_null(equal, False).to_numpy(zero_copy_only=False), bool)
+        differs += int((~same).sum())
+    rest = (pending.num_rows if pending is not None else 0) + sum(b.num_rows for b in batches)
+    return differs + rest  # records only the single output has
 
 
 def _sample(plans: Path, rows: int, adversarial: list[str], parts: int,
@@ -350,7 +432,13 @@ def main() -> int:
         type=int,
         default=0,
         metavar="WORKERS",
-        help="also time the parts on a LocalCluster of WORKERS processes",
+        help="also time the dataset engine on a LocalCluster of WORKERS processes",
+    )
+    parser.add_argument(
+        "--files",
+        type=int,
+        default=32,
+        help="--dask: the files of whole plans the table is cut into (kept with --data)",
     )
     args = parser.parse_args()
     n = args.employees
@@ -373,16 +461,25 @@ def main() -> int:
         print(f"columnar: {columnar_s:.1f} s ({cpu_s:.1f} s CPU, {columnar_us:.2f} µs CPU per "
               f"employee), {stats}, peak RSS {peak:.0f} MB; "
               f"load average {os.getloadavg()[0]:.2f}")  # fmt: skip
-        dask_line = ""
+        dask_line, dask_differs = "", 0
         if args.dask:
-            dask_s = _dask_run(plans, Path(tmp) / "parts", args.dask)
-            dask_line = f", dask {args.dask} workers {n / dask_s:,.0f}/s"
-            print(f"dask, {args.dask} workers: {dask_s:.1f} s, "
-                  f"{columnar_s / dask_s:.2f}x one process")  # fmt: skip
+            dask_s, dask_load, parts, dask_stats = _dask_run(
+                plans, folder, args.dask, args.files, Path(tmp)
+            )
+            # The same records as the one process's, cell for cell, in the same order.
+            dask_differs = _cells_differ(out, parts)
+            # The summary line before the last: the Dask figure, its ratio and its check.
+            dask_line = (f"dask {args.dask} workers {n / dask_s:,.0f}/s, one process "
+                         f"{n / columnar_s:,.0f}/s, ratio {columnar_s / dask_s:.2f}, "
+                         f"records differing {dask_differs}\n")  # fmt: skip
+            print(f"dask: {args.dask} workers, {len(parts)} files, {dask_s:.1f} s, "
+                  f"{columnar_s / dask_s:.2f}x one process ({columnar_s:.1f} s); records "
+                  f"differing from one process's {dask_differs:,}; same counts "
+                  f"{dask_stats == stats}; load average {dask_load:.2f}")  # fmt: skip
         if args.sample_rows == 0:  # timing and memory only
-            print(f"employees {n}, columnar {n / columnar_s:,.0f}/s"
-                  f"{dask_line}; load average {os.getloadavg()[0]:.2f}")  # fmt: skip
-            return 0
+            print(f"{dask_line}employees {n}, columnar {n / columnar_s:,.0f}/s; "
+                  f"load average {os.getloadavg()[0]:.2f}")  # fmt: skip
+            return 1 if dask_differs else 0
         sample_ids, files, sample_rows = _sample(
             plans, args.sample_rows, adversarial, args.processes, Path(tmp)
         )
@@ -406,12 +503,12 @@ def main() -> int:
         # per-object path.
         exact = stats.exact_stage + stats.fallback
         print(
-            f"employees {n}, columnar {columnar_rate:,.0f}/s, "
+            f"{dask_line}employees {n}, columnar {columnar_rate:,.0f}/s, "
             f"object {object_rate:,.0f}/s, ratio {columnar_rate / object_rate:.1f}, "
             f"differences {differences}, exact fallback {100 * exact / stats.plans:.2f} % "
-            f"(exact stage {stats.exact_stage:,}, per-object {stats.fallback:,}){dask_line}"
+            f"(exact stage {stats.exact_stage:,}, per-object {stats.fallback:,})"
         )
-    return 0
+    return 1 if dask_differs else 0
 
 
 if __name__ == "__main__":

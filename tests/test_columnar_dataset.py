@@ -407,3 +407,76 @@ def test_cli_scores_a_folder_on_two_dask_workers(
         assert pq.read_table(tmp_path / "two" / name).to_pylist() == (
             pq.read_table(tmp_path / "one" / name).to_pylist()
         )
+
+
+class _Worker:
+    """What columnar.workers reads of a Dask worker: its threads and its status."""
+
+    def __init__(self, nthreads: int, status: str) -> None:
+        self.state = type("State", (), {"nthreads": nthreads})()
+        self.status = status
+
+
+def test_worker_setup_sizes_arrows_pools_and_filters_only_the_shutdown_noise() -> None:
+    import logging
+
+    from kinerja_engine.columnar import workers
+
+    logger = logging.getLogger("distributed.worker")
+    before = (pa.cpu_count(), pa.io_thread_count(), list(logger.filters))
+    worker = _Worker(3, "running")
+    try:
+        workers.dask_setup(worker)
+        assert (pa.cpu_count(), pa.io_thread_count()) == (3, 3)
+        added = [f for f in logger.filters if f not in before[2]]
+        assert len(added) == 1
+        noise = logging.makeLogRecord({"msg": workers.HEARTBEAT_FAILED})
+        other = logging.makeLogRecord({"msg": "Heartbeat to scheduler failed"})
+        assert logger.filter(noise) and logger.filter(other)  # a running worker: both logged
+        for status in ("Status.closing", "closing_gracefully", "closed"):
+            worker.status = status
+            assert not logger.filter(noise) and logger.filter(other)
+    finally:
+        pa.set_cpu_count(before[0])
+        pa.set_io_thread_count(before[1])
+        logger.filters[:] = before[2]
+
+
+@pytest.mark.slow
+def test_cli_dask_workers_have_one_arrow_thread_each(
+    reference: Reference, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    pytest.importorskip("distributed")
+    from kinerja_engine.__main__ import main
+
+    seen: list[Any] = []
+    real = distributed.score_dataset
+
+    def counting(*args: Any, scheduler: Any = None, **kwargs: Any) -> Any:
+        # Read back, on every worker of the CLI's cluster, Arrow's pools and the filter.
+        seen.append(scheduler.run(pa.cpu_count))
+        seen.append(scheduler.run(pa.io_thread_count))
+        seen.append(scheduler.run(_shutdown_filters))
+        return real(*args, scheduler=scheduler, **kwargs)
+
+    monkeypatch.setattr(distributed, "score_dataset", counting)
+    for workers in (1, 2):
+        argv = ["score", str(reference.root), "--rulebook", "gajahmungkur", "--out",
+                str(tmp_path / f"w{workers}"), "--dask-workers", str(workers)]  # fmt: skip
+        assert main(argv) == 1  # the dataset's two error results
+        out, err = capsys.readouterr()
+        assert out.rstrip().endswith(f"Dask, {workers} worker{'s' * (workers > 1)}")
+        assert "Traceback" not in err and "ERROR" not in err
+        cpu, io, filters = seen[-3:]
+        assert len(cpu) == len(io) == len(filters) == workers
+        assert set(cpu.values()) == set(io.values()) == set(filters.values()) == {1}
+
+
+def _shutdown_filters() -> int:
+    import logging
+
+    from kinerja_engine.columnar.workers import ShutdownNoise
+
+    logger = logging.getLogger("distributed.worker")
+    return sum(isinstance(f, ShutdownNoise) for f in logger.filters)

@@ -8,8 +8,9 @@ many plans the columns scored; it returns None when the per-object command shoul
 (not Parquet to Parquet, ``--year``, ``--explain`` or the curve check, or ``--engine object``).
 A *folder* of Parquet plan files (a dataset) goes to
 :func:`kinerja_engine.columnar.distributed.score_dataset`, into the folder ``--out``: in this
-process, or on a local Dask cluster of ``--dask-workers`` processes; there the curve check
-(``--unit-predikat``) is the reduction across files.
+process, or on a local Dask cluster of ``--dask-workers`` processes
+(:func:`kinerja_engine.columnar.workers.local_cluster`: one thread and one Arrow thread per
+worker); there the curve check (``--unit-predikat``) is the reduction across files.
 :func:`columnar_verdict` is the "columnar: yes / no, because …" line of ``kinerja check``.
 Guarantees: the records written are the ones the per-object command writes (the engine's
 guarantee); a rulebook outside the supported forms is scored by the per-object path with
@@ -139,10 +140,8 @@ def _score_folder(path: str, book: Rulebook, *, out: str | None, engine: str, ye
         raise UsageError(f"{path}: scoring a folder needs --out FOLDER for the results")
     if dask_workers < 0:
         raise UsageError(f"--dask-workers must be 0 (this process) or more, got {dask_workers}")
-    from .columnar.distributed import (  # noqa: PLC0415 - numpy only when used
-        QUIET_WORKERS,
-        score_dataset,
-    )
+    from .columnar.distributed import score_dataset  # noqa: PLC0415 - numpy only when used
+    from .columnar.workers import local_cluster  # noqa: PLC0415
 
     # The workers load the rulebook themselves: a bundled name travels as it is, a file as
     # its text (compiled rulebooks do not pickle).
@@ -151,11 +150,9 @@ def _score_folder(path: str, book: Rulebook, *, out: str | None, engine: str, ye
         run = score_dataset(path, rulebook, out, unit_predikat=unit_predikat)
         where = "one process"
     else:
-        dask, distributed = need("dask", "dask"), need("distributed", "dask")
-        with dask.config.set(dict(QUIET_WORKERS)):
-            cluster = distributed.LocalCluster(n_workers=dask_workers, threads_per_worker=1,
-                                               processes=True, dashboard_address=None)  # fmt: skip
-        with cluster, distributed.Client(cluster) as client:
+        distributed = need("distributed", "dask")
+        # Quiet workers of one thread, each with Arrow's pools of one thread (columnar.workers).
+        with local_cluster(dask_workers) as cluster, distributed.Client(cluster) as client:
             run = score_dataset(path, rulebook, out, unit_predikat=unit_predikat,
                                 scheduler=client)  # fmt: skip
         where = f"Dask, {_count(dask_workers, 'worker')}"
