@@ -165,6 +165,14 @@ class Outcome:
     slow: Bools
 
 
+def _raising(values: list[Value], n: int) -> Bools:
+    """The rows on which evaluating any of ``values`` raises on the exact path."""
+    bad = np.zeros(n, bool)
+    for value in values:
+        bad = bad | value.bad
+    return bad
+
+
 class ColumnarProgram:
     """A rulebook compiled for columns (raises :class:`Unsupported` outside the forms)."""
 
@@ -319,9 +327,13 @@ class ColumnarProgram:
             return self._if(scope, e, env)
         if isinstance(e, Let):
             inner_env = dict(env)
+            bound: list[Value] = []
             for name, expr in e.bindings:
                 inner_env[name] = self.eval(scope, expr, inner_env)
-            return self.eval(scope, e.body, inner_env)
+                bound.append(inner_env[name])
+            # The exact path evaluates every binding, read or not: a binding that raises
+            # (a division by zero) makes the whole expression raise.
+            return mark(self.eval(scope, e.body, inner_env), _raising(bound, scope.n))
         if isinstance(e, Call):
             if e.kwargs:
                 raise Unsupported(f"keyword arguments in a call of '{e.func}'")
@@ -390,9 +402,11 @@ class ColumnarProgram:
             raise Unsupported(f"calls nested deeper than 64 at '{name}'")
         scope.depth += 1
         try:
-            return self.eval(scope, node.body, dict(zip(info.params, args, strict=True)))
+            value = self.eval(scope, node.body, dict(zip(info.params, args, strict=True)))
         finally:
             scope.depth -= 1
+        # Arguments are evaluated before the call, read or not (as the exact path does).
+        return mark(value, _raising(args, scope.n))
 
     def _builtin(self, scope: Scope, name: str, args: list[Value]) -> Value:
         nums = [a for a in args if isinstance(a, arith.Num)]
