@@ -224,6 +224,25 @@ class ColumnarProgram:
         )
         # Dry run of every definition the pipeline may call on one row: an unsupported
         # construct anywhere on their call graphs is refused now, not per batch.
+        self.labels: dict[str, tuple[Label, ...]] = {
+            name: enum.members for name, enum in checked.enums.items()
+        }
+        with np.errstate(all="ignore"):  # the sample's values mean nothing (1 / (1 - 1))
+            self._dry_run()
+        #: Capaian definitions that passed the dry run (an indicator of another kind is
+        #: scored by the exact path).
+        self.scorable = frozenset(
+            name
+            for name, info in checked.funcs.items()
+            if name.startswith("capaian_")
+            and isinstance(info.node, FuncDef)
+            and info.returns == NUMBER
+            and all(t == NUMBER for t in info.param_types)
+            and len(info.params) == 2
+        )
+
+    def _dry_run(self) -> None:
+        funcs, band, matrix = self.checked.funcs, self.band, self.matrix
         scope = Scope(self, 1)
         scope.dry = True
         one = arith.constant(Fraction(1), 1)
@@ -235,10 +254,6 @@ class ColumnarProgram:
                 and info.returns == NUMBER
             ):
                 self.call(scope, name, [one] * len(info.params))
-        self.labels: dict[str, tuple[Label, ...]] = {
-            name: enum.members for name, enum in checked.enums.items()
-        }
-        rating = self.labels["rating"]
         sample = Lab("rating", np.zeros(1, np.int64), np.zeros(1, bool))
         if band is not None:
             self.call(scope, band.name, [one])
@@ -250,18 +265,6 @@ class ColumnarProgram:
         )
         for name, params in self.conversions:
             self.call(scope, name, [bound[p] for p in params])
-        del rating
-        #: Capaian definitions that passed the dry run (an indicator of another kind is
-        #: scored by the exact path).
-        self.scorable = frozenset(
-            name
-            for name, info in funcs.items()
-            if name.startswith("capaian_")
-            and isinstance(info.node, FuncDef)
-            and info.returns == NUMBER
-            and all(t == NUMBER for t in info.param_types)
-            and len(info.params) == 2
-        )
 
     # ----------------------------------------------------------------- expressions
 

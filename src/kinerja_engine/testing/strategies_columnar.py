@@ -15,7 +15,8 @@ from one generated rulebook's boundaries). Guarantees:
   ``+ - * /``, negation, comparisons, ``and or not``, ``if``, ``let``, calls of the book's
   own helper ``def``\\ s, ``min max cap at_least clamp abs between round``, numbers with
   decimals (thirds, ``x.xx5`` ties, percents), and conversions over ``nilai_hasil_kerja``,
-  ``predikat``, ``rating_perilaku``, ``rating_hasil_kerja`` and ``bulan``;
+  ``predikat``, ``rating_perilaku``, ``rating_hasil_kerja``, ``bulan`` and ``jenjang``, with
+  or without a ``kebijakan_realisasi_kosong`` policy;
 * a generated rulebook may still *raise* on some rows (a division by zero, ``clamp`` with its
   bounds crossed): what a property comparing two evaluation paths wants to exercise;
 * the tables put values exactly on that rulebook's thresholds (band edges, caps, ``if``
@@ -67,15 +68,13 @@ _PREDIKAT: Final = (
 _KINDS: Final = ("alpha", "beta", "gamma")
 # Thresholds a rulebook compares against: the bundled ones' (90, 110, 120, 100.005 …), thirds
 # and values on a half-up tie at 2 or 3 places.
+_EDGE_TEXTS: Final = ("0", "1", "24", "33.33", "50", "66.665", "76", "80", "89.995", "90",
+                      "99.99", "100", "100.005", "110", "110.5", "120", "2.675", "12.345",
+                      "1.76", "0.125", "-2.5")  # fmt: skip
 _THRESHOLDS: Final = st.one_of(
-    st.sampled_from(
-        ["0", "1", "24", "33.33", "50", "66.665", "76", "80", "89.995", "90", "99.99", "100",
-         "100.005", "110", "110.5", "120", "2.675", "12.345", "1.76", "0.125", "-2.5"]
-    ),  # fmt: skip
+    st.sampled_from(_EDGE_TEXTS),
     st.integers(-10, 150).map(str),
-    st.decimals(-10, 150, places=2, allow_nan=False, allow_infinity=False).map(
-        lambda d: format(d, "f")
-    ),
+    st.decimals(-10, 150, places=2, allow_nan=False, allow_infinity=False).map(str),
 ).map(Decimal)
 _SMALL: Final = st.sampled_from(["0", "1", "2", "3", "0.5", "1.76", "7", "12", "100", "5%"])
 _ARITH: Final = st.sampled_from(["+", "-", "*", "/"])
@@ -321,6 +320,19 @@ def _rulebook(draw: st.DrawFn, max_depth: int) -> ColumnarRulebook:
         body = _wrap(draw, ctx, core)
         lines.append(f"def capaian_{kind}(realisasi, target) =\n    {body}")
     lines += _conversions(draw, ctx, pnames, rnames, max_depth)
+    if draw(st.booleans()):
+        # A conversion over the employee's jenjang (labels and months: a finite domain).
+        lines.append(
+            'enum jenjang { ahli_pertama "Ahli Pertama", ahli_muda "Ahli Muda", mahir "Mahir" }'
+        )
+        lines.append(
+            "def konversi_koefisien(jenjang: jenjang, bulan) =\n"
+            f"    bulan / 12 * (if jenjang == jenjang.ahli_muda then {draw(_SMALL)} else 6.25)"
+        )
+    if draw(st.booleans()):
+        policy = draw(st.sampled_from(["kecualikan", "tidak_lengkap"]))
+        lines.append('enum kebijakan_kosong { kecualikan "dikecualikan", tidak_lengkap "kosong" }')
+        lines.append(f"param kebijakan_realisasi_kosong = kebijakan_kosong.{policy}")
     text = "\n".join(lines) + "\n"
     return ColumnarRulebook(
         text=text,
@@ -380,21 +392,25 @@ def columnar_rulebooks(max_depth: int = 3) -> st.SearchStrategy[ColumnarRulebook
 
 NIPS: Final = ("198609262015051001", "199001012015032002", "197512312000121003")
 _BAD_NIPS: Final = ("19860926201505100", "198609262015131001")
+_PERIODS: Final = ("2026", "2026-Q2", "2026-05")
 
 
 def _weights(draw: st.DrawFn, count: int, bad: bool) -> list[float | None]:
-    """No weights (equal thirds when three), whole weights adding up to 100, or not."""
-    form = draw(st.integers(0, 3 if bad else 2))
-    if form == 0 or count == 1 and form == 1:
-        return [None] * count
-    if form == 3:
+    """No weights (equal: thirds when three), whole weights adding up to 100, or (``bad``,
+    half the time) weights that do not."""
+    if bad and draw(st.booleans()):
         return [34.0] * count if count > 1 else [90.0]
+    form = draw(st.integers(0, 2))
+    if form == 0 or (count == 1 and form == 1):
+        return [None] * count
     cuts = sorted(draw(st.lists(st.integers(1, 99), min_size=count - 1, max_size=count - 1,
                                 unique=True)))  # fmt: skip
     return [float(b - a) for a, b in zip([0, *cuts], [*cuts, 100], strict=True)]
 
 
-def _pair(draw: st.DrawFn, case: ColumnarRulebook, edge: Decimal | None) -> tuple[str, str]:
+def _pair(
+    draw: st.DrawFn, case: ColumnarRulebook, edge: Decimal | None, bad: bool
+) -> tuple[str, str]:
     """(realisasi, target) texts: on an edge of the capaian (``realisasi / target · K``
     equal to it), or drawn from the boundaries, the repeating targets and the extremes."""
     k = case.scale
@@ -404,12 +420,22 @@ def _pair(draw: st.DrawFn, case: ColumnarRulebook, edge: Decimal | None) -> tupl
         if len(real.normalize().as_tuple().digits) > 12:
             target, real = k, edge
         return format(real, "f"), format(target, "f")
-    pool = [*map(str, case.boundaries()), *_TARGETS, *_EXTREMES]
-    real = draw(st.one_of(st.sampled_from(pool), st.decimals(-500, 500, places=3,
-                                                             allow_nan=False,
-                                                             allow_infinity=False).map(str)))
+    # 1e15 has 16 digits: a cell the columns leave to the per-object path (a bad cell).
+    extremes = _EXTREMES if bad else _EXTREMES[:3] + _EXTREMES[4:]
+    pool = [*map(str, case.boundaries()), *_TARGETS, *extremes]
+    real = draw(
+        st.one_of(
+            st.sampled_from(pool),
+            st.decimals(-500, 500, places=3, allow_nan=False, allow_infinity=False).map(str),
+        )
+    )
     target = draw(st.sampled_from([format(k, "f"), format(k, "f"), *_TARGETS, *pool[:8]]))
     return real, target
+
+
+_FAULTS: Final = st.sampled_from(
+    ["nip", "period", "rating", "tolerance", "kind", "missing", "weights", "weights"]
+)
 
 
 @st.composite
@@ -417,37 +443,36 @@ def _rows(draw: st.DrawFn, case: ColumnarRulebook, max_plans: int, bad: bool) ->
     out: list[dict[str, Any]] = []
     edges = case.boundaries()
     for number in range(draw(st.integers(1, max_plans))):
-        nips = (*NIPS, *_BAD_NIPS) if bad else NIPS
-        periods = ("2026", "2026-Q2", "2026-05", "2026-13") if bad else ("2026", "2026-Q2")
-        ratings = (*case.ratings, None, "tidak ada") if bad else (*case.ratings, None)
+        # One plan in four, with bad cells allowed, has one fault the reader refuses; the
+        # others are in the simple form (the columns score them).
+        fault = draw(_FAULTS) if bad and draw(st.integers(0, 3)) == 0 else ""
         head = {
             "plan_id": f"p{number}",
-            "period": draw(st.sampled_from(periods)),
-            "nip": draw(st.sampled_from(nips)),
+            "period": "2026-13" if fault == "period" else draw(st.sampled_from(_PERIODS)),
+            "nip": draw(st.sampled_from(_BAD_NIPS if fault == "nip" else NIPS)),
             "name": "Budi",
             "position": "Analis",
             "category": "Fungsional",
-            "jenjang": "ahli_muda",
+            "jenjang": draw(st.sampled_from(["ahli_muda", "ahli_pertama", "mahir", "terampil"])),
             "unit": "dinkes",
-            "behaviour_rating": draw(st.sampled_from(ratings)),
+            "behaviour_rating": "tidak ada"
+            if fault == "rating"
+            else draw(st.sampled_from((*case.ratings, None))),
         }
         # An edge plan: every capaian on one edge, or a third below, on and above it.
-        edge = draw(st.sampled_from(edges)) if draw(st.integers(0, 2)) == 0 else None
+        edge = draw(st.sampled_from(edges)) if draw(st.booleans()) else None
         spread = Decimal(draw(st.sampled_from(["0", "1", "10", "0.001", "33.33"])))
         kinds: list[str | None] = [None, None, *case.kinds]
-        directions = ["higher", "lower", "tolerance"] if bad else ["higher", "lower"]
-        if bad:
-            kinds.append("tak_dikenal")
         rhk_count = draw(st.integers(1, 2))
-        rhk_weights = _weights(draw, rhk_count, bad)
+        rhk_weights = _weights(draw, rhk_count, fault == "weights")
+        rows = []
         for r in range(rhk_count):
             count = draw(st.integers(1, 3))
-            weights = _weights(draw, count, bad)
+            weights = _weights(draw, count, fault == "weights")
             for i in range(count):
                 at = None if edge is None else edge + spread * (i - 1 if count == 3 else 0)
-                real, target = _pair(draw, case, at)
-                missing = bad and draw(st.integers(0, 15)) == 0
-                out.append(
+                real, target = _pair(draw, case, at, bad)
+                rows.append(
                     head
                     | {
                         "rhk_id": f"r{r}",
@@ -457,12 +482,20 @@ def _rows(draw: st.DrawFn, case: ColumnarRulebook, max_plans: int, bad: bool) ->
                         "indicator_name": "IKI",
                         "unit_of_measure": "%",
                         "target": float(target),
-                        "direction": draw(st.sampled_from(directions)),
+                        "direction": draw(st.sampled_from(["higher", "lower"])),
                         "indicator_kind": draw(st.sampled_from(kinds)),
                         "indicator_weight": weights[i],
-                        "realisasi": None if missing else float(real),
+                        "realisasi": float(real),
                     }
                 )
+        faulty = rows[draw(st.integers(0, len(rows) - 1))]
+        if fault == "tolerance":
+            faulty.update(direction="tolerance", indicator_kind=None)
+        elif fault == "kind":
+            faulty["indicator_kind"] = "tak_dikenal"
+        elif fault == "missing":
+            faulty["realisasi"] = None
+        out += rows
     return out
 
 
