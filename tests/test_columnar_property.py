@@ -55,8 +55,10 @@ def _events(stats: Stats) -> None:
 
 
 @st.composite
-def cases(draw: Any, bad_cells: bool = True) -> tuple[ColumnarRulebook, list[dict[str, Any]]]:
-    case = draw(columnar_rulebooks())
+def cases(
+    draw: Any, bad_cells: bool = True, max_depth: int = 3
+) -> tuple[ColumnarRulebook, list[dict[str, Any]]]:
+    case = draw(columnar_rulebooks(max_depth))
     return case, draw(columnar_plan_rows(case, bad_cells=bad_cells))
 
 
@@ -83,7 +85,7 @@ def test_tables_in_the_simple_form_are_all_taken_by_the_columns(
 
 @pytest.mark.slow
 @settings(max_examples=2_000, derandomize=False, suppress_health_check=list(HealthCheck))
-@given(cases())
+@given(st.one_of(cases(), cases(max_depth=5)))
 def test_columnar_equals_the_exact_path_on_many_generated_rulebooks(
     example: tuple[ColumnarRulebook, list[dict[str, Any]]],
 ) -> None:
@@ -149,3 +151,20 @@ def test_a_value_that_raises_but_is_not_read_still_routes_the_row(capaian: str) 
     # The zero target raises (an error record, as the per-object path writes it); the other
     # plan is scored from the columns.
     assert (stats.plans, stats.columnar, stats.raised) == (2, 1, 1)
+
+
+def test_a_conversion_without_its_predikat_writes_no_cell_even_where_it_would_raise() -> None:
+    # Found by the property: with no behaviour rating there is no predikat, so the exact path
+    # never calls the conversion; the columns evaluated its other branch (a division by
+    # zero) on that plan anyway and then failed writing a cell nobody reads (a ValueError).
+    conversion = (
+        "def capaian_higher(realisasi, target) = realisasi / target * 100\n"
+        "def konversi_angka(nilai_hasil_kerja, predikat: predikat) =\n"
+        "    if predikat == predikat.baik then 1\n"
+        "    else nilai_hasil_kerja / (nilai_hasil_kerja - nilai_hasil_kerja)\n"
+    )
+    case = ColumnarRulebook(_BASE + conversion, (), (), (), (), Decimal(100))
+    rows = _plan_rows([(120.0, 100.0), (120.0, 100.0)])
+    rows[1]["behaviour_rating"] = None
+    _, stats = _assert_same(case, rows)
+    assert (stats.plans, stats.columnar, stats.fallback) == (2, 2, 0)

@@ -167,9 +167,7 @@ class Outcome:
 
 def _raising(values: list[Value], n: int) -> Bools:
     """The rows on which evaluating any of ``values`` raises on the exact path."""
-    bad = np.zeros(n, bool)
-    for value in values:
-        bad = bad | value.bad
+    bad: Bools = np.logical_or.reduce([np.zeros(n, bool)] + [value.bad for value in values])
     return bad
 
 
@@ -272,15 +270,8 @@ class ColumnarProgram:
         return Lab("predikat", np.zeros(1, np.int64), np.zeros(1, bool))
 
     @staticmethod
-    def _conversion_inputs(
-        scope: Scope,
-        nilai: arith.Num,
-        hasil: Lab,
-        perilaku: Lab,
-        predikat: Lab,
-        bulan: arith.Num,
-        jenjang: Lab,
-    ) -> dict[str, Value]:
+    def _conversion_inputs(scope: Scope, nilai: arith.Num, hasil: Lab, perilaku: Lab, predikat: Lab,
+                           bulan: arith.Num, jenjang: Lab) -> dict[str, Value]:  # fmt: skip
         return {
             "predikat": predikat,
             "nilai_hasil_kerja": nilai,
@@ -641,6 +632,10 @@ class ColumnarProgram:
                 continue
             if "nilai_hasil_kerja" in params:
                 value = self.call(scope, name, [inputs[p] for p in params])
+                if isinstance(value, arith.Num) and not given.all():
+                    # Rows without the inputs (no predikat) write no cell: their values, which
+                    # may divide by zero (a branch the exact path never takes), become 0.
+                    value = arith.choose(given, value, arith.constant(Fraction(0), n_plans))
             else:
                 value = self._by_combination(name, params, inputs, given)
             bad |= value.bad & given

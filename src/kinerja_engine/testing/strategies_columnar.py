@@ -83,10 +83,13 @@ _NUM_KINDS: Final = st.sampled_from(
     ["arith", "arith", "arith", "neg", "if", "let", "abs", "minmax", "cap", "at_least",
      "clamp", "round", "call"]
 )  # fmt: skip
-_BOOL_KINDS: Final = st.sampled_from(["cmp", "cmp", "cmp", "logic", "not", "between", "lit", "if"])
+_BOOL_KINDS: Final = st.sampled_from(
+    ["cmp", "cmp", "cmp", "logic", "not", "between", "lit", "if", "same"]
+)
 # Targets that make repeating quotients, zero, negative, huge and tiny ones.
 _TARGETS: Final = ("0", "1", "3", "7", "0.3", "30", "12", "-2", "-2.5", "1e12", "1e-9", "9.12")
-_EXTREMES: Final = ("0", "-0.001", "123456789.125", "1e15", "1e-12", "-1e9", "0.1", "1")
+_EXTREMES: Final = ("0", "-0.001", "123456789.125", "1e15", "1e-12", "-1e9", "0.1", "1", "-0",
+                    "99999999999999", "0.000001")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,8 +196,9 @@ def _bool(draw: st.DrawFn, ctx: _Ctx, depth: int) -> str:
     kind = draw(_BOOL_KINDS)
     if kind == "cmp":
         # Mostly a value against one of the book's thresholds: the edges the table aims at.
-        right = draw(st.sampled_from(ctx.consts)) if ctx.consts and draw(st.booleans()) else None
-        return f"({_num(draw, ctx, depth - 1)} {draw(_COMPARE)} {right or _num(draw, ctx, 0)})"
+        aimed = bool(ctx.consts) and draw(st.booleans())
+        right = draw(st.sampled_from(ctx.consts)) if aimed else _num(draw, ctx, 0)
+        return f"({_num(draw, ctx, depth - 1)} {draw(_COMPARE)} {right})"
     if kind == "logic":
         op = draw(st.sampled_from(["and", "or"]))
         return f"({_bool(draw, ctx, depth - 1)} {op} {_bool(draw, ctx, depth - 1)})"
@@ -203,6 +207,9 @@ def _bool(draw: st.DrawFn, ctx: _Ctx, depth: int) -> str:
     if kind == "between":
         args = ", ".join(_num(draw, ctx, depth - 1) for _ in range(3))
         return f"between({args})"
+    if kind == "same":  # booleans compared with each other
+        op = draw(st.sampled_from(["==", "!="]))
+        return f"({_bool(draw, ctx, depth - 1)} {op} {_bool(draw, ctx, depth - 1)})"
     if kind == "lit":
         return draw(st.sampled_from(["true", "false"]))
     parts = [_bool(draw, ctx, depth - 1) for _ in range(3)]
@@ -224,7 +231,8 @@ def _core(draw: st.DrawFn, ctx: _Ctx, k: str, depth: int, lower: bool) -> str:
             f"else {k} {sign} (realisasi - target) / abs(target) * {k}"
         )
     if form == 2:
-        return f"let q = realisasi / target in {_num(draw, _Ctx((*ctx.names, 'q'), ctx.consts, ctx.helpers, ctx.places), depth)}"  # noqa: E501
+        inner = _Ctx((*ctx.names, "q"), ctx.consts, ctx.helpers, ctx.places)
+        return f"let q = realisasi / target in {_num(draw, inner, depth)}"
     return _num(draw, ctx, depth)
 
 
@@ -415,11 +423,11 @@ def _pair(
     equal to it), or drawn from the boundaries, the repeating targets and the extremes."""
     k = case.scale
     if edge is not None:
-        target = Decimal(draw(st.sampled_from(["1", "3", "7", "0.3", "12"]))) * k
-        real = edge * target / k
-        if len(real.normalize().as_tuple().digits) > 12:
-            target, real = k, edge
-        return format(real, "f"), format(target, "f")
+        times = Decimal(draw(st.sampled_from(["1", "3", "7", "0.3", "12"]))) * k
+        on_edge = edge * times / k
+        if len(on_edge.normalize().as_tuple().digits) > 12:
+            times, on_edge = k, edge
+        return format(on_edge, "f"), format(times, "f")
     # 1e15 has 16 digits: a cell the columns leave to the per-object path (a bad cell).
     extremes = _EXTREMES if bad else _EXTREMES[:3] + _EXTREMES[4:]
     pool = [*map(str, case.boundaries()), *_TARGETS, *extremes]
@@ -446,7 +454,7 @@ def _rows(draw: st.DrawFn, case: ColumnarRulebook, max_plans: int, bad: bool) ->
         # One plan in four, with bad cells allowed, has one fault the reader refuses; the
         # others are in the simple form (the columns score them).
         fault = draw(_FAULTS) if bad and draw(st.integers(0, 3)) == 0 else ""
-        head = {
+        head: dict[str, Any] = {
             "plan_id": f"p{number}",
             "period": "2026-13" if fault == "period" else draw(st.sampled_from(_PERIODS)),
             "nip": draw(st.sampled_from(_BAD_NIPS if fault == "nip" else NIPS)),
