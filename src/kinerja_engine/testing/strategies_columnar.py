@@ -361,9 +361,17 @@ def _conversions(
         inner = _Ctx(("nilai_hasil_kerja",), ctx.consts, ctx.helpers, ctx.places)
         body = _num(draw, inner, depth)
         if draw(st.booleans()):
+            # A label beside the number: a plan without it (no behaviour rating, no band)
+            # has no such conversion.
             other = _num(draw, inner, depth - 1)
-            body = f"if predikat == predikat.{draw(p)} then {body} else {other}"
-            lines.append(f"def konversi_angka(nilai_hasil_kerja, predikat: predikat) =\n    {body}")
+            label, enum, member = draw(
+                st.sampled_from(
+                    [("predikat", "predikat", p), ("rating_perilaku", "rating", r),
+                     ("rating_hasil_kerja", "rating", r)]
+                )
+            )  # fmt: skip
+            body = f"if {label} == {enum}.{draw(member)} then {body} else {other}"
+            lines.append(f"def konversi_angka(nilai_hasil_kerja, {label}: {enum}) =\n    {body}")
         else:
             lines.append(f"def konversi_angka(nilai_hasil_kerja) =\n    {body}")
     if draw(st.booleans()):
