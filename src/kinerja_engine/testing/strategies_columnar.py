@@ -425,16 +425,17 @@ def _weights(draw: st.DrawFn, count: int, bad: bool) -> list[float | None]:
 
 
 def _pair(
-    draw: st.DrawFn, case: ColumnarRulebook, edge: Decimal | None, bad: bool
+    draw: st.DrawFn, case: ColumnarRulebook, edge: Decimal | None, bad: bool, lower: bool
 ) -> tuple[str, str]:
-    """(realisasi, target) texts: on an edge of the capaian (``realisasi / target · K``
-    equal to it), or drawn from the boundaries, the repeating targets and the extremes."""
+    """(realisasi, target) texts: on an edge of the capaian (``realisasi / target · K``, or
+    ``(2 − realisasi / target) · K`` when ``lower``, equal to it), or drawn from the
+    boundaries, the repeating targets and the extremes."""
     k = case.scale
     if edge is not None:
-        times = Decimal(draw(st.sampled_from(["1", "3", "7", "0.3", "12"]))) * k
-        on_edge = edge * times / k
+        x = Decimal(draw(st.sampled_from(["1", "3", "7", "0.3", "12"])))
+        times, on_edge = x * k, (2 * k - edge if lower else edge) * x
         if len(on_edge.normalize().as_tuple().digits) > 12:
-            times, on_edge = k, edge
+            times, on_edge = k, 2 * k - edge if lower else edge
         return format(on_edge, "f"), format(times, "f")
     # 1e15 has 16 digits: a cell the columns leave to the per-object path (a bad cell).
     extremes = _EXTREMES if bad else _EXTREMES[:3] + _EXTREMES[4:]
@@ -487,7 +488,8 @@ def _rows(draw: st.DrawFn, case: ColumnarRulebook, max_plans: int, bad: bool) ->
             weights = _weights(draw, count, fault == "weights")
             for i in range(count):
                 at = None if edge is None else edge + spread * (i - 1 if count == 3 else 0)
-                real, target = _pair(draw, case, at, bad)
+                direction = draw(st.sampled_from(["higher", "lower"]))
+                real, target = _pair(draw, case, at, bad, direction == "lower")
                 rows.append(
                     head
                     | {
@@ -498,7 +500,7 @@ def _rows(draw: st.DrawFn, case: ColumnarRulebook, max_plans: int, bad: bool) ->
                         "indicator_name": "IKI",
                         "unit_of_measure": "%",
                         "target": float(target),
-                        "direction": draw(st.sampled_from(["higher", "lower"])),
+                        "direction": direction,
                         "indicator_kind": draw(st.sampled_from(kinds)),
                         "indicator_weight": weights[i],
                         "realisasi": float(real),
