@@ -6,11 +6,13 @@ built from realisasi/target with every supported construct, bands with generated
 matrices, conversions) and the tables from :func:`~kinerja_engine.testing.columnar_plan_rows`
 (values exactly on that rulebook's thresholds, thirds and half-up ties beside them, repeating
 quotients, zero, huge and tiny targets, bad cells). The default run is deterministic
-(``derandomize``); ``-m slow`` runs more examples.
+(``derandomize``); ``-m slow`` runs 2,000 examples, some deeper and without bad cells, and
+``HYPOTHESIS_PROFILE=long`` makes that a random run of 20,000.
 """
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from typing import Any
 
@@ -83,8 +85,17 @@ def test_tables_in_the_simple_form_are_all_taken_by_the_columns(
     assert stats.columnar + stats.raised == stats.plans
 
 
+# The slow run is deterministic too (2,000 examples); HYPOTHESIS_PROFILE=long makes it a
+# random run of 20,000, for a deliberate search.
+LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"
+
+
 @pytest.mark.slow
-@settings(max_examples=2_000, derandomize=False, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=20_000 if LONG else 2_000,
+    derandomize=not LONG,
+    suppress_health_check=list(HealthCheck),
+)
 @given(st.one_of(cases(), cases(max_depth=5), cases(bad_cells=False, max_depth=4)))
 def test_columnar_equals_the_exact_path_on_many_generated_rulebooks(
     example: tuple[ColumnarRulebook, list[dict[str, Any]]],
