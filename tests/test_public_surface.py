@@ -111,6 +111,7 @@ MODELS = [
 ]
 
 TESTING = [
+    "ColumnarRulebook",
     "assert_bounded_by_caps",
     "assert_deterministic",
     "assert_monotone_in_realisasi",
@@ -119,6 +120,8 @@ TESTING = [
     "assert_weights_sum_to_100",
     "behaviour_assessments",
     "behaviour_ratings",
+    "columnar_plan_rows",
+    "columnar_rulebooks",
     "decimals_for_inputs",
     "employees",
     "formula_asts",

@@ -165,6 +165,12 @@ class Outcome:
     slow: Bools
 
 
+def _raising(values: list[Value], n: int) -> Bools:
+    """The rows on which evaluating any of ``values`` raises on the exact path."""
+    bad: Bools = np.logical_or.reduce([np.zeros(n, bool)] + [value.bad for value in values])
+    return bad
+
+
 class ColumnarProgram:
     """A rulebook compiled for columns (raises :class:`Unsupported` outside the forms)."""
 
@@ -216,6 +222,25 @@ class ColumnarProgram:
         )
         # Dry run of every definition the pipeline may call on one row: an unsupported
         # construct anywhere on their call graphs is refused now, not per batch.
+        self.labels: dict[str, tuple[Label, ...]] = {
+            name: enum.members for name, enum in checked.enums.items()
+        }
+        with np.errstate(all="ignore"):  # the sample's values mean nothing (1 / (1 - 1))
+            self._dry_run()
+        #: Capaian definitions that passed the dry run (an indicator of another kind is
+        #: scored by the exact path).
+        self.scorable = frozenset(
+            name
+            for name, info in checked.funcs.items()
+            if name.startswith("capaian_")
+            and isinstance(info.node, FuncDef)
+            and info.returns == NUMBER
+            and all(t == NUMBER for t in info.param_types)
+            and len(info.params) == 2
+        )
+
+    def _dry_run(self) -> None:
+        funcs, band, matrix = self.checked.funcs, self.band, self.matrix
         scope = Scope(self, 1)
         scope.dry = True
         one = arith.constant(Fraction(1), 1)
@@ -227,10 +252,6 @@ class ColumnarProgram:
                 and info.returns == NUMBER
             ):
                 self.call(scope, name, [one] * len(info.params))
-        self.labels: dict[str, tuple[Label, ...]] = {
-            name: enum.members for name, enum in checked.enums.items()
-        }
-        rating = self.labels["rating"]
         sample = Lab("rating", np.zeros(1, np.int64), np.zeros(1, bool))
         if band is not None:
             self.call(scope, band.name, [one])
@@ -242,18 +263,6 @@ class ColumnarProgram:
         )
         for name, params in self.conversions:
             self.call(scope, name, [bound[p] for p in params])
-        del rating
-        #: Capaian definitions that passed the dry run (an indicator of another kind is
-        #: scored by the exact path).
-        self.scorable = frozenset(
-            name
-            for name, info in funcs.items()
-            if name.startswith("capaian_")
-            and isinstance(info.node, FuncDef)
-            and info.returns == NUMBER
-            and all(t == NUMBER for t in info.param_types)
-            and len(info.params) == 2
-        )
 
     # ----------------------------------------------------------------- expressions
 
@@ -261,15 +270,8 @@ class ColumnarProgram:
         return Lab("predikat", np.zeros(1, np.int64), np.zeros(1, bool))
 
     @staticmethod
-    def _conversion_inputs(
-        scope: Scope,
-        nilai: arith.Num,
-        hasil: Lab,
-        perilaku: Lab,
-        predikat: Lab,
-        bulan: arith.Num,
-        jenjang: Lab,
-    ) -> dict[str, Value]:
+    def _conversion_inputs(scope: Scope, nilai: arith.Num, hasil: Lab, perilaku: Lab, predikat: Lab,
+                           bulan: arith.Num, jenjang: Lab) -> dict[str, Value]:  # fmt: skip
         return {
             "predikat": predikat,
             "nilai_hasil_kerja": nilai,
@@ -319,9 +321,13 @@ class ColumnarProgram:
             return self._if(scope, e, env)
         if isinstance(e, Let):
             inner_env = dict(env)
+            bound: list[Value] = []
             for name, expr in e.bindings:
                 inner_env[name] = self.eval(scope, expr, inner_env)
-            return self.eval(scope, e.body, inner_env)
+                bound.append(inner_env[name])
+            # The exact path evaluates every binding, read or not: a binding that raises
+            # (a division by zero) makes the whole expression raise.
+            return mark(self.eval(scope, e.body, inner_env), _raising(bound, scope.n))
         if isinstance(e, Call):
             if e.kwargs:
                 raise Unsupported(f"keyword arguments in a call of '{e.func}'")
@@ -390,9 +396,11 @@ class ColumnarProgram:
             raise Unsupported(f"calls nested deeper than 64 at '{name}'")
         scope.depth += 1
         try:
-            return self.eval(scope, node.body, dict(zip(info.params, args, strict=True)))
+            value = self.eval(scope, node.body, dict(zip(info.params, args, strict=True)))
         finally:
             scope.depth -= 1
+        # Arguments are evaluated before the call, read or not (as the exact path does).
+        return mark(value, _raising(args, scope.n))
 
     def _builtin(self, scope: Scope, name: str, args: list[Value]) -> Value:
         nums = [a for a in args if isinstance(a, arith.Num)]
@@ -624,6 +632,10 @@ class ColumnarProgram:
                 continue
             if "nilai_hasil_kerja" in params:
                 value = self.call(scope, name, [inputs[p] for p in params])
+                if isinstance(value, arith.Num) and not given.all():
+                    # Rows without the inputs (no predikat) write no cell: their values, which
+                    # may divide by zero (a branch the exact path never takes), become 0.
+                    value = arith.choose(given, value, arith.constant(Fraction(0), n_plans))
             else:
                 value = self._by_combination(name, params, inputs, given)
             bad |= value.bad & given

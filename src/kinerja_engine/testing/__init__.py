@@ -14,6 +14,8 @@ rulebooks, exact input numbers and valid input models, and invariant checkers. G
   :func:`rhks`, :func:`realisations`, :func:`behaviour_ratings`, :func:`behaviour_assessments`
   and :func:`plans` build *valid* input models (``plans(rulebook)`` builds plans that rulebook
   can score, with weights summing to exactly 100);
+* :func:`columnar_rulebooks` builds whole rulebooks in the columnar engine's supported forms
+  (:class:`ColumnarRulebook`) and :func:`columnar_plan_rows` plan tables on their boundaries;
 * the ``assert_*`` invariant checkers (monotone in realisasi, bounded by caps, weights summing
   to 100, deterministic, insensitive to input order, rating consistent with the matrix) raise
   ``AssertionError`` with a clear message, inside a caller's ``@given`` test or outside one.
@@ -24,7 +26,8 @@ Every strategy is deterministic given Hypothesis' choices (no clock, no global r
 The modules, each importing only those before it: ``values`` (shared value strategies),
 ``strategies_language`` (syntax trees), ``strategies_text`` (texts, valid and broken),
 ``strategies_people`` (NIPs, employees, positions, periods, behaviour),
-``strategies_models`` (indicators, RHKs, realisations, plans) and ``invariants`` (the
+``strategies_models`` (indicators, RHKs, realisations, plans), ``strategies_columnar`` (rulebooks
+in the columnar forms and tables on their boundaries) and ``invariants`` (the
 checkers, whose code uses no Hypothesis).
 
 >>> from hypothesis.strategies import SearchStrategy
@@ -49,6 +52,7 @@ from .invariants import (
     assert_rating_consistent_with_matrix,
     assert_weights_sum_to_100,
 )
+from .strategies_columnar import ColumnarRulebook, columnar_plan_rows, columnar_rulebooks
 from .strategies_language import formula_asts, identifiers, numeric_formulas, rulebook_asts
 from .strategies_models import indicators, plans, realisations, rhks
 from .strategies_people import (
@@ -63,6 +67,7 @@ from .strategies_text import formula_texts, mutate_text, rulebook_texts, tokeniz
 from .values import decimals_for_inputs
 
 __all__ = [
+    "ColumnarRulebook",
     "assert_bounded_by_caps",
     "assert_deterministic",
     "assert_monotone_in_realisasi",
@@ -71,6 +76,8 @@ __all__ = [
     "assert_weights_sum_to_100",
     "behaviour_assessments",
     "behaviour_ratings",
+    "columnar_plan_rows",
+    "columnar_rulebooks",
     "decimals_for_inputs",
     "employees",
     "formula_asts",
