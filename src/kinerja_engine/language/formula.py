@@ -377,8 +377,9 @@ class Rulebook:
     def with_params(self, /, *args: Any, **values: Any) -> Rulebook:
         """A copy with policy parameters (``param`` definitions) set to other values.
 
-        Numbers may be int, str or Decimal; labels are written ``"enum.member"`` or given as
-        :class:`~kinerja_engine.values.Label`; booleans as ``bool``.
+        Numbers may be int, str, Decimal or Fraction (kept exact); labels are written
+        ``"enum.member"`` or given as :class:`~kinerja_engine.values.Label`; booleans as
+        ``bool``.
 
         >>> book = Rulebook.parse('rulebook "r" param batas = 76  def lulus(n) = n >= batas')
         >>> book.with_params(batas="90.5").evaluate("lulus", n=90)
