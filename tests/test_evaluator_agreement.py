@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from kinerja_engine import KinerjaError, Label, Rulebook
+from kinerja_engine import Formula, KinerjaError, Label, Rulebook
 from kinerja_engine.errors import EvaluationError
 from kinerja_engine.language.builtins import BOOL, BUILTINS, LIST, NUMBER, Builtin
 from kinerja_engine.language.checker import CheckedRulebook, check_formula
@@ -415,3 +415,27 @@ def test_division_by_zero_policy_differs_only_where_declared() -> None:
     assert CodeGen(None, "").fold(expr, {}) is None  # left to fail at run time, with its text
     with pytest.raises(EvaluationError, match="division by zero"):
         Inferrer("1 / (2 - 2)").fold(expr)  # a constant's error is a diagnostic
+
+
+# --------------------------------------------------------------------------- many digits
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "expected"),
+    [
+        # A repeating quotient: evaluate goes to the exact path, which rounds.
+        ("round(r / 3, 10)", "12345678901234567891", "4115226300411522630.3333333333"),
+        ("round(r / 7, 12)", "1234567890123456789", "176366841446208112.714285714286"),
+        # The fast path rounds itself; evaluate_exact is the exact path's.
+        ("round(round(12 + 76 * r, 3), 2)", "1" + "0" * 30, "76" + "0" * 28 + "12"),
+    ],
+)
+def test_round_keeps_digits_past_28_on_every_path(text: str, value: str, expected: str) -> None:
+    # round() on the exact path rebuilt its result with Decimal.scaleb in the default 28-digit
+    # context, so the exact path dropped digits the fast path kept (review rv2).
+    formula = Formula.parse(text)
+    want = Decimal(expected)
+    assert len(want.as_tuple().digits) > 28
+    assert formula.evaluate(r=value) == want
+    assert formula.evaluate_exact(r=value) == Fraction(want)
+    assert formula.function(Decimal(value)) == want

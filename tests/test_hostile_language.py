@@ -304,6 +304,24 @@ def test_with_params_takes_labels_by_member_never_text() -> None:
     assert isinstance(_outcome(lambda: book.with_params(q="1\nparam p = e.b")), BindingError)
 
 
+def test_with_params_keeps_a_fraction_exact() -> None:
+    # A Fraction binds exactly as an input does (values.to_number): with_params used
+    # to_decimal, so p = 1/3 became 34 digits and 3 * p == 1 was false (review rv2).
+    book = Rulebook.parse('rulebook "r" param p = 1  def f(x) = x * p == 1  def g(x) = x * p')
+    third = book.with_params(p=Fraction(1, 3))
+    assert third == Rulebook.parse(str(book).replace("param p = 1", "param p = 1 / 3"))
+    assert third.evaluate("f", x=3) is True and third.evaluate("g", x=Fraction(3, 2)) == Decimal(
+        "0.5"
+    )
+    assert third.program.exact("f")(Fraction(3)) is True
+    assert book.with_params(p=Fraction(-2, 7)).evaluate("g", x=-7) == 2
+    assert book.with_params(p=Fraction(1, 4)).parameters["p"] == Decimal("0.25")
+    again = pickle.loads(pickle.dumps(third))  # by text: the value prints exactly
+    assert again.evaluate("f", x=3) is True
+    too_big = Fraction(1, 3 * 10**70)
+    assert isinstance(_outcome(lambda: book.with_params(p=too_big)), BindingError)
+
+
 def test_formula_and_rulebook_pickle_by_text() -> None:
     book = rulebooks.load('rulebook "l" extends "pp-46-2011" param batas_efisiensi = 30')
     again = pickle.loads(pickle.dumps(book))

@@ -278,3 +278,28 @@ def test_lazy_table_matches_the_type_checking_imports() -> None:
     lazy = vars(kinerja_engine)["_LAZY"]
     assert lazy == checked
     assert set(lazy) <= set(kinerja_engine.__all__)
+
+
+SUBPACKAGE_PROBE = """
+import sys
+import kinerja_engine
+assert "kinerja_engine.scoring" not in sys.modules
+assert kinerja_engine.scoring.appraise is kinerja_engine.appraise
+assert kinerja_engine.models.Plan is kinerja_engine.Plan
+assert kinerja_engine.report.feedback is kinerja_engine.feedback
+assert kinerja_engine.io.__name__ == "kinerja_engine.io"
+assert not hasattr(kinerja_engine, "no_such_module")
+"""
+
+
+def test_subpackages_0_1_imported_are_attributes_after_a_plain_import() -> None:
+    """0.1 imported ``models``, ``scoring``, ``report`` and ``io`` with the package, so
+    ``import kinerja_engine; kinerja_engine.scoring.appraise(...)`` worked; the lazy import
+    keeps that working by importing them on first access (review rv2)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", SUBPACKAGE_PROBE], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr

@@ -317,3 +317,18 @@ def test_path_to_next_answers_for_a_directional_range() -> None:
     assert (lower.status, lower.needed, lower.direction) == ("reachable", D("8.8"), -1)
     band = path_to_next(_plan("90-100", "tolerance", 80), G)[0]
     assert (band.status, band.reason) == ("not_monotone", "not_proven")
+
+
+def test_path_to_next_is_exact_on_a_grid_finer_than_28_digits() -> None:
+    # Decimal.normalize() and step * n in the default 28-digit context rounded: the grid of a
+    # 29-digit target came out as 1 and the search scored rounded values, so "one step short
+    # of needed" already reached the rating (review rv2).
+    target = "80." + "0" * 26 + "1"  # 29 digits, a grid of 1E-27
+    found = path_to_next(_plan(target, "higher", 70), G)[0]
+    assert found.step == D("1E-27")
+    assert found.needed == D("72." + "0" * 26 + "1")  # 90 % of the target, up to the grid
+
+    def rating(realisasi: D) -> object:
+        return appraise(_plan(target, "higher", realisasi), G).rating_hasil_kerja_rekomendasi
+
+    assert rating(found.needed) != rating(D(72))  # one step short of needed: not reached

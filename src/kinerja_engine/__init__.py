@@ -182,6 +182,10 @@ _LAZY = {
     "check_distribution": "scoring",
 }
 
+# Subpackages 0.1 imported with the package: `kinerja_engine.scoring.appraise` after a plain
+# `import kinerja_engine` keeps working, the subpackage imported on first access.
+_SUBPACKAGES = frozenset({"io", "models", "report", "scoring"})
+
 
 def __getattr__(name: str) -> Any:
     """Import a public name's module on first access (PEP 562).
@@ -192,6 +196,8 @@ def __getattr__(name: str) -> Any:
     """
     module = _LAZY.get(name)
     if module is None:
+        if name in _SUBPACKAGES:  # importing it binds it in this module's globals
+            return import_module(f".{name}", __name__)
         raise AttributeError(f"module 'kinerja_engine' has no attribute {name!r}")
     value = getattr(import_module(f".{module}", __name__), name)
     globals()[name] = value

@@ -321,6 +321,8 @@ def round_half_up(value: Number, places: int) -> Decimal:
     (Decimal('2.68'), Decimal('0.33'))
     >>> round_half_up(Decimal("-2.5"), 0)
     Decimal('-3')
+    >>> round_half_up(Fraction(12345678901234567891, 3), 10)  # every digit, past 28
+    Decimal('4115226300411522630.3333333333')
     """
     exact = Fraction(value) if isinstance(value, Decimal) else value
     scale = Fraction(10) ** places
@@ -329,7 +331,8 @@ def round_half_up(value: Number, places: int) -> Decimal:
     if scaled - whole >= Fraction(1, 2):
         whole += 1
     signed = -whole if exact < 0 else whole
-    return Decimal(signed).scaleb(-places)
+    # From text, not scaleb: scaleb rounds to the default context's 28 digits.
+    return Decimal(f"{signed}E{-places}")
 
 
 def display_decimal(value: Decimal) -> str:

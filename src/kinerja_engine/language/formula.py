@@ -21,17 +21,29 @@ import dataclasses
 import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from ..errors import CheckError, Diagnostic, KinerjaError, UsageError
-from ..values import Label, Value, to_decimal
+from ..values import Label, Value, to_number
 from .checker import CheckedRulebook, EnumInfo, check_formula, check_rulebook
 from .compiler import Program, compile_formula, compile_rulebook
 from .display import formula_html, rulebook_html
 from .guards import guard, internal_error, keywords_only, require_inputs, require_type
 from .lint import refuse_warnings
-from .nodes import BoolLit, ConstDef, Definition, Expr, Header, LabelRef, Num, RulebookNode, Unary
+from .nodes import (
+    Binary,
+    BoolLit,
+    ConstDef,
+    Definition,
+    Expr,
+    Header,
+    LabelRef,
+    Num,
+    RulebookNode,
+    Unary,
+)
 from .origins import Origin, remap
 from .parser import parse_formula, parse_rulebook, strip_bom
 from .printer import print_expr, print_rulebook
@@ -365,8 +377,9 @@ class Rulebook:
     def with_params(self, /, *args: Any, **values: Any) -> Rulebook:
         """A copy with policy parameters (``param`` definitions) set to other values.
 
-        Numbers may be int, str or Decimal; labels are written ``"enum.member"`` or given as
-        :class:`~kinerja_engine.values.Label`; booleans as ``bool``.
+        Numbers may be int, str, Decimal or Fraction (kept exact); labels are written
+        ``"enum.member"`` or given as :class:`~kinerja_engine.values.Label`; booleans as
+        ``bool``.
 
         >>> book = Rulebook.parse('rulebook "r" param batas = 76  def lulus(n) = n >= batas')
         >>> book.with_params(batas="90.5").evaluate("lulus", n=90)
@@ -408,7 +421,12 @@ class Rulebook:
                     f"enumeration of rulebook '{self.name}'"
                 )
             return LabelRef(info.name, value.name)
-        number = to_decimal(value, name)
+        number = to_number(value, name)
+        if isinstance(number, Fraction):  # not a finite decimal: exactly, as num / den
+            quotient = Binary(
+                "/", Num(Decimal(abs(number.numerator))), Num(Decimal(number.denominator))
+            )
+            return Unary("-", quotient) if number < 0 else quotient
         return Unary("-", Num(-number)) if number < 0 else Num(number)
 
     def __reduce__(self) -> tuple[Any, ...]:

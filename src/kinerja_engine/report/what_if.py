@@ -295,7 +295,8 @@ def _grid(ind: Indicator, current: Decimal | None) -> Decimal:
     elif not isinstance(ind.target, str):  # a label target has no grid
         values.append(ind.target)
     for v in values:
-        exponent = v.normalize().as_tuple().exponent
+        # values.normalize, not Decimal.normalize: that rounds to the default 28 digits.
+        exponent = normalize(v).as_tuple().exponent
         if isinstance(exponent, int):
             places = max(places, -exponent)
     return Decimal(1).scaleb(-places)
@@ -353,13 +354,17 @@ def _search(plan: Plan, book: Rulebook, ind: Indicator, current: Decimal, step: 
     members = list(book.checked.enums["rating"].members)
     goal_rank = members.index(goal)
 
+    def on_grid(n: int) -> Decimal:
+        # n steps, exactly: step * n would round to the default context's 28 digits.
+        return normalize(Decimal(f"{n}E{step.as_tuple().exponent}"))
+
     def reached(n: int) -> bool:
-        value = normalize(step * n)
+        value = on_grid(n)
         result = appraise(changed_plan(plan, realisasi={ind.id: value}), book)
         rating = result.rating_hasil_kerja_rekomendasi
         return rating is not None and members.index(rating) <= goal_rank
 
-    now = int(current / step)
+    now = int(Fraction(current) / Fraction(step))
     if sign > 0:
         # Grow an upper bound; a cap makes the value stop rising, which is "unreachable".
         target = ind.target.hi if isinstance(ind.target, TargetRange) else ind.target
@@ -378,4 +383,4 @@ def _search(plan: Plan, book: Rulebook, ind: Indicator, current: Decimal, step: 
             hi = mid
         else:
             lo = mid
-    return make("reachable", needed=normalize(step * hi), sign=sign)
+    return make("reachable", needed=on_grid(hi), sign=sign)
