@@ -288,14 +288,18 @@ assert kinerja_engine.scoring.appraise is kinerja_engine.appraise
 assert kinerja_engine.models.Plan is kinerja_engine.Plan
 assert kinerja_engine.report.feedback is kinerja_engine.feedback
 assert kinerja_engine.io.__name__ == "kinerja_engine.io"
+assert kinerja_engine.arguments.__name__ == "kinerja_engine.arguments"
 assert not hasattr(kinerja_engine, "no_such_module")
+assert not {"Any", "TYPE_CHECKING", "import_module"} & set(dir(kinerja_engine))
+assert {"Plan", "appraise", "Formula"} <= set(dir(kinerja_engine))
 """
 
 
 def test_subpackages_0_1_imported_are_attributes_after_a_plain_import() -> None:
-    """0.1 imported ``models``, ``scoring``, ``report`` and ``io`` with the package, so
-    ``import kinerja_engine; kinerja_engine.scoring.appraise(...)`` worked; the lazy import
-    keeps that working by importing them on first access (review rv2)."""
+    """0.1 imported ``models``, ``scoring``, ``report``, ``io`` and ``arguments`` with the
+    package, so ``import kinerja_engine; kinerja_engine.scoring.appraise(...)`` worked; the
+    lazy import keeps that working by importing them on first access (review rv2), and
+    ``dir()`` lists the public names without the shell's own helpers."""
     import subprocess
     import sys
 

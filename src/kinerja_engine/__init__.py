@@ -184,7 +184,7 @@ _LAZY = {
 
 # Subpackages 0.1 imported with the package: `kinerja_engine.scoring.appraise` after a plain
 # `import kinerja_engine` keeps working, the subpackage imported on first access.
-_SUBPACKAGES = frozenset({"io", "models", "report", "scoring"})
+_SUBPACKAGES = frozenset({"arguments", "io", "models", "report", "scoring"})
 
 
 def __getattr__(name: str) -> Any:
@@ -205,5 +205,6 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    """The public names, imported or not yet (so tab completion lists them all)."""
-    return sorted({*globals(), *__all__})
+    """The public names, imported or not yet (so tab completion lists them all), without the
+    helpers this module itself imports."""
+    return sorted({*globals(), *__all__} - {"Any", "TYPE_CHECKING", "import_module"})
