@@ -410,6 +410,12 @@ def _syntax_error(exc: UnexpectedInput, text: str, start: str) -> KinerjaSyntaxE
         span = Span(pos, end, line, column, line, column + max(1, end - pos))
         if value == "=" and "COMP_OP" in expected:
             hint = "to compare, write '=='"
+        elif _AFTER_IF.search(text, 0, pos) or (
+            value in ("then", "else") and _AN_IF.search(text, 0, pos)
+        ):
+            # `x + if c then a else b`: after an operator, `if` reads as a name (a call), so
+            # the error lands on the condition or on `then`; the fix is the brackets.
+            hint = "an 'if' inside an expression needs brackets: (if … then … else …)"
         elif value in KEYWORDS:
             hint = f"'{value}' is a reserved word and cannot be used as a name"
         elif token.type == "COMP_OP" and "COMP_OP" not in expected and "$END" in expected:
@@ -419,6 +425,10 @@ def _syntax_error(exc: UnexpectedInput, text: str, start: str) -> KinerjaSyntaxE
             if close:
                 hint = f"did you mean '{close[0]}'?"
     return KinerjaSyntaxError(message, span, source=text, hint=hint)
+
+
+_AFTER_IF: Final = re.compile(r"(?<![\w.])if\s*$")  # the text just before ends with `if`
+_AN_IF: Final = re.compile(r"(?<![\w.])if\b")
 
 
 def _acceptable(exc: UnexpectedInput) -> set[str]:
