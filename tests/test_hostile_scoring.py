@@ -211,3 +211,47 @@ def test_check_targets_speaks_english_on_request() -> None:
     assert "already meets the new target" in flag.message
     with pytest.raises(UsageError, match="'lang'"):
         check_targets(DRAFT, LOCAL, last=LAST, lang="fr")
+
+
+DEFAULT_CONTEXT_PROBE = """
+import decimal, json, sys
+if sys.argv[1] == "hostile":  # what a careless program may do before importing us
+    for context in (decimal.DefaultContext, decimal.getcontext()):
+        context.prec, context.rounding = 5, decimal.ROUND_DOWN
+        context.traps[decimal.Inexact] = context.traps[decimal.Rounded] = True
+from kinerja_engine import Formula, appraise_many, feedback, rulebooks
+from kinerja_engine.batch.synthetic import generate_plans
+out = []
+cases = [("round(r / 3, 10)", {"r": 10}), ("min(r / t, 1.2) * 100", {"r": 95, "t": 90}),
+         ("r / 3", {"r": 1}), ("if t == 0 then 0 else (2 - r / t) * 100", {"r": 7, "t": 9})]
+for text, inputs in cases:
+    formula = Formula.parse(text)
+    numbers = [decimal.Decimal(value) for value in inputs.values()]  # function() takes Decimals
+    out.append([str(formula.evaluate(**inputs)), str(formula.function(*numbers))])
+book = rulebooks.load("gajahmungkur")
+for trace in (False, True):
+    for appraisal in appraise_many(list(generate_plans(60, seed=5)), book, trace=trace):
+        out.append(appraisal.model_dump_json())
+        if trace and appraisal.error is None:
+            out.append(feedback(appraisal).text())
+print(json.dumps(out))
+"""
+
+
+def test_a_changed_decimal_default_context_changes_nothing() -> None:
+    """Every context the library makes names its own settings: a program that sets
+    ``decimal.DefaultContext`` (and its own context) to 5 digits, rounding down, trapping
+    ``Inexact`` and ``Rounded`` gets the same results, byte for byte, and no internal error
+    (review rv2: ``Context(prec=...)`` inherited the trap and failed exact rounding)."""
+    import subprocess
+    import sys
+
+    def run(mode: str) -> str:
+        done = subprocess.run([sys.executable, "-c", DEFAULT_CONTEXT_PROBE, mode],
+                              capture_output=True, text=True, check=False)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    normal = run("normal")
+    assert '"0.3333333333333333333333333333333333"' in normal  # r / 3: the probe ran
+    assert run("hostile") == normal

@@ -21,14 +21,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+from decimal import (
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
 from fractions import Fraction
+from typing import Final
 
 from .errors import BindingError, LimitError
 
 __all__ = [
     "MAX_EXACT_BITS",
     "MAX_INPUT_DIGITS",
+    "PLAIN_TRAPS",
     "Label",
     "Number",
     "Value",
@@ -47,6 +58,17 @@ __all__ = [
 MAX_INPUT_DIGITS = 60
 
 Number = Decimal | Fraction
+
+#: The traps of Python's own default context, named in every context the library makes: a
+#: ``Context(...)`` left to inherit them would take the user's ``decimal.DefaultContext``
+#: instead (a program that traps ``Inexact`` there must not break exact rounding here).
+PLAIN_TRAPS: Final = (InvalidOperation, DivisionByZero, Overflow)
+
+
+def _context(prec: int, rounding: str = ROUND_HALF_EVEN) -> Context:
+    """A context of ``prec`` digits that inherits nothing from ``decimal.DefaultContext``."""
+    return Context(prec=prec, rounding=rounding, Emax=MAX_EMAX, Emin=-MAX_EMAX,
+                   capitals=1, clamp=0, flags=[], traps=list(PLAIN_TRAPS))  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,8 +276,8 @@ def fraction_to_decimal(value: Fraction, what: str = "value", digits: int = 34) 
         # enough for every digit, so scaleb only moves the point and never rounds.
         # From the bit length, not str(): huge integers exceed Python's int-to-str limit.
         digits = scaled.numerator.bit_length() * 30103 // 100000 + 2
-        return Decimal(scaled.numerator).scaleb(-scale, context=Context(prec=digits))
-    with localcontext(Context(prec=digits, rounding=ROUND_HALF_UP)):
+        return Decimal(scaled.numerator).scaleb(-scale, context=_context(digits))
+    with localcontext(_context(digits, ROUND_HALF_UP)):
         try:
             return Decimal(value.numerator) / Decimal(value.denominator)
         except InvalidOperation as exc:  # pragma: no cover - finite inputs cannot get here
@@ -272,7 +294,7 @@ def normalize(value: Decimal) -> Decimal:
         return Decimal(0)
     # An explicit context wide enough for every digit (a positive exponent adds digits when
     # written out): the caller's context must never round.
-    context = Context(prec=normalize_precision(value), Emax=MAX_EMAX, Emin=-MAX_EMAX)
+    context = _context(normalize_precision(value))
     if value == value.to_integral_value(context=context):
         return value.quantize(Decimal(1), context=context)
     return value.normalize(context=context)

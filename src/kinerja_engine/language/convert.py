@@ -24,6 +24,7 @@ from functools import cache
 from typing import Any, Final
 
 from ..errors import KinerjaSyntaxError, LimitError, Span
+from ..values import PLAIN_TRAPS
 from .lalr import Callback, Rule, Tokens
 from .limits import DEEP_CHAIN_HINT, DEEP_HINT, KEYWORDS, MAX_DEPTH, MAX_LITERAL_DIGITS
 from .nodes import (
@@ -331,7 +332,7 @@ def _h_percent(c: Builder, ch: list[Any], span: Span | None) -> Any:
 def _wide(digits: int) -> Context:
     # One context per literal width (at most MAX_LITERAL_DIGITS of them), made once; scaleb by
     # a power of ten is exact within it, so its flags never matter.
-    return Context(prec=digits + 2)
+    return Context(prec=digits + 2, traps=list(PLAIN_TRAPS))
 
 
 def _h_true(c: Builder, ch: list[Any], span: Span | None) -> Any:

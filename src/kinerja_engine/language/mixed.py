@@ -30,7 +30,7 @@ from fractions import Fraction
 from math import gcd
 from typing import Any, Final
 
-from ..values import MAX_EMAX, fraction_to_decimal, is_terminating
+from ..values import MAX_EMAX, PLAIN_TRAPS, fraction_to_decimal, is_terminating
 from .builtins import FAST
 from .codegen import NotExact, Unexact
 
@@ -65,7 +65,9 @@ _fadd, _fsub, _fmul, _fdiv = FAST.add, FAST.subtract, FAST.multiply, FAST.divide
 _fneg, _fabs = FAST.minus, FAST.abs
 _ZERO: Final = Decimal(0)
 # fraction_to_decimal's context for a value that is not a finite decimal: 34 digits, half up.
-_RESULT: Final = Context(prec=34, rounding=ROUND_HALF_UP, Emax=MAX_EMAX, Emin=-MAX_EMAX)
+_RESULT: Final = Context(
+    prec=34, rounding=ROUND_HALF_UP, Emax=MAX_EMAX, Emin=-MAX_EMAX, traps=list(PLAIN_TRAPS)
+)
 
 
 class Quotient:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from decimal import Context
 
-from ..values import display_decimal, normalize
+from ..values import PLAIN_TRAPS, display_decimal, normalize
 from .nodes import (
     BandDef,
     Binary,
@@ -62,7 +62,7 @@ def _wrap(expr: Expr, min_prec: int) -> str:
 def _p(e: Expr) -> tuple[str, int]:
     if isinstance(e, Num):
         if e.percent:
-            context = Context(prec=len(e.value.as_tuple().digits) + 2)
+            context = Context(prec=len(e.value.as_tuple().digits) + 2, traps=list(PLAIN_TRAPS))
             return f"{display_decimal(normalize(e.value.scaleb(2, context=context)))}%", _ATOM
         return display_decimal(e.value), _ATOM
     if isinstance(e, BoolLit):

@@ -43,7 +43,7 @@ from typing import Any, Final
 from ..arguments import require
 from ..errors import LimitError, UsageError
 from ..language.builtins import FAST
-from ..values import fraction_to_decimal, is_terminating, normalize
+from ..values import PLAIN_TRAPS, fraction_to_decimal, is_terminating, normalize
 
 __all__ = [
     "DECIMAL_PLACES",
@@ -248,7 +248,7 @@ def _make(value: Decimal | int, exact: Fraction | None, rounded: bool) -> Number
 _BY_INT: dict[int, Number] = {}
 _BY_DECIMAL: dict[Decimal, Number] = {}
 #: Exact scaling by a power of ten (``scaleb`` never rounds under it).
-_SCALE: Final = Context(prec=999_999, Emax=999_999, Emin=-999_999)
+_SCALE: Final = Context(prec=999_999, Emax=999_999, Emin=-999_999, traps=list(PLAIN_TRAPS))
 _TEN_PLACES: Final = 10**DECIMAL_PLACES
 
 

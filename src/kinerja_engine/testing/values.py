@@ -17,6 +17,7 @@ from typing import Final, TypeVar
 from hypothesis import strategies as st
 
 from ..language.parser import MAX_LITERAL_DIGITS
+from ..values import PLAIN_TRAPS
 
 __all__ = [
     "COIN",
@@ -26,7 +27,7 @@ __all__ = [
 ]
 
 #: Wide enough for every literal the parser accepts: scaling a percent must never round.
-WIDE: Final = Context(prec=4 * MAX_LITERAL_DIGITS)
+WIDE: Final = Context(prec=4 * MAX_LITERAL_DIGITS, traps=list(PLAIN_TRAPS))
 #: A fair coin, built once (building strategies inside every draw dominated generation time).
 COIN: Final = st.booleans()
 
