@@ -103,3 +103,19 @@ def test_rendering_a_diagnostic_refuses_wrong_argument_types() -> None:
         Diagnostic("never used").render(123)  # type: ignore[arg-type]
     with pytest.raises(UsageError, match="'filename' must be str"):
         CheckError([Diagnostic("x")], source="text").render(filename=None)  # type: ignore[arg-type]
+
+
+def test_an_unknown_input_name_is_shown_escaped_and_bounded() -> None:
+    """A keyword name comes from the caller (``**row`` of a spreadsheet): control characters
+    are escaped, not printed to a terminal or log, and a huge name is cut (review of issue 18)."""
+    from kinerja_engine import BindingError, Formula
+
+    formula = Formula.parse("r + 1")
+    with pytest.raises(BindingError) as caught:
+        formula.evaluate(r=1, **{"x\x1b[31m\nfoo": 2})
+    assert str(caught.value).startswith("unknown input 'x\\x1b[31m\\nfoo'; the formula takes r")
+    with pytest.raises(BindingError) as caught:
+        formula.evaluate(r=1, **{"a" * 10_000: 2})
+    assert len(str(caught.value)) < 200
+    with pytest.raises(BindingError, match=r"unknown input 'rr' \(did you mean 'r'\?\)"):
+        formula.evaluate(r=1, rr=2)

@@ -320,8 +320,10 @@ class Program:
             close = difflib.get_close_matches(unknown[0], sorted(expected), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             listed = ", ".join(sorted(expected)) or "nothing"
+            # repr: a name from **kwargs may hold control characters or be huge.
+            shown = repr(unknown[0][:60]) + ("…" if len(unknown[0]) > 60 else "")
             raise BindingError(
-                f"unknown input '{unknown[0]}'{hint}; {name or 'the formula'} takes {listed}"
+                f"unknown input {shown}{hint}; {name or 'the formula'} takes {listed}"
             )
         args = []
         for param, type_ in params:
