@@ -191,8 +191,8 @@ def __getattr__(name: str) -> Any:
     """Import a public name's module on first access (PEP 562).
 
     >>> import kinerja_engine
-    >>> kinerja_engine.Formula.parse("r / t").evaluate(r=3, t=4)
-    Decimal('0.75')
+    >>> kinerja_engine.Plan.__module__  # pydantic and the models load here, once
+    'kinerja_engine.models.plan'
     """
     module = _LAZY.get(name)
     if module is None:
