@@ -47,7 +47,6 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -60,7 +59,12 @@ except ImportError:  # running from a checkout without `pip install -e .`
 
 from kinerja_engine import rulebooks
 from kinerja_engine.batch import appraise_reference, score_partition, workforce_partitions
-from kinerja_engine.batch.synthetic import NATIONAL_WORKFORCE, generate_plans, generate_records
+from kinerja_engine.batch.synthetic import (
+    NATIONAL_WORKFORCE,
+    distinct_records,
+    generate_plans,
+    generate_records,
+)
 from kinerja_engine.language import parser
 from kinerja_engine.models import Direction, Plan, PositionCategory, TargetRange
 from kinerja_engine.scoring import Appraisal, appraise_many
@@ -235,38 +239,6 @@ def best_interleaved(
             fn()
             bucket.append(clock() - t)
     return [min(bucket) for bucket in times]
-
-
-def distinct_records(plans: Sequence[Plan]) -> list[dict[str, Any]]:
-    """The plans as JSON-ready records in which every realisasi and every target (each end
-    of a range) is a value no other number in the set has: the generator's value plus a
-    distinct offset in the 7th decimal place (below its own 0–1 decimals). Weights, kinds
-    and structure stay; capaian mostly stop terminating (as with real targets like 90 or 12),
-    and no per-value cache can hit."""
-    records = []
-    count = 0
-
-    def bump(value: Any) -> str:
-        nonlocal count
-        count += 1
-        return str(Decimal(str(value)) + Decimal(count).scaleb(-7))
-
-    for plan in plans:
-        record = plan.model_dump(mode="json")
-        for rhk in record["rhk"]:
-            for ind in rhk["indicators"]:
-                target = ind["target"]
-                if isinstance(target, dict):
-                    ind["target"] = {"lo": bump(target["lo"]), "hi": bump(target["hi"])}
-                elif not isinstance(target, str) or not target[:1].isalpha():  # not a label
-                    ind["target"] = bump(target)
-        for real in record["realisations"]:
-            if real.get("value") is not None and not str(real["value"])[:1].isalpha():
-                real["value"] = bump(real["value"])
-        records.append(record)
-    if count >= 10**6:
-        raise SystemExit("distinct_records: more than 999,999 numbers; the offsets would overlap")
-    return records
 
 
 def machine() -> str:

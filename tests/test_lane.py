@@ -11,7 +11,6 @@ employee (``workmeter``), never as time.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -20,7 +19,7 @@ from hypothesis import strategies as st
 
 from kinerja_engine import KinerjaError, Rulebook, rulebooks
 from kinerja_engine.batch import appraise_reference
-from kinerja_engine.batch.synthetic import generate_plans
+from kinerja_engine.batch.synthetic import distinct_records, generate_plans
 from kinerja_engine.models import Plan, example_plan
 from kinerja_engine.scoring import appraise, appraise_many
 from kinerja_engine.scoring.context import Run, rulebook_view
@@ -31,30 +30,8 @@ from workmeter import count_calls
 
 
 def distinct(plans: list[Plan]) -> list[Plan]:
-    """The plans with every realisasi and target (each end of a range) made a value no other
-    number has (the generator's value plus a distinct offset in the 7th decimal place)."""
-    count = 0
-
-    def bump(value: Any) -> str:
-        nonlocal count
-        count += 1
-        return str(Decimal(str(value)) + Decimal(count).scaleb(-7))
-
-    out = []
-    for plan in plans:
-        record = plan.model_dump(mode="json")
-        for rhk in record["rhk"]:
-            for ind in rhk["indicators"]:
-                target = ind["target"]
-                if isinstance(target, dict):
-                    ind["target"] = {"lo": bump(target["lo"]), "hi": bump(target["hi"])}
-                elif not isinstance(target, str) or not target[:1].isalpha():
-                    ind["target"] = bump(target)
-        for real in record["realisations"]:
-            if real.get("value") is not None and not str(real["value"])[:1].isalpha():
-                real["value"] = bump(real["value"])
-        out.append(Plan.model_validate(record))
-    return out
+    """The plans with every realisasi and target a value no other number has."""
+    return [Plan.model_validate(record) for record in distinct_records(plans)]
 
 
 def stages(plan: Plan, book: Rulebook) -> Any:
