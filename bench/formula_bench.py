@@ -362,11 +362,19 @@ def best_interleaved(
     far steadier than those of statements timed one after the other.
     """
     timers = [timeit.Timer(stmt, globals=namespace) for stmt in stmts]
+    return _in_turns(timers, repeat, min_time, 1e-9)
+
+
+def _in_turns(
+    timers: list[timeit.Timer], repeat: int, min_time: float, floor: float
+) -> list[float]:
+    """Each timer's loop count sized to ``min_time / 2`` (``floor``: the clock's resolution),
+    then ``2 * repeat`` rounds timing every timer once; the minimum per timer, in ns."""
     numbers = []
     for timer in timers:
         number = 1
         while (elapsed := timer.timeit(number)) < min_time / 2:
-            number = max(number * 2, int(number * min_time / 2 / max(elapsed, 1e-9) * 1.1))
+            number = max(number * 2, int(number * min_time / 2 / max(elapsed, floor) * 1.1))
         numbers.append(number)
     best = [float("inf")] * len(timers)
     for _ in range(repeat * 2):
@@ -750,17 +758,7 @@ def best_cpu_interleaved(
     time (``time.process_time``): time spent waiting for a core of a shared machine is not
     counted, so statements of tens of milliseconds compare as on an idle machine."""
     timers = [timeit.Timer(stmt, timer=time.process_time, globals=namespace) for stmt in stmts]
-    numbers = []
-    for timer in timers:
-        number = 1
-        while (elapsed := timer.timeit(number)) < min_time / 2:
-            number = max(number * 2, int(number * min_time / 2 / max(elapsed, 1e-6) * 1.1))
-        numbers.append(number)
-    best = [float("inf")] * len(timers)
-    for _ in range(repeat * 2):
-        for index, (timer, number) in enumerate(zip(timers, numbers, strict=True)):
-            best[index] = min(best[index], timer.timeit(number) / number)
-    return [b * 1e9 for b in best]
+    return _in_turns(timers, repeat, min_time, 1e-6)
 
 
 def generated_rows(repeat: int, min_time: float) -> list[ParseRow]:
