@@ -3,6 +3,7 @@ scoring caches for every test, and the bundled rulebooks as session fixtures nam
 (``gajahmungkur``, ``permenpanrb_6_2022``, ...): each is read and checked once per run."""
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -28,6 +29,19 @@ def _cold_scoring_caches() -> None:
     # run before it, and under mutmut (which forks workers from a process that already ran the
     # suite) a mutant in code whose result is cached is really executed.
     clear_caches()
+
+
+@pytest.fixture(scope="module")
+def dask_client() -> Iterator[object]:
+    """A Dask client on a local cluster of 2 worker processes of one thread, for the tests of
+    one module (skipped without ``distributed``)."""
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    with distributed.Client(cluster) as client:
+        yield client
+    cluster.close()
 
 
 # --------------------------------------------------------------------------- bundled rulebooks

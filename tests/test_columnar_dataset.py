@@ -13,7 +13,6 @@ partition.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -222,23 +221,12 @@ def test_a_partition_is_read_scored_and_written_as_one_process_does(
             assert not written["plan_id"] and written["predikat"]
 
 
-@pytest.fixture(scope="module")
-def client() -> Iterator[object]:
-    distributed_ = pytest.importorskip("distributed")
-    pytest.importorskip("dask.dataframe")
-    cluster = distributed_.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    )
-    with distributed_.Client(cluster) as c:
-        yield c
-    cluster.close()
-
-
 @pytest.mark.slow
 def test_dask_dataframe_on_two_workers_equals_one_process(
-    reference: Reference, tmp_path: Path, client: Any
+    reference: Reference, tmp_path: Path, dask_client: Any
 ) -> None:
-    _check(reference, tmp_path, client)
+    pytest.importorskip("dask.dataframe")
+    _check(reference, tmp_path, dask_client)
 
 
 def test_refusals(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@ Dask cluster, give the records of one whole-file run, cell for cell."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,20 +46,9 @@ def test_parts_in_one_process_equal_the_whole_file(gajahmungkur: Rulebook, tmp_p
     _check(source, tmp_path / "parts", gajahmungkur, tmp_path, None)
 
 
-@pytest.fixture(scope="module")
-def client() -> Iterator[object]:
-    distributed = pytest.importorskip("distributed")
-    cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    )
-    with distributed.Client(cluster) as c:
-        yield c
-    cluster.close()
-
-
 @pytest.mark.slow
 def test_parts_on_two_dask_workers_equal_the_whole_file(
-    gajahmungkur: Rulebook, tmp_path: Path, client: object
+    gajahmungkur: Rulebook, tmp_path: Path, dask_client: object
 ) -> None:
     source = _source(tmp_path / "plans.parquet")
-    _check(source, tmp_path / "parts", gajahmungkur, tmp_path, client)
+    _check(source, tmp_path / "parts", gajahmungkur, tmp_path, dask_client)
