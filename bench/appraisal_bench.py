@@ -59,12 +59,8 @@ except ImportError:  # running from a checkout without `pip install -e .`
 
 from kinerja_engine import rulebooks
 from kinerja_engine.batch import appraise_reference, score_partition, workforce_partitions
-from kinerja_engine.batch.synthetic import (
-    NATIONAL_WORKFORCE,
-    distinct_records,
-    generate_plans,
-    generate_records,
-)
+from kinerja_engine.batch.distinct import distinct_records
+from kinerja_engine.batch.synthetic import NATIONAL_WORKFORCE, generate_plans, generate_records
 from kinerja_engine.language import parser
 from kinerja_engine.models import Direction, Plan, PositionCategory, TargetRange
 from kinerja_engine.scoring import Appraisal, appraise_many

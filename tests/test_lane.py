@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from kinerja_engine import KinerjaError, Rulebook, rulebooks
 from kinerja_engine.batch import appraise_reference
-from kinerja_engine.batch.synthetic import distinct_records, generate_plans
+from kinerja_engine.batch.distinct import distinct_records
+from kinerja_engine.batch.synthetic import generate_plans
 from kinerja_engine.models import Plan, example_plan
 from kinerja_engine.scoring import appraise, appraise_many
 from kinerja_engine.scoring.context import Run, rulebook_view

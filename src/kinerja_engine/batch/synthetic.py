@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import random
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Final, TypeVar
@@ -63,7 +63,6 @@ from ..models import (
 __all__ = [
     "BLOCK",
     "NATIONAL_WORKFORCE",
-    "distinct_records",
     "generate_plans",
     "generate_records",
     "unit_predikat",
@@ -573,43 +572,6 @@ def generate_records(
     plans = generate_plans(count, seed=seed, start=start, period=period, fault_rate=fault_rate)
     for plan in plans:
         yield plan.model_dump(mode="json", exclude_defaults=True)
-
-
-def distinct_records(plans: Iterable[Plan]) -> list[dict[str, Any]]:
-    """The plans as JSON-ready records in which every realisasi and every target (each end of
-    a range) is a value no other number in the set has: its own value plus a distinct offset
-    in the 7th decimal place (below the generator's 0-1 decimals). Weights, kinds and
-    structure stay; capaian mostly stop terminating (as with real targets like 90 or 12), and
-    no per-value cache can hit: the data of the benchmarks' "all-distinct" bars.
-
-    >>> record = distinct_records(generate_plans(1))[0]
-    >>> record["rhk"][0]["indicators"][0]["target"], record["realisations"][0]["value"]
-    ('60.0000001', '53.0000006')
-    """
-    records = []
-    count = 0
-
-    def bump(value: Any) -> str:
-        nonlocal count
-        count += 1
-        if count >= 10**6:
-            raise UsageError("distinct_records: more than 999,999 numbers; offsets would overlap")
-        return str(Decimal(str(value)) + Decimal(count).scaleb(-7))
-
-    for plan in plans:
-        record = plan.model_dump(mode="json")
-        for rhk in record["rhk"]:
-            for ind in rhk["indicators"]:
-                target = ind["target"]
-                if isinstance(target, dict):
-                    ind["target"] = {"lo": bump(target["lo"]), "hi": bump(target["hi"])}
-                elif not isinstance(target, str) or not target[:1].isalpha():  # not a label
-                    ind["target"] = bump(target)
-        for real in record["realisations"]:
-            if real.get("value") is not None and not str(real["value"])[:1].isalpha():
-                real["value"] = bump(real["value"])
-        records.append(record)
-    return records
 
 
 # The unit's own predikat (from its own performance appraisal), in rough proportions.
