@@ -119,3 +119,48 @@ def test_an_unknown_input_name_is_shown_escaped_and_bounded() -> None:
     assert len(str(caught.value)) < 200
     with pytest.raises(BindingError, match=r"unknown input 'rr' \(did you mean 'r'\?\)"):
         formula.evaluate(r=1, rr=2)
+
+
+# =========================================================================================
+# NumPy scalars (a DataFrame's rows): the number they stand for, never an internal error
+
+
+def _numpy() -> Any:
+    return pytest.importorskip("numpy")
+
+
+def test_numpy_scalars_bind_as_the_numbers_they_stand_for() -> None:
+    np = _numpy()
+    from decimal import Decimal
+
+    from kinerja_engine import Formula
+    from kinerja_engine.io.cells import parse_number
+    from kinerja_engine.models import Realisation
+
+    f = Formula.parse("r / t * 100")
+    # numpy 2 writes repr(np.float64(95.5)) as "np.float64(95.5)": it must not reach Decimal().
+    cases = [
+        (np.int64(95), "95"),
+        (np.uint8(7), "7"),
+        (np.float64(95.5), "95.5"),
+        (np.float32(0.1), "0.1"),  # float32's own shortest text, not 0.10000000149…
+    ]
+    for value, text in cases:
+        want = Decimal(text)
+        assert f.evaluate(r=value, t=100) == want, value
+        assert parse_number(value) == want, value
+        assert Realisation(indicator="a", value=value).value == want, value
+
+
+@pytest.mark.parametrize("bad", ["nan", "inf", "bool"])
+def test_numpy_non_numbers_are_refused_as_binding_errors(bad: str) -> None:
+    np = _numpy()
+    from kinerja_engine import Formula
+    from kinerja_engine.errors import BindingError
+    from kinerja_engine.io.cells import CellError, parse_number
+
+    value = {"nan": np.float64("nan"), "inf": np.float32("inf"), "bool": np.bool_(True)}[bad]
+    with pytest.raises(BindingError, match=r"^r: "):
+        Formula.parse("r + 1").evaluate(r=value)
+    with pytest.raises(CellError):
+        parse_number(value)

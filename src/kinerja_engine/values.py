@@ -33,6 +33,8 @@ from decimal import (
 )
 from fractions import Fraction
 from functools import lru_cache
+from numbers import Integral, Real
+from operator import index
 from typing import Final
 
 from .errors import BindingError, LimitError
@@ -50,6 +52,7 @@ __all__ = [
     "is_terminating",
     "normalize",
     "normalize_precision",
+    "plain_scalar",
     "round_half_up",
     "to_decimal",
     "to_number",
@@ -160,11 +163,44 @@ Value = Decimal | Fraction | bool | Label | tuple[Decimal | Fraction, ...]
 _NUMBER_TEXT = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", re.ASCII)
 
 
+def plain_scalar(value: object) -> object:
+    """The ``int`` or ``float`` a foreign number scalar stands for; anything else unchanged.
+
+    DataFrames hand out NumPy scalars (``numpy.int64``, ``numpy.float64``, ``numpy.float32``):
+    an integer registered as :class:`numbers.Integral` becomes its ``int``; a ``float``
+    subclass becomes a plain ``float`` (its ``repr`` may be ``np.float64(0.1)``); another real
+    registered as :class:`numbers.Real` (``numpy.float32``) becomes the ``float`` of its own
+    shortest text (``str``), so ``float32(0.1)`` is ``0.1`` and not ``0.10000000149…``. Booleans
+    (``bool``, ``numpy.bool_``), ``Decimal``, ``Fraction`` and text are returned as they are.
+
+    >>> from fractions import Fraction
+    >>> plain_scalar(7), plain_scalar("7"), plain_scalar(True), plain_scalar(Fraction(1, 3))
+    (7, '7', True, Fraction(1, 3))
+    """
+    kind = type(value)
+    if kind is int or kind is float or kind is str or kind is Decimal or kind is bool:
+        return value
+    if isinstance(value, bool | Decimal | Fraction | str):
+        return value
+    if isinstance(value, Integral):
+        return index(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, Real):
+        text = str(value)
+        try:
+            return float(text)
+        except ValueError:  # a Real whose text is not a number: refused as it is
+            return value
+    return value
+
+
 def to_decimal(value: object, what: str = "value") -> Decimal:
     """Convert a caller's number to an exact, finite :class:`Decimal`.
 
     Accepts ``int``, ``Decimal``, decimal strings (``"95.5"``, ``" 12 "``) and
-    ``float`` (through its shortest repr). Rejects ``bool``, NaN, infinities,
+    ``float`` (through its shortest repr), and NumPy-like scalars as the ``int`` or ``float``
+    they stand for (:func:`plain_scalar`). Rejects ``bool``, NaN, infinities,
     exponent notation in strings and absurdly long numbers, raising
     :class:`BindingError` that names ``what``.
 
@@ -175,6 +211,7 @@ def to_decimal(value: object, what: str = "value") -> Decimal:
     ...
     kinerja_engine.errors.BindingError: target: expected a number, got a boolean (True)
     """
+    value = plain_scalar(value)
     if isinstance(value, bool):
         raise BindingError(f"{what}: expected a number, got a boolean ({value})")
     if isinstance(value, Decimal):
@@ -185,7 +222,7 @@ def to_decimal(value: object, what: str = "value") -> Decimal:
         return Decimal(value)
     elif isinstance(value, float):
         # The shortest repr is what the caller typed; the binary value never decides anything.
-        text = repr(value)
+        text = float.__repr__(value)
         if text in ("nan", "inf", "-inf"):
             raise BindingError(f"{what}: {value!r} is not a finite decimal number")
         result = Decimal(text)

@@ -34,7 +34,10 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from math import isfinite
 from typing import Final
+
+from ..values import plain_scalar
 
 __all__ = [
     "CellError",
@@ -123,12 +126,15 @@ def parse_number(value: object, *, decimal: str | None = None) -> Decimal:
     ...
     kinerja_engine.io.cells.CellError: 'sembilan' is not a number (write it like 90,5 or 90.5)
     """
+    value = plain_scalar(value)  # a DataFrame's NumPy scalars: the int or float they stand for
     if isinstance(value, bool):
         raise CellError(f"{value!r} is not a number")
     if isinstance(value, Decimal | int):
         return Decimal(value)
     if isinstance(value, float):
         # Excel and Parquet hand out binary floats: their shortest repr is what was typed.
+        if not isfinite(value):
+            raise CellError(f"{value!r} is not a finite number")
         return Decimal(repr(value))
     if not isinstance(value, str):
         raise CellError(f"{value!r} is not a number")
