@@ -1,0 +1,263 @@
+"""The exact floor of issue 18's four formulas: the cheapest exact hand-written code.
+
+Imported by ``formula_bench.py`` (its "exact floor" columns). Issue 18 measures kinerja
+against hand-written functions on plain ``Decimal`` operators under the default context, which
+round silently (a 28-digit ``95 / 90``) and trust the caller's thread context (a caller may set
+it to 5 digits). An exact result cannot use them: here is what the *fewest* exact steps cost on
+CPython's ``decimal``, written by hand, so the gap between kinerja and plain Decimal splits into
+what exactness costs (hand → floor) and what kinerja adds on top (floor → kinerja).
+
+For each formula:
+
+* a **function floor** (the counterpart of ``Formula.function``, positional Decimals): the
+  formula on trapping-context methods (``Context`` calls, each ~40–50 ns more than an operator
+  in CPython 3.11: ``METH_VARARGS``), the fewest calls (a 60-digit division, ``fma`` where a
+  product is added or scaled, ``not t`` for ``t == 0``), with the fallback an exact result
+  needs when a trap fires (a repeating quotient carried as an integer fraction, the same idea
+  as kinerja's mixed path; any other signal: ``Fraction`` arithmetic);
+* an **evaluate floor** (the counterpart of ``Formula.evaluate(**kw)``): a keyword-only
+  function with the same code inline, plus the minimum that ``evaluate`` must do on top: per
+  input the three checks ``values.to_decimal`` requires of a ``Decimal`` (exact type, finite,
+  at most 60 digits and a bounded exponent: ``type``, ``is_finite()``, one ``Context.plus``;
+  see ``binder.py`` for why no single C call does all three), and the result written as the
+  API writes it (``values.normalize``: one ``Context.normalize``, and ``-0`` as ``0``).
+  Anything else (an int, a string) is handed to ``Formula.evaluate``. Unlike kinerja's entry
+  it takes no ``*args, **extra``: an unknown name is Python's ``TypeError``, not a
+  ``BindingError`` (that costs kinerja one empty dict per call, ~15–25 ns).
+
+The bodies are written once as text and compiled into both functions (the code a programmer
+would write, without 40 lines of copied input checks); ``floors()`` returns them.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Sequence
+from decimal import (
+    ROUND_HALF_UP,
+    Clamped,
+    Context,
+    Decimal,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+    Rounded,
+    Subnormal,
+)
+from fractions import Fraction
+from math import gcd
+from typing import Any
+
+from kinerja_engine.language.builtins import FAST
+from kinerja_engine.values import MAX_EMAX, MAX_INPUT_DIGITS, fraction_to_decimal
+
+D = Decimal
+K0, K100, K1_2, KM100, K200 = D(0), D(100), D("1.2"), D(-100), D(200)
+W5 = (D(30), D(25), D(20), D(15), D(10))
+
+_TRAPS = [signal for signal, on in FAST.traps.items() if on]
+# A quotient of inputs of at most 60 digits, on 60 digits: exact or Inexact (a quotient that is
+# exact but longer is sent to the fallback too). Fewer digits than FAST's 80: the coefficient
+# stays in the Decimal's static storage (~40 ns less per division).
+_DIV60 = Context(prec=60, rounding=FAST.rounding, Emax=FAST.Emax, Emin=FAST.Emin - 20, traps=_TRAPS)
+_div, _fma, _mul, _neg = _DIV60.divide, FAST.fma, FAST.multiply, FAST.minus
+# What values.to_decimal takes unchanged: at most 60 digits, |adjusted exponent| bounded.
+_check = Context(
+    prec=MAX_INPUT_DIGITS,
+    Emax=2 * MAX_INPUT_DIGITS,
+    Emin=-(MAX_INPUT_DIGITS + 1),
+    traps=[Rounded, Overflow, Subnormal, Clamped, InvalidOperation],
+).plus
+# values.normalize in one call: trailing zeros dropped, a whole number without exponent.
+_reduce = Context(
+    prec=200, Emax=199, Emin=-MAX_EMAX, clamp=1, traps=[Rounded, Overflow, InvalidOperation]
+).normalize
+# The API's digits of a value that is not a finite decimal: 34 significant digits, half up.
+_ROUND34 = Context(prec=34, rounding=ROUND_HALF_UP, Emax=MAX_EMAX, Emin=-MAX_EMAX)
+
+
+def _api_result(num: Decimal, den: int) -> Decimal:
+    """``num / den`` (``den > 0``) as ``Formula.evaluate`` returns it."""
+    p, q = num.as_integer_ratio()
+    q *= den
+    common = gcd(p, q)
+    p, q = p // common, q // common
+    rest = q
+    while not rest % 2:
+        rest //= 2
+    while not rest % 5:
+        rest //= 5
+    # A finite decimal after all (written out exactly), else correctly rounded.
+    value = fraction_to_decimal(Fraction(p, q)) if rest == 1 else _ROUND34.divide(D(p), D(q))
+    return _reduce(value) if value else K0
+
+
+def _sum5_parts(values: Sequence[Decimal]) -> tuple[Decimal, Decimal, int]:
+    """``Σ min(r_i / t_i, 1.2) · w_i`` exactly, as ``total + num / den`` (``den`` a positive
+    int): Decimals while the quotients are exact, a repeating one carried as an integer
+    fraction (``t = p / s`` with ``s`` a power of 2 and 5, so ``r / t = r·s / p``)."""
+    total, num, den = K0, K0, 1
+    for index, weight in enumerate(W5):
+        r, t = values[2 * index], values[2 * index + 1]
+        try:
+            q = _div(r, t)
+        except Inexact:
+            p, s = t.as_integer_ratio()
+            if p < 0:
+                r, p = _neg(r), -p
+            n = _mul(r, s)
+            if n > _mul(K1_2, p):  # r / t > 1.2, cross-multiplied by p > 0
+                total = _fma(K1_2, weight, total)
+            else:  # num / den + n · weight / p
+                num = _fma(num, p, _mul(_mul(n, weight), den))
+                den *= p
+            continue
+        total = _fma(K1_2 if q > K1_2 else q, weight, total)
+    return total, num, den
+
+
+def _sum5_fraction(values: Sequence[Decimal]) -> Fraction:
+    """The same sum in ``Fraction`` arithmetic: when the carried fraction outgrows 80 digits."""
+    cap = Fraction(6, 5)
+    pairs = zip(values[::2], values[1::2], strict=True)
+    return sum(
+        (
+            min(Fraction(r) / Fraction(t), cap) * Fraction(w)
+            for (r, t), w in zip(pairs, W5, strict=True)
+        ),
+        Fraction(0),
+    )
+
+
+def _sum5_function(*values: Decimal) -> Decimal | Fraction:
+    try:
+        total, num, den = _sum5_parts(values)
+        if den == 1:
+            return total
+        p, q = _fma(total, den, num).as_integer_ratio()
+    except Inexact:
+        value = _sum5_fraction(values)
+        return D(value.numerator) if value.denominator == 1 else value
+    return Fraction(p, q * den)
+
+
+def _sum5_evaluate(*values: Decimal) -> Decimal:
+    try:
+        total, num, den = _sum5_parts(values)
+        if den == 1:
+            return _reduce(total) if total else K0
+        num = _fma(total, den, num)
+    except Inexact:
+        value = _sum5_fraction(values)
+        return _api_result(D(value.numerator), value.denominator)
+    return _api_result(num, den)
+
+
+def _exact(function: Callable[..., Fraction]) -> Callable[..., Any]:
+    """The fallback of a formula whose only trap can be a zero or repeating division."""
+
+    def fallback(*values: Decimal) -> Any:
+        value = function(*map(Fraction, values))
+        if value.denominator == 1:
+            return D(value.numerator)
+        return value
+
+    return fallback
+
+
+def _evaluate_fallback(function: Callable[..., Any]) -> Callable[..., Decimal]:
+    def fallback(*values: Decimal) -> Decimal:
+        value = function(*values)
+        if isinstance(value, Fraction):
+            return _api_result(D(value.numerator), value.denominator)
+        return _reduce(value) if value else K0
+
+    return fallback
+
+
+# The four bodies: statements leaving ``result`` bound, over the inputs by name.
+_SUM5_BODY = "\n".join(
+    [
+        "q = _div(r1, t1)",
+        "acc = _mul(K1_2 if q > K1_2 else q, W30)",
+        *(
+            f"q = _div(r{i}, t{i})\nacc = _fma(K1_2 if q > K1_2 else q, W{w}, acc)"
+            for i, w in ((2, 25), (3, 20), (4, 15), (5, 10))
+        ),
+        "result = acc",
+    ]
+)
+BODIES: dict[str, tuple[str, Callable[..., Any]]] = {
+    "min(r / t, 1.2) * 100": (
+        "q = _div(r, t)\nresult = _mul(K1_2 if q > K1_2 else q, K100)",
+        _exact(lambda r, t: min(r / t, Fraction(6, 5)) * 100),
+    ),
+    "if t == 0 then 0 else (2 - r / t) * 100": (
+        "result = K0 if not t else _fma(_div(r, t), KM100, K200)",
+        _exact(lambda t, r: Fraction(0) if not t else (2 - r / t) * 100),
+    ),
+    "sum5": (_SUM5_BODY, _sum5_function),
+}
+
+
+def _source(names: Sequence[str], body: str) -> str:
+    """The function floor ``floor`` and the evaluate floor ``floor_evaluate``."""
+    args = ", ".join(names)
+    inner = textwrap.indent(body, " " * 8)
+    lines = [
+        f"def floor({args}):",
+        "    try:",
+        inner,
+        "    except ArithmeticError:",
+        f"        return fallback({args})",
+        "    return result",
+        "",
+        f"def floor_evaluate(*, {args}):",
+    ]
+    for name in names:
+        lines += [
+            f"    if type({name}) is not D or not {name}.is_finite():",
+            f"        return slow({', '.join(f'{n}={n}' for n in names)})",
+        ]
+    lines += ["    try:", *(f"        _check({name})" for name in names)]
+    lines += [
+        "    except ArithmeticError:",
+        f"        return slow({', '.join(f'{n}={n}' for n in names)})",
+        "    try:",
+        inner,
+        "    except ArithmeticError:",
+        f"        return evaluate_fallback({args})",
+        "    return _reduce(result) if result else K0",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def floors(
+    key: str, names: Sequence[str], slow: Callable[..., Any]
+) -> tuple[Callable[..., Any], Callable[..., Any], str]:
+    """The function floor, the evaluate floor (``slow``: what takes any other input, i.e.
+    ``Formula.evaluate``) and their source, for the formula ``key`` of :data:`BODIES`."""
+    body, fallback = BODIES[key]
+    source = _source(names, body)
+    namespace: dict[str, Any] = {
+        "D": D,
+        "K0": K0,
+        "K100": K100,
+        "K1_2": K1_2,
+        "KM100": KM100,
+        "K200": K200,
+        **{f"W{int(w)}": w for w in W5},
+        "_div": _div,
+        "_mul": _mul,
+        "_fma": _fma,
+        "_check": _check,
+        "_reduce": _reduce,
+        "fallback": fallback,
+        "evaluate_fallback": _evaluate_fallback(fallback),
+        "slow": slow,
+    }
+    if key == "sum5":
+        namespace["evaluate_fallback"] = _sum5_evaluate
+    exec(compile(source, f"<exact floor: {key}>", "exec"), namespace)
+    return namespace["floor"], namespace["floor_evaluate"], source
