@@ -25,14 +25,17 @@ For each formula:
   it takes no ``*args, **extra``: an unknown name is Python's ``TypeError``, not a
   ``BindingError`` (that costs kinerja one empty dict per call, ~15–25 ns).
 
-The bodies are written once as text and compiled into both functions (the code a programmer
-would write, without 40 lines of copied input checks); ``floors()`` returns them.
+The bodies are written once as text and compiled into these functions (the code a programmer
+would write, without 40 lines of copied input checks); ``floors()`` returns them, with a third:
+the evaluate floor with kinerja's signature (``*args, **extra``, what its entry pays so that a
+positional input is a ``UsageError`` and an unknown name a ``BindingError``).
 """
 
 from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import (
     ROUND_HALF_UP,
     Clamped,
@@ -200,44 +203,71 @@ BODIES: dict[str, tuple[str, Callable[..., Any]]] = {
 }
 
 
+def _evaluate_source(name: str, header: str, names: Sequence[str], body: str) -> list[str]:
+    keywords = ", ".join(f"{n}={n}" for n in names)
+    lines = [f"def {name}({header}):"]
+    if "**_extra" in header:  # kinerja's signature: positional or unknown inputs refused
+        given = ", ".join(f"({n!r}, {n})" for n in names)
+        lines += [
+            "    if _args or _extra:",
+            f"        return slow(*_args, **{{k: v for k, v in ({given},) if v is not _M}}, "
+            "**_extra)",
+        ]
+    for n in names:
+        lines += [
+            f"    if type({n}) is not D or not {n}.is_finite():",
+            f"        return slow({keywords})",
+        ]
+    lines += ["    try:", *(f"        _check({n})" for n in names)]
+    return [
+        *lines,
+        "    except ArithmeticError:",
+        f"        return slow({keywords})",
+        "    try:",
+        textwrap.indent(body, " " * 8),
+        "    except ArithmeticError:",
+        f"        return evaluate_fallback({', '.join(names)})",
+        "    return _reduce(result) if result else K0",
+        "",
+    ]
+
+
 def _source(names: Sequence[str], body: str) -> str:
-    """The function floor ``floor`` and the evaluate floor ``floor_evaluate``."""
+    """The function floor ``floor``, the evaluate floor ``floor_evaluate`` and the same with
+    kinerja's signature, ``floor_entry``."""
     args = ", ".join(names)
-    inner = textwrap.indent(body, " " * 8)
     lines = [
         f"def floor({args}):",
         "    try:",
-        inner,
+        textwrap.indent(body, " " * 8),
         "    except ArithmeticError:",
         f"        return fallback({args})",
         "    return result",
         "",
-        f"def floor_evaluate(*, {args}):",
-    ]
-    for name in names:
-        lines += [
-            f"    if type({name}) is not D or not {name}.is_finite():",
-            f"        return slow({', '.join(f'{n}={n}' for n in names)})",
-        ]
-    lines += ["    try:", *(f"        _check({name})" for name in names)]
-    lines += [
-        "    except ArithmeticError:",
-        f"        return slow({', '.join(f'{n}={n}' for n in names)})",
-        "    try:",
-        inner,
-        "    except ArithmeticError:",
-        f"        return evaluate_fallback({args})",
-        "    return _reduce(result) if result else K0",
-        "",
+        *_evaluate_source("floor_evaluate", f"*, {args}", names, body),
+        *_evaluate_source(
+            "floor_entry",
+            f"*_args, {', '.join(f'{n}=_M' for n in names)}, **_extra",
+            names,
+            body,
+        ),
     ]
     return "\n".join(lines)
 
 
-def floors(
-    key: str, names: Sequence[str], slow: Callable[..., Any]
-) -> tuple[Callable[..., Any], Callable[..., Any], str]:
-    """The function floor, the evaluate floor (``slow``: what takes any other input, i.e.
-    ``Formula.evaluate``) and their source, for the formula ``key`` of :data:`BODIES`."""
+@dataclass(frozen=True)
+class Floors:
+    """The exact floor of one formula (see the module docstring)."""
+
+    function: Callable[..., Any]  # positional Decimals, like Formula.function
+    evaluate: Callable[..., Any]  # keyword-only, the minimum checks and normalisation
+    entry: Callable[..., Any]  # evaluate with kinerja's signature (*args, **extra)
+    source: str
+
+
+def floors(key: str, names: Sequence[str], slow: Callable[..., Any]) -> Floors:
+    """The floors of the formula ``key`` of :data:`BODIES` over inputs ``names``; ``slow``
+    takes any input the floor does not (``Formula.evaluate``)."""
     body, fallback = BODIES[key]
     source = _source(names, body)
     namespace: dict[str, Any] = {
@@ -253,11 +283,10 @@ def floors(
         "_fma": _fma,
         "_check": _check,
         "_reduce": _reduce,
+        "_M": object(),
         "fallback": fallback,
-        "evaluate_fallback": _evaluate_fallback(fallback),
+        "evaluate_fallback": _sum5_evaluate if key == "sum5" else _evaluate_fallback(fallback),
         "slow": slow,
     }
-    if key == "sum5":
-        namespace["evaluate_fallback"] = _sum5_evaluate
     exec(compile(source, f"<exact floor: {key}>", "exec"), namespace)
-    return namespace["floor"], namespace["floor_evaluate"], source
+    return Floors(namespace["floor"], namespace["floor_evaluate"], namespace["floor_entry"], source)

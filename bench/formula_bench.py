@@ -501,6 +501,7 @@ class EvalRow:
     rule: float | None
     floor: float | None = None  # exact floor of function(*dec) (exact_floor.py)
     floor_evaluate: float | None = None  # exact floor of evaluate(**kw)
+    floor_entry: float | None = None  # the same with evaluate's signature (*args, **extra)
 
 
 def time_case(case: Case, repeat: int, min_time: float) -> EvalRow:
@@ -520,11 +521,13 @@ def time_case(case: Case, repeat: int, min_time: float) -> EvalRow:
         results["simpleeval"] = engines.simple()
     if engines.rule is not None:
         results["rule-engine"] = engines.rule(kw)
-    floor = floor_evaluate = None
+    floor = floor_evaluate = floor_entry = None
     if case.floor is not None:
-        floor, floor_evaluate, _ = exact_floor.floors(case.floor, names, engines.evaluate)
+        floors = exact_floor.floors(case.floor, names, engines.evaluate)
+        floor, floor_evaluate, floor_entry = floors.function, floors.evaluate, floors.entry
         results["exact floor"] = floor(*values)
         results["exact floor, evaluate"] = floor_evaluate(**kw)
+        results["exact floor, evaluate with *args, **extra"] = floor_entry(**kw)
     for engine, value in results.items():
         if not same(value, expected):
             raise SystemExit(
@@ -541,6 +544,7 @@ def time_case(case: Case, repeat: int, min_time: float) -> EvalRow:
         thing=kw,
         floor=floor,
         floor_evaluate=floor_evaluate,
+        floor_entry=floor_entry,
     )
     count = len(values)
     stmts = [
@@ -550,7 +554,15 @@ def time_case(case: Case, repeat: int, min_time: float) -> EvalRow:
         *([call_stmt("exact", count)] if case.exact is not None else []),
         *(["simple()"] if engines.simple is not None else []),
         *(["rule(thing)"] if engines.rule is not None else []),
-        *([call_stmt("floor", count), call_stmt("floor_evaluate", count, names)] if floor else []),
+        *(
+            [
+                call_stmt("floor", count),
+                call_stmt("floor_evaluate", count, names),
+                call_stmt("floor_entry", count, names),
+            ]
+            if floor
+            else []
+        ),
     ]
     rounds = max(20, int(repeat * min_time * 300))  # --quick: 20 rounds; default: 210
     times = dict(zip(stmts, best_in_short_turns(stmts, ns, rounds), strict=True))
@@ -564,6 +576,7 @@ def time_case(case: Case, repeat: int, min_time: float) -> EvalRow:
         rule=times.get("rule(thing)"),
         floor=times.get(call_stmt("floor", count)),
         floor_evaluate=times.get(call_stmt("floor_evaluate", count, names)),
+        floor_entry=times.get(call_stmt("floor_entry", count, names)),
     )
 
 
@@ -1028,6 +1041,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 "floor ev/hand",
                 "function/floor",
                 "evaluate/floor",
+                "+ *args, **extra",
+                "evaluate/that",
             ],
             [
                 [
@@ -1039,6 +1054,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                     fmt_ratio(r.floor_evaluate, r.hand),
                     fmt_ratio(r.function, r.floor),
                     fmt_ratio(r.evaluate, r.floor_evaluate),
+                    fmt_ns(r.floor_entry),
+                    fmt_ratio(r.evaluate, r.floor_entry),
                 ]
                 for r in issue
             ],
@@ -1047,7 +1064,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(
         "\nfloor: the cheapest exact hand-written code (trapping-context methods, fewest calls,"
         "\nthe fallback a trap needs); floor: evaluate adds the input checks values.to_decimal"
-        "\nrequires (type, is_finite(), one Context.plus each) and the result's normalisation."
+        "\nrequires (type, is_finite(), one Context.plus each) and the result's normalisation;"
+        "\n+ *args, **extra: that floor with evaluate's signature (a positional input is a"
+        "\nUsageError, an unknown name a BindingError: one empty dict per call)."
         "\nA bar is below the floor when floor/hand exceeds it (1.2× function, 2.0× evaluate):"
     )
     for r in issue:
@@ -1055,17 +1074,18 @@ def main(argv: Sequence[str] | None = None) -> None:
         for what, value, bound, bar in (
             ("function", r.function, r.floor, 1.2),
             ("evaluate", r.evaluate, r.floor_evaluate, 2.0),
+            ("evaluate's signature", None, r.floor_entry, 2.0),
         ):
             if bound is None:
                 continue
-            met = "met" if value <= bar * r.hand else "not met"
+            met = "" if value is None else "met " if value <= bar * r.hand else "not met "
             reach = (
-                f"the floor is {bound / r.hand:.2f}×: the bar is below it by "
-                f"{bound / (bar * r.hand) - 1:.0%}"
+                f"the floor is {bound / r.hand:.2f}×, the bar {bound / (bar * r.hand) - 1:.0%} "
+                "under it"
                 if bound > bar * r.hand
                 else f"the floor is {bound / r.hand:.2f}×, under the bar"
             )
-            verdicts.append(f"{what} {met} ({reach})")
+            verdicts.append(f"{what} {met}({reach})")
         print(f"* {r.label.removeprefix('issue: ')}: " + "; ".join(verdicts))
     print("\n### Every case, with the other engines\n")
     headers = [

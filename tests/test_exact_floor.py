@@ -73,17 +73,19 @@ def _draw(rng: random.Random) -> Decimal:
 def test_the_floor_computes_what_kinerja_computes(text: str, key: str) -> None:
     formula = Formula.parse(text)
     names = list(formula.inputs)
-    floor, floor_evaluate, _ = FLOOR.floors(key, names, formula.evaluate)
+    floors = FLOOR.floors(key, names, formula.evaluate)
+    floor, floor_evaluate = floors.function, floors.evaluate
     rng = random.Random(f"floor {text}")
     compared = 0
     for _ in range(300):
         values = [_draw(rng) for _ in names]
         kw = dict(zip(names, values, strict=True))
         expected = _outcome(formula.evaluate, **kw)
-        got = _outcome(floor_evaluate, **kw)
-        assert got[0] == expected[0], (kw, got, expected)
-        if expected[0] == "value":
-            assert repr(got[1]) == repr(expected[1]), kw
+        for entry in (floor_evaluate, floors.entry):
+            got = _outcome(entry, **kw)
+            assert got[0] == expected[0], (kw, got, expected)
+            if expected[0] == "value":
+                assert repr(got[1]) == repr(expected[1]), kw
         if all(len(v.as_tuple().digits) <= 60 and abs(v.adjusted()) <= 120 for v in values):
             expected = _outcome(formula.function, *values)
             got = _outcome(floor, *values)
@@ -91,6 +93,9 @@ def test_the_floor_computes_what_kinerja_computes(text: str, key: str) -> None:
             if expected[0] == "value":
                 assert Fraction(got[1]) == Fraction(expected[1]), values
                 compared += 1
+    # With kinerja's signature, positional inputs and unknown names are kinerja's errors.
+    assert _outcome(floors.entry, 1) == _outcome(formula.evaluate, 1)
+    assert _outcome(floors.entry, nama=1) == _outcome(formula.evaluate, nama=1)
     assert compared > 50  # many draws are inputs both take (a zero target is an error)
 
 
@@ -105,7 +110,8 @@ FAST_INPUTS = {
 def test_kinerja_makes_no_more_calls_than_the_floor(text: str, key: str) -> None:
     formula = Formula.parse(text)
     names = list(formula.inputs)
-    floor, floor_evaluate, _ = FLOOR.floors(key, names, formula.evaluate)
+    floors = FLOOR.floors(key, names, formula.evaluate)
+    floor, floor_evaluate = floors.function, floors.evaluate
     run = formula.function  # a property: its getter is a counted call
     for pair in FAST_INPUTS[text]:
         values = [Decimal(v) for v in pair]
