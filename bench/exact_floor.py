@@ -95,32 +95,23 @@ def _api_result(num: Decimal, den: int) -> Decimal:
     return _reduce(value) if value else K0
 
 
-def _sum5_parts(values: Sequence[Decimal]) -> tuple[Decimal, Decimal, int]:
-    """``Σ min(r_i / t_i, 1.2) · w_i`` exactly, as ``total + num / den`` (``den`` a positive
-    int): Decimals while the quotients are exact, a repeating one carried as an integer
-    fraction (``t = p / s`` with ``s`` a power of 2 and 5, so ``r / t = r·s / p``)."""
-    total, num, den = K0, K0, 1
-    for index, weight in enumerate(W5):
-        r, t = values[2 * index], values[2 * index + 1]
-        try:
-            q = _div(r, t)
-        except Inexact:
-            p, s = t.as_integer_ratio()
-            if p < 0:
-                r, p = _neg(r), -p
-            n = _mul(r, s)
-            if n > _mul(K1_2, p):  # r / t > 1.2, cross-multiplied by p > 0
-                total = _fma(K1_2, weight, total)
-            else:  # num / den + n · weight / p
-                num = _fma(num, p, _mul(_mul(n, weight), den))
-                den *= p
-            continue
-        total = _fma(K1_2 if q > K1_2 else q, weight, total)
-    return total, num, den
+def _carry(
+    r: Decimal, t: Decimal, weight: Decimal, total: Decimal, num: Decimal, den: int
+) -> tuple[Decimal, Decimal, int]:
+    """``total + num / den + min(r / t, 1.2) · weight`` for a repeating ``r / t``, as the same
+    triple: ``t = p / s`` with ``s`` a power of 2 and 5, so ``r / t = r·s / p`` exactly; the
+    fraction's steps are exact on FAST or raise ``Inexact`` (then ``Fraction`` arithmetic)."""
+    p, s = t.as_integer_ratio()
+    if p < 0:
+        r, p = _neg(r), -p
+    n = _mul(r, s)
+    if n > _mul(K1_2, p):  # r / t > 1.2, cross-multiplied by p > 0
+        return _fma(K1_2, weight, total), num, den
+    return total, _fma(num, p, _mul(_mul(n, weight), den)), den * p
 
 
 def _sum5_fraction(values: Sequence[Decimal]) -> Fraction:
-    """The same sum in ``Fraction`` arithmetic: when the carried fraction outgrows 80 digits."""
+    """The sum in ``Fraction`` arithmetic: a zero target, or a carry past 80 digits."""
     cap = Fraction(6, 5)
     pairs = zip(values[::2], values[1::2], strict=True)
     return sum(
@@ -132,28 +123,25 @@ def _sum5_fraction(values: Sequence[Decimal]) -> Fraction:
     )
 
 
-def _sum5_function(*values: Decimal) -> Decimal | Fraction:
-    try:
-        total, num, den = _sum5_parts(values)
-        if den == 1:
-            return total
-        p, q = _fma(total, den, num).as_integer_ratio()
-    except Inexact:
-        value = _sum5_fraction(values)
-        return D(value.numerator) if value.denominator == 1 else value
+def _finish_function(total: Decimal, num: Decimal, den: int) -> Fraction:
+    """``total + num / den`` as ``Formula.function`` returns a repeating value."""
+    p, q = _fma(total, den, num).as_integer_ratio()
     return Fraction(p, q * den)
 
 
+def _finish_evaluate(total: Decimal, num: Decimal, den: int) -> Decimal:
+    """``total + num / den`` as ``Formula.evaluate`` returns it."""
+    return _api_result(_fma(total, den, num), den)
+
+
+def _sum5_function(*values: Decimal) -> Decimal | Fraction:
+    value = _sum5_fraction(values)
+    return D(value.numerator) if value.denominator == 1 else value
+
+
 def _sum5_evaluate(*values: Decimal) -> Decimal:
-    try:
-        total, num, den = _sum5_parts(values)
-        if den == 1:
-            return _reduce(total) if total else K0
-        num = _fma(total, den, num)
-    except Inexact:
-        value = _sum5_fraction(values)
-        return _api_result(D(value.numerator), value.denominator)
-    return _api_result(num, den)
+    value = _sum5_fraction(values)
+    return _api_result(D(value.numerator), value.denominator)
 
 
 def _exact(function: Callable[..., Fraction]) -> Callable[..., Any]:
@@ -179,14 +167,24 @@ def _evaluate_fallback(function: Callable[..., Any]) -> Callable[..., Decimal]:
 
 
 # The four bodies: statements leaving ``result`` bound, over the inputs by name.
+# Each division traps in place (a try costs nothing until it raises): a repeating quotient is
+# carried as an integer fraction from there on, and the sum finished apart (``FINISH``).
 _SUM5_BODY = "\n".join(
     [
-        "q = _div(r1, t1)",
-        "acc = _mul(K1_2 if q > K1_2 else q, W30)",
+        "num, den = K0, 1",
         *(
-            f"q = _div(r{i}, t{i})\nacc = _fma(K1_2 if q > K1_2 else q, W{w}, acc)"
-            for i, w in ((2, 25), (3, 20), (4, 15), (5, 10))
+            f"try:\n    q = _div(r{i}, t{i})\nexcept Inexact:\n"
+            f"    acc, num, den = _carry(r{i}, t{i}, W{w}, {'K0' if i == 1 else 'acc'}, num, den)"
+            "\nelse:\n"
+            + (
+                f"    acc = _mul(K1_2 if q > K1_2 else q, W{w})"
+                if i == 1
+                else f"    acc = _fma(K1_2 if q > K1_2 else q, W{w}, acc)"
+            )
+            for i, w in ((1, 30), (2, 25), (3, 20), (4, 15), (5, 10))
         ),
+        "if den != 1:",
+        "    return FINISH(acc, num, den)",
         "result = acc",
     ]
 )
@@ -224,7 +222,7 @@ def _evaluate_source(name: str, header: str, names: Sequence[str], body: str) ->
         "    except ArithmeticError:",
         f"        return slow({keywords})",
         "    try:",
-        textwrap.indent(body, " " * 8),
+        textwrap.indent(body.replace("FINISH", "_finish_evaluate"), " " * 8),
         "    except ArithmeticError:",
         f"        return evaluate_fallback({', '.join(names)})",
         "    return _reduce(result) if result else K0",
@@ -239,7 +237,7 @@ def _source(names: Sequence[str], body: str) -> str:
     lines = [
         f"def floor({args}):",
         "    try:",
-        textwrap.indent(body, " " * 8),
+        textwrap.indent(body.replace("FINISH", "_finish_function"), " " * 8),
         "    except ArithmeticError:",
         f"        return fallback({args})",
         "    return result",
@@ -284,6 +282,10 @@ def floors(key: str, names: Sequence[str], slow: Callable[..., Any]) -> Floors:
         "_check": _check,
         "_reduce": _reduce,
         "_M": object(),
+        "Inexact": Inexact,
+        "_carry": _carry,
+        "_finish_function": _finish_function,
+        "_finish_evaluate": _finish_evaluate,
         "fallback": fallback,
         "evaluate_fallback": _sum5_evaluate if key == "sum5" else _evaluate_fallback(fallback),
         "slow": slow,
