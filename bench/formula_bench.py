@@ -16,7 +16,9 @@ It prints, in one run:
    arithmetic kinerja does), and simpleeval / rule-engine when installed (the ``bench`` extra);
    all results are compared before anything is timed;
    the first four cases are the formulas of issue 18's table (ratios against the hand-written
-   plain-Decimal function, design.md §7: ``evaluate`` ≤ 2×, ``function`` ≤ 1.2×);
+   plain-Decimal function, design.md §7: ``evaluate`` ≤ 2×, ``function`` ≤ 1.2×), also timed
+   against their exact floor (``exact_floor.py``: the cheapest exact hand-written function and
+   evaluate), with a line per formula saying which bars are met and which are below the floor;
 2. parse, check and compile time of each formula, of ``bench/data/rulebook_72defs.kinerja``,
    of every bundled rulebook (loaded with the rulebooks it extends) and of generated
    10/50/200/1,000-definition rulebooks next to Lark alone on the same text (lexing only,
