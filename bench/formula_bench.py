@@ -16,7 +16,9 @@ It prints, in one run:
    arithmetic kinerja does), and simpleeval / rule-engine when installed (the ``bench`` extra);
    all results are compared before anything is timed;
    the first four cases are the formulas of issue 18's table (ratios against the hand-written
-   plain-Decimal function, design.md §7: ``evaluate`` ≤ 2×, ``function`` ≤ 1.2×);
+   plain-Decimal function, design.md §7: ``evaluate`` ≤ 2×, ``function`` ≤ 1.2×), also timed
+   against their exact floor (``exact_floor.py``: the cheapest exact hand-written function and
+   evaluate), with a line per formula saying which bars are met and which are below the floor;
 2. parse, check and compile time of each formula, of ``bench/data/rulebook_72defs.kinerja``,
    of every bundled rulebook (loaded with the rulebooks it extends) and of generated
    10/50/200/1,000-definition rulebooks next to Lark alone on the same text (lexing only,
@@ -65,6 +67,12 @@ from kinerja_engine.language.builtins import FAST
 from kinerja_engine.language.checker import check_formula, check_rulebook
 from kinerja_engine.language.compiler import compile_formula, compile_rulebook
 from kinerja_engine.language.parser import parse_formula, parse_rulebook
+
+try:
+    import exact_floor
+except ImportError:  # imported as a module (bench.formula_bench), not run as a script
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import exact_floor
 
 try:
     import simpleeval
@@ -227,6 +235,7 @@ class Case:
     rule_engine: str | None = None  # rule-engine computes on Decimal
     rulebook: str | None = None  # bundled rulebook providing the definition
     definition: str | None = None  # evaluate this rulebook definition instead of a formula
+    floor: str | None = None  # key of its exact floor in exact_floor.BODIES
 
 
 ISSUE_CASES = [
@@ -236,14 +245,23 @@ ISSUE_CASES = [
         {"r": D(95), "t": D(100)},
         hand_min,
         None,
+        floor="min(r / t, 1.2) * 100",
     ),
-    Case("issue: 5-indicator weighted sum with caps", SUM5, SUM5_INPUTS, hand_sum5, None),
+    Case(
+        "issue: 5-indicator weighted sum with caps",
+        SUM5,
+        SUM5_INPUTS,
+        hand_sum5,
+        None,
+        floor="sum5",
+    ),
     Case(
         "issue: same, one target 90 (repeating quotient)",
         SUM5,
         {**SUM5_INPUTS, "t1": D(90)},
         hand_sum5,
         None,
+        floor="sum5",
     ),
     Case(
         "issue: lower-is-better with a zero guard",
@@ -251,6 +269,7 @@ ISSUE_CASES = [
         {"t": D(100), "r": D(90)},
         hand_guarded_lower,
         None,
+        floor="if t == 0 then 0 else (2 - r / t) * 100",
     ),
 ]
 
@@ -482,6 +501,9 @@ class EvalRow:
     exact: float | None
     simple: float | None
     rule: float | None
+    floor: float | None = None  # exact floor of function(*dec) (exact_floor.py)
+    floor_evaluate: float | None = None  # exact floor of evaluate(**kw)
+    floor_entry: float | None = None  # the same with evaluate's signature (*args, **extra)
 
 
 def time_case(case: Case, repeat: int, min_time: float) -> EvalRow:
@@ -501,6 +523,13 @@ def time_case(case: Case, repeat: int, min_time: float) -> EvalRow:
         results["simpleeval"] = engines.simple()
     if engines.rule is not None:
         results["rule-engine"] = engines.rule(kw)
+    floor = floor_evaluate = floor_entry = None
+    if case.floor is not None:
+        floors = exact_floor.floors(case.floor, names, engines.evaluate)
+        floor, floor_evaluate, floor_entry = floors.function, floors.evaluate, floors.entry
+        results["exact floor"] = floor(*values)
+        results["exact floor, evaluate"] = floor_evaluate(**kw)
+        results["exact floor, evaluate with *args, **extra"] = floor_entry(**kw)
     for engine, value in results.items():
         if not same(value, expected):
             raise SystemExit(
@@ -515,6 +544,9 @@ def time_case(case: Case, repeat: int, min_time: float) -> EvalRow:
         simple=engines.simple,
         rule=engines.rule,
         thing=kw,
+        floor=floor,
+        floor_evaluate=floor_evaluate,
+        floor_entry=floor_entry,
     )
     count = len(values)
     stmts = [
@@ -524,6 +556,15 @@ def time_case(case: Case, repeat: int, min_time: float) -> EvalRow:
         *([call_stmt("exact", count)] if case.exact is not None else []),
         *(["simple()"] if engines.simple is not None else []),
         *(["rule(thing)"] if engines.rule is not None else []),
+        *(
+            [
+                call_stmt("floor", count),
+                call_stmt("floor_evaluate", count, names),
+                call_stmt("floor_entry", count, names),
+            ]
+            if floor
+            else []
+        ),
     ]
     rounds = max(20, int(repeat * min_time * 300))  # --quick: 20 rounds; default: 210
     times = dict(zip(stmts, best_in_short_turns(stmts, ns, rounds), strict=True))
@@ -535,6 +576,9 @@ def time_case(case: Case, repeat: int, min_time: float) -> EvalRow:
         exact=times.get(call_stmt("exact", count)),
         simple=times.get("simple()"),
         rule=times.get("rule(thing)"),
+        floor=times.get(call_stmt("floor", count)),
+        floor_evaluate=times.get(call_stmt("floor_evaluate", count, names)),
+        floor_entry=times.get(call_stmt("floor_entry", count, names)),
     )
 
 
@@ -987,6 +1031,64 @@ def main(argv: Sequence[str] | None = None) -> None:
             ],
         )
     )
+    print("\n### The same against the exact floor (bench/exact_floor.py)\n")
+    print(
+        table(
+            [
+                "formula",
+                "hand Decimal",
+                "floor: function",
+                "floor: evaluate",
+                "floor fn/hand",
+                "floor ev/hand",
+                "function/floor",
+                "evaluate/floor",
+                "+ *args, **extra",
+                "evaluate/that",
+            ],
+            [
+                [
+                    r.label.removeprefix("issue: "),
+                    fmt_ns(r.hand),
+                    fmt_ns(r.floor),
+                    fmt_ns(r.floor_evaluate),
+                    fmt_ratio(r.floor, r.hand),
+                    fmt_ratio(r.floor_evaluate, r.hand),
+                    fmt_ratio(r.function, r.floor),
+                    fmt_ratio(r.evaluate, r.floor_evaluate),
+                    fmt_ns(r.floor_entry),
+                    fmt_ratio(r.evaluate, r.floor_entry),
+                ]
+                for r in issue
+            ],
+        )
+    )
+    print(
+        "\nfloor: the cheapest exact hand-written code (trapping-context methods, fewest calls,"
+        "\nthe fallback a trap needs); floor: evaluate adds the input checks values.to_decimal"
+        "\nrequires (type, is_finite(), one Context.plus each) and the result's normalisation;"
+        "\n+ *args, **extra: that floor with evaluate's signature (a positional input is a"
+        "\nUsageError, an unknown name a BindingError: one empty dict per call)."
+        "\nA bar is below the floor when floor/hand exceeds it (1.2× function, 2.0× evaluate):"
+    )
+    for r in issue:
+        verdicts = []
+        for what, value, bound, bar in (
+            ("function", r.function, r.floor, 1.2),
+            ("evaluate", r.evaluate, r.floor_evaluate, 2.0),
+            ("evaluate's signature", None, r.floor_entry, 2.0),
+        ):
+            if bound is None:
+                continue
+            met = "" if value is None else "met " if value <= bar * r.hand else "not met "
+            reach = (
+                f"the floor is {bound / r.hand:.2f}×, the bar {bound / (bar * r.hand) - 1:.0%} "
+                "under it"
+                if bound > bar * r.hand
+                else f"the floor is {bound / r.hand:.2f}×, under the bar"
+            )
+            verdicts.append(f"{what} {met}({reach})")
+        print(f"* {r.label.removeprefix('issue: ')}: " + "; ".join(verdicts))
     print("\n### Every case, with the other engines\n")
     headers = [
         "formula",

@@ -117,7 +117,11 @@ MAX_LIST_LENGTH: Final = 100_000
 # A formula's own divisions: FAST with fewer digits. A quotient of up to 60 digits (an input's
 # worth) is computed in libmpdec's static storage, ~1/3 cheaper than at FAST's 80; a longer
 # exact one raises Inexact and is computed by the mixed path on FAST, which gives the same
-# Decimal. Emin keeps FAST's Etiny, so nothing underflows here that does not there.
+# Decimal. Emin keeps FAST's Etiny, so nothing underflows here that does not there. (Only a
+# dividend of more than 60 digits, an intermediate, can give an exact quotient whose
+# coefficient ends in zeros past 60 digits: Rounded is not trapped, as on FAST, so it keeps 60
+# of them; the same value, and the same result once normalised. 38 or 19 digits were measured:
+# 5-13 ns less per division, for the mixed path on every exact quotient longer than that.)
 _DIVIDE_DIGITS: Final = 60
 _DIVIDE: Final = Context(
     prec=_DIVIDE_DIGITS,
