@@ -191,7 +191,7 @@ def test_continuations_make_no_fraction(text: str, kw: dict[str, int]) -> None:
 
     def profile(frame: Any, event: str, arg: object) -> None:
         name = frame.f_code.co_filename
-        if event == "call" and (name.endswith("fractions.py") or name.endswith("mixed.py")):
+        if event == "call" and name.endswith(("fractions.py", "mixed.py")):
             entered.append(frame.f_code.co_name)
 
     previous = sys.getprofile()
