@@ -84,6 +84,8 @@ MAX_CONTINUATIONS: Final = 6
 # Past these sizes no continuation is generated (compiling stays linear in the text).
 _MAX_CODE: Final = 3_000
 _MAX_DEGREE: Final = 4
+# Python's parser refuses 200 nested parentheses; the fast code alone may come close.
+_MAX_NESTING: Final = 90
 # Builtins that only compare and select (or take the absolute value): exact on scaled values.
 _SELECTING: Final = frozenset(("min", "max", "clamp", "cap", "at_least", "between", "abs"))
 
@@ -119,8 +121,22 @@ def fast_code(
         if len(pairs) <= MAX_CONTINUATIONS and len(code) <= _MAX_CODE:
             with suppress(_Unsupported):  # no continuation: Inexact starts over, as before
                 division = _Scaled(gen, var, pairs).continuation(expr, scope, left, right)
+            if _nesting(division.value) > _MAX_NESTING:
+                division = Division(var, left, right)  # what compiled before must compile
         divisions.append(division)
     return code, tuple(divisions)
+
+
+def _nesting(code: str) -> int:
+    """The deepest nesting of parentheses in ``code``."""
+    depth = deepest = 0
+    for char in code:
+        if char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == ")":
+            depth -= 1
+    return deepest
 
 
 def prelude(divisions: tuple[Division, ...], entry: str, fast: str) -> list[str]:
