@@ -35,7 +35,7 @@ def formula_f(a0, a1, a2):
         except _Inexact:
             _n = a0
             _d = a1
-            if _d < _sZ:
+            if _d.is_signed():
                 _n = _neg(_n)
                 _d = _neg(_d)
             return _sval(_fma(a2, _d, _mul((t1 if _n > (t1 := _mul(k0, _d)) else _n), k1)), _d, 1)
@@ -101,6 +101,7 @@ class Division:
     body: tuple[str, ...] | None = None
     value: str = ""
     degree: int = 0
+    short_divisor: bool = False  # a constant of at most 6 digits: no digit check at the end
 
 
 class _Unsupported(Exception):
@@ -174,7 +175,7 @@ def _finish(d: Division, entry: str) -> list[str]:
     return [
         f"_v = {d.value}",
         "try:",
-        "    _sfits(_d)",
+        *([] if d.short_divisor else ["    _sfits(_d)"]),
         f"    _sfits{d.degree}(_v)",
         "except ArithmeticError:",
         f"    result = _sfin(_v, _d, {d.degree})",
@@ -199,7 +200,7 @@ class _Scaled:
         body = [f"_n = {left}"]
         divisor = self.gen.namespace.get(right)
         if type(divisor) is not Decimal:
-            body += [f"_d = {right}", "if _d < _sZ:", "    _n = _neg(_n)", "    _d = _neg(_d)"]
+            body += [f"_d = {right}", "if _d.is_signed():", "    _n = _neg(_n)", "    _d = _neg(_d)"]
         elif divisor < 0:
             body += ["_n = _neg(_n)", f"_d = {self.gen.decimal_constant(FAST.minus(divisor))}"]
         else:
@@ -209,7 +210,8 @@ class _Scaled:
         later = later[[v for _, v in later].index(self.var) + 1 :]
         body += [f"{v} = _div({a}, {b})" for (a, b), v in later]
         body += [f"_d{j} = _mul(_d{j - 1 if j > 2 else ''}, _d)" for j in range(2, self.powers + 1)]
-        return Division(self.var, left, right, tuple(body), value, degree)
+        short = type(divisor) is Decimal and len(divisor.as_tuple().digits) <= _DIVISOR_DIGITS
+        return Division(self.var, left, right, tuple(body), value, degree, short)
 
     # -- which nodes carry the quotient ----------------------------------------------------
 
@@ -404,7 +406,8 @@ _RESULT: Final = Context(
 # 5^a, and a < 3.322 · digits(d)). With d of at most 6 digits, V of at most 20 digits (k = 1)
 # or 6 (k = 2) leaves x at most 34 digits: one correctly rounded division is then its value
 # written out, or fraction_to_decimal's 34 digits of a value that is not a finite decimal.
-_DIVISOR_FITS: Final = _fits(6)
+_DIVISOR_DIGITS: Final = 6
+_DIVISOR_FITS: Final = _fits(_DIVISOR_DIGITS)
 _SCALED_FITS: Final = {1: _fits(20), 2: _fits(6)}
 
 
@@ -446,7 +449,6 @@ _HELPERS: Final[dict[str, Any]] = {
     "_sdiv": FAST.divide,
     "_sfin": finish_result,
     "_sval": finish_value,
-    "_sZ": Decimal(0),
     "_sfits": _DIVISOR_FITS,
     "_sfits1": _SCALED_FITS[1],
     "_sfits2": _SCALED_FITS[2],
