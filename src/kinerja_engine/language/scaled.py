@@ -36,8 +36,7 @@ def formula_f(a0, a1, a2):
             _n = a0
             _d = a1
             if _d.is_signed():
-                _n = _neg(_n)
-                _d = _neg(_d)
+                _n, _d = _neg(_n), _neg(_d)
             return _sval(_fma(a2, _d, _mul((t1 if _n > (t1 := _mul(k0, _d)) else _n), k1)), _d, 1)
         return _fma((k0 if t0 > k0 else t0), k1, a2)
     except _Inexact:
@@ -200,7 +199,7 @@ class _Scaled:
         body = [f"_n = {left}"]
         divisor = self.gen.namespace.get(right)
         if type(divisor) is not Decimal:
-            body += [f"_d = {right}", "if _d.is_signed():", "    _n = _neg(_n)", "    _d = _neg(_d)"]
+            body += [f"_d = {right}", "if _d.is_signed():", "    _n, _d = _neg(_n), _neg(_d)"]
         elif divisor < 0:
             body += ["_n = _neg(_n)", f"_d = {self.gen.decimal_constant(FAST.minus(divisor))}"]
         else:
