@@ -35,7 +35,7 @@ def formula_f(a0, a1, a2):
         except _Inexact:
             _n = a0
             _d = a1
-            if _d.is_signed():
+            if _d < _sZ:
                 _n, _d = _neg(_n), _neg(_d)
             return _sval(_fma(a2, _d, _mul((t1 if _n > (t1 := _mul(k0, _d)) else _n), k1)), _d, 1)
         return _fma((k0 if t0 > k0 else t0), k1, a2)
@@ -199,7 +199,7 @@ class _Scaled:
         body = [f"_n = {left}"]
         divisor = self.gen.namespace.get(right)
         if type(divisor) is not Decimal:
-            body += [f"_d = {right}", "if _d.is_signed():", "    _n, _d = _neg(_n), _neg(_d)"]
+            body += [f"_d = {right}", "if _d < _sZ:", "    _n, _d = _neg(_n), _neg(_d)"]
         elif divisor < 0:
             body += ["_n = _neg(_n)", f"_d = {self.gen.decimal_constant(FAST.minus(divisor))}"]
         else:
@@ -448,6 +448,7 @@ _HELPERS: Final[dict[str, Any]] = {
     "_sdiv": FAST.divide,
     "_sfin": finish_result,
     "_sval": finish_value,
+    "_sZ": Decimal(0),
     "_sfits": _DIVISOR_FITS,
     "_sfits1": _SCALED_FITS[1],
     "_sfits2": _SCALED_FITS[2],
