@@ -32,13 +32,13 @@ def formula_f(a0, a1, a2):
     try:
         try:
             t0 = _div(a0, a1)
+            return _fma((k0 if t0 > k0 else t0), k1, a2)
         except _Inexact:
             _n = a0
             _d = a1
             if _d < _sZ:
                 _n, _d = _neg(_n), _neg(_d)
             return _sval(_fma(a2, _d, _mul((t1 if _n > (t1 := _mul(k0, _d)) else _n), k1)), _d, 1)
-        return _fma((k0 if t0 > k0 else t0), k1, a2)
     except _Inexact:
         try:
             result = formula_m(a0, a1, a2)
@@ -145,19 +145,30 @@ def prelude(divisions: tuple[Division, ...], entry: str, fast: str) -> list[str]
     ``entry``: ``"f"`` (``Formula.function``: a continuation returns the exact value), ``"k"``
     (the keyword entry: the body ends with ``result`` bound, which the entry then normalises,
     so each continuation's body is the ``except`` of its division and the rest its ``else``)
-    or ``"q"`` (no continuations: ``Inexact`` starts over)."""
+    or ``"q"`` (no continuations: ``Inexact`` starts over). The last continuation's ``try``
+    also holds what follows its division (no jump over its handler on the fast path): an
+    ``Inexact`` from there runs it too, which is still exact (it raises again where the fast
+    code did, or carries that division's value scaled)."""
+    final = f"{'result =' if entry == 'k' else 'return'} {fast}"
+    carried = [i for i, d in enumerate(divisions) if d.body is not None and entry != "q"]
     lines, indent = [], "        "
-    for d in divisions:
+    for index, d in enumerate(divisions):
         compute = f"{d.var} = _div({d.left}, {d.right})"
-        if d.body is None or entry == "q":
+        if index not in carried:
             lines.append(indent + compute)
             continue
-        lines += [f"{indent}try:", f"{indent}    {compute}", f"{indent}except _Inexact:"]
-        lines += [f"{indent}    {line}" for line in (*d.body, *_finish(d, entry))]
+        lines += [f"{indent}try:", f"{indent}    {compute}"]
+        if index == carried[-1]:
+            rest = [f"{e.var} = _div({e.left}, {e.right})" for e in divisions[index + 1 :]]
+            lines += [f"{indent}    {line}" for line in (*rest, final)]
+        lines.append(f"{indent}except _Inexact:")
+        lines += [f"{indent}    {line}" for line in (*(d.body or ()), *_finish(d, entry))]
+        if index == carried[-1]:
+            return lines
         if entry == "k":
             lines.append(f"{indent}else:")
             indent += "    "
-    lines.append(f"{indent}{'result =' if entry == 'k' else 'return'} {fast}")
+    lines.append(f"{indent}{final}")
     return lines
 
 
