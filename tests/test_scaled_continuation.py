@@ -122,9 +122,17 @@ def test_every_entry_agrees_with_the_exact_path(text: str, bindings: dict[str, D
         assert type(got) in (Decimal, Fraction, bool), (text, type(got))
 
 
+def _carried(text: str) -> str:
+    """The entries with continuations, compiled at the first repeating quotient (inputs 1,
+    3, 7, 9… make every division of inputs repeat)."""
+    formula = Formula.parse(text)
+    formula.evaluate(**{name: (1, 3, 7, 9)[i % 4] for i, name in enumerate(formula.inputs)})
+    return formula._program.source.partition("at the first repeating quotient:")[2]
+
+
 def test_the_generated_shape() -> None:
     """Each hoisted division has its continuation; a guarded one stays in its branch."""
-    source = Formula.parse(_SUM)._program.source
+    source = _carried(_SUM)
     keyword = source.split("def formula_k")[1].split("\ndef ")[0]
     assert keyword.count("except _Inexact:") == 3 + 1  # three hoisted divisions, the fallback
     assert keyword.count("_sround(") == 3
@@ -132,22 +140,47 @@ def test_the_generated_shape() -> None:
     assert function.count("_sval(") == 3
     guarded = Formula.parse("if t == 0 then 0 else min(r / t, 1.2) * 100")._program.source
     assert not re.search(r"^ +t\d+ = _div\(", guarded, re.MULTILINE), guarded
-    assert "_sval(" not in guarded
+    assert "_sval(" not in guarded and not _carried("if t == 0 then 0 else r / t")
     assert Formula.parse("if t == 0 then 0 else r / t").evaluate(r=1, t=0) == 0
     # A quotient divided by another, or passed to a builtin that computes: no continuation.
     for text in ("x / (y / z)", "round(x / z, 2)", "sum([x / z, y])"):
-        assert "_sval(" not in Formula.parse(text)._program.source, text
+        assert not _carried(text), text
+
+
+def _entered(action: Any) -> tuple[Any, list[str]]:
+    """``action()`` and the functions of fractions.py and mixed.py it called."""
+    entered: list[str] = []
+
+    def profile(frame: Any, event: str, arg: object) -> None:
+        name = frame.f_code.co_filename
+        if event == "call" and name.endswith(("fractions.py", "mixed.py")):
+            entered.append(frame.f_code.co_name)
+
+    previous = sys.getprofile()
+    sys.setprofile(profile)
+    try:
+        return action(), entered
+    finally:
+        sys.setprofile(previous)
 
 
 def test_a_repeating_quotient_is_evaluated_once() -> None:
-    """After the first division raised, the rest is the continuation: the mixed path (which
-    would compute every division again) is never compiled."""
+    """The first repeating quotient compiles the continuations into the entries in use; from
+    then on the rest of the evaluation is the continuation: the mixed path (which computes
+    every division again) is not run, and a terminating evaluation is unchanged."""
     formula = Formula.parse(_SUM)
-    assert formula.evaluate(**_AT) == Decimal("70.16666666666666666666666666666667")
+    evaluate, function = formula.evaluate, formula.function
     args = [_AT[name] for name in formula.inputs]
-    assert formula.function(*args) == Fraction(95, 90) * 30 + Fraction(55, 2) + 11
-    stand_in = formula._program.keywords().__globals__["formula_m"]
-    assert stand_in.__name__ == "call"  # mixed.lazy_functions' stand-in, never called
+    before = evaluate.__code__
+    assert formula.evaluate(**_AT) == Decimal("70.16666666666666666666666666666667")
+    assert evaluate.__code__ is not before  # the same function object, its code carried
+    for _ in range(2):
+        result, entered = _entered(lambda: evaluate(**_AT))
+        assert (result, entered) == (Decimal("70.16666666666666666666666666666667"), [])
+        value, entered = _entered(lambda: function(*args))
+        assert value == Fraction(95, 90) * 30 + Fraction(55, 2) + 11
+        assert entered == ["__new__"]  # the Fraction it returns, and nothing else
+    assert evaluate(x=1, y=2, z=4, w=8) == Decimal(14)
 
 
 _DIGITS = st.integers(min_value=1, max_value=10**40)
@@ -185,20 +218,10 @@ def test_finish_gives_what_the_exact_path_writes(
     ],
 )
 def test_continuations_make_no_fraction(text: str, kw: dict[str, int]) -> None:
-    """``evaluate`` on a repeating quotient builds no ``Fraction`` and no ``Quotient``."""
+    """``evaluate`` on a repeating quotient builds no ``Fraction`` and no ``Quotient``
+    (once the first one compiled the continuations)."""
     formula = Formula.parse(text)
-    entered: list[str] = []
-
-    def profile(frame: Any, event: str, arg: object) -> None:
-        name = frame.f_code.co_filename
-        if event == "call" and name.endswith(("fractions.py", "mixed.py")):
-            entered.append(frame.f_code.co_name)
-
-    previous = sys.getprofile()
-    sys.setprofile(profile)
-    try:
-        result = formula.evaluate(**kw)
-    finally:
-        sys.setprofile(previous)
+    formula.evaluate(**kw)  # the first repeating quotient compiles the continuations
+    result, entered = _entered(lambda: formula.evaluate(**kw))
     assert entered == [], entered
     assert repr(result) == repr(to_result(_program(text).call("", kw, exact=True)))

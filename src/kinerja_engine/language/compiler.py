@@ -103,8 +103,8 @@ from .checked import CheckedFormula, CheckedRulebook
 from .codegen import CodeGen, NotExact, Unexact, to_fraction
 from .mixed import Quotient, exit_value, lazy_functions
 from .parser import without_gc_pauses
+from .scaled import carry_later, entry_source, prelude
 from .scaled import fast_code as hoisted_fast_code
-from .scaled import prelude
 
 __all__ = [
     "MAX_LIST_LENGTH",
@@ -521,24 +521,14 @@ def compile_formula(checked: CheckedFormula, program: Program | None = None) -> 
     gen.mixed, gen.hoisted = True, []
     mixed_code = gen.expr(checked.expr, scope, True)
     hoisted, gen.mixed, gen.hoisted = gen.hoisted, False, None
-    args, exact_args = ", ".join(params), ", ".join(f"_F({p})" for p in params)
+    args = ", ".join(params)
     # The fast function carries its own fallbacks: one Python call per evaluation. A repeating
-    # quotient (Inexact) runs the mixed path (formula_m, see mixed.py) before the exact one.
-    for entry, exit_ in (("formula_f", "_exit"), ("formula_q", "")):
-        gen.lines += [
-            f"def {entry}({args}):",
-            "    try:",
-            *prelude(divisions, entry[-1], fast_code),
-            "    except _Inexact:",
-            "        try:",
-            f"            result = formula_m({args})",
-            "        except Exception:",
-            f"            return formula_x({exact_args})",
-            f"        return {exit_}(result)",
-            "    except ArithmeticError:",
-            f"        return formula_x({exact_args})",
-            "",
-        ]
+    # quotient (Inexact) runs the mixed path (formula_m, see mixed.py) before the exact one;
+    # from then on, the entries carry it instead (scaled.carry_later).
+    gen.lines += entry_source(
+        "formula_f", "_exit", params, prelude(divisions, "f", fast_code, False)
+    )
+    gen.lines += entry_source("formula_q", "", params, prelude(divisions, "f", fast_code, False))
     gen.lines += [
         f"def formula_x({args}):",
         f"    return {exact_code}",
@@ -549,7 +539,7 @@ def compile_formula(checked: CheckedFormula, program: Program | None = None) -> 
     if keyword_entry:
         number = checked.result.kind == "number"
         source, helpers = keyword_source(
-            kinds, fast_code, number, prelude(divisions, "k", fast_code)
+            kinds, fast_code, number, prelude(divisions, "k", fast_code, False)
         )
         gen.lines += source.splitlines()
         gen.namespace.update(helpers)
@@ -583,7 +573,14 @@ def compile_formula(checked: CheckedFormula, program: Program | None = None) -> 
     )
     if keyword_entry:
         program._keywords = rename_inputs(namespace["formula_k"], names)
-    else:  # a label or list input: always the general path (it converts them)
+    if divisions:  # their continuations: generated and compiled at the first repeating quotient
+        keyword = (
+            (lambda body: keyword_source(kinds, fast_code, number, body)[0])
+            if keyword_entry
+            else None
+        )
+        carry_later(namespace, program, (gen, checked.expr, scope, divisions, fast_code), keyword)
+    if not keyword_entry:  # a label or list input: always the general path (it converts them)
         slow = namespace["_kslow"]
 
         def general(*args: Any, **bindings: Any) -> Any:

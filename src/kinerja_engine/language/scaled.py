@@ -25,9 +25,17 @@ computes) is not generated: that division's ``Inexact`` starts over on the mixed
 digits (a bound on the digits of ``V`` and ``d``, below), else it writes the exact value as
 ``values.fraction_to_decimal`` does.
 
+The continuations are generated and compiled when the formula first meets a repeating
+quotient (:func:`carry_later`); until then the entries compute the hoisted divisions and start
+over on ``Inexact``.
+
+>>> from decimal import Decimal
 >>> from kinerja_engine import Formula
 >>> formula = Formula.parse("min(r / t, 1.2) * 30 + s")
->>> print(formula._program.source.split("def formula_q")[0].strip())
+>>> formula.evaluate(r=95, t=90, s=Decimal("0.5")), formula.function(95, 90, 0)
+(Decimal('32.16666666666666666666666666666667'), Fraction(95, 3))
+>>> carried = formula._program.source.split("at the first repeating quotient:")[1]
+>>> print(carried.split("def formula_k")[0].strip())
 def formula_f(a0, a1, a2):
     try:
         try:
@@ -38,7 +46,7 @@ def formula_f(a0, a1, a2):
             _d = a1
             if _d < _sZ:
                 _n, _d = _neg(_n), _neg(_d)
-            return _sval(_fma(a2, _d, _mul((t1 if _n > (t1 := _mul(k0, _d)) else _n), k1)), _d, 1)
+            return _sval(_fma(a2, _d, _mul((t5 if _n > (t5 := _mul(k0, _d)) else _n), k1)), _d, 1)
     except _Inexact:
         try:
             result = formula_m(a0, a1, a2)
@@ -47,14 +55,11 @@ def formula_f(a0, a1, a2):
         return _exit(result)
     except ArithmeticError:
         return formula_x(_F(a0), _F(a1), _F(a2))
->>> from decimal import Decimal
->>> formula.evaluate(r=95, t=90, s=Decimal("0.5")), formula.function(95, 90, 0)
-(Decimal('32.16666666666666666666666666666667'), Fraction(95, 3))
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, Rounded
@@ -62,7 +67,7 @@ from fractions import Fraction
 from typing import Any, Final
 
 from ..values import MAX_EMAX, PLAIN_TRAPS, fraction_to_decimal, normalize
-from .binder import normalize_result
+from .binder import normalize_result, rename_inputs
 from .builtins import BUILTINS, FAST
 from .codegen import CodeGen
 from .evaluate import ordered_args
@@ -72,6 +77,10 @@ from .operators import OPS, PREFIX_OPS
 __all__ = [
     "MAX_CONTINUATIONS",
     "Division",
+    "Where",
+    "carry_later",
+    "continuations",
+    "entry_source",
     "fast_code",
     "finish_result",
     "finish_value",
@@ -110,21 +119,33 @@ class _Unsupported(Exception):
 def fast_code(
     gen: CodeGen, expr: Expr, scope: Mapping[str, str]
 ) -> tuple[str, tuple[Division, ...]]:
-    """The fast code of a formula, its hoisted divisions, and their continuations."""
+    """The fast code of a formula and its hoisted divisions (without continuations)."""
     gen.fast_hoist = {}
     code = gen.expr(expr, scope, True)
     pairs, gen.fast_hoist = gen.fast_hoist, None
     gen.namespace.update(_HELPERS)
-    divisions = []
-    for (left, right), var in pairs.items():
-        division = Division(var, left, right)
-        if len(pairs) <= MAX_CONTINUATIONS and len(code) <= _MAX_CODE:
-            with suppress(_Unsupported):  # no continuation: Inexact starts over, as before
-                division = _Scaled(gen, var, pairs).continuation(expr, scope, left, right)
-            if _nesting(division.value) > _MAX_NESTING:
-                division = Division(var, left, right)  # what compiled before must compile
-        divisions.append(division)
-    return code, tuple(divisions)
+    return code, tuple(Division(var, left, right) for (left, right), var in pairs.items())
+
+
+def continuations(
+    gen: CodeGen, expr: Expr, scope: Mapping[str, str], divisions: tuple[Division, ...]
+) -> tuple[Division, ...]:
+    """``divisions`` with the continuations that can be generated (see the module docstring);
+    ``gen`` is the formula's, after its fast code (its namespace is the formula's)."""
+    pairs = {(d.left, d.right): d.var for d in divisions}
+    if len(pairs) > MAX_CONTINUATIONS:
+        return divisions
+    carried = []
+    for plain in divisions:
+        division = plain
+        with suppress(_Unsupported):  # no continuation: Inexact starts over, as before
+            division = _Scaled(gen, plain.var, pairs).continuation(
+                expr, scope, plain.left, plain.right
+            )
+        if len(division.value) > _MAX_CODE or _nesting(division.value) > _MAX_NESTING:
+            division = plain  # what compiled before must compile
+        carried.append(division)
+    return tuple(carried)
 
 
 def _nesting(code: str) -> int:
@@ -139,18 +160,18 @@ def _nesting(code: str) -> int:
     return deepest
 
 
-def prelude(divisions: tuple[Division, ...], entry: str, fast: str) -> list[str]:
+def prelude(divisions: tuple[Division, ...], entry: str, fast: str, carry: bool) -> list[str]:
     """The body (8-space indent) of an entry's ``try``: the hoisted divisions, then ``fast``.
 
-    ``entry``: ``"f"`` (``Formula.function``: a continuation returns the exact value), ``"k"``
+    ``entry``: ``"f"`` (``return fast``; a continuation returns the exact value) or ``"k"``
     (the keyword entry: the body ends with ``result`` bound, which the entry then normalises,
-    so each continuation's body is the ``except`` of its division and the rest its ``else``)
-    or ``"q"`` (no continuations: ``Inexact`` starts over). The last continuation's ``try``
-    also holds what follows its division (no jump over its handler on the fast path): an
-    ``Inexact`` from there runs it too, which is still exact (it raises again where the fast
-    code did, or carries that division's value scaled)."""
+    so each continuation is the ``except`` of its division and the rest its ``else``).
+    Without ``carry``, no continuations: ``Inexact`` starts over on the mixed path. The last
+    continuation's ``try`` also holds what follows its division (no jump over its handler on
+    the fast path): an ``Inexact`` from there runs it too, which is still exact (it raises
+    again where the fast code did, or carries that division's value scaled)."""
     final = f"{'result =' if entry == 'k' else 'return'} {fast}"
-    carried = [i for i, d in enumerate(divisions) if d.body is not None and entry != "q"]
+    carried = [i for i, d in enumerate(divisions) if d.body is not None and carry]
     lines, indent = [], "        "
     for index, d in enumerate(divisions):
         compute = f"{d.var} = _div({d.left}, {d.right})"
@@ -170,6 +191,81 @@ def prelude(divisions: tuple[Division, ...], entry: str, fast: str) -> list[str]
             indent += "    "
     lines.append(f"{indent}{final}")
     return lines
+
+
+def entry_source(name: str, exit_: str, params: list[str], body: list[str]) -> list[str]:
+    """A formula's positional entry ``name`` (``formula_f``, ``formula_q``): ``body`` (see
+    :func:`prelude`) with the fallbacks built in, the mixed path (``formula_m``) on ``Inexact``
+    (its result through ``exit_``) and the exact one (``formula_x``) on any other error."""
+    args, exact_args = ", ".join(params), ", ".join(f"_F({p})" for p in params)
+    return [
+        f"def {name}({args}):",
+        "    try:",
+        *body,
+        "    except _Inexact:",
+        "        try:",
+        f"            result = formula_m({args})",
+        "        except Exception:",
+        f"            return formula_x({exact_args})",
+        f"        return {exit_}(result)",
+        "    except ArithmeticError:",
+        f"        return formula_x({exact_args})",
+        "",
+    ]
+
+
+#: What a formula's continuations are generated from: its code generator (after its fast
+#: code), expression, scope, hoisted divisions and fast code.
+Where = tuple[CodeGen, Expr, Mapping[str, str], tuple[Division, ...], str]
+
+
+def carry_later(
+    namespace: dict[str, Any],
+    program: Any,
+    where: Where,
+    keyword_source: Callable[[list[str]], str] | None,
+) -> None:
+    """When a formula first meets a repeating quotient (its first call of ``formula_m``),
+    generate its continuations, compile ``formula_f`` and, given ``keyword_source`` (the
+    keyword entry's source for a body, :func:`.binder.keyword_source`), ``formula_k`` with
+    them, and give the compiled code to ``program``'s entries (``__code__``: whoever holds
+    ``Formula.function`` or ``Formula.evaluate`` gets it); that first call starts over on the
+    mixed path. Most formulas never meet a repeating quotient: parsing generates none."""
+    start_over = namespace["formula_m"]
+
+    def first(*args: Any) -> Any:
+        namespace["formula_m"] = start_over
+        # Anything unexpected leaves the entries as they are: they are exact without it.
+        with suppress(Exception):
+            _carry(namespace, program, where, keyword_source)
+        return start_over(*args)
+
+    namespace["formula_m"] = first
+
+
+def _carry(
+    namespace: dict[str, Any],
+    program: Any,
+    where: Where,
+    keyword_source: Callable[[list[str]], str] | None,
+) -> None:
+    gen, expr, scope, divisions, fast = where
+    done = continuations(gen, expr, scope, divisions)
+    if all(d.body is None for d in done):
+        return
+    params = list(scope.values())
+    lines = entry_source("formula_f", "_exit", params, prelude(done, "f", fast, True))
+    if keyword_source is not None:
+        lines += keyword_source(prelude(done, "k", fast, True)).splitlines()
+    source = "\n".join(lines)
+    entry, keywords = namespace["formula_f"], namespace.get("formula_k")
+    exec(compile(source, "<kinerja formula>", "exec"), namespace)
+    entry.__code__, namespace["formula_f"] = namespace["formula_f"].__code__, entry
+    if keyword_source is not None:
+        names = program.keywords().__code__.co_varnames[: len(params)]
+        renamed = rename_inputs(namespace["formula_k"], names).__code__
+        program.keywords().__code__, namespace["formula_k"] = renamed, keywords
+    program.source += "\n# with continuations, at the first repeating quotient:\n" + source
 
 
 def _finish(d: Division, entry: str) -> list[str]:
