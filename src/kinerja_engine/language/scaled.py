@@ -232,6 +232,7 @@ def carry_later(
     ``Formula.function`` or ``Formula.evaluate`` gets it); that first call starts over on the
     mixed path. Most formulas never meet a repeating quotient: parsing generates none."""
     start_over = namespace["formula_m"]
+    where[0].lines, where[0].generated = [], []  # held until then: not the source's texts
 
     def first(*args: Any) -> Any:
         namespace["formula_m"] = start_over
