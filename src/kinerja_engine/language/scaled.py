@@ -8,8 +8,8 @@ operands, :meth:`~.steps.Steps.fast_division`), and those statements for each en
 runs that division's *continuation*: the rest of the formula with the quotient ``n / d`` carried
 *scaled*. A value ``x`` that depends on the quotient is the Decimal ``V = x · d^k`` (``d > 0`` the
 divisor, ``k`` the value's degree, known when the code is generated: the quotient has degree 1,
-a product adds degrees, a sum or a comparison first raises the lower degree with one
-``FAST.fma``), every other value is what the fast code computes. The continuation ends in
+a product adds degrees, a sum raises the lower degree inside one ``FAST.fma`` and a
+comparison with one ``FAST.multiply``), every other value is what the fast code computes. The continuation ends in
 :func:`finish_result` (``evaluate``'s result: ``V / d^k`` rounded once, 34 digits half up) or
 :func:`finish_value` (``Formula.function``'s: the exact ``Fraction``).
 
@@ -89,7 +89,7 @@ __all__ = [
 
 #: Most hoisted divisions that get a continuation (each is the rest of the formula again).
 MAX_CONTINUATIONS: Final = 6
-# Past these sizes no continuation is generated (compiling stays linear in the text).
+# Past these sizes a division gets no continuation (generated code stays small).
 _MAX_CODE: Final = 3_000
 _MAX_DEGREE: Final = 4
 # Python's parser refuses 200 nested parentheses; the fast code alone may come close.
