@@ -9,8 +9,8 @@ runs that division's *continuation*: the rest of the formula with the quotient `
 *scaled*. A value ``x`` that depends on the quotient is the Decimal ``V = x · d^k`` (``d > 0`` the
 divisor, ``k`` the value's degree, known when the code is generated: the quotient has degree 1,
 a product adds degrees, a sum raises the lower degree inside one ``FAST.fma`` and a
-comparison with one ``FAST.multiply``), every other value is what the fast code computes. The continuation ends in
-:func:`finish_result` (``evaluate``'s result: ``V / d^k`` rounded once, 34 digits half up) or
+comparison with one ``FAST.multiply``), every other value is what the fast code computes.
+The continuation ends in :func:`finish_result` (``evaluate``'s result: ``V / d^k`` rounded once, 34 digits half up) or
 :func:`finish_value` (``Formula.function``'s: the exact ``Fraction``).
 
 Guarantees: results and errors are those of the exact path. Every scaled step is a trapping
