@@ -10,8 +10,9 @@ runs that division's *continuation*: the rest of the formula with the quotient `
 divisor, ``k`` the value's degree, known when the code is generated: the quotient has degree 1,
 a product adds degrees, a sum raises the lower degree inside one ``FAST.fma`` and a
 comparison with one ``FAST.multiply``), every other value is what the fast code computes.
-The continuation ends in :func:`finish_result` (``evaluate``'s result: ``V / d^k`` rounded once, 34 digits half up) or
-:func:`finish_value` (``Formula.function``'s: the exact ``Fraction``).
+The continuation ends in :func:`finish_result` (``evaluate``'s result: ``V / d^k`` rounded
+once, 34 digits half up) or :func:`finish_value` (``Formula.function``'s: the exact
+``Fraction``).
 
 Guarantees: results and errors are those of the exact path. Every scaled step is a trapping
 ``FAST`` operation, so ``V`` is exact or the step raises; ``d^k > 0``, so comparisons, ``min``
