@@ -37,8 +37,8 @@ Identifier scheme of the generated code (all of it is in :attr:`Program.source`)
   ``formula_k``: the keyword entry, ``Formula.evaluate`` itself (:func:`.binder.keyword_source`:
   input checks, the fast code inline, its ``_k…`` helpers off the fast path); a formula's own
   ``_div`` divides on a 60-digit copy of the fast context (see ``_DIVIDE``); the entries
-  compute its always-evaluated divisions of inputs first, each with its continuation after
-  ``Inexact`` (:mod:`.scaled`: ``_n``/``_d`` the quotient, ``_s…`` its helpers);
+  compute its always-evaluated divisions of inputs first, each with a continuation after
+  ``Inexact`` once one repeated (:mod:`.scaled`: ``_n``/``_d`` the quotient, ``_s…`` helpers);
 * ``a{i}``: the ``i``-th parameter of a generated function (inputs in call order);
 * ``t{i}``: a temporary (a ``let`` binding, an operand of an inlined ``cap``/``min``…);
 * ``k{i}``: a literal constant (a Decimal on the fast path, a Fraction on the exact one, a
