@@ -92,7 +92,7 @@ _SUM = "min(x / z, 1.2) * 30 + min(y / w, 1.2) * 25 + y / 8"
 _AT = {"x": Decimal(95), "y": Decimal(88), "z": Decimal(90), "w": Decimal(80)}
 
 
-@settings(max_examples=3 * settings.default.max_examples)  # the profile's, three times
+@settings(max_examples=3 * settings().max_examples)  # the profile's, three times
 @given(FORMULAS, BINDINGS)
 @example(_SUM, _AT)
 @example(_SUM, {**_AT, "y": Decimal(7)})  # two repeating quotients: the mixed path
