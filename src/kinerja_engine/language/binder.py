@@ -212,7 +212,7 @@ _NUMBER_RESULT_LINES: Final = (
 
 
 def keyword_source(
-    kinds: Sequence[str], fast_code: str, number_result: bool = False
+    kinds: Sequence[str], fast_code: str, number_result: bool = False, body: Sequence[str] = ()
 ) -> tuple[str, dict[str, Any]]:
     """Source of ``formula_k``, a formula's keyword entry, and the helpers it needs.
 
@@ -223,6 +223,8 @@ def keyword_source(
     (after a repeating quotient) and ``_kexact(*values)`` (after any other arithmetic
     exception), ``_Inexact``, ``to_result`` and ``_kbug(exc)`` (a bug, reported as one).
     ``number_result``: the formula's type is ``number``, so its fast result is a Decimal.
+    ``body``: if given, the statements (8-space indent) of that ``try`` instead of
+    ``result = fast_code``, ending with ``result`` bound (:func:`.scaled.prelude`).
 
     >>> source, helpers = keyword_source(["number"], "_mul(a0, a0)")
     >>> source.splitlines()[0], sorted(helpers)[:2]
@@ -239,7 +241,7 @@ def keyword_source(
         f"        return {slow}",
         *_input_checks(kinds, slow, "a"),
         "    try:",
-        f"        result = {fast_code}",
+        *(body or [f"        result = {fast_code}"]),
         "    except _Inexact:",
         f"        return _kmixed({args})",
         "    except ArithmeticError:",

@@ -173,6 +173,11 @@ class CodeGen(Steps):
         #: ``Inexact`` in place (see :meth:`~.steps.Steps.hoisted_division`).
         self.hoisted: list[str] | None = None
         self.conditional = 0  # > 0 inside a branch of ``if``, ``and``, ``or``
+        #: When a dict (a formula's fast entries): each always-evaluated division of two
+        #: Decimals, (dividend, divisor) code to its temporary, computed by a statement
+        #: before the expression (see :meth:`~.steps.Steps.fast_division`, :mod:`.scaled`).
+        self.fast_hoist: dict[tuple[str, str], str] | None = None
+        self.hoisted_nodes: dict[int, tuple[Expr, str]] = {}
 
     # -- runtime helpers bound into generated code ---------------------------------------
 
@@ -319,6 +324,10 @@ class CodeGen(Steps):
                 self.conditional -= 1
         else:
             right = self.expr(e.right, scope, fast)
+        if fast and not self.mixed and e.op == "/":
+            temporary = self.fast_division(e, left, right)
+            if temporary is not None:
+                return temporary
         if fast and self.mixed and e.op == "/":
             hoisted = self.hoisted_division(left, right)
             if hoisted is not None:

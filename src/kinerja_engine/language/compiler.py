@@ -36,7 +36,9 @@ Identifier scheme of the generated code (all of it is in :attr:`Program.source`)
   a mixed-path ``Quotient`` (the binder's entry; ``_exit`` turns one into a ``Fraction``);
   ``formula_k``: the keyword entry, ``Formula.evaluate`` itself (:func:`.binder.keyword_source`:
   input checks, the fast code inline, its ``_k…`` helpers off the fast path); a formula's own
-  ``_div`` divides on a 60-digit copy of the fast context (see ``_DIVIDE``);
+  ``_div`` divides on a 60-digit copy of the fast context (see ``_DIVIDE``); the entries
+  compute its always-evaluated divisions of inputs first, each with a continuation after
+  ``Inexact`` once one repeated (:mod:`.scaled`: ``_n``/``_d`` the quotient, ``_s…`` helpers);
 * ``a{i}``: the ``i``-th parameter of a generated function (inputs in call order);
 * ``t{i}``: a temporary (a ``let`` binding, an operand of an inlined ``cap``/``min``…);
 * ``k{i}``: a literal constant (a Decimal on the fast path, a Fraction on the exact one, a
@@ -55,12 +57,12 @@ Identifier scheme of the generated code (all of it is in :attr:`Program.source`)
 >>> program = compile_formula(check_formula(parse_formula("1 / 3 * 3 == 1"), "1 / 3 * 3 == 1"))
 >>> program.run({})
 True
->>> text = "cap(r / t, 120%)"
+>>> text = "if t == 0 then 0 else cap(r / t, 120%)"  # a guarded division is not hoisted
 >>> program = compile_formula(check_formula(parse_formula(text), text))
 >>> print(program.source.split("def formula_q")[0].strip())
 def formula_f(a0, a1):
     try:
-        return (k0 if (t0 := _div(a0, a1)) > k0 else t0)
+        return (k0 if (not a0) else (k1 if (t0 := _div(a1, a0)) > k1 else t0))
     except _Inexact:
         try:
             result = formula_m(a0, a1)
@@ -101,6 +103,8 @@ from .checked import CheckedFormula, CheckedRulebook
 from .codegen import CodeGen, NotExact, Unexact, to_fraction
 from .mixed import Quotient, exit_value, lazy_functions
 from .parser import without_gc_pauses
+from .scaled import carry_later, entry_source, prelude
+from .scaled import fast_code as hoisted_fast_code
 
 __all__ = [
     "MAX_LIST_LENGTH",
@@ -511,34 +515,24 @@ def compile_formula(checked: CheckedFormula, program: Program | None = None) -> 
     names = list(checked.inputs)
     params = [f"a{i}" for i in range(len(names))]
     scope = dict(zip(names, params, strict=True))
-    fast_code = gen.expr(checked.expr, scope, True)
-    exact_code = gen.expr(checked.expr, scope, False)
-    # The mixed variant: number inputs are Decimals (the binder and Formula.function's
-    # contract), so steps on them need no type test.
-    gen.mixed, gen.hoisted = True, []
+    # Number inputs are Decimals (the binder and Formula.function's contract): divisions of
+    # them are hoisted (scaled.py), and the mixed variant's steps on them need no type test.
     gen.decimals = {
         p for p, t in zip(params, checked.inputs.values(), strict=True) if t.kind == "number"
     }
+    fast_code, divisions = hoisted_fast_code(gen, checked.expr, scope)
+    exact_code = gen.expr(checked.expr, scope, False)
+    gen.mixed, gen.hoisted = True, []
     mixed_code = gen.expr(checked.expr, scope, True)
     hoisted, gen.mixed, gen.hoisted = gen.hoisted, False, None
-    args, exact_args = ", ".join(params), ", ".join(f"_F({p})" for p in params)
+    args = ", ".join(params)
     # The fast function carries its own fallbacks: one Python call per evaluation. A repeating
-    # quotient (Inexact) runs the mixed path (formula_m, see mixed.py) before the exact one.
-    for entry, exit_ in (("formula_f", "_exit"), ("formula_q", "")):
-        gen.lines += [
-            f"def {entry}({args}):",
-            "    try:",
-            f"        return {fast_code}",
-            "    except _Inexact:",
-            "        try:",
-            f"            result = formula_m({args})",
-            "        except Exception:",
-            f"            return formula_x({exact_args})",
-            f"        return {exit_}(result)",
-            "    except ArithmeticError:",
-            f"        return formula_x({exact_args})",
-            "",
-        ]
+    # quotient (Inexact) runs the mixed path (formula_m, see mixed.py) before the exact one;
+    # from then on, the entries carry it instead (scaled.carry_later).
+    gen.lines += entry_source(
+        "formula_f", "_exit", params, prelude(divisions, "f", fast_code, False)
+    )
+    gen.lines += entry_source("formula_q", "", params, prelude(divisions, "f", fast_code, False))
     gen.lines += [
         f"def formula_x({args}):",
         f"    return {exact_code}",
@@ -548,7 +542,9 @@ def compile_formula(checked: CheckedFormula, program: Program | None = None) -> 
     keyword_entry = all(kind in ("number", "bool") for kind in kinds)
     if keyword_entry:
         number = checked.result.kind == "number"
-        source, helpers = keyword_source(kinds, fast_code, number_result=number)
+        source, helpers = keyword_source(
+            kinds, fast_code, number, prelude(divisions, "k", fast_code, False)
+        )
         gen.lines += source.splitlines()
         gen.namespace.update(helpers)
     gen.namespace.update(_Inexact=Inexact, _exit=exit_value, _div=_DIVIDE.divide)
@@ -581,7 +577,14 @@ def compile_formula(checked: CheckedFormula, program: Program | None = None) -> 
     )
     if keyword_entry:
         program._keywords = rename_inputs(namespace["formula_k"], names)
-    else:  # a label or list input: always the general path (it converts them)
+    if divisions:  # their continuations: generated and compiled at the first repeating quotient
+        keyword = (
+            (lambda body: keyword_source(kinds, fast_code, number, body)[0])
+            if keyword_entry
+            else None
+        )
+        carry_later(namespace, program, (gen, checked.expr, scope, divisions, fast_code), keyword)
+    if not keyword_entry:  # a label or list input: always the general path (it converts them)
         slow = namespace["_kslow"]
 
         def general(*args: Any, **bindings: Any) -> Any:

@@ -46,6 +46,8 @@ class Steps:
     decimals: set[str]
     hoisted: list[str] | None
     conditional: int
+    fast_hoist: dict[tuple[str, str], str] | None
+    hoisted_nodes: dict[int, tuple[Expr, str]]
 
     def expr(self, e: Expr, scope: Mapping[str, str], fast: bool) -> str:
         raise NotImplementedError  # pragma: no cover - CodeGen's
@@ -151,4 +153,25 @@ class Steps:
             "    except _Inexact:",
             f"        {var} = _repeating({left}, {right})",
         ]
+        return var
+
+    def fast_division(self, e: Binary, left: str, right: str) -> str | None:
+        """On the fast path, a division of two Decimals (inputs, constants) that is always
+        evaluated, as the temporary a statement before the expression computes (one per
+        distinct pair of operands), or None. Once :attr:`fast_hoist` is None again, only the
+        divisions already hoisted are looked up (by node): code generated later for a part of
+        the expression (:mod:`.scaled`) reads the same temporaries."""
+        known = self.hoisted_nodes.get(id(e))
+        if known is not None:
+            return known[1]
+        if self.fast_hoist is None or self.conditional:
+            return None
+        for code in (left, right):
+            if code not in self.decimals and type(self.namespace.get(code)) is not Decimal:
+                return None
+        var = self.fast_hoist.get((left, right))
+        if var is None:
+            var = self.fast_hoist[left, right] = f"t{next(self.temp)}"
+        # The node is kept with its temporary: its id stays its own while the table lives.
+        self.hoisted_nodes[id(e)] = (e, var)
         return var
