@@ -71,6 +71,16 @@ def test_the_int64_tier_is_the_exact_value_and_certifies_small_chains(
 ints64 = st.one_of(st.integers(-(2**62) + 1, 2**62 - 1), st.integers(-1000, 1000))
 
 
+def test_ints_certifies_exactly_below_two_to_the_61() -> None:
+    # Found by Hypothesis: compared through float64, 2⁶¹ − 128 rounded up to 2⁶¹ and was refused.
+    edge = [2**61 - 128, 2**61 - 1, 2**61, -(2**61) + 1, -(2**61), -(2**63), 2**63 - 1]
+    values = np.array(edge, dtype=np.int64)
+    threes = np.full(len(edge), 3, dtype=np.int64)
+    want = [abs(v) < 2**61 for v in edge]
+    assert exact64.ints(values, threes)[2].tolist() == want
+    assert exact64.ints(threes, values)[2].tolist() == want
+
+
 @given(st.lists(st.tuples(ints64, ints64, ints64, ints64), min_size=1, max_size=20))
 def test_int64_operations_equal_fractions_wherever_certified(
     rows: list[tuple[int, int, int, int]],

@@ -60,6 +60,8 @@ Small = tuple[Ints, Ints, Bools]
 LIMIT = 2.0**61
 #: Inputs must be below this in magnitude (so that |x| and −x never wrap).
 _INPUT = 2**62
+# What ints() certifies: numerators and denominators of magnitude below 2⁶¹.
+_BOUND = np.int64(2**61)
 
 
 def _fits(x: Ints, y: Ints) -> Bools:
@@ -100,8 +102,9 @@ def ints(num: npt.NDArray[Any], den: npt.NDArray[Any], reduce: bool = True) -> S
     on are not ok), in lowest terms unless ``reduce`` is False."""
     num = np.asarray(num, dtype=np.int64)
     den = np.asarray(den, dtype=np.int64)
-    ok = (den != 0) & (np.abs(num.astype(np.float64)) < 2.0**61)
-    ok &= np.abs(den.astype(np.float64)) < 2.0**61
+    # Compared as integers: through float64, 2⁶¹ − 128 rounds up to 2⁶¹ and a row the bound
+    # admits was refused (np.abs is avoided too: it overflows on −2⁶³).
+    ok = (den != 0) & (num < _BOUND) & (num > -_BOUND) & (den < _BOUND) & (den > -_BOUND)
     if (den == 1).all():  # whole numbers: reduced already
         return np.where(ok, num, 0), den, ok
     flip = den < 0
