@@ -266,3 +266,43 @@ def test_every_parameter_has_a_valid_value() -> None:
         and p.name not in VALID
     }
     assert missing == set()
+
+
+# The raw compiled functions (Formula.function, Rulebook.function(name)) check nothing on their
+# way; an evaluation that fails on an input they do not take names it (a UsageError), and a
+# left-out argument is named too. Each is tried twice: the second call meets the code compiled
+# at the first repeating quotient (language/scaled.py), which must keep the clause.
+RAW_FORMULAS = [
+    "realisasi / target * 100",
+    "min(r1 / t1, 1.2) * 30 + min(r2 / t2, 1.2) * 70",
+    "if t == 0 then 0 else (2 - r / t) * 100",
+]
+
+
+def _raw_functions() -> Iterator[tuple[str, Callable[..., Any], list[Any]]]:
+    from decimal import Decimal
+
+    for text in RAW_FORMULAS:
+        formula = Formula.parse(text)
+        yield text, formula.function, [Decimal(90 + 3 * i) for i in range(len(formula.inputs))]
+    for name in ("capaian_higher", "capaian_lower"):
+        fn = BOOK.function(name)
+        arity = len(inspect.signature(fn).parameters)
+        yield name, fn, [Decimal(7 + i) for i in range(arity)]
+
+
+@pytest.mark.parametrize("wrong", sorted(WRONG.keys() - {"int", "bool"}))
+def test_raw_functions_name_an_input_they_do_not_take(wrong: str) -> None:
+    for label, fn, good in _raw_functions():
+        fn(*good)  # a repeating quotient (target 93 …) compiles the continuations
+        for position in range(len(good)):
+            args = [*good[:position], WRONG[wrong], *good[position + 1 :]]
+            for _ in range(2):
+                message = ""
+                try:
+                    fn(*args)
+                except KinerjaError as exc:
+                    message = exc.message
+                assert "internal error" not in message, (label, message)
+        with pytest.raises(KinerjaError, match=r"\(argument \d+\) is missing"):
+            fn(*good[:-1])

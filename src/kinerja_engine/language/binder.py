@@ -52,8 +52,8 @@ from inspect import Parameter, Signature
 from types import FunctionType
 from typing import Any, Final
 
-from ..errors import KinerjaError
-from ..values import MAX_EMAX, MAX_INPUT_DIGITS, normalize
+from ..errors import KinerjaError, UsageError
+from ..values import MAX_EMAX, MAX_INPUT_DIGITS, Label, normalize
 from .guards import guard, internal_error, keywords_only
 
 __all__ = [
@@ -64,6 +64,8 @@ __all__ = [
     "keyword_source",
     "make_binder",
     "normalize_result",
+    "raw_call_error",
+    "raw_call_names",
     "rename_inputs",
 ]
 
@@ -336,14 +338,20 @@ def entry_factory(arity: int, mixed: bool = False) -> Callable[..., Callable[...
     The entry runs the fast function and, if it raised an ``ArithmeticError``, the exact one on
     the same inputs as fractions; with ``mixed``, a repeating quotient (``Inexact``) runs the
     definition's mixed variant first (:mod:`.mixed`), and only what that does not take goes
-    to the exact one. The source is built only from generated identifiers.
+    to the exact one. Any other failure is ``_rawerr(exc, values)`` (``make``'s last argument,
+    from :func:`raw_call_names`): an input it does not take, named, or a bug. The source is
+    built only from generated identifiers.
     """
     params = ", ".join(f"a{i}" for i in range(arity))
     converted = ", ".join(f"_F(a{i})" for i in range(arity))
+    # A left-out argument binds MISSING, so that raw_call_error names it (no TypeError).
+    defaults = ", ".join(f"a{i}=_kM" for i in range(arity))
     lines = [
         # The mixed variant is looked up by name: its stand-in is replaced once compiled.
-        "def make(fast, exact, _F, _ns, _mixed, _exit):",
-        f"    def run({params}):",
+        "def make(fast, exact, _F, _ns, _mixed, _exit, _rawerr):",
+        f"    def run({defaults}):",
+        # The outer try also holds the fallbacks: a wrong input can fail in the exact path too.
+        "      try:",
         "        try:",
         f"            return fast({params})",
     ]
@@ -359,10 +367,66 @@ def entry_factory(arity: int, mixed: bool = False) -> Callable[..., Callable[...
     lines += [
         "        except ArithmeticError:",
         f"            return exact({converted})",
+        "      except _KinerjaError:",
+        "          raise",
+        "      except Exception as exc:",
+        f"          raise _rawerr(exc, ({params}{',' if arity == 1 else ''})) from exc",
         "    return run",
     ]
     source = "\n".join(lines) + "\n"
-    namespace: dict[str, Any] = {"_Inexact": Inexact}
+    namespace: dict[str, Any] = {"_Inexact": Inexact, "_KinerjaError": KinerjaError, "_kM": MISSING}
     exec(compile(source, f"<kinerja entry/{arity}>", "exec"), namespace)
     make: Callable[..., Callable[..., Any]] = namespace["make"]
     return make
+
+
+# What a raw compiled function takes for an input of each kind (Formula.function's contract;
+# an int works as a number, and True as 1, so neither is refused here).
+_RAW_KINDS: Final[dict[str, tuple[tuple[type, ...], str]]] = {
+    "number": ((Decimal, int), "a Decimal"),
+    "bool": ((bool,), "a bool"),
+    "label": ((Label,), "a Label"),
+    "list": ((tuple, list), "a tuple of Decimals"),
+}
+
+
+def raw_call_error(
+    exc: Exception, params: Sequence[tuple[str, str]], values: Sequence[Any], what: str
+) -> KinerjaError:
+    """The error of a raw compiled function whose evaluation failed on ``exc``.
+
+    ``Formula.function`` and ``Rulebook.function(name)`` check nothing on their way (trusted
+    inputs, for hot loops); when an evaluation fails on an input they do not take (a ``str``,
+    a ``float``, ``None``, an argument left out), this is the :class:`UsageError` naming the
+    first such input of ``params`` (names and kinds); anything else is a bug, reported as one.
+    Built only after a failure: the success path pays nothing.
+
+    >>> raw_call_error(TypeError(), [("r", "number"), ("t", "number")], [1, "9"], "f").message
+    "f: input 't' (argument 2) must be a Decimal, got str"
+    >>> raw_call_error(TypeError(), [("r", "number")], [MISSING], "f").message
+    "f: input 'r' (argument 1) is missing"
+    """
+    for position, ((name, kind), value) in enumerate(zip(params, values, strict=False), 1):
+        where = f"{what}: input {name!r} (argument {position})"
+        if value is MISSING:
+            return UsageError(f"{where} is missing")
+        types, wanted = _RAW_KINDS.get(kind, ((object,), "a value"))
+        if not isinstance(value, types):
+            got = type(value).__name__
+            return UsageError(f"{where} must be {wanted}, got {got}")
+    return internal_error(exc, f"evaluating with {what}")
+
+
+def raw_call_names(params: Sequence[tuple[str, str]], what: str) -> dict[str, Any]:
+    """The names a generated raw entry's failure clause reads (:func:`raw_call_error` of
+    ``params`` and ``what``, :data:`MISSING` as ``_kM``, ``KinerjaError``).
+
+    >>> error = raw_call_names([("x", "bool")], "f")["_rawerr"]
+    >>> error(TypeError(), (1,)).message
+    "f: input 'x' (argument 1) must be a bool, got int"
+    """
+
+    def error(exc: Exception, values: Sequence[Any]) -> KinerjaError:
+        return raw_call_error(exc, params, values, what)
+
+    return {"_rawerr": error, "_kM": MISSING, "_KinerjaError": KinerjaError}

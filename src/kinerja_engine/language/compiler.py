@@ -59,18 +59,19 @@ Identifier scheme of the generated code (all of it is in :attr:`Program.source`)
 True
 >>> text = "if t == 0 then 0 else cap(r / t, 120%)"  # a guarded division is not hoisted
 >>> program = compile_formula(check_formula(parse_formula(text), text))
->>> print(program.source.split("def formula_q")[0].strip())
-def formula_f(a0, a1):
+>>> print(program.source.split("def formula_q")[0].strip())  # doctest: +ELLIPSIS
+def formula_f(a0=_kM, a1=_kM):
     try:
-        return (k0 if (not a0) else (k1 if (t0 := _div(a1, a0)) > k1 else t0))
-    except _Inexact:
         try:
-            result = formula_m(a0, a1)
-        except Exception:
+            return (k0 if (not a0) else (k1 if (t0 := _div(a1, a0)) > k1 else t0))
+        except _Inexact:
+            ...
+        except ArithmeticError:
             return formula_x(_F(a0), _F(a1))
-        return _exit(result)
-    except ArithmeticError:
-        return formula_x(_F(a0), _F(a1))
+    except _KinerjaError:
+        raise
+    except Exception as exc:
+        raise _rawerr(exc, (a0, a1)) from exc
 >>> [line.split("(")[0] for line in program.source.splitlines() if line.startswith("def ")]
 ['def formula_f', 'def formula_q', 'def formula_x', 'def formula_k', 'def formula_m']
 """
@@ -96,6 +97,7 @@ from .binder import (
     keyword_source,
     make_binder,
     normalize_result,
+    raw_call_names,
     rename_inputs,
 )
 from .builtins import FAST, Type
@@ -175,8 +177,8 @@ class Program:
     >>> from kinerja_engine.language.parser import parse_formula
     >>> from kinerja_engine.language.checker import check_formula
     >>> program = compile_formula(check_formula(parse_formula("x * 2"), "x * 2"))
-    >>> program.text, program.source.splitlines()[2]
-    ('x * 2', '        return _mul(a0, k0)')
+    >>> program.text, program.source.splitlines()[3]
+    ('x * 2', '            return _mul(a0, k0)')
     """
 
     __slots__ = (
@@ -259,7 +261,9 @@ class Program:
             fast, exact = self._fast[name], self._exact[name]
             mixed = self._mixed_name(name)
             make = entry_factory(len(self._inputs[name]), mixed is not None)
-            entry = make(fast, exact, to_fraction, self._namespace, mixed, exit_value)
+            spec = [(p, t.kind) for p, t in self._inputs[name]]
+            error = raw_call_names(spec, f"Rulebook.function({name!r})")["_rawerr"]
+            entry = make(fast, exact, to_fraction, self._namespace, mixed, exit_value, error)
             self._entries[name] = entry
         return entry
 
@@ -548,6 +552,8 @@ def compile_formula(checked: CheckedFormula, program: Program | None = None) -> 
         gen.lines += source.splitlines()
         gen.namespace.update(helpers)
     gen.namespace.update(_Inexact=Inexact, _exit=exit_value, _div=_DIVIDE.divide)
+    spec = [(n, t.kind) for n, t in checked.inputs.items()]
+    gen.namespace.update(raw_call_names(spec, "Formula.function"))
     namespace = gen.build("formula")
     # The mixed path: the formula on decimals and quotients; compiled when first needed
     # (most formulas never meet a repeating quotient).

@@ -158,12 +158,17 @@ class Formula:
         """The compiled function for trusted, positional, already-converted inputs.
 
         Inputs are in the order of :attr:`inputs`; numbers must be ``Decimal``. This skips input
-        conversion, for hot loops; the result may be a ``Fraction`` when it is not a finite
-        decimal. Prefer :meth:`evaluate` unless you measured the difference.
+        conversion and checks, for hot loops; the result is exact (a ``Fraction`` after a
+        repeating quotient such as ``95 / 90``). An evaluation that fails on an input it does not
+        take (a ``str``, ``None``, one left out) raises a ``UsageError`` naming it. Prefer
+        :meth:`evaluate`, which converts and checks every input, unless you measured.
 
         >>> from decimal import Decimal
         >>> Formula.parse("r / t").function(Decimal(3), Decimal(4))
         Decimal('0.75')
+        >>> Formula.parse("r / t").function(Decimal(3), "4")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        kinerja_engine.errors.UsageError: Formula.function: input 't' (argument 2) must be a ...
         """
         return self._raw
 

@@ -32,30 +32,35 @@ over on ``Inexact``.
 
 >>> from decimal import Decimal
 >>> from kinerja_engine import Formula
->>> formula = Formula.parse("min(r / t, 1.2) * 30 + s")
+>>> formula = Formula.parse("min(r / t, 1.2) + s")
 >>> formula.evaluate(r=95, t=90, s=Decimal("0.5")), formula.function(95, 90, 0)
-(Decimal('32.16666666666666666666666666666667'), Fraction(95, 3))
+(Decimal('1.555555555555555555555555555555556'), Fraction(19, 18))
 >>> carried = formula._program.source.split("at the first repeating quotient:")[1]
 >>> print(carried.split("def formula_k")[0].strip())
-def formula_f(a0, a1, a2):
+def formula_f(a0=_kM, a1=_kM, a2=_kM):
     try:
         try:
-            t0 = _div(a0, a1)
-            return _fma((k0 if t0 > k0 else t0), k1, a2)
+            try:
+                t0 = _div(a0, a1)
+                return _add((k0 if t0 > k0 else t0), a2)
+            except _Inexact:
+                _n = a0
+                _d = a1
+                if _d < _sZ:
+                    _n, _d = _neg(_n), _neg(_d)
+                return _sval(_fma(a2, _d, (t4 if _n > (t4 := _mul(k0, _d)) else _n)), _d, 1)
         except _Inexact:
-            _n = a0
-            _d = a1
-            if _d < _sZ:
-                _n, _d = _neg(_n), _neg(_d)
-            return _sval(_fma(a2, _d, _mul((t5 if _n > (t5 := _mul(k0, _d)) else _n), k1)), _d, 1)
-    except _Inexact:
-        try:
-            result = formula_m(a0, a1, a2)
-        except Exception:
+            try:
+                result = formula_m(a0, a1, a2)
+            except Exception:
+                return formula_x(_F(a0), _F(a1), _F(a2))
+            return _exit(result)
+        except ArithmeticError:
             return formula_x(_F(a0), _F(a1), _F(a2))
-        return _exit(result)
-    except ArithmeticError:
-        return formula_x(_F(a0), _F(a1), _F(a2))
+    except _KinerjaError:
+        raise
+    except Exception as exc:
+        raise _rawerr(exc, (a0, a1, a2)) from exc
 """
 
 from __future__ import annotations
@@ -197,20 +202,30 @@ def prelude(divisions: tuple[Division, ...], entry: str, fast: str, carry: bool)
 def entry_source(name: str, exit_: str, params: list[str], body: list[str]) -> list[str]:
     """A formula's positional entry ``name`` (``formula_f``, ``formula_q``): ``body`` (see
     :func:`prelude`) with the fallbacks built in, the mixed path (``formula_m``) on ``Inexact``
-    (its result through ``exit_``) and the exact one (``formula_x``) on any other error."""
+    (its result through ``exit_``) and the exact one (``formula_x``) on any other arithmetic
+    error; any other failure is ``_rawerr`` (:func:`.binder.raw_call_error` of the formula's
+    inputs): an input the entry does not take, named, or a bug. A left-out argument binds
+    ``_kM`` (``binder.MISSING``), so that it is named too."""
     args, exact_args = ", ".join(params), ", ".join(f"_F({p})" for p in params)
+    defaults = ", ".join(f"{p}=_kM" for p in params)
+    # The outer try also holds the fallbacks: a wrong input can fail in the exact path too.
     return [
-        f"def {name}({args}):",
+        f"def {name}({defaults}):",
         "    try:",
-        *body,
-        "    except _Inexact:",
         "        try:",
-        f"            result = formula_m({args})",
-        "        except Exception:",
+        *(f"    {line}" for line in body),
+        "        except _Inexact:",
+        "            try:",
+        f"                result = formula_m({args})",
+        "            except Exception:",
+        f"                return formula_x({exact_args})",
+        f"            return {exit_}(result)",
+        "        except ArithmeticError:",
         f"            return formula_x({exact_args})",
-        f"        return {exit_}(result)",
-        "    except ArithmeticError:",
-        f"        return formula_x({exact_args})",
+        "    except _KinerjaError:",
+        "        raise",
+        "    except Exception as exc:",
+        f"        raise _rawerr(exc, ({args}{',' if len(params) == 1 else ''})) from exc",
         "",
     ]
 
