@@ -1087,7 +1087,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 if bound > bar * r.hand
                 else f"the floor is {bound / r.hand:.2f}×, under the bar"
             )
-            if value is not None and value < bound:
+            if value is not None and value < 0.9 * bound:
                 # kinerja beats this hand-written code: it bounds the floor from above only.
                 reach += "; kinerja is faster than this floor code, so it is an upper bound"
             verdicts.append(f"{what} {met}({reach})")
