@@ -26,7 +26,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from kinerja_engine import Formula, KinerjaError
+from kinerja_engine import Formula, KinerjaError, UsageError
 from kinerja_engine.language.checker import check_formula
 from kinerja_engine.language.compiler import Program, compile_formula, to_result
 from kinerja_engine.language.parser import parse_formula
@@ -225,3 +225,18 @@ def test_continuations_make_no_fraction(text: str, kw: dict[str, int]) -> None:
     result, entered = _entered(lambda: formula.evaluate(**kw))
     assert entered == [], entered
     assert repr(result) == repr(to_result(_program(text).call("", kw, exact=True)))
+
+
+@pytest.mark.parametrize("bad", ["NaN", "sNaN", "Infinity", "-Infinity"])
+def test_function_names_a_non_finite_input(bad: str) -> None:
+    """``Formula.function`` checks nothing on its way; a non-finite ``Decimal`` that makes an
+    evaluation fail is named as an input it does not take (a ``UsageError``), not reported as
+    an internal error: the continuation's exact end (``finish_value``) cannot write ``NaN``
+    or ``Infinity`` as a ``Fraction``, and neither can the exact path."""
+    formula = Formula.parse("min(r / t, 1.2) + s")
+    formula.function(Decimal(95), Decimal(90), Decimal(0))  # compiles the continuations
+    for _ in range(2):
+        with pytest.raises(UsageError, match=r"input 's' \(argument 3\) must be a finite "):
+            formula.function(Decimal(95), Decimal(7), Decimal(bad))
+    with pytest.raises(UsageError, match=r"input 's' \(argument 3\) must be a finite "):
+        Formula.parse("r / t + s").function(Decimal(95), Decimal(7), Decimal(bad))

@@ -397,14 +397,17 @@ def raw_call_error(
 
     ``Formula.function`` and ``Rulebook.function(name)`` check nothing on their way (trusted
     inputs, for hot loops); when an evaluation fails on an input they do not take (a ``str``,
-    a ``float``, ``None``, an argument left out), this is the :class:`UsageError` naming the
-    first such input of ``params`` (names and kinds); anything else is a bug, reported as one.
+    a ``float``, ``None``, a ``Decimal`` NaN or infinity, an argument left out), this is the
+    :class:`UsageError` naming the first such input of ``params`` (names and kinds); anything
+    else is a bug, reported as one.
     Built only after a failure: the success path pays nothing.
 
     >>> raw_call_error(TypeError(), [("r", "number"), ("t", "number")], [1, "9"], "f").message
     "f: input 't' (argument 2) must be a Decimal, got str"
     >>> raw_call_error(TypeError(), [("r", "number")], [MISSING], "f").message
     "f: input 'r' (argument 1) is missing"
+    >>> raw_call_error(ValueError(), [("r", "number")], [Decimal("NaN")], "f").message
+    "f: input 'r' (argument 1) must be a finite Decimal, got Decimal('NaN')"
     """
     for position, ((name, kind), value) in enumerate(zip(params, values, strict=False), 1):
         where = f"{what}: input {name!r} (argument {position})"
@@ -414,6 +417,9 @@ def raw_call_error(
         if not isinstance(value, types):
             got = type(value).__name__
             return UsageError(f"{where} must be {wanted}, got {got}")
+        if isinstance(value, Decimal) and not value.is_finite():
+            # NaN and infinities have no exact value: the exact path cannot take them either.
+            return UsageError(f"{where} must be a finite Decimal, got {value!r}")
     return internal_error(exc, f"evaluating with {what}")
 
 
