@@ -317,3 +317,36 @@ def test_public_io_functions_take_wrong_types_as_kinerja_errors(
     if wrong is not None:
         with pytest.raises(KinerjaError):
             to_frame(wrong)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- round trips
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json", ".jsonl", ".xlsx", ".parquet"])
+def test_numbers_read_back_digit_for_digit_in_every_format(suffix: str, tmp_path: Path) -> None:
+    """Excel kept a double: 99999999999999.99 came back 99999999999999.98."""
+    if suffix == ".xlsx":
+        pytest.importorskip("openpyxl")
+    if suffix == ".parquet":
+        pytest.importorskip("pyarrow")
+    values = ["99999999999999.99", "0.1234567890123456789", "12345678901234567890", "3.5"]
+    rows = []
+    for number, text in enumerate(values):
+        for row in ROWS:
+            rows.append({**row, "plan_id": f"p{number}"})
+        rows[-2]["realisasi"] = Decimal(text)
+    write_rows(rows, tmp_path / f"plans{suffix}")
+    plans = [p for p in read_plans(tmp_path / f"plans{suffix}") if isinstance(p, Plan)]
+    assert [str(p.realisations[0].value) for p in plans] == values
+    records = [{"plan_id": f"p{n}", "capaian": Decimal(text)} for n, text in enumerate(values)]
+    write_rows(records, tmp_path / f"records{suffix}")
+    assert list(read_records(tmp_path / f"records{suffix}")) == records
+
+
+def test_an_indicator_without_a_rule_is_an_empty_cell_in_its_record() -> None:
+    from kinerja_engine import appraise, rulebooks
+
+    result = appraise(example_plan(), rulebooks.load("gajahmungkur"))
+    rules = [r["rule"] for r in indicator_records([result])]
+    assert None in rules  # the unreported indicator: no rule, read back from a file as None
+    assert "" not in rules

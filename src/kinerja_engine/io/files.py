@@ -21,8 +21,9 @@ with their types. Guarantees:
   ``3.299999952316284``), as Excel's doubles are;
 - openpyxl and pyarrow are imported only when an Excel or Parquet file is used; when missing,
   a :class:`~kinerja_engine.errors.UsageError` names the extra to install;
-- numbers are written exactly (CSV and JSON as decimal text; Excel as numbers; Parquet as
-  decimal text), and :func:`read_records` gives back what :mod:`.records` made.
+- numbers are written exactly (CSV and JSON as decimal text; Excel as numbers, or as text
+  when a double cannot hold every digit; Parquet as decimal text), and :func:`read_records`
+  gives back what :mod:`.records` made.
 """
 
 from __future__ import annotations
@@ -494,11 +495,21 @@ def _write_xlsx(spool: _Spool, path: Path) -> int:
     for row in spool:
         count += 1
         try:
-            sheet.append([row.get(n) for n in names])
+            sheet.append([_xlsx_cell(row.get(n)) for n in names])
         except illegal as exc:  # control characters, which an .xlsx cannot hold
             raise UsageError(f"{path}: row {count} cannot be written to Excel: {exc}") from None
     book.save(path)
     return count
+
+
+def _xlsx_cell(value: object) -> object:
+    """A number Excel's binary double cannot hold exactly is written as its text, so that it
+    reads back digit for digit (99999999999999.99 was 99999999999999.98)."""
+    if isinstance(value, Decimal) and Decimal(repr(float(value))) != value:
+        return format(value, "f")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53:
+        return str(value)
+    return value
 
 
 def _write_parquet(spool: _Spool, path: Path) -> int:

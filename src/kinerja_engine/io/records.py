@@ -319,7 +319,7 @@ def indicator_records(appraisals: Iterable[Any]) -> list[Record]:
                 }
                 _target(out, ind.target)
                 out["status"] = _text(ind.status)
-                out["rule"] = ind.rule
+                out["rule"] = ind.rule or None  # empty: None, as a file reads it back
                 for name, value in (
                     ("rhk_weight", rhk.weight),
                     ("rhk_nilai", rhk.nilai),
