@@ -350,3 +350,17 @@ def test_an_indicator_without_a_rule_is_an_empty_cell_in_its_record() -> None:
     rules = [r["rule"] for r in indicator_records([result])]
     assert None in rules  # the unreported indicator: no rule, read back from a file as None
     assert "" not in rules
+
+
+def test_a_csv_in_a_windows_code_page_is_refused_not_altered(tmp_path: Path) -> None:
+    """ "Budí" saved as cp1252 was read as "Bud\ufffd" without a word."""
+    text = _csv([{**r, "name": "Budí"} for r in ROWS])
+    (tmp_path / "plans.csv").write_bytes(text.encode("cp1252"))
+    (error,) = read_plans(tmp_path / "plans.csv")
+    assert isinstance(error, TableError)
+    assert (error.row, error.plan_id) == (2, "p")
+    assert "CSV UTF-8" in str(error)
+    (tmp_path / "plans.csv").write_bytes(text.encode("utf-8"))
+    (plan,) = read_plans(tmp_path / "plans.csv")
+    assert isinstance(plan, Plan)
+    assert plan.employee.name == "Budí"

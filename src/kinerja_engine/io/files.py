@@ -83,6 +83,22 @@ def _not_object(source: str, number: int, what: str) -> TableError:
     return TableError(f"a row must be an object of columns, got {what}", file=source, row=number)
 
 
+#: What the text readers put in place of bytes that are not UTF-8 (``errors="replace"``).
+_NOT_UTF8: Final = "\ufffd"
+
+
+def _not_utf8(source: str, number: int, plan_id: str | None) -> TableError:
+    """A row with bytes that are not UTF-8 (a spreadsheet's "CSV" in a Windows code page):
+    a name like "Sití" would be altered, so the row is refused with how to save the file."""
+    return TableError(
+        "this row is not UTF-8 text (a letter such as 'í' was saved in another encoding); "
+        "save the file as 'CSV UTF-8'",
+        file=source,
+        row=number,
+        plan_id=(plan_id or "").strip() or None,
+    )
+
+
 def _path(path: object, func: str) -> Path:
     if not isinstance(path, str | os.PathLike):
         raise UsageError(
@@ -148,6 +164,9 @@ def _jsonl_rows(path: Path, source: str) -> Numbered:
         for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue
+            if _NOT_UTF8 in line:
+                yield number, _not_utf8(source, number, None)
+                continue
             try:
                 item = json.loads(line)
             except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
@@ -193,6 +212,9 @@ def _csv_rows(path: Path, source: str) -> Numbered:
             if cells is None:
                 return
             if not any(c.strip() for c in cells):
+                continue
+            if any(_NOT_UTF8 in c for c in cells):  # bytes that are not UTF-8: never guessed
+                yield number, _not_utf8(source, number, cells[place] if place is not None else None)
                 continue
             if len(cells) > len(names) and any(c.strip() for c in cells[len(names) :]):
                 plan_id = None if place is None else cells[place].strip() or None
