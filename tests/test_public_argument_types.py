@@ -114,7 +114,7 @@ VALID: dict[str, Callable[[], Any]] = {
 }
 
 #: Functions that write files (run in a temporary working directory).
-WRITES = {"score_parquet", "read_plans", "read_records", "write_rows"}
+WRITES = {"score_parquet", "read_plans", "read_records", "write_rows", "plans_from_rows"}
 
 
 def _plans_parquet() -> str:
