@@ -364,3 +364,27 @@ def test_a_csv_in_a_windows_code_page_is_refused_not_altered(tmp_path: Path) -> 
     (plan,) = read_plans(tmp_path / "plans.csv")
     assert isinstance(plan, Plan)
     assert plan.employee.name == "Budí"
+
+
+def test_a_nan_realisasi_in_parquet_scores_the_same_on_both_engines(tmp_path: Path) -> None:
+    """The columnar engine took a NaN cell as not reported; the object path refused it."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    pytest.importorskip("numpy")
+    from kinerja_engine import appraise_many, rulebooks
+    from kinerja_engine.columnar import score_parquet
+
+    book = rulebooks.load("gajahmungkur")
+    rows = [{k: None if v is None else str(v) for k, v in r.items()} for r in ROWS]
+    table = pa.Table.from_pylist(rows)
+    where = table.schema.get_field_index("realisasi")
+    table = table.set_column(where, "realisasi", pa.array([3.5, float("nan")], pa.float64()))
+    pq.write_table(table, tmp_path / "plans.parquet")
+    for engine in ("object", "columnar"):
+        score_parquet(tmp_path / "plans.parquet", book, tmp_path / f"{engine}.parquet",
+                      engine=engine)  # fmt: skip
+    assert list(read_records(tmp_path / "object.parquet")) == list(
+        read_records(tmp_path / "columnar.parquet")
+    )
+    (record,) = appraisal_records(appraise_many(read_plans(tmp_path / "plans.parquet"), book))
+    assert record["status"] == "incomplete"
