@@ -388,3 +388,10 @@ def test_a_nan_realisasi_in_parquet_scores_the_same_on_both_engines(tmp_path: Pa
     )
     (record,) = appraisal_records(appraise_many(read_plans(tmp_path / "plans.parquet"), book))
     assert record["status"] == "incomplete"
+
+
+def test_a_short_row_that_is_not_utf8_names_its_row(tmp_path: Path) -> None:
+    (tmp_path / "plans.csv").write_bytes(b"name,unit,plan_id\n\xff,u\n")
+    (error,) = read_plans(tmp_path / "plans.csv")
+    assert isinstance(error, TableError)
+    assert error.row == 2

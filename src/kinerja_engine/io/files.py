@@ -200,13 +200,16 @@ def _csv_rows(path: Path, source: str) -> Numbered:
             yield 1, twice
             return
         place = names.index("plan_id") if "plan_id" in names else None
-        number = 1
+        number, stuck = 1, -1
         while True:
             try:
                 cells = next(reader, None)
             except csv.Error as exc:  # a cell over the size limit: the reader goes on after it
                 number += 1
                 yield number, TableError(f"cannot read this row: {exc}", file=source, row=number)
+                if reader.line_num == stuck:  # nothing consumed: reading on would not end
+                    return
+                stuck = reader.line_num
                 continue
             number += 1
             if cells is None:
@@ -214,7 +217,8 @@ def _csv_rows(path: Path, source: str) -> Numbered:
             if not any(c.strip() for c in cells):
                 continue
             if any(_NOT_UTF8 in c for c in cells):  # bytes that are not UTF-8: never guessed
-                yield number, _not_utf8(source, number, cells[place] if place is not None else None)
+                plan_id = cells[place] if place is not None and place < len(cells) else None
+                yield number, _not_utf8(source, number, plan_id)
                 continue
             if len(cells) > len(names) and any(c.strip() for c in cells[len(names) :]):
                 plan_id = None if place is None else cells[place].strip() or None
