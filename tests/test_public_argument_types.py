@@ -136,6 +136,15 @@ def _bag() -> Any:
     return cast(Any, db).from_sequence([PLAN], npartitions=1)
 
 
+class _Unprintable:
+    """An object whose repr and str raise (a message must not need them)."""
+
+    def __repr__(self) -> str:
+        raise RuntimeError("repr")
+
+    __str__ = __repr__
+
+
 #: What each parameter is given in turn.
 WRONG: dict[str, object] = {
     "None": None,
@@ -147,6 +156,10 @@ WRONG: dict[str, object] = {
     "object": object(),
     "nan": float("nan"),
     "bool": True,
+    # Review rv3: a message must not call a caller's failing repr, nor print a 5,000-digit
+    # int (Python refuses to, with a ValueError).
+    "unprintable": _Unprintable(),
+    "huge_negative": -(10**5000),
 }
 
 #: ``from_ast`` takes a parsed tree (an internal seam, checked by the language suite).

@@ -20,21 +20,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..errors import UsageError
+from ..errors import UsageError, shown
 from .errors import TableError
 
 __all__ = ["not_a_row", "require_decimal", "require_rows", "shown"]
 
 _RECORDS = "df.to_dict('records')"
-
-
-def shown(value: object) -> str:
-    """A value's ``repr`` for a message: bounded to 80 characters, and never raising."""
-    try:
-        text = repr(value)
-    except Exception:  # a caller's object whose repr fails (or an int too long to print)
-        return f"<{type(value).__name__}>"
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def require_rows(rows: object, func: str) -> Iterable[Any]:

@@ -37,7 +37,7 @@ from fractions import Fraction
 from typing import Any, Final
 
 from ..arguments import require, require_optional
-from ..errors import KinerjaError
+from ..errors import KinerjaError, UsageError
 from ..models import OverrideTarget, Plan, TargetRange, is_label_text
 from ..values import is_terminating
 from .cells import (
@@ -571,7 +571,10 @@ def plans_from_rows(
     naming the row and the ``indicator_kind`` column, with a did-you-mean (:mod:`.kinds`).
     """
     require_rows(rows, "plans_from_rows")
-    require(first_row, int, "plans_from_rows", "first_row")
+    if not 0 <= require(first_row, int, "plans_from_rows", "first_row") <= 2**63:
+        raise UsageError(
+            f"plans_from_rows(): 'first_row' must be 0 to 2**63, got {shown(first_row)}"
+        )
     return numbered_plans(
         enumerate(rows, first_row), source, sheet=sheet, decimal=decimal, kinds=kinds
     )
