@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..arguments import require
 from ..errors import UsageError, shown
 from .errors import TableError
 
@@ -28,8 +29,11 @@ __all__ = ["not_a_row", "require_decimal", "require_rows", "shown"]
 _RECORDS = "df.to_dict('records')"
 
 
-def require_rows(rows: object, func: str) -> Iterable[Any]:
-    """``rows`` if it is an iterable of rows (not text, not one mapping, not a DataFrame)."""
+def require_rows(rows: object, func: str, first_row: object = 1) -> Iterable[Any]:
+    """``rows`` if it is an iterable of rows (not text, not one mapping, not a DataFrame);
+    ``first_row``, the number of its first row, a whole number 0 to 2**63."""
+    if not 0 <= require(first_row, int, func, "first_row") <= 2**63:
+        raise UsageError(f"{func}(): 'first_row' must be 0 to 2**63, got {shown(first_row)}")
     if isinstance(rows, str | bytes | Mapping) or not isinstance(rows, Iterable):
         raise UsageError(
             f"{func}(): parameter 'rows' must be an iterable of rows (dicts of columns), "

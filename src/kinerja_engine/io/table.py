@@ -11,10 +11,8 @@ of that group; :func:`plan_rows` gives the rows of one plan. Guarantees:
 - nothing is dropped silently: a bad cell, an unknown column with a value, a plan-level cell
   that contradicts the plan's first row, or a plan the models refuse each becomes a
   ``TableError`` in the stream, and reading goes on;
-- a row that cannot be read (not a mapping, no ``plan_id``, a line that is not JSON) between
-  two rows of one plan makes that plan an error, never a plan scored without that row; a
-  reader error that names its ``plan_id`` (a CSV row with too many cells) does so wherever
-  it stands;
+- a row that cannot be read (not a mapping, no ``plan_id``, not JSON) between two rows of one
+  plan makes that plan an error; so does a reader's error naming the plan (a long CSV row);
 - ``plans_from_rows(plan_rows(p)) == [p]`` for every plan the format can hold (every field of
   a plan except the notes of per-value behaviour ratings is a column).
 
@@ -37,7 +35,7 @@ from fractions import Fraction
 from typing import Any, Final
 
 from ..arguments import require, require_optional
-from ..errors import KinerjaError, UsageError
+from ..errors import KinerjaError
 from ..models import OverrideTarget, Plan, TargetRange, is_label_text
 from ..values import is_terminating
 from .cells import (
@@ -570,11 +568,7 @@ def plans_from_rows(
     indicator's kind: a plan with a kind the rulebook cannot score becomes a ``TableError``
     naming the row and the ``indicator_kind`` column, with a did-you-mean (:mod:`.kinds`).
     """
-    require_rows(rows, "plans_from_rows")
-    if not 0 <= require(first_row, int, "plans_from_rows", "first_row") <= 2**63:
-        raise UsageError(
-            f"plans_from_rows(): 'first_row' must be 0 to 2**63, got {shown(first_row)}"
-        )
+    require_rows(rows, "plans_from_rows", first_row)
     return numbered_plans(
         enumerate(rows, first_row), source, sheet=sheet, decimal=decimal, kinds=kinds
     )
