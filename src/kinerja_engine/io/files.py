@@ -216,7 +216,7 @@ def _csv_rows(path: Path, source: str) -> Numbered:
                 return
             if not any(c.strip() for c in cells):
                 continue
-            if any(_NOT_UTF8 in c for c in cells):  # bytes that are not UTF-8: never guessed
+            if _NOT_UTF8 in "".join(cells):  # bytes that are not UTF-8: never guessed
                 plan_id = cells[place] if place is not None and place < len(cells) else None
                 yield number, _not_utf8(source, number, plan_id)
                 continue
