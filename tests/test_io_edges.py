@@ -395,3 +395,20 @@ def test_a_short_row_that_is_not_utf8_names_its_row(tmp_path: Path) -> None:
     (error,) = read_plans(tmp_path / "plans.csv")
     assert isinstance(error, TableError)
     assert error.row == 2
+
+
+@pytest.mark.parametrize(("suffix", "cell"), [(".csv", "abc"), (".jsonl", [1]), (".jsonl", -3)])
+def test_a_hand_edited_error_row_is_a_table_error(
+    suffix: str, cell: object, tmp_path: Path
+) -> None:
+    """``read_records`` turned ``error_row`` into an int: ValueError/TypeError escaped."""
+    path = tmp_path / f"records{suffix}"
+    if suffix == ".csv":
+        path.write_text(f"plan_id,error_row\np,{cell}\n", encoding="utf-8")
+    else:
+        path.write_text(json.dumps({"plan_id": "p", "error_row": cell}) + "\n", encoding="utf-8")
+    with pytest.raises(TableError, match="is not a row number") as caught:
+        list(read_records(path))
+    assert caught.value.table_column == "error_row"
+    write_rows([{"plan_id": "p", "error_row": 12}], path)
+    assert list(read_records(path)) == [{"plan_id": "p", "error_row": 12}]

@@ -43,6 +43,7 @@ from typing import Any, Final
 from ..arguments import require, require_optional
 from ..errors import UsageError
 from ..models import Plan
+from .cells import CellError
 from .errors import TableError
 from .guards import require_rows, shown
 from .kinds import KindCheck, require_kinds
@@ -581,7 +582,13 @@ def _typed(name: str, value: object) -> object:
     if value is None or (isinstance(value, str) and value == ""):
         return None
     if name == "error_row":
-        return int(value)  # type: ignore[call-overload]
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+            value = int(value)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63:
+            return value
+        raise CellError(f"{shown(value)} is not a row number")
     numeric = name in NUMBER_COLUMNS or (
         name.startswith("conversion_") and not name.endswith("_exact")
     )
@@ -607,7 +614,13 @@ def read_records(path: str | Path) -> Iterator[dict[str, object]]:
 
 
 def _read_records(path: Path) -> Iterator[dict[str, object]]:
-    for _number, row in _rows(path, str(path), None):
+    for number, row in _rows(path, str(path), None):
         if isinstance(row, TableError):
             raise row
-        yield {k: _typed(k, v) for k, v in row.items()}
+        out: dict[str, object] = {}
+        for key, value in row.items():
+            try:
+                out[key] = _typed(key, value)
+            except CellError as exc:  # a records file edited by hand
+                raise TableError(exc.message, file=str(path), row=number, column=key) from None
+        yield out
