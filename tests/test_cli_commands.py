@@ -76,6 +76,17 @@ def test_score_year_with_the_curve_check(tmp_path: Path) -> None:
     assert "curve check, unit gajahmungkur:" in done.stdout
 
 
+def test_an_unknown_unit_predikat_is_refused_before_scoring(tmp_path: Path) -> None:
+    """It was a BindingError traceback (exit 1) after the whole file had been scored."""
+    out = tmp_path / "results.csv"
+    done = _run("score", DATA / "gajahmungkur-2026.csv", "--rulebook", "gajahmungkur",
+                "--unit-predikat", "Hebat", "--out", out)  # fmt: skip
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "--unit-predikat: " in done.stderr and "'Baik'" in done.stderr
+    assert not out.exists()  # refused before anything was read or written
+
+
 def test_score_explain_prints_every_explanation(tmp_path: Path) -> None:
     source = tmp_path / "one.csv"
     write_rows(plan_rows(example_plan()), source)

@@ -22,6 +22,7 @@ import pytest
 import kinerja_engine
 import kinerja_engine.batch
 import kinerja_engine.columnar
+import kinerja_engine.io
 import kinerja_engine.report
 import kinerja_engine.scoring
 from kinerja_engine import (
@@ -106,10 +107,14 @@ VALID: dict[str, Callable[[], Any]] = {
     # Relative paths: the functions that take them run in a temporary working directory.
     "source": lambda: _plans_parquet(),  # noqa: PLW0108 - defined below
     "out": lambda: "records.parquet",
+    # kinerja_engine.io (review rv3): plan-table rows, a plan file, records.
+    "rows": lambda: [{"plan_id": "p1", "nip": "198609262015051001", "target": 1}],
+    "path": lambda: _plans_csv(),  # noqa: PLW0108 - defined below
+    "records": lambda: [RESULT],
 }
 
 #: Functions that write files (run in a temporary working directory).
-WRITES = {"score_parquet"}
+WRITES = {"score_parquet", "read_plans", "read_records", "write_rows", "plans_from_rows"}
 
 
 def _plans_parquet() -> str:
@@ -118,11 +123,26 @@ def _plans_parquet() -> str:
     return "plans.parquet"
 
 
+def _plans_csv() -> str:
+    """A plan table CSV in the working directory (read and written by the io functions)."""
+    write_rows([{"plan_id": "p1", "nip": "198609262015051001", "target": "1"}], "plans.csv")
+    return "plans.csv"
+
+
 def _bag() -> Any:
     """A small Dask bag of plans (the dask extra is installed in the test environment)."""
     import dask.bag as db
 
     return cast(Any, db).from_sequence([PLAN], npartitions=1)
+
+
+class _Unprintable:
+    """An object whose repr and str raise (a message must not need them)."""
+
+    def __repr__(self) -> str:
+        raise RuntimeError("repr")
+
+    __str__ = __repr__
 
 
 #: What each parameter is given in turn.
@@ -136,6 +156,10 @@ WRONG: dict[str, object] = {
     "object": object(),
     "nan": float("nan"),
     "bool": True,
+    # Review rv3: a message must not call a caller's failing repr, nor print a 5,000-digit
+    # int (Python refuses to, with a ValueError).
+    "unprintable": _Unprintable(),
+    "huge_negative": -(10**5000),
 }
 
 #: ``from_ast`` takes a parsed tree (an internal seam, checked by the language suite).
@@ -158,7 +182,7 @@ BINDINGS: dict[str, dict[str, Any]] = {
 def _surface() -> Iterator[tuple[str, Callable[..., Any], inspect.Signature, bool]]:
     seen: set[int] = set()
     for module in (kinerja_engine, kinerja_engine.scoring, kinerja_engine.report,
-                   kinerja_engine.batch, kinerja_engine.columnar):  # fmt: skip
+                   kinerja_engine.batch, kinerja_engine.columnar, kinerja_engine.io):  # fmt: skip
         for name in module.__all__:
             obj = getattr(module, name)
             # Every public callable that is not a class (functions, cached functions …).

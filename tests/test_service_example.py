@@ -312,3 +312,34 @@ def test_a_one_line_text_is_never_read_as_a_server_file(
         body = client.post("/check", json={"text": text}).json()
         assert body["ok"] is False
         assert "kunci" not in json.dumps(body)
+
+
+# --------------------------------------------------------------------------- review rv3
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+def test_a_non_finite_json_number_is_a_422_not_a_500(client: TestClient, literal: str) -> None:
+    """Python's JSON reads ``NaN``; FastAPI echoed it in the 422, which could not be written."""
+    body = json.dumps({"plan": _plan(), "rulebook": "gajahmungkur"})
+    body = body.replace('"value": "3.5"', f'"value": {literal}')
+    assert literal in body
+    response = client.post("/appraise", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    assert error["loc"] == ["body", "plan", "realisations", 0, "value"]
+
+
+def test_a_lone_surrogate_is_a_4xx_not_a_500(client: TestClient) -> None:
+    headers = {"content-type": "application/json"}
+    check = client.post("/check", content=b'{"text": "a\\ud800", "kind": "formula"}',
+                        headers=headers)  # fmt: skip
+    assert check.status_code == 200
+    assert check.json()["ok"] is False
+    assert "lone surrogate" in check.json()["diagnostics"][0]["message"]
+    text = json.dumps({"plan": _plan(), "rulebook_text": 'rulebook "\\ud800" version "1"'})
+    book = client.post("/appraise", content=text, headers=headers)
+    assert book.status_code == 422
+    named = json.dumps({"plan": _plan(), "rulebook": "gajahmungkur"}).replace('"Budi"', '"\\ud800"')
+    plan = client.post("/appraise", content=named, headers=headers)
+    assert plan.status_code == 422
+    assert plan.json()["detail"][0]["loc"] == ["body", "plan", "employee", "name"]

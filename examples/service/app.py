@@ -27,12 +27,15 @@ root::
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
 from typing import Annotated, Any, Final, Literal
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -193,7 +196,10 @@ class TooLarge(LimitError):
 
 
 def _refuse_size(text: str, limit: int, what: str) -> None:
-    size = len(text.encode("utf-8"))
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError:  # JSON may escape a lone surrogate ("\ud800"): not text
+        raise UsageError(f"{what} is not valid Unicode (it holds a lone surrogate)") from None
     if size > limit:
         raise TooLarge(f"{what} is {size:,} bytes; this service reads at most {limit:,}")
 
@@ -255,6 +261,28 @@ async def bounded_body(request: Request, call_next: Any) -> Any:
     return await call_next(request)
 
 
+def _json_safe(value: Any) -> Any:
+    """``value`` with what JSON cannot carry made text: a NaN or infinite float (Python's JSON
+    reads ``NaN``), a lone surrogate (``"\ud800"``); FastAPI echoes the input in a 422."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {_json_safe(k): _json_safe(v) for k, v in value.items()}
+    return value
+
+
+@app.exception_handler(RequestValidationError)
+async def invalid_body(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """FastAPI's own 422 (``detail``: each error's ``loc``, ``msg`` and ``input``), with the
+    echoed input made JSON-safe: a body with ``NaN`` or a lone surrogate was a 500."""
+    detail = _json_safe(jsonable_encoder(exc.errors()))
+    return JSONResponse(status_code=422, content={"detail": detail})
+
+
 def _status(exc: KinerjaError) -> int:
     if isinstance(exc, TooLarge):
         return 413
@@ -275,7 +303,7 @@ async def kinerja_error(request: Request, exc: KinerjaError) -> JSONResponse:
         detail["diagnostics"] = [
             DiagnosticOut.of(d, exc.source).model_dump() for d in exc.diagnostics
         ]
-    return JSONResponse(status_code=_status(exc), content={"detail": [detail]})
+    return JSONResponse(status_code=_status(exc), content={"detail": [_json_safe(detail)]})
 
 
 # --------------------------------------------------------------------------- endpoints

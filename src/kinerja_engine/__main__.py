@@ -53,7 +53,7 @@ from collections.abc import Sequence
 
 from . import rulebooks
 from .cli_columnar import ENGINES, columnar_verdict, score_columnar
-from .cli_scoring import compare, load_rulebook, score
+from .cli_scoring import check_unit_predikat, compare, load_rulebook, score
 from .errors import Diagnostic, KinerjaError, UsageError
 from .language.formula import Formula, Rulebook
 from .language.parser import parse_rulebook
@@ -262,6 +262,7 @@ def _run(argv: Sequence[str] | None) -> int:
                 # Either engine opens the output before it has read all of the input.
                 raise UsageError(f"{args.out}: is the plan file itself; write results elsewhere")
             if args.command == "score":
+                check_unit_predikat(books[0], args.unit_predikat)
                 done = score_columnar(
                     args.plans, books[0], out=args.out, engine=args.engine, year=args.year,
                     explain=args.explain, unit_predikat=args.unit_predikat,

@@ -34,7 +34,7 @@ from .scoring.distribution import check_distribution
 from .scoring.pipeline import error_result
 from .scoring.results import Appraisal
 
-__all__ = ["check_input", "compare", "load_rulebook", "score"]
+__all__ = ["check_input", "check_unit_predikat", "compare", "load_rulebook", "score"]
 
 #: How many plans between two progress updates on a terminal.
 PROGRESS_EVERY = 500
@@ -126,6 +126,17 @@ def _distribution(results: Sequence[Appraisal]) -> dict[str, Counter[str]]:
 
 def _has_curve(book: Rulebook) -> bool:
     return all(name in book for name in ("kurva_min", "kurva_maks", "anggota_kelompok"))
+
+
+def check_unit_predikat(book: Rulebook, unit_predikat: str | None) -> None:
+    """Refuse a ``--unit-predikat`` the rulebook's curve does not know, before any scoring
+    (it was an uncaught BindingError after the whole file had been scored)."""
+    if unit_predikat is None or not _has_curve(book):
+        return
+    try:
+        book.label("predikat_unit", unit_predikat)
+    except KinerjaError as exc:
+        raise UsageError(f"--unit-predikat: {exc}") from None
 
 
 def score(

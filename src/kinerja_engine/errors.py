@@ -30,6 +30,7 @@ __all__ = [
     "ModelError",
     "Span",
     "UsageError",
+    "shown",
 ]
 
 
@@ -135,6 +136,20 @@ class Diagnostic:
         if self.hint:
             parts.append(f"  hint: {self.hint}")
         return "\n".join(parts)
+
+
+def shown(value: object) -> str:
+    """A caller's value as a message shows it: its ``repr``, at most 80 characters, and never
+    raising (an object whose ``repr`` fails, an int too long to print: its type's name).
+
+    >>> shown("x" * 100)[-5:], shown(10**5000), shown([1])
+    ('xx...', '<int>', '[1]')
+    """
+    try:
+        text = repr(value)
+    except Exception:  # a caller's object whose repr fails (or an int too long to print)
+        return f"<{type(value).__name__}>"
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 class KinerjaError(Exception):

@@ -35,7 +35,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from .errors import UsageError
+from .errors import UsageError, shown
 from .values import (
     Label,
     display_decimal,
@@ -46,6 +46,9 @@ from .values import (
 )
 
 __all__ = ["LANGS", "Lang", "format_interval", "format_number", "format_value"]
+
+#: Longer numbers are not written (Python's int to text stops at 4,300 digits).
+_MAX_BITS = 13_000
 
 Lang = Literal["id", "en"]
 
@@ -76,8 +79,10 @@ def format_number(
     kinerja_engine.errors.UsageError: unknown language 'fr'; expected one of: id, en
     """
     if not isinstance(lang, str) or lang not in _YES_NO:  # a list is not hashable
-        raise UsageError(f"unknown language {lang!r}; expected one of: {', '.join(LANGS)}")
+        raise UsageError(f"unknown language {shown(lang)}; expected one of: {', '.join(LANGS)}")
     exact = value if isinstance(value, Fraction) else Fraction(value)
+    if max(abs(exact.numerator), exact.denominator).bit_length() > _MAX_BITS:
+        raise UsageError("the number is too long to write (more than 4,000 digits)")
     if places is None:
         if not is_terminating(exact):
             return f"{exact.numerator}/{exact.denominator}"

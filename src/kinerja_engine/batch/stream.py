@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from ..arguments import require, require_callable
-from ..errors import UsageError
+from ..errors import UsageError, shown
 from ..language.formula import Rulebook
 from ..models import Plan
 from ..scoring import Appraisal, DistributionReport, appraise_many, check_distribution
@@ -370,11 +370,12 @@ def check_generation(func: str, seed: object, period: object, fault_rate: object
     ...
     kinerja_engine.errors.UsageError: score_partition(): fault_rate must be within [0, 1], got 2
     """
-    require(seed, int, func, "seed")
+    if require(seed, int, func, "seed").bit_length() > 256:  # it becomes text in each key
+        raise UsageError(f"{func}(): parameter 'seed' must be under 2**256 in size")
     require(period, str, func, "period")
     rate: float = require(fault_rate, (float, int), func, "fault_rate")
     if not 0 <= rate <= 1:  # also refuses NaN
-        raise UsageError(f"{func}(): fault_rate must be within [0, 1], got {rate}")
+        raise UsageError(f"{func}(): fault_rate must be within [0, 1], got {shown(rate)}")
 
 
 def workforce_partitions(count: int, parts: int) -> list[tuple[int, int]]:

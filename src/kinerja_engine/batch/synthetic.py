@@ -540,6 +540,8 @@ def generate_plans(
     """
     if count < 0 or start < 0:
         raise UsageError("generate_plans() needs a non-negative count and start")
+    if isinstance(seed, int) and seed.bit_length() > 256:  # it becomes text in each block's key
+        raise UsageError("generate_plans(): the seed must be under 2**256 in size")
     when = period if isinstance(period, Period) else Period.parse(period)
     maker = _Maker(when)
     block = start // BLOCK

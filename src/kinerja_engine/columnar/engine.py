@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from ..arguments import require, require_optional
-from ..errors import UsageError
+from ..errors import UsageError, shown
 from ..io import appraisal_records
 from ..io.errors import TableError
 from ..io.optional import need
@@ -427,8 +427,10 @@ def score_parquet(source: str | Path, book: Rulebook, out: str | Path, *,
     require(source, (str, Path), func, "source")
     require(book, Rulebook, func, "book")
     require(out, (str, Path), func, "out")
-    if require(batch_rows, int, func, "batch_rows") < 1:
-        raise UsageError(f"{func}(): parameter 'batch_rows' must be at least 1, got {batch_rows}")
+    if not 1 <= require(batch_rows, int, func, "batch_rows") <= 2**31:
+        raise UsageError(
+            f"{func}(): parameter 'batch_rows' must be 1 to 2**31, got {shown(batch_rows)}"
+        )
     if require(engine, str, func, "engine") not in ("auto", "columnar", "object"):
         raise UsageError(
             f"{func}(): parameter 'engine' must be 'auto', 'columnar' or 'object', got {engine!r}"

@@ -16,7 +16,9 @@ unambiguous is accepted, the rest refused, never guessed:
   table's percent columns hold percentages);
 - **directions**: ``naik``/``meningkat``/``maksimal`` mean ``higher``, ``turun``/``menurun``/
   ``minimal`` mean ``lower``; the models' own spellings are passed on as they are;
-- **yes/no**: ``ya``/``tidak``, ``yes``/``no``, ``true``/``false``, ``y``/``n``, ``1``/``0``.
+- **yes/no**: ``ya``/``tidak``, ``yes``/``no``, ``true``/``false``, ``y``/``n``, ``1``/``0``;
+- **empty**: ``None``, blank text and a float NaN (a DataFrame's empty cell) are empty cells;
+  :func:`parse_number` itself refuses NaN (a number that is not one).
 
 >>> parse_number("90,5"), parse_number("95%"), parse_number("1.250.000"), parse_number(" 3 ")
 (Decimal('90.5'), Decimal('95'), Decimal('1250000'), Decimal('3'))
@@ -34,10 +36,12 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from math import isfinite
+from math import isfinite, isnan
 from typing import Final
 
+from ..errors import KinerjaError
 from ..values import plain_scalar
+from .guards import require_decimal, shown
 
 __all__ = [
     "CellError",
@@ -50,25 +54,37 @@ __all__ = [
 ]
 
 
-class CellError(ValueError):
-    """One cell that cannot be read; ``hint`` says how to write it.
+class CellError(KinerjaError, ValueError):
+    """One cell that cannot be read; ``hint`` says how to write it (already in the text).
 
-    Internal to the readers, which turn it into a
-    :class:`~kinerja_engine.io.errors.TableError` naming file, row and column.
+    The readers turn it into a :class:`~kinerja_engine.io.errors.TableError` naming file,
+    row and column; called directly, the public parsers raise it, a ``KinerjaError`` (and,
+    as before, a ``ValueError``).
     """
 
     def __init__(self, message: str, hint: str = "") -> None:
         super().__init__(message if not hint else f"{message} ({hint})")
         self.hint = hint
 
+    def __str__(self) -> str:
+        return self.message  # the hint is in the message already, in parentheses
+
 
 def is_empty(value: object) -> bool:
-    """Whether a cell is empty: ``None``, or text of only spaces.
+    """Whether a cell is empty: ``None``, text of only spaces, or a float NaN.
 
-    >>> is_empty(None), is_empty("  "), is_empty(0)
-    (True, True, False)
+    A DataFrame marks an empty cell NaN (``pandas.read_csv`` and ``read_excel`` do, in
+    text columns too), so a NaN *cell* is "not given", as ``None`` is.
+
+    >>> is_empty(None), is_empty("  "), is_empty(0), is_empty(float("nan"))
+    (True, True, False, True)
     """
-    return value is None or (isinstance(value, str) and not value.strip())
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    value = plain_scalar(value)  # numpy.float32 NaN is not a float: its float is
+    return isinstance(value, float) and isnan(value)
 
 
 _PLAIN: Final = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
@@ -82,21 +98,22 @@ def _number_text(text: str, decimal: str | None) -> str:
     text = _SPACES.sub("", text)
     text = text.removesuffix("%")
     if not text:
-        raise CellError(f"{raw!r} is not a number")
+        raise CellError(f"{shown(raw)} is not a number")
     dots, commas = text.count("."), text.count(",")
     if decimal is not None:
+        require_decimal(decimal)
         thousands = "." if decimal == "," else ","
         text = text.replace(thousands, "").replace(decimal, ".")
     elif dots and commas:
         point = "." if text.rfind(".") > text.rfind(",") else ","
         other = "," if point == "." else "."
         if text.count(point) != 1 or not _GROUPED.fullmatch(text):
-            raise CellError(f"{raw!r} is not a number", "write it like 1.250,5 or 1250.5")
+            raise CellError(f"{shown(raw)} is not a number", "write it like 1.250,5 or 1250.5")
         text = text.replace(other, "").replace(point, ".")
     elif dots + commas > 1:
         sep = "." if dots else ","
         if not _GROUPED.fullmatch(text) or text.rsplit(sep, 1)[1].__len__() != 3:
-            raise CellError(f"{raw!r} is not a number", "write it like 1.250.000 or 1250000")
+            raise CellError(f"{shown(raw)} is not a number", "write it like 1.250.000 or 1250000")
         text = text.replace(sep, "")
     elif dots + commas == 1:
         sep = "." if dots else ","
@@ -107,12 +124,12 @@ def _number_text(text: str, decimal: str | None) -> str:
             grouped = head + tail
             small = f"{head}.{tail}".rstrip("0").rstrip(".")
             raise CellError(
-                f"{raw!r} is ambiguous: {grouped} with a thousands "
+                f"{shown(raw)} is ambiguous: {grouped} with a thousands "
                 f"{'dot' if sep == '.' else 'comma'}, or {small} with a {other}"
             )
         text = f"{head}.{tail}"
     if not _PLAIN.fullmatch(text):
-        raise CellError(f"{raw!r} is not a number", "write it like 90,5 or 90.5")
+        raise CellError(f"{shown(raw)} is not a number", "write it like 90,5 or 90.5")
     return text
 
 
@@ -128,20 +145,20 @@ def parse_number(value: object, *, decimal: str | None = None) -> Decimal:
     """
     value = plain_scalar(value)  # a DataFrame's NumPy scalars: the int or float they stand for
     if isinstance(value, bool):
-        raise CellError(f"{value!r} is not a number")
+        raise CellError(f"{shown(value)} is not a number")
     if isinstance(value, Decimal | int):
         return Decimal(value)
     if isinstance(value, float):
         # Excel and Parquet hand out binary floats: their shortest repr is what was typed.
         if not isfinite(value):
-            raise CellError(f"{value!r} is not a finite number")
+            raise CellError(f"{shown(value)} is not a finite number")
         return Decimal(repr(value))
     if not isinstance(value, str):
-        raise CellError(f"{value!r} is not a number")
+        raise CellError(f"{shown(value)} is not a number")
     try:
         return Decimal(_number_text(value, decimal))
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid text
-        raise CellError(f"{value!r} is not a number") from None
+        raise CellError(f"{shown(value)} is not a number") from None
 
 
 def parse_weight(value: object, *, decimal: str | None = None) -> str:
@@ -202,11 +219,11 @@ def parse_direction(value: object) -> str:
     kinerja_engine.io.cells.CellError: 'rentang' is ambiguous (write 'tolerance' for a band where both sides are worse, or 'higher'/'lower' for the better side of a range)
     """  # noqa: E501
     if not isinstance(value, str):
-        raise CellError(f"{value!r} is not a direction", "write naik/turun or higher/lower")
+        raise CellError(f"{shown(value)} is not a direction", "write naik/turun or higher/lower")
     key = " ".join(value.split()).casefold()
     if key in _AMBIGUOUS_DIRECTIONS:
         raise CellError(
-            f"{value!r} is ambiguous",
+            f"{shown(value)} is ambiguous",
             "write 'tolerance' for a band where both sides are worse, "
             "or 'higher'/'lower' for the better side of a range",
         )
@@ -238,4 +255,4 @@ def parse_bool(value: object) -> bool:
         return True
     if key in _FALSE:
         return False
-    raise CellError(f"{value!r} is not yes or no", "write ya/tidak or true/false")
+    raise CellError(f"{shown(value)} is not yes or no", "write ya/tidak or true/false")

@@ -29,12 +29,13 @@ them as they are. Guarantees:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
 from typing import Any, Final
 
+from ..errors import UsageError
 from ..language.formula import Rulebook
 from ..values import fraction_to_decimal, is_terminating, normalize, round_half_up
 from .errors import TableError
@@ -240,19 +241,45 @@ def _error(e: TableError) -> Record:
     return out
 
 
+def _items(appraisals: object, func: str) -> Iterator[Any]:
+    """The appraisals (or reader errors) one by one; anything else is a UsageError."""
+    if isinstance(appraisals, str | bytes | Mapping) or not isinstance(appraisals, Iterable):
+        raise UsageError(
+            f"{func}(): parameter 'appraisals' must be an iterable of appraisals, "
+            f"got {type(appraisals).__name__}"
+        )
+    return _checked(appraisals, func)
+
+
+def _checked(appraisals: Iterable[object], func: str) -> Iterator[Any]:
+    for number, item in enumerate(appraisals, 1):
+        # Read by attribute name (the dataclass and the pydantic form): both have these.
+        if not isinstance(item, TableError) and not (
+            hasattr(item, "plan_id") and hasattr(item, "rhk") and hasattr(item, "conversions")
+        ):
+            raise UsageError(
+                f"{func}(): item {number} must be an Appraisal or a TableError, "
+                f"got {type(item).__name__}"
+            )
+        yield item
+
+
 def appraisal_records(appraisals: Iterable[Any]) -> list[Record]:
     """One flat record per appraisal (or per reader error, with ``status`` ``"error"``).
 
     See :func:`iter_appraisal_records` for a stream; the columns are
     :data:`APPRAISAL_COLUMNS` then ``conversion_<name>`` (and ``_exact``) per conversion.
     """
-    return list(iter_appraisal_records(appraisals))
+    return [
+        _error(a) if isinstance(a, TableError) else _appraisal(a)
+        for a in _items(appraisals, "appraisal_records")
+    ]
 
 
 def iter_appraisal_records(appraisals: Iterable[Any]) -> Iterator[Record]:
     """:func:`appraisal_records`, lazily: one record per item as the items arrive."""
-    for a in appraisals:
-        yield _error(a) if isinstance(a, TableError) else _appraisal(a)
+    items = _items(appraisals, "iter_appraisal_records")  # checked now, not when consumed
+    return (_error(a) if isinstance(a, TableError) else _appraisal(a) for a in items)
 
 
 def _target(out: Record, target: object) -> None:
@@ -273,7 +300,7 @@ def indicator_records(appraisals: Iterable[Any]) -> list[Record]:
     Columns: :data:`INDICATOR_COLUMNS`; ``status_appraisal`` is the appraisal's status.
     """
     rows: list[Record] = []
-    for a in appraisals:
+    for a in _items(appraisals, "indicator_records"):
         if isinstance(a, TableError):
             continue
         for rhk in a.rhk:
@@ -292,7 +319,7 @@ def indicator_records(appraisals: Iterable[Any]) -> list[Record]:
                 }
                 _target(out, ind.target)
                 out["status"] = _text(ind.status)
-                out["rule"] = ind.rule
+                out["rule"] = ind.rule or None  # empty: None, as a file reads it back
                 for name, value in (
                     ("rhk_weight", rhk.weight),
                     ("rhk_nilai", rhk.nilai),
@@ -318,7 +345,12 @@ def to_frame(records: Sequence[Record] | Iterable[Any]) -> Any:
     says what to install.
     """
     pd = need("pandas", None)
+    if isinstance(records, str | bytes | Mapping) or not isinstance(records, Iterable):
+        raise UsageError(
+            "to_frame(): parameter 'records' must be an iterable of records or appraisals, "
+            f"got {type(records).__name__}"
+        )
     items = list(records)
-    if items and not isinstance(items[0], dict):
+    if items and not all(isinstance(item, dict) for item in items):
         items = appraisal_records(items)
     return pd.DataFrame(items)

@@ -11,6 +11,8 @@ of that group; :func:`plan_rows` gives the rows of one plan. Guarantees:
 - nothing is dropped silently: a bad cell, an unknown column with a value, a plan-level cell
   that contradicts the plan's first row, or a plan the models refuse each becomes a
   ``TableError`` in the stream, and reading goes on;
+- a row that cannot be read (not a mapping, no ``plan_id``, not JSON) between two rows of one
+  plan makes that plan an error; so does a reader's error naming the plan (a long CSV row);
 - ``plans_from_rows(plan_rows(p)) == [p]`` for every plan the format can hold (every field of
   a plan except the notes of per-value behaviour ratings is a column).
 
@@ -32,7 +34,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Final
 
-from ..errors import KinerjaError, UsageError
+from ..arguments import require, require_optional
+from ..errors import KinerjaError
 from ..models import OverrideTarget, Plan, TargetRange, is_label_text
 from ..values import is_terminating
 from .cells import (
@@ -45,6 +48,7 @@ from .cells import (
     parse_weight,
 )
 from .errors import TableError
+from .guards import not_a_row, require_decimal, require_rows, shown
 from .kinds import KindCheck, kind_error, require_kinds, whole_plan
 
 __all__ = ["PLAN_COLUMNS", "numbered_plans", "plan_rows", "plans_from_rows"]
@@ -178,6 +182,7 @@ def plan_rows(plan: Plan) -> list[dict[str, Any]]:
     Numbers are :class:`~decimal.Decimal`; a weight that is not a finite decimal is the text
     ``"100/3"``; a range target fills ``target_min`` and ``target_max``.
     """
+    require(plan, Plan, "plan_rows", "plan")
     head = _plan_level(plan)
     rows = []
     for rhk, ind in plan.indicators():
@@ -290,7 +295,7 @@ class _Group:
     def __init__(self, plan_id: str, first: int, head: Row, decimal: str | None) -> None:
         self.plan_id = plan_id
         self.place = _Place(first)
-        self.head = {name: _cell(head, name) for name in head}
+        self.head = {name: _cell(head, name) for name in head if isinstance(name, str)}
         self.decimal = decimal
         self.rhk: dict[str, dict[str, Any]] = {}
         self.realisations: list[dict[str, Any]] = []
@@ -298,7 +303,11 @@ class _Group:
 
     def add(self, number: int, row: Row) -> None:
         for name, value in row.items():
-            if name not in _KNOWN and not name.startswith(_PREFIXES) and not is_empty(value):
+            if not isinstance(name, str):
+                self.problems.append(
+                    (number, None, f"a column name must be text, got {shown(name)}")
+                )
+            elif name not in _KNOWN and not name.startswith(_PREFIXES) and not is_empty(value):
                 self.problems.append((number, name, f"unknown column {name!r}"))
             elif name not in _ROW_LEVEL and name != "plan_id":
                 cell = _cell(row, name)
@@ -400,7 +409,7 @@ class _Group:
         h = self.head
         raw: dict[str, Any] = {
             "id": self.plan_id,
-            "period": h.get("period"),
+            "period": _plain(h.get("period")),  # 2026 typed into a numeric cell
             "employee": self._person(""),
             "rhk": [{k: v for k, v in r.items() if v is not None} for r in self.rhk.values()],
             "realisations": self.realisations,
@@ -495,6 +504,9 @@ class _Group:
                 message = exc.message
                 employee = getattr(exc, "employee", None)
                 field = getattr(exc, "field", None)
+                lead = f"employee {employee}"  # the TableError names the employee itself
+                if employee and message.startswith((f"{lead}, ", f"{lead}: ")):
+                    message = message[len(lead) + 2 :]
                 return TableError(
                     message,
                     file=source,
@@ -556,6 +568,7 @@ def plans_from_rows(
     indicator's kind: a plan with a kind the rulebook cannot score becomes a ``TableError``
     naming the row and the ``indicator_kind`` column, with a did-you-mean (:mod:`.kinds`).
     """
+    require_rows(rows, "plans_from_rows", first_row)
     return numbered_plans(
         enumerate(rows, first_row), source, sheet=sheet, decimal=decimal, kinds=kinds
     )
@@ -574,8 +587,9 @@ def numbered_plans(
     A :class:`TableError` in place of a row (a line that is not JSON) is passed on; a row
     with an ``rhk`` key is a whole plan in the models' own form.
     """
-    if decimal not in (None, ",", "."):
-        raise UsageError(f"decimal must be ',' or '.' or None, got {decimal!r}")
+    require_decimal(decimal)
+    require_optional(source, str, "plans_from_rows", "source")
+    require_optional(sheet, str, "plans_from_rows", "sheet")
     require_kinds(kinds, "plans_from_rows")
     return _numbered(rows, source, sheet, decimal, kinds)
 
@@ -588,22 +602,45 @@ def _numbered(
     kinds: KindCheck | None,
 ) -> Iterator[Plan | TableError]:
     group: _Group | None = None
-    for number, row in rows:
-        plan_id = None if isinstance(row, TableError) or "rhk" in row else _cell(row, "plan_id")
-        if group is not None and (plan_id is None or group.plan_id != str(_plain(plan_id))):
-            yield group.result(source, sheet, kinds)
-            group = None
-        if isinstance(row, TableError):
-            yield row
-        elif "rhk" in row:
-            yield whole_plan(row, number, source, sheet, kinds)
-        elif plan_id is None:
-            yield TableError(
+    # Unreadable rows met while a plan is open: they belong to it if its next row follows.
+    pending: list[TableError] = []
+    for number, item in rows:
+        row = item
+        if not isinstance(row, TableError | Mapping):
+            row = not_a_row(item, number, source, sheet)
+        elif not isinstance(row, TableError) and "rhk" not in row and _cell(row, "plan_id") is None:
+            row = TableError(
                 "a row needs a plan_id", file=source, row=number, sheet=sheet, column="plan_id"
             )
+        if isinstance(row, TableError):
+            if row.plan_id is not None:  # the reader knows whose row it is
+                if group is not None and group.plan_id != row.plan_id:
+                    yield group.result(source, sheet, kinds)
+                    yield from pending
+                    group, pending = None, []
+                if group is None:
+                    group = _Group(row.plan_id, number, {}, decimal)
+                group.problems.append((number, row.table_column, row.reason))
+            elif group is not None:
+                pending.append(row)
+            else:
+                yield row
+            continue
+        plan_id = None if "rhk" in row else str(_plain(_cell(row, "plan_id")))
+        if group is not None and group.plan_id != plan_id:
+            yield group.result(source, sheet, kinds)
+            yield from pending
+            group, pending = None, []
+        for error in pending:  # between two rows of this plan: the plan is not whole
+            assert group is not None
+            group.problems.append((error.row or number, error.table_column, error.reason))
+        pending = []
+        if plan_id is None:
+            yield whole_plan(row, number, source, sheet, kinds)
         else:
             if group is None:
-                group = _Group(str(_plain(plan_id)), number, row, decimal)
+                group = _Group(plan_id, number, row, decimal)
             group.add(number, row)
     if group is not None:
         yield group.result(source, sheet, kinds)
+    yield from pending

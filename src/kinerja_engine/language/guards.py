@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from ..errors import KinerjaError, UsageError
+from ..errors import KinerjaError, UsageError, shown
 
 __all__ = ["guard", "internal_error", "keywords_only", "require_inputs", "require_type"]
 
@@ -79,7 +79,7 @@ def require_inputs(inputs: object) -> None:
         if not isinstance(name, str) or not isinstance(type_name, str):
             raise UsageError(
                 "Formula.parse: 'inputs' maps input names to type names (text), e.g. "
-                f"{{'target': 'number'}}; got {name!r}: {type_name!r}"
+                f"{{'target': 'number'}}; got {shown(name)}: {shown(type_name)}"
             )
 
 

@@ -21,7 +21,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, WithJsonSchema
 
-from ..errors import ModelError
+from ..errors import ModelError, shown
 from .fields import EmployeeKind, InputError, custom_error
 
 __all__ = ["Nip", "NipInfo", "decode_nip", "read_nip"]
@@ -38,14 +38,16 @@ def _normalise_nip(value: object) -> str:
     if type(value) is str and len(value) == 18 and value.isascii() and value.isdigit():
         return value  # the common case (18 ASCII digits, nothing to remove), decided first
     if isinstance(value, int) and not isinstance(value, bool):
+        if value.bit_length() > 200:  # far past 18 digits (and str() refuses > 4,300 digits)
+            raise InputError("a NIP has 18 digits, got a much longer number")
         value = str(value)
     if not isinstance(value, str):
         raise InputError(f"a NIP is text of 18 digits, got {type(value).__name__}")
     text = "".join(value.split())
     if not _NIP_DIGITS.fullmatch(text):
         if not text.isascii() or not text.isdigit():
-            raise InputError(f"a NIP has only digits, got {value!r}")
-        raise InputError(f"a NIP has 18 digits, got {len(text)} ({value!r})")
+            raise InputError(f"a NIP has only digits, got {shown(value)}")
+        raise InputError(f"a NIP has 18 digits, got {len(text)} ({shown(value)})")
     return text
 
 
@@ -171,9 +173,11 @@ def decode_nip(nip: str, kind: EmployeeKind | str = "PNS") -> NipInfo:
     kinerja_engine.errors.ModelError: employee 198609262015131001, field 'nip': CPNS month 13 is not a month (01-12)
     """  # noqa: E501
     try:
+        if not isinstance(kind, str):  # Enum's own message would call a caller's repr
+            raise ValueError(kind)
         employee_kind = EmployeeKind(kind)
     except ValueError:
-        raise ModelError(f"unknown employee kind {kind!r}", field="kind") from None
+        raise ModelError(f"unknown employee kind {shown(kind)}", field="kind") from None
     try:
         return read_nip(nip, employee_kind)
     except InputError as exc:

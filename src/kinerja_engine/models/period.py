@@ -25,7 +25,7 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
-from ..errors import ModelError, UsageError
+from ..errors import ModelError, UsageError, shown
 from .fields import InputError, PeriodKind, custom_error
 
 __all__ = ["Period", "PeriodKind"]
@@ -50,19 +50,21 @@ def _period_parts(kind: object, year: object, index: object) -> tuple[PeriodKind
     except ValueError:
         period_kind = None
     if period_kind is None:
-        raise InputError(f"unknown period kind {kind!r}; use one of month, quarter, semester, year")
+        raise InputError(
+            f"unknown period kind {shown(kind)}; use one of month, quarter, semester, year"
+        )
     if not isinstance(year, int) or isinstance(year, bool):
-        raise InputError(f"a period's year is a whole number, got {year!r}")
+        raise InputError(f"a period's year is a whole number, got {shown(year)}")
     if not isinstance(index, int) or isinstance(index, bool):
-        raise InputError(f"a period's index is a whole number, got {index!r}")
+        raise InputError(f"a period's index is a whole number, got {shown(index)}")
     if not _MIN_YEAR <= year <= _MAX_YEAR:
-        raise InputError(f"year {year} is outside {_MIN_YEAR}-{_MAX_YEAR}")
+        raise InputError(f"year {shown(year)} is outside {_MIN_YEAR}-{_MAX_YEAR}")
     count = 12 // _PERIOD_MONTHS[period_kind]
     if not 1 <= index <= count:
         raise InputError(
-            f"a {period_kind.value} index is 1 to {count}, got {index}"
+            f"a {period_kind.value} index is 1 to {count}, got {shown(index)}"
             if count > 1
-            else f"a year period has index 1, got {index}"
+            else f"a year period has index 1, got {shown(index)}"
         )
     return period_kind, year, index
 
@@ -71,7 +73,7 @@ def _parse_period(text: str) -> tuple[PeriodKind, int, int]:
     match = _PERIOD_TEXT.fullmatch(text)
     if match is None:
         raise InputError(
-            f"{text!r} is not a period; write '2026-03' (month), '2026-Q1' (quarter), "
+            f"{shown(text)} is not a period; write '2026-03' (month), '2026-Q1' (quarter), "
             "'2026-S2' (semester) or '2026' (year)"
         )
     year = int(match["year"])
@@ -94,7 +96,8 @@ def _kind_argument(kind: object, func: str) -> PeriodKind:
         except ValueError:
             pass
     raise UsageError(
-        f"{func}(): parameter 'kind' must be one of month, quarter, semester, year; got {kind!r}"
+        f"{func}(): parameter 'kind' must be one of month, quarter, semester, year; "
+        f"got {shown(kind)}"
     )
 
 
@@ -198,7 +201,7 @@ class Period:
         kinerja_engine.errors.ModelError: field 'period': a quarter index is 1 to 4, got 5
         """
         if not isinstance(text, str):
-            raise ModelError(f"a period is text like '2026-Q1', got {text!r}", field="period")
+            raise ModelError(f"a period is text like '2026-Q1', got {shown(text)}", field="period")
         try:
             return cls(*_parse_period(text))
         except InputError as exc:
@@ -372,4 +375,4 @@ def _validate_period(value: Any) -> Period:
             )
     except InputError as exc:
         raise custom_error(str(exc)) from None
-    raise custom_error(f"a period is text like '2026-Q1', got {value!r}")
+    raise custom_error(f"a period is text like '2026-Q1', got {shown(value)}")

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Final
 
 from ..arguments import require, require_optional
-from ..errors import UsageError
+from ..errors import UsageError, shown
 from ..language.formula import Rulebook
 from ..models import CoreValue, Plan
 from ..scoring.behaviour import panduan_perilaku
@@ -71,7 +71,7 @@ class BehaviourForm(Record):
         1. Berorientasi Pelayanan
         """
         if lang not in _HEAD:
-            raise UsageError(f"unknown language {lang!r}; use 'id' or 'en'")
+            raise UsageError(f"unknown language {shown(lang)}; use 'id' or 'en'")
         title, expectation, feedback = _HEAD[lang]
         lines = [title]
         for index, row in enumerate(self.rows):

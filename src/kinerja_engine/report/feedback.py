@@ -28,7 +28,7 @@ from typing import Any, Final
 from pydantic import Field
 
 from ..arguments import require, require_optional
-from ..errors import UsageError
+from ..errors import UsageError, shown
 from ..language.formula import Rulebook
 from ..models import Direction, TargetRange
 from ..scoring import Appraisal, IndicatorResult
@@ -115,7 +115,7 @@ def _templates(
     book: Rulebook | None, lang: str, custom: Mapping[str, str] | None
 ) -> dict[str, str]:
     if lang not in TEMPLATES:
-        raise UsageError(f"unknown language {lang!r}; use 'id' or 'en'")
+        raise UsageError(f"unknown language {shown(lang)}; use 'id' or 'en'")
     chosen = dict(TEMPLATES[lang])
     enum = f"templat_umpan_balik_{lang}"
     if book is not None and enum in book.checked.enums:

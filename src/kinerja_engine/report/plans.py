@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-from ..errors import UsageError
+from ..errors import UsageError, shown
 from ..language.formula import Rulebook
 from ..language.monotone import Monotone, Sym
 from ..language.nodes import FuncDef
@@ -47,7 +47,7 @@ def changed_plan(
     for mapping in (realisasi or {}, targets or {}, weights or {}):
         for key in mapping:
             if key not in known:
-                raise UsageError(f"plan {plan.id} has no indicator or RHK '{key}'")
+                raise UsageError(f"plan {plan.id} has no indicator or RHK {shown(key)}")
     for rhk in data["rhk"]:
         if weights and rhk["id"] in weights:
             rhk["weight"] = weights[rhk["id"]]

@@ -28,7 +28,7 @@ from fractions import Fraction
 from typing import Final
 
 from ..arguments import require, require_optional
-from ..errors import KinerjaError, UsageError
+from ..errors import KinerjaError, UsageError, shown
 from ..language.formula import Rulebook
 from ..models import Indicator, Plan, TargetRange
 from ..scoring import appraise
@@ -115,7 +115,9 @@ def check_targets(draft: Plan, rulebook: Rulebook, last: Plan | None = None,
     require_optional(last, Plan, "check_targets", "last")
     require(lang, str, "check_targets", "lang")
     if lang not in _TEXT:
-        raise UsageError(f"check_targets(): parameter 'lang' must be 'id' or 'en', got {lang!r}")
+        raise UsageError(
+            f"check_targets(): parameter 'lang' must be 'id' or 'en', got {shown(lang)}"
+        )
     t = _TEXT[lang]
     flags: list[TargetFlag] = []
     # The pipeline contract decides which kinds the rulebook can score (one source).

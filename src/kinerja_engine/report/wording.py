@@ -17,7 +17,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from ..errors import UsageError
+from ..errors import UsageError, shown
 from ..formatting import format_number
 from ..scoring.credit import CreditStanding, CreditTarget
 
@@ -103,6 +103,6 @@ def credit_sentences(standing: CreditStanding, lang: str = "id") -> list[str]:
     Angka kredit untuk kenaikan pangkat ke III/b: 12,5 dari 50 yang dibutuhkan, kurang 37,5. Dengan predikat Baik (12,5 per tahun) dibutuhkan 3 tahun lagi.
     """  # noqa: E501
     if lang not in _CREDIT:
-        raise UsageError(f"unknown language {lang!r}; use 'id' or 'en'")
+        raise UsageError(f"unknown language {shown(lang)}; use 'id' or 'en'")
     targets = [t for t in (standing.pangkat, standing.jenjang_berikutnya) if t is not None]
     return [_credit_sentence(standing, target, lang) for target in targets]

@@ -24,7 +24,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..arguments import require
-from ..errors import UsageError
+from ..errors import UsageError, shown
 from ..formatting import format_number
 from ..language.formula import Rulebook
 from ..values import Label
@@ -169,7 +169,7 @@ def _unit_label(book: Rulebook, unit_predikat: object) -> Label:
     # A label of another enum (an employee's predikat, say) would match no curve rule
     # and pass every check: refuse it.
     raise UsageError(
-        f"the unit's predikat must be a member of 'predikat_unit', got {unit_predikat!r}"
+        f"the unit's predikat must be a member of 'predikat_unit', got {shown(unit_predikat)}"
     )
 
 

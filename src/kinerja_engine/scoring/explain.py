@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..arguments import require
 from ..errors import UsageError
+from ..errors import shown as shown_value
 from ..formatting import format_interval, format_number, format_value
 from ..values import Label, round_half_up
 
@@ -176,7 +177,7 @@ def _target(value: Any, lang: str) -> str:
 def render(appraisal: Appraisal, lang: str = "id") -> str:
     """The appraisal as readable text in ``lang`` (``"id"`` or ``"en"``)."""
     if lang not in _TEXT:
-        raise UsageError(f"unknown language {lang!r}; use 'id' or 'en'")
+        raise UsageError(f"unknown language {shown_value(lang)}; use 'id' or 'en'")
     t = _TEXT[lang]
     a = appraisal
     lines = [
