@@ -439,3 +439,28 @@ def test_round_keeps_digits_past_28_on_every_path(text: str, value: str, expecte
     assert formula.evaluate(r=value) == want
     assert formula.evaluate_exact(r=value) == Fraction(want)
     assert formula.function(Decimal(value)) == want
+
+
+@pytest.mark.parametrize("s", ["1E-50", "1E+50", "1E-19", "1E+19", "-3E+19", "7E-20"])
+def test_fast_and_exact_paths_agree_on_the_size_limit(s: str) -> None:
+    # Found by review rv4: the fast path's exponent range (±999,999) let evaluate return
+    # 9.5E-14999 where the exact path raised LimitError (20,000 bits). FAST's range now keeps
+    # every fast value within the limit; past it the exact path decides, for every entry.
+    from kinerja_engine.errors import LimitError
+
+    text = "let a = s*s*s*s*s*s*s*s*s*s in let b = a*a*a*a*a*a*a*a*a*a in let c = b*b*b in r * c"
+    formula = Formula.parse(text)
+    order = list(formula.inputs)
+    values = {"s": Decimal(s), "r": Decimal(95)}
+
+    def outcome(call: Callable[[], object]) -> object:
+        try:
+            return Fraction(call())  # type: ignore[arg-type]
+        except LimitError:
+            return LimitError
+
+    exact = outcome(lambda: formula.evaluate_exact(**values))
+    assert outcome(lambda: formula.function(*(values[n] for n in order))) == exact
+    assert outcome(lambda: formula.evaluate(**values)) == exact
+    if Decimal(s).adjusted() in (-50, 50):
+        assert exact is LimitError

@@ -97,11 +97,15 @@ def label_type(enum: str) -> Type:
 
 #: Decimal context of the fast path. Every signal that would change a value is trapped, so a
 #: fast result is always exact; a trapped signal re-runs the evaluation on exact fractions.
+#: Its exponent range keeps every fast value within the exact path's size limit
+#: (``values.MAX_EXACT_BITS``, 20,000 bits): below 10**6001 and, with 80 digits, a multiple of
+#: 10**-5979 (Etiny), at most 19,940 bits either way. A value past it overflows here and the
+#: exact path decides (a LimitError, as it always did there), so the paths agree on it.
 FAST: Final = Context(
     prec=80,
     rounding=ROUND_HALF_UP,
-    Emax=999_999,
-    Emin=-999_999,
+    Emax=6_000,
+    Emin=-5_900,
     traps=[Inexact, DivisionByZero, InvalidOperation, Overflow, Underflow],
 )
 # quantize() must be allowed to round (that is its job); only nonsense is trapped.
