@@ -343,3 +343,21 @@ def test_a_lone_surrogate_is_a_4xx_not_a_500(client: TestClient) -> None:
     plan = client.post("/appraise", content=named, headers=headers)
     assert plan.status_code == 422
     assert plan.json()["detail"][0]["loc"] == ["body", "plan", "employee", "name"]
+
+
+def test_a_chunked_body_over_the_limit_is_refused_as_it_arrives(client: TestClient) -> None:
+    # Found by review rv3: without a Content-Length, a 600 KB body was read whole.
+    chunk = b"x" * 50_000
+
+    def body() -> Iterator[bytes]:  # no Content-Length: sent in chunks
+        for _ in range(12):
+            yield chunk
+
+    response = client.post("/check", content=body(), headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert f"{SERVICE.MAX_BODY_BYTES:,}" in response.json()["detail"][0]["msg"]
+    small = json.dumps({"text": "def f(x) = x"}).encode()
+    response = client.post(
+        "/check", content=iter([small]), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 200

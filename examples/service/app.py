@@ -33,7 +33,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Annotated, Any, Final, Literal
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -72,11 +72,48 @@ MAX_BODY_BYTES: Final = 256_000
 #: rulebook with every plan does not pay for checking and compiling it each time.
 CACHED_RULEBOOKS: Final = 32
 
+
+def _too_large(message: str) -> list[dict[str, Any]]:
+    return [{"type": "LimitError", "loc": ["body"], "msg": message}]
+
+
+class BodyLimit:
+    """ASGI middleware: stop reading a request body past :data:`MAX_BODY_BYTES`.
+
+    A chunked body declares no length, so :func:`bounded_body` cannot refuse it up front; this
+    counts the bytes as the route reads them and raises a 413 ``HTTPException`` at the first
+    chunk past the limit, so a client cannot make the service hold a body of any size.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        received = 0
+
+        async def counted() -> Any:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > MAX_BODY_BYTES:
+                detail = _too_large(f"the request body is over {MAX_BODY_BYTES:,} bytes")
+                raise HTTPException(status_code=413, detail=detail)
+            return message
+
+        await self.app(scope, counted, send)
+
+
 app = FastAPI(
     title="kinerja_engine service",
     summary="Achievement-based appraisal of Indonesian civil servants (ASN), as a web API.",
     version="0.1.0",
 )
+# Innermost (middleware added later wraps it): an HTTPException raised while the route reads
+# the body reaches FastAPI's handlers as it is (inside BaseHTTPMiddleware it would be wrapped).
+app.add_middleware(BodyLimit)
 
 
 # --------------------------------------------------------------------------- models
@@ -252,12 +289,12 @@ def chosen_rulebook(choice: RulebookChoice) -> Rulebook:
 
 @app.middleware("http")
 async def bounded_body(request: Request, call_next: Any) -> Any:
-    """Refuse a body over :data:`MAX_BODY_BYTES` by its declared length, before reading it."""
+    """Refuse a body over :data:`MAX_BODY_BYTES` by its declared length, before reading it
+    (a body sent in chunks, without a length, is counted as it arrives: :class:`BodyLimit`)."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         message = f"the request body is {int(declared):,} bytes; at most {MAX_BODY_BYTES:,}"
-        detail = {"type": "LimitError", "loc": ["body"], "msg": message}
-        return JSONResponse(status_code=413, content={"detail": [detail]})
+        return JSONResponse(status_code=413, content={"detail": _too_large(message)})
     return await call_next(request)
 
 
