@@ -243,6 +243,19 @@ class CodeGen(Steps):
 
     # -- expressions --------------------------------------------------------------------
 
+    def pick(self, a: str, b: str, op: str) -> str:
+        """``min``/``max`` of two generated operands, inlined: ``b if a op b else a`` (a
+        conditional expression costs far less than a Python call). An operand that is not a
+        plain name (input, constant, temporary) is evaluated once, into a new temporary."""
+        first, second = a, b
+        if not a.isidentifier():
+            a = f"t{next(self.temp)}"
+            first = f"({a} := {first})"
+        if not b.isidentifier():
+            b = f"t{next(self.temp)}"
+            second = f"({b} := {second})"
+        return f"({b} if {first} {op} {second} else {a})"
+
     def expr(self, e: Expr, scope: Mapping[str, str], fast: bool) -> str:
         folded = self.fold(e, scope)
         if folded is not None:
@@ -377,18 +390,7 @@ class CodeGen(Steps):
                     return inlined
             codes = [self.expr(a, scope, fast) for a in args]
             if builtin.inline in ("pick>", "pick<") and len(codes) == 2:
-                # Inlined: a conditional expression costs far less than a Python call. Operands
-                # that are plain names (inputs, constants, temporaries) need no temporary.
-                a, b = codes
-                first, second = a, b
-                if not a.isidentifier():
-                    a = f"t{next(self.temp)}"
-                    first = f"({a} := {codes[0]})"
-                if not b.isidentifier():
-                    b = f"t{next(self.temp)}"
-                    second = f"({b} := {codes[1]})"
-                op = builtin.inline[-1]
-                return f"({b} if {first} {op} {second} else {a})"
+                return self.pick(codes[0], codes[1], builtin.inline[-1])
             impl = f"b_{e.func}_{'f' if fast else 'x'}"
             self.namespace[impl] = builtin.fast if fast else builtin.exact
             if fast:

@@ -477,14 +477,7 @@ class _Scaled:
             raise _Unsupported
         if builtin.inline in ("pick>", "pick<") and len(args) == 2:
             a, b, degree = self._aligned(args[0], args[1], scope, degrees)
-            first, second = a, b
-            if not a.isidentifier():
-                a = f"t{next(self.gen.temp)}"
-                first = f"({a} := {first})"
-            if not b.isidentifier():
-                b = f"t{next(self.gen.temp)}"
-                second = f"({b} := {second})"
-            return f"({b} if {first} {builtin.inline[-1]} {second} else {a})", degree
+            return self.gen.pick(a, b, builtin.inline[-1]), degree
         codes = [self.code(a, scope, degrees) for a in args]
         degree = max(d for _, d in codes)
         raised = [c if d == degree else f"_mul({c}, {self._power(degree - d)})" for c, d in codes]
