@@ -164,3 +164,29 @@ def test_numpy_non_numbers_are_refused_as_binding_errors(bad: str) -> None:
         Formula.parse("r + 1").evaluate(r=value)
     with pytest.raises(CellError):
         parse_number(value)
+
+
+def test_a_number_type_whose_text_or_index_fails_is_refused_by_name() -> None:
+    import numbers
+
+    from kinerja_engine import Formula
+    from kinerja_engine.errors import BindingError
+
+    class Odd:
+        def __str__(self) -> str:
+            raise RuntimeError("no text")
+
+        def __index__(self) -> int:
+            raise RuntimeError("no index")
+
+    class OddReal(Odd):
+        pass
+
+    class OddIntegral(Odd):
+        pass
+
+    numbers.Real.register(OddReal)
+    numbers.Integral.register(OddIntegral)
+    for value in (OddReal(), OddIntegral()):
+        with pytest.raises(BindingError, match=f"got {type(value).__name__}"):
+            Formula.parse("r + 1").evaluate(r=value)

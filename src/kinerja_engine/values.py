@@ -182,16 +182,15 @@ def plain_scalar(value: object) -> object:
         return value
     if isinstance(value, bool | Decimal | Fraction | str):
         return value
-    if isinstance(value, Integral):
-        return index(value)
-    if isinstance(value, float):
-        return float(value)
-    if isinstance(value, Real):
-        text = str(value)
-        try:
-            return float(text)
-        except ValueError:  # a Real whose text is not a number: refused as it is
-            return value
+    try:
+        if isinstance(value, Integral):
+            return index(value)
+        if isinstance(value, float):
+            return float(value)
+        if isinstance(value, Real):
+            return float(str(value))
+    except Exception:  # a caller's odd number type (a failing __str__): refused, by name
+        return value
     return value
 
 
