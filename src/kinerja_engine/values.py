@@ -304,6 +304,8 @@ def fraction_to_decimal(value: Fraction, what: str = "value", digits: int = 34) 
     Decimal('0.3333333333333333333333333333333333')
     """
     den = value.denominator
+    if den == 1:  # a whole number (most constants): Decimal(int) is exact in any context
+        return Decimal(value.numerator)
     twos = fives = 0
     while den % 2 == 0:
         den //= 2
@@ -313,12 +315,13 @@ def fraction_to_decimal(value: Fraction, what: str = "value", digits: int = 34) 
         fives += 1
     if den == 1:
         scale = max(twos, fives)
-        scaled = value * (10**scale)
-        # scaled is an integer because the denominator divides 10**scale; the context is wide
-        # enough for every digit, so scaleb only moves the point and never rounds.
+        # An integer, because the denominator divides 10**scale (integer arithmetic: no
+        # Fraction is built); the context is wide enough for every digit, so scaleb only
+        # moves the point and never rounds.
+        scaled = value.numerator * (10**scale // value.denominator)
         # From the bit length, not str(): huge integers exceed Python's int-to-str limit.
-        digits = scaled.numerator.bit_length() * 30103 // 100000 + 2
-        return Decimal(scaled.numerator).scaleb(-scale, context=_context(digits))
+        digits = scaled.bit_length() * 30103 // 100000 + 2
+        return Decimal(scaled).scaleb(-scale, context=_context(digits))
     with localcontext(_context(digits, ROUND_HALF_UP)):
         try:
             return Decimal(value.numerator) / Decimal(value.denominator)
