@@ -171,7 +171,8 @@ def plain_scalar(value: object) -> object:
     subclass becomes a plain ``float`` (its ``repr`` may be ``np.float64(0.1)``); another real
     registered as :class:`numbers.Real` (``numpy.float32``) becomes the ``float`` of its own
     shortest text (``str``), so ``float32(0.1)`` is ``0.1`` and not ``0.10000000149…``. Booleans
-    (``bool``, ``numpy.bool_``), ``Decimal``, ``Fraction`` and text are returned as they are.
+    (``bool``, ``numpy.bool_``), ``Decimal``, ``Fraction`` and text are returned as they are, and
+    so is a scalar whose conversion fails (``numpy.timedelta64``), for the caller to refuse.
 
     >>> from fractions import Fraction
     >>> plain_scalar(7), plain_scalar("7"), plain_scalar(True), plain_scalar(Fraction(1, 3))
@@ -182,16 +183,17 @@ def plain_scalar(value: object) -> object:
         return value
     if isinstance(value, bool | Decimal | Fraction | str):
         return value
-    if isinstance(value, Integral):
-        return index(value)
-    if isinstance(value, float):
-        return float(value)
-    if isinstance(value, Real):
-        text = str(value)
-        try:
-            return float(text)
-        except ValueError:  # a Real whose text is not a number: refused as it is
-            return value
+    # A registered number's own conversion may fail (numpy.timedelta64 is an Integral without
+    # an int; a caller's class may raise anything): it is then refused as what it is.
+    try:
+        if isinstance(value, Integral):
+            return index(value)
+        if isinstance(value, float):
+            return float(value)
+        if isinstance(value, Real):
+            return float(str(value))
+    except Exception:  # any failure of a foreign class means "not a number"
+        return value
     return value
 
 

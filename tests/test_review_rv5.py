@@ -1,0 +1,99 @@
+"""Foreign scalars at the edges (review rv5): refused as KinerjaErrors or read as what they are.
+
+``numpy.timedelta64`` is registered as an ``Integral`` but has no ``int``; a caller's class
+registered as a number may fail in ``__index__`` or ``__str__``: each is refused as a
+``BindingError``/``CellError``, never a ``TypeError``. ``pandas.NA``/``NaT`` cells are empty,
+a NumPy integer NIP is the NIP it stands for, and ``parse_number`` refuses a non-finite
+``Decimal`` as it refuses a NaN float.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from numbers import Integral, Real
+from typing import Any
+
+import pytest
+
+from kinerja_engine import Formula
+from kinerja_engine.errors import BindingError
+from kinerja_engine.io import TableError, parse_number, plan_rows, plans_from_rows
+from kinerja_engine.io.cells import CellError, is_empty
+from kinerja_engine.models import Plan, example_plan
+from kinerja_engine.values import plain_scalar, to_decimal
+
+
+class _NoIndex:
+    def __index__(self) -> int:
+        raise ValueError("no index")
+
+
+class _BadText:
+    def __str__(self) -> str:
+        raise RuntimeError("no text")
+
+
+Integral.register(_NoIndex)
+Real.register(_BadText)
+
+
+def _foreign() -> list[Any]:
+    np = pytest.importorskip("numpy")
+    return [np.timedelta64(5, "D"), np.timedelta64("NaT"), _NoIndex(), _BadText()]
+
+
+def test_a_number_class_that_cannot_convert_is_refused_not_escaping() -> None:
+    formula = Formula.parse("r + 1")
+    for value in _foreign():
+        assert plain_scalar(value) is value
+        assert not is_empty(value)
+        with pytest.raises(BindingError, match=r"^x: expected a number"):
+            to_decimal(value, "x")
+        with pytest.raises(BindingError, match=r"^r: expected a number"):
+            formula.evaluate(r=value)
+        with pytest.raises(CellError, match="is not a number"):
+            parse_number(value)
+
+
+def _row(**cells: Any) -> dict[str, Any]:
+    row = dict(plan_rows(example_plan())[0])
+    row.update(cells)
+    return row
+
+
+def _plan(**cells: Any) -> Plan | TableError:
+    (item,) = plans_from_rows([_row(**cells)])
+    return item
+
+
+def test_plans_from_rows_names_a_foreign_cell() -> None:
+    for value in _foreign():
+        (item,) = plans_from_rows([_row(realisasi=value)])
+        assert isinstance(item, TableError)
+        assert "column 'realisasi'" in str(item)
+
+
+def test_pandas_missing_cells_are_empty() -> None:
+    pd = pytest.importorskip("pandas")
+    assert is_empty(pd.NA) and is_empty(pd.NaT)
+    plan = _plan(rhk_weight=pd.NA, cap=pd.NaT, realisasi_note=pd.NA, jenjang=pd.NA)
+    assert isinstance(plan, Plan)
+    assert plan == _plan()
+
+
+def test_a_numpy_integer_nip_is_the_nip() -> None:
+    np = pytest.importorskip("numpy")
+    nip = example_plan().employee.nip
+    plan = _plan(nip=np.int64(int(nip)))
+    assert isinstance(plan, Plan)
+    assert plan == _plan()
+    assert plan.employee.nip == nip
+    item = _plan(nip=np.float64(int(nip)))  # a double has lost the NIP's last digits
+    assert isinstance(item, TableError)
+    assert "column 'nip'" in str(item)
+
+
+@pytest.mark.parametrize("text", ["NaN", "sNaN", "Infinity", "-Infinity"])
+def test_parse_number_refuses_a_non_finite_decimal(text: str) -> None:
+    with pytest.raises(CellError, match="is not a finite number"):
+        parse_number(Decimal(text))
