@@ -54,6 +54,7 @@ __all__ = [
     "normalize_precision",
     "plain_scalar",
     "round_half_up",
+    "size_error",
     "to_decimal",
     "to_number",
 ]
@@ -374,11 +375,20 @@ def check_size(value: Fraction) -> Fraction:
         value.numerator.bit_length() > MAX_EXACT_BITS
         or value.denominator.bit_length() > MAX_EXACT_BITS
     ):
-        raise LimitError(
-            f"a number grew beyond {MAX_EXACT_BITS:,} bits (about 6,000 digits) during evaluation",
-            hint="a formula that squares repeatedly is a size bomb; rewrite it",
-        )
+        raise size_error()
     return value
+
+
+def size_error() -> LimitError:
+    """The error of a value past :data:`MAX_EXACT_BITS` (:func:`check_size`'s).
+
+    >>> size_error().message
+    'a number grew beyond 20,000 bits (about 6,000 digits) during evaluation'
+    """
+    return LimitError(
+        f"a number grew beyond {MAX_EXACT_BITS:,} bits (about 6,000 digits) during evaluation",
+        hint="a formula that squares repeatedly is a size bomb; rewrite it",
+    )
 
 
 def round_half_up(value: Number, places: int) -> Decimal:
