@@ -143,3 +143,13 @@ def test_a_raw_input_past_every_exponent_is_a_limit_error_at_once() -> None:
         Formula.parse("x * 2").function(Decimal("-1E-999999999"))
     with pytest.raises(LimitError, match="20,000 bits"):
         Formula.parse("sum(xs) * 2").function((Decimal(1), huge))
+    # A repeating quotient by it (the mixed and scaled paths) is refused as soon.
+    with pytest.raises(LimitError, match="20,000 bits"):
+        Formula.parse("min(x / y, 1.2) + z").function(Decimal(1), huge, Decimal(0))
+    with pytest.raises(LimitError, match="20,000 bits"):
+        Formula.parse("x / 3 / y + z").function(Decimal(1), huge, Decimal(0))
+    from kinerja_engine import Rulebook
+
+    book = Rulebook.parse('rulebook "r"\ndef f(x, y) = min(x / y, 1.2) * 100\n')
+    with pytest.raises(LimitError, match="20,000 bits"):
+        book.function("f")(Decimal(1), huge)
