@@ -10,6 +10,7 @@ a NumPy integer NIP is the NIP it stands for, and ``parse_number`` refuses a non
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from numbers import Integral, Real
 from typing import Any
 
@@ -148,8 +149,54 @@ def test_a_raw_input_past_every_exponent_is_a_limit_error_at_once() -> None:
         Formula.parse("min(x / y, 1.2) + z").function(Decimal(1), huge, Decimal(0))
     with pytest.raises(LimitError, match="20,000 bits"):
         Formula.parse("x / 3 / y + z").function(Decimal(1), huge, Decimal(0))
+    # Once a repeating quotient has compiled the scaled continuations, too.
+    formula = Formula.parse("x / y")
+    assert formula.function(Decimal(1), Decimal(3)) == Fraction(1, 3)
+    for args in ((Decimal(1), huge), (huge, Decimal(3))):
+        with pytest.raises(LimitError, match="20,000 bits"):
+            formula.function(*args)
     from kinerja_engine import Rulebook
 
     book = Rulebook.parse('rulebook "r"\ndef f(x, y) = min(x / y, 1.2) * 100\n')
     with pytest.raises(LimitError, match="20,000 bits"):
         book.function("f")(Decimal(1), huge)
+
+
+def test_a_bool_for_a_number_is_named_where_the_evaluation_fails() -> None:
+    from kinerja_engine.errors import UsageError
+
+    formula = Formula.parse("min(x / y, 1.2) + z")
+    with pytest.raises(UsageError, match=r"input 'x' \(argument 1\) must be a Decimal, got bool"):
+        formula.function(True, True, Decimal("1E+6000"))
+    assert formula.function(True, 3, Decimal(1)) == Fraction(4, 3)  # True still passes for 1
+
+
+@pytest.mark.parametrize("s", ["1E+19", "9.9E+19", "1E+20"])
+def test_round_of_a_number_past_4300_digits_on_every_path(s: str) -> None:
+    # round() built its result from text, and Python refuses the text of an int of more
+    # than 4,300 digits: "internal error ... please report it" on evaluate, evaluate_exact
+    # and function alike, for values within the size limit (review rv5).
+    from kinerja_engine.errors import LimitError
+
+    lets = "let a = s*s*s*s*s*s*s*s*s*s in let b = a*a*a*a*a*a*a*a*a*a in let c = b*b*b in "
+    formula = Formula.parse(lets + "round(r * c, 2) / 3")
+    values = {"s": Decimal(s), "r": Decimal("1.5")}
+    try:
+        exact: object = formula.evaluate_exact(**values)
+    except LimitError:
+        exact = LimitError
+    if Decimal(s).adjusted() == 19:
+        assert exact == Fraction(Decimal("1.5")) * Fraction(Decimal(s)) ** 300 / 3
+    for call in (
+        lambda: formula.evaluate(**values),
+        lambda: formula.function(*(values[n] for n in formula.inputs)),
+    ):
+        try:
+            got: object = Fraction(call())  # type: ignore[arg-type]
+        except LimitError:
+            got = LimitError
+        if got is not LimitError and exact is not LimitError:
+            assert isinstance(exact, Fraction) and isinstance(got, Fraction)
+            assert abs(got - exact) <= abs(exact) / 10**30  # evaluate: 34 digits
+        else:
+            assert got is exact

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import MAX_EMAX as _MAX_EMAX
+from decimal import MIN_EMIN as _MIN_EMIN
 from decimal import (
     ROUND_HALF_EVEN,
     ROUND_HALF_UP,
@@ -400,6 +402,8 @@ def round_half_up(value: Number, places: int) -> Decimal:
     Decimal('-3')
     >>> round_half_up(Fraction(12345678901234567891, 3), 10)  # every digit, past 28
     Decimal('4115226300411522630.3333333333')
+    >>> round_half_up(Decimal(10) ** 5000 + Decimal(-2), 2).adjusted()  # past int's 4,300 digits
+    5000
     """
     exact = Fraction(value) if isinstance(value, Decimal) else value
     scale = Fraction(10) ** places
@@ -407,9 +411,11 @@ def round_half_up(value: Number, places: int) -> Decimal:
     whole = scaled.numerator // scaled.denominator
     if scaled - whole >= Fraction(1, 2):
         whole += 1
-    signed = -whole if exact < 0 else whole
-    # From text, not scaleb: scaleb rounds to the default context's 28 digits.
-    return Decimal(f"{signed}E{-places}")
+    signed = Decimal(-whole if exact < 0 else whole)
+    # scaleb in a context of the value's own digits, which cannot round: the default
+    # context's 28 digits would, and text of a 4,300-digit int is refused by Python.
+    digits = max(len(signed.as_tuple().digits), 1)
+    return signed.scaleb(-places, Context(prec=digits, Emax=_MAX_EMAX, Emin=_MIN_EMIN))
 
 
 def display_decimal(value: Decimal) -> str:

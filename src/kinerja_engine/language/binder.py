@@ -414,7 +414,9 @@ def raw_call_error(
         if value is MISSING:
             return UsageError(f"{where} is missing")
         types, wanted = _RAW_KINDS.get(kind, ((object,), "a value"))
-        if not isinstance(value, types):
+        # A bool passes for 1 where an evaluation succeeds; where one failed (True / True is a
+        # float on the exact path), it is an input the function does not take.
+        if not isinstance(value, types) or (kind == "number" and isinstance(value, bool)):
             got = type(value).__name__
             return UsageError(f"{where} must be {wanted}, got {got}")
         if isinstance(value, Decimal) and not value.is_finite():
