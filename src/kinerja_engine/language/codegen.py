@@ -89,15 +89,10 @@ def not_exact() -> Any:
 
 def to_fraction(value: Any) -> Any:
     """A runtime value as the exact path takes it: Decimals and ints (also in tuples) become
-    Fractions; a bool stays a bool.
+    Fractions (an int left an int, ``/`` of two would be a float); a bool stays a bool.
 
-    An ``int`` is a number to a raw function (``Formula.function``): left an ``int``, the
-    exact path's ``/`` of two of them would be a float.
-
-    >>> to_fraction(Decimal("0.5")), to_fraction((Decimal(1),)), to_fraction(True)
-    (Fraction(1, 2), (Fraction(1, 1),), True)
-    >>> to_fraction(3)
-    Fraction(3, 1)
+    >>> to_fraction(Decimal("0.5")), to_fraction((Decimal(1),)), to_fraction(True), to_fraction(3)
+    (Fraction(1, 2), (Fraction(1, 1),), True, Fraction(3, 1))
     """
     if isinstance(value, Decimal):
         if abs(value.adjusted()) > MAX_EMAX:
