@@ -200,3 +200,14 @@ def test_round_of_a_number_past_4300_digits_on_every_path(s: str) -> None:
             assert abs(got - exact) <= abs(exact) / 10**30  # evaluate: 34 digits
         else:
             assert got is exact
+
+
+def test_a_list_input_the_function_does_not_take_is_named() -> None:
+    from kinerja_engine import Rulebook
+    from kinerja_engine.errors import UsageError
+
+    mean = Rulebook.parse('rulebook "r"\ndef m(xs: list) = sum(xs) / count(xs)\n').function("m")
+    assert mean((Decimal(1), 2)) == Decimal("1.5")
+    for bad, got in (([Decimal(1)], "got list"), (("x",), "got 'x' at item 0")):
+        with pytest.raises(UsageError, match=rf"input 'xs' \(argument 1\) .*{got}"):
+            mean(bad)
