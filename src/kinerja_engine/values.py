@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import MAX_EMAX as _MAX_EMAX
+from decimal import MIN_EMIN as _MIN_EMIN
 from decimal import (
     ROUND_HALF_EVEN,
     ROUND_HALF_UP,
@@ -54,6 +56,7 @@ __all__ = [
     "normalize_precision",
     "plain_scalar",
     "round_half_up",
+    "size_error",
     "to_decimal",
     "to_number",
 ]
@@ -171,7 +174,8 @@ def plain_scalar(value: object) -> object:
     subclass becomes a plain ``float`` (its ``repr`` may be ``np.float64(0.1)``); another real
     registered as :class:`numbers.Real` (``numpy.float32``) becomes the ``float`` of its own
     shortest text (``str``), so ``float32(0.1)`` is ``0.1`` and not ``0.10000000149…``. Booleans
-    (``bool``, ``numpy.bool_``), ``Decimal``, ``Fraction`` and text are returned as they are.
+    (``bool``, ``numpy.bool_``), ``Decimal``, ``Fraction`` and text are returned as they are, and
+    so is a scalar whose conversion fails (``numpy.timedelta64``), for the caller to refuse.
 
     >>> from fractions import Fraction
     >>> plain_scalar(7), plain_scalar("7"), plain_scalar(True), plain_scalar(Fraction(1, 3))
@@ -182,6 +186,8 @@ def plain_scalar(value: object) -> object:
         return value
     if isinstance(value, bool | Decimal | Fraction | str):
         return value
+    # A registered number's own conversion may fail (numpy.timedelta64 is an Integral without
+    # an int; a caller's class may raise anything): it is then refused as what it is.
     try:
         if isinstance(value, Integral):
             return index(value)
@@ -189,7 +195,7 @@ def plain_scalar(value: object) -> object:
             return float(value)
         if isinstance(value, Real):
             return float(str(value))
-    except Exception:  # a caller's odd number type (a failing __str__): refused, by name
+    except Exception:  # any failure of a foreign class means "not a number"
         return value
     return value
 
@@ -374,11 +380,20 @@ def check_size(value: Fraction) -> Fraction:
         value.numerator.bit_length() > MAX_EXACT_BITS
         or value.denominator.bit_length() > MAX_EXACT_BITS
     ):
-        raise LimitError(
-            f"a number grew beyond {MAX_EXACT_BITS:,} bits (about 6,000 digits) during evaluation",
-            hint="a formula that squares repeatedly is a size bomb; rewrite it",
-        )
+        raise size_error()
     return value
+
+
+def size_error() -> LimitError:
+    """The error of a value past :data:`MAX_EXACT_BITS` (:func:`check_size`'s).
+
+    >>> size_error().message
+    'a number grew beyond 20,000 bits (about 6,000 digits) during evaluation'
+    """
+    return LimitError(
+        f"a number grew beyond {MAX_EXACT_BITS:,} bits (about 6,000 digits) during evaluation",
+        hint="a formula that squares repeatedly is a size bomb; rewrite it",
+    )
 
 
 def round_half_up(value: Number, places: int) -> Decimal:
@@ -390,6 +405,8 @@ def round_half_up(value: Number, places: int) -> Decimal:
     Decimal('-3')
     >>> round_half_up(Fraction(12345678901234567891, 3), 10)  # every digit, past 28
     Decimal('4115226300411522630.3333333333')
+    >>> round_half_up(Decimal(10) ** 5000 + Decimal(-2), 2).adjusted()  # past int's 4,300 digits
+    5000
     """
     exact = Fraction(value) if isinstance(value, Decimal) else value
     scale = Fraction(10) ** places
@@ -397,9 +414,11 @@ def round_half_up(value: Number, places: int) -> Decimal:
     whole = scaled.numerator // scaled.denominator
     if scaled - whole >= Fraction(1, 2):
         whole += 1
-    signed = -whole if exact < 0 else whole
-    # From text, not scaleb: scaleb rounds to the default context's 28 digits.
-    return Decimal(f"{signed}E{-places}")
+    signed = Decimal(-whole if exact < 0 else whole)
+    # scaleb in a context of the value's own digits, which cannot round: the default
+    # context's 28 digits would, and text of a 4,300-digit int is refused by Python.
+    digits = max(len(signed.as_tuple().digits), 1)
+    return signed.scaleb(-places, Context(prec=digits, Emax=_MAX_EMAX, Emin=_MIN_EMIN))
 
 
 def display_decimal(value: Decimal) -> str:

@@ -70,11 +70,15 @@ class CellError(KinerjaError, ValueError):
         return self.message  # the hint is in the message already, in parentheses
 
 
+_PANDAS_MISSING: Final = ("NAType", "NaTType")
+
+
 def is_empty(value: object) -> bool:
-    """Whether a cell is empty: ``None``, text of only spaces, or a float NaN.
+    """Whether a cell is empty: ``None``, text of only spaces, a float NaN, ``pandas.NA``/``NaT``.
 
     A DataFrame marks an empty cell NaN (``pandas.read_csv`` and ``read_excel`` do, in
-    text columns too), so a NaN *cell* is "not given", as ``None`` is.
+    text columns too), or ``pandas.NA`` in a nullable column, so a NaN *cell* is "not given",
+    as ``None`` is.
 
     >>> is_empty(None), is_empty("  "), is_empty(0), is_empty(float("nan"))
     (True, True, False, True)
@@ -83,6 +87,9 @@ def is_empty(value: object) -> bool:
         return True
     if isinstance(value, str):
         return not value.strip()
+    kind = type(value)
+    if kind.__name__ in _PANDAS_MISSING and kind.__module__.startswith("pandas."):
+        return True  # pandas.NA and pandas.NaT: a nullable column's empty cell
     value = plain_scalar(value)  # numpy.float32 NaN is not a float: its float is
     return isinstance(value, float) and isnan(value)
 
@@ -146,6 +153,8 @@ def parse_number(value: object, *, decimal: str | None = None) -> Decimal:
     value = plain_scalar(value)  # a DataFrame's NumPy scalars: the int or float they stand for
     if isinstance(value, bool):
         raise CellError(f"{shown(value)} is not a number")
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise CellError(f"{shown(value)} is not a finite number")
     if isinstance(value, Decimal | int):
         return Decimal(value)
     if isinstance(value, float):

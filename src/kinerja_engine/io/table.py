@@ -37,7 +37,7 @@ from typing import Any, Final
 from ..arguments import require, require_optional
 from ..errors import KinerjaError
 from ..models import OverrideTarget, Plan, TargetRange, is_label_text
-from ..values import is_terminating
+from ..values import is_terminating, plain_scalar
 from .cells import (
     CellError,
     is_empty,
@@ -543,7 +543,9 @@ class _Bad(Exception):
 
 
 def _plain(value: Any) -> Any:
-    # A NIP or a date typed into a numeric cell comes back as a number or a date object.
+    # A NIP or a date typed into a numeric cell comes back as a number or a date object;
+    # a DataFrame's NumPy integer is the int it stands for.
+    value = plain_scalar(value)
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
         return str(value)
     return value

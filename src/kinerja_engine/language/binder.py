@@ -52,7 +52,7 @@ from inspect import Parameter, Signature
 from types import FunctionType
 from typing import Any, Final
 
-from ..errors import KinerjaError, UsageError
+from ..errors import KinerjaError, UsageError, shown
 from ..values import MAX_EMAX, MAX_INPUT_DIGITS, Label, normalize
 from .guards import guard, internal_error, keywords_only
 
@@ -408,18 +408,28 @@ def raw_call_error(
     "f: input 'r' (argument 1) is missing"
     >>> raw_call_error(ValueError(), [("r", "number")], [Decimal("NaN")], "f").message
     "f: input 'r' (argument 1) must be a finite Decimal, got Decimal('NaN')"
+    >>> raw_call_error(TypeError(), [("xs", "list")], [(Decimal(1), "x")], "f").message
+    "f: input 'xs' (argument 1) must be a tuple of Decimals, got 'x' at item 1"
     """
     for position, ((name, kind), value) in enumerate(zip(params, values, strict=False), 1):
         where = f"{what}: input {name!r} (argument {position})"
         if value is MISSING:
             return UsageError(f"{where} is missing")
         types, wanted = _RAW_KINDS.get(kind, ((object,), "a value"))
-        if not isinstance(value, types):
+        # A bool passes for 1 where an evaluation succeeds; where one failed (True / True is a
+        # float on the exact path), it is an input the function does not take.
+        if not isinstance(value, types) or (kind == "number" and isinstance(value, bool)):
             got = type(value).__name__
             return UsageError(f"{where} must be {wanted}, got {got}")
         if isinstance(value, Decimal) and not value.is_finite():
             # NaN and infinities have no exact value: the exact path cannot take them either.
             return UsageError(f"{where} must be a finite Decimal, got {value!r}")
+        if kind == "list" and type(value) is not tuple:
+            return UsageError(f"{where} must be {wanted}, got {type(value).__name__}")
+        items = value if kind == "list" and isinstance(value, tuple) else ()
+        for index, item in enumerate(items):
+            if not (type(item) is int or (type(item) is Decimal and item.is_finite())):
+                return UsageError(f"{where} must be {wanted}, got {shown(item)} at item {index}")
     return internal_error(exc, f"evaluating with {what}")
 
 

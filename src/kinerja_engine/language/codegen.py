@@ -34,7 +34,7 @@ from typing import Any, Final
 
 from ..errors import EvaluationError, KinerjaError, Span
 from ..formatting import format_interval, format_number
-from ..values import Label, check_size, fraction_to_decimal, is_terminating
+from ..values import MAX_EMAX, Label, check_size, fraction_to_decimal, is_terminating, size_error
 from .builtins import BUILTINS, FAST
 from .checked import BandInfo, CheckedRulebook, FuncInfo, MatrixInfo
 from .evaluate import COMPILE, Evaluator, ordered_args
@@ -88,15 +88,22 @@ def not_exact() -> Any:
 
 
 def to_fraction(value: Any) -> Any:
-    """A runtime value as the exact path takes it: Decimals (also in tuples) become Fractions.
+    """A runtime value as the exact path takes it: Decimals and ints (also in tuples) become
+    Fractions (an int left an int, ``/`` of two would be a float); a bool stays a bool.
 
-    >>> to_fraction(Decimal("0.5")), to_fraction((Decimal(1),)), to_fraction(True)
-    (Fraction(1, 2), (Fraction(1, 1),), True)
+    >>> to_fraction(Decimal("0.5")), to_fraction((Decimal(1),)), to_fraction(True), to_fraction(3)
+    (Fraction(1, 2), (Fraction(1, 1),), True, Fraction(3, 1))
     """
     if isinstance(value, Decimal):
+        if abs(value.adjusted()) > MAX_EMAX:
+            # Past every exponent the package computes with: its Fraction (10**999999999)
+            # would take minutes and gigabytes before the size limit could refuse it.
+            raise size_error()
+        return Fraction(value)
+    if type(value) is int:
         return Fraction(value)
     if isinstance(value, tuple):
-        return tuple(Fraction(v) for v in value)
+        return tuple(to_fraction(v) if isinstance(v, Decimal) else Fraction(v) for v in value)
     return value
 
 

@@ -170,10 +170,19 @@ def _quotient(num: Decimal, den: int) -> Decimal | Quotient:
     return Quotient(num, den)
 
 
+def _ratio(b: Decimal) -> tuple[int, int]:
+    # A raw input past every exponent the package computes with (Decimal("1E+999999999")
+    # given to Formula.function) would be a billion-digit integer here: the exact path
+    # refuses it at once (codegen.to_fraction).
+    if abs(b.adjusted()) > MAX_EMAX:
+        raise NotExact
+    return b.as_integer_ratio()
+
+
 def repeating(a: Decimal, b: Decimal) -> Quotient:
     """``a / b`` for Decimals whose trapping division raised ``Inexact``: the quotient."""
     # b = p / q with q a power of 2 and 5: a / b = a * q / p, |p| > 1 (else exact).
-    p, q = b.as_integer_ratio()
+    p, q = _ratio(b)
     if p < 0:
         a, p = _fneg(a), -p
     if p.bit_length() > MAX_DENOMINATOR_BITS:
@@ -195,7 +204,7 @@ def divide(a: Any, b: Any) -> Decimal | Quotient:
     try:  # (n / d) / b: the numerator over b if that is exact
         return _quotient(_fdiv(a.num, b), a.den)
     except Inexact:
-        p, q = b.as_integer_ratio()
+        p, q = _ratio(b)
         return _quotient(_fmul(a.num, q), a.den * p)
 
 

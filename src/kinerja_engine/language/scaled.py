@@ -72,7 +72,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, Rounded
 from fractions import Fraction
 from typing import Any, Final
 
-from ..values import MAX_EMAX, PLAIN_TRAPS, fraction_to_decimal, normalize
+from ..values import MAX_EMAX, PLAIN_TRAPS, fraction_to_decimal, normalize, size_error
 from .binder import normalize_result, rename_inputs
 from .builtins import BUILTINS, FAST
 from .codegen import CodeGen
@@ -553,6 +553,10 @@ def finish_value(value: Decimal, d: Decimal, degree: int) -> Fraction:
     >>> finish_value(Decimal("9.5"), Decimal(9), 1)
     Fraction(19, 18)
     """
+    if any(type(x) is Decimal and abs(x.adjusted()) > MAX_EMAX for x in (value, d)):
+        # Only a raw input gets here (Decimal("1E+999999999") given to Formula.function):
+        # the exact path refuses it at once (codegen.to_fraction); its integer would not end.
+        raise size_error()
     num, den = value.as_integer_ratio()
     p, q = d.as_integer_ratio()
     if degree != 1:
