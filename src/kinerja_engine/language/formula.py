@@ -160,7 +160,8 @@ class Formula:
         Inputs are in the order of :attr:`inputs`; numbers must be ``Decimal``. This skips input
         conversion and checks, for hot loops; the result is exact (a ``Fraction`` after a
         repeating quotient such as ``95 / 90``). An evaluation that fails on an input it does not
-        take (a ``str``, ``None``, one left out) raises a ``UsageError`` naming it. Prefer
+        take (a ``str``, ``None``, one left out) raises a ``UsageError`` naming it (too many
+        arguments, or keywords, are Python's ``TypeError``: it is a plain function). Prefer
         :meth:`evaluate`, which converts and checks every input, unless you measured.
 
         >>> from decimal import Decimal
