@@ -553,7 +553,10 @@ def finish_value(value: Decimal, d: Decimal, degree: int) -> Fraction:
     >>> finish_value(Decimal("9.5"), Decimal(9), 1)
     Fraction(19, 18)
     """
-    if any(type(x) is Decimal and abs(x.adjusted()) > MAX_EMAX for x in (value, d)):
+    # Two plain tests, not any() over a generator: this runs on every repeating result.
+    if (type(value) is Decimal and not -MAX_EMAX <= value.adjusted() <= MAX_EMAX) or (
+        type(d) is Decimal and not -MAX_EMAX <= d.adjusted() <= MAX_EMAX
+    ):
         # Only a raw input gets here (Decimal("1E+999999999") given to Formula.function):
         # the exact path refuses it at once (codegen.to_fraction); its integer would not end.
         raise size_error()
