@@ -483,21 +483,26 @@ class CodeGen(Steps):
 
     # -- definitions --------------------------------------------------------------------
 
+    def _body(
+        self, info: FuncInfo, scope: dict[str, str], params: list[str], fast: bool, ident: int
+    ) -> list[str]:
+        """The body lines of definition ``info`` in one variant (fast, exact or mixed)."""
+        node = info.node
+        if isinstance(node, FuncDef):
+            return [f"    return {self.expr(node.body, scope, fast)}"]
+        if isinstance(node, BandDef):
+            assert isinstance(info, BandInfo)
+            return self._band(info, node, scope, params[0], fast)
+        assert isinstance(info, MatrixInfo) and isinstance(node, MatrixDef)
+        return self._matrix(info, node, scope, params, fast, ident)
+
     def function(self, info: FuncInfo, ident: int) -> None:
         params = [f"a{i}" for i in range(len(info.params))]
         scope = dict(zip(info.params, params, strict=True))
-        node = info.node
         for fast in (True, False):
             prefix = "f" if fast else "x"
             head = f"def {prefix}{ident}({', '.join(params)}):"
-            if isinstance(node, FuncDef):
-                body = [f"    return {self.expr(node.body, scope, fast)}"]
-            elif isinstance(node, BandDef):
-                assert isinstance(info, BandInfo)
-                body = self._band(info, node, scope, params[0], fast)
-            else:
-                assert isinstance(info, MatrixInfo) and isinstance(node, MatrixDef)
-                body = self._matrix(info, node, scope, params, fast, ident)
+            body = self._body(info, scope, params, fast, ident)
             if fast or not self.lazy_exact:
                 self.lines.extend([head, *body, ""])
             else:
@@ -507,14 +512,7 @@ class CodeGen(Steps):
         self.mixed = True
         try:
             head = f"def q{ident}({', '.join(params)}):"
-            if isinstance(node, FuncDef):
-                body = [f"    return {self.expr(node.body, scope, True)}"]
-            elif isinstance(node, BandDef):
-                assert isinstance(info, BandInfo)
-                body = self._band(info, node, scope, params[0], True)
-            else:
-                assert isinstance(info, MatrixInfo) and isinstance(node, MatrixDef)
-                body = self._matrix(info, node, scope, params, True, ident)
+            body = self._body(info, scope, params, True, ident)
         finally:
             self.mixed = False
         self.mixed_sources[f"q{ident}"] = "\n".join([head, *body, ""])
